@@ -1,0 +1,57 @@
+import { Topics, topicName } from '@kuruma/contracts';
+import { PartnerRepository } from '@kuruma/data-access-db';
+import {
+  connectDatabase,
+  connectProducer,
+  createLogger,
+  createServiceKafka,
+  createServiceKit,
+  runService,
+  startConsumer,
+  startOutboxRelay,
+} from '@kuruma/service-kit';
+import { AcceptBookingEventsUseCase } from './accept-booking-events/accept-booking-events.use-case';
+import { BookingEventsKafkaHandler } from './accept-booking-events/booking-events.kafka-handler';
+import { BookingIngestModule } from './app.module';
+import { loadBookingIngestConfig } from './booking-ingest.config';
+import { KnownPartners } from './partners/known-partners';
+import { ReleaseHeldEventsJob } from './release-held-events/release-held-events.job';
+
+async function main(): Promise<void> {
+  const config = loadBookingIngestConfig();
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
+  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const producer = await connectProducer(kit, kafka);
+  await startOutboxRelay(kit, { db, databaseUrl: config.DATABASE_URL, producer });
+
+  const useCase = new AcceptBookingEventsUseCase(db, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS });
+  const partners = new PartnerRepository(db);
+  const deadLettered = kit.metrics.counter('kuruma_booking_events_dead_lettered_total', 'Booking events sent to the dead-letter topic', ['reason']);
+  const handler = new BookingEventsKafkaHandler(useCase, new KnownPartners(partners), producer, topic, kit.name, kit.logger, (reason) =>
+    deadLettered.inc({ reason }),
+  );
+  const releaser = new ReleaseHeldEventsJob(db, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS }, kit.logger);
+  releaser.start();
+  kit.shutdown.register('held-event-releaser', () => releaser.stop());
+  await startConsumer(kit, {
+    kafka,
+    groupId: `${config.KAFKA_GROUP_PREFIX}.booking-ingest`,
+    topics: [topic(Topics.bookingEvents)],
+    handle: (records) => handler.handle(records),
+  });
+
+  await runService({
+    kit,
+    module: BookingIngestModule.register(kit),
+    host: config.HOST,
+    port: config.PORT,
+    bodyLimit: '1mb',
+  });
+}
+
+main().catch((error) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'booking-ingest', msg: 'failed to start', err: String(error?.stack ?? error) }));
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { DEV_DEFAULT_SECRETS, envInt, loadServiceConfig, mqttVars } from '@kuruma/config';
+
+export const loadClaimsTriggerConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  loadServiceConfig(
+    'claims-trigger',
+    3004,
+    {
+      ...mqttVars,
+      /** Persistent-session client id of this instance (unique per instance). */
+      MQTT_CLIENT_ID: z.string().default('kuruma-claims-trigger-1'),
+      /** Public address devices connect to (returned with their credentials). */
+      MQTT_PUBLIC_URL: z.string().default('mqtt://127.0.0.1:1884'),
+      CRASH_MAJOR_G: z.coerce.number().positive().default(2.5),
+      CRASH_MINOR_G: z.coerce.number().positive().default(1.5),
+      CRASH_MAJOR_DELTA_V_KMH: z.coerce.number().positive().default(25),
+      CRASH_ROLLOVER_DEG: z.coerce.number().positive().default(60),
+      /** Signals from one vehicle within this window join one claim (Navixy de-duplicates within 1 min). */
+      ACCIDENT_WINDOW_MS: envInt(60_000, 0, 3_600_000),
+      /** Device clocks may run ahead this much; beyond it a signal is implausible and dead-lettered. */
+      MAX_FUTURE_SKEW_MS: envInt(300_000, 0, 86_400_000),
+      /** Shared secret the ops console presents to act on claims for an ops user. */
+      OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
+    },
+    env,
+  );
+export type ClaimsTriggerConfig = ReturnType<typeof loadClaimsTriggerConfig>;

@@ -1,0 +1,65 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { Database } from '@kuruma/data-access-db';
+import { PartnerAuthenticator, ProblemException } from '@kuruma/service-kit';
+import { CONFIG, DATABASE } from '../tokens';
+import type { ClaimsTriggerConfig } from '../claims-trigger.config';
+import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
+
+const OPS_ROLES = new Set(['claims-handler', 'admin']);
+
+/** Partners see and act on their own vehicles' claims; the ops console acts for a signed-in ops user. */
+@Controller('v1/claims')
+export class ClaimsController {
+  constructor(
+    @Inject(PartnerAuthenticator) private readonly auth: PartnerAuthenticator,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: ClaimsTriggerConfig,
+    @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
+  ) {}
+
+  private async actor(req: Request): Promise<Actor> {
+    const token = req.header('x-ops-token');
+    if (token !== undefined) {
+      const expected = Buffer.from(this.config.OPS_SERVICE_TOKEN);
+      const given = Buffer.from(token);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw ProblemException.unauthorized('invalid ops token');
+      const role = req.header('x-ops-role') ?? '';
+      return { name: req.header('x-ops-actor') ?? 'ops', role };
+    }
+    const partner = await this.auth.fromRequest(req);
+    return { name: `partner:${partner.id}`, role: 'partner', partnerId: partner.id };
+  }
+
+  @Get()
+  async list(@Req() req: Request, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string) {
+    const actor = await this.actor(req);
+    const items = await this.db.claim.findMany({
+      where: { ...(actor.partnerId ? { partnerId: actor.partnerId } : {}), ...(vehicleId ? { vehicleId } : {}), ...(status ? { status } : {}) },
+      orderBy: { openedAt: 'desc' },
+      take: 200,
+      include: { _count: { select: { signals: true } } },
+    });
+    return { items: items.map(({ _count, ...c }) => ({ ...c, signalCount: _count.signals })) };
+  }
+
+  @Get(':claimId')
+  async one(@Req() req: Request, @Param('claimId') claimId: string) {
+    const actor = await this.actor(req);
+    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw ProblemException.notFound(`claim ${claimId} not found`);
+    const claim = await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
+    if (!claim || (actor.partnerId && claim.partnerId !== actor.partnerId)) throw ProblemException.notFound(`claim ${claimId} not found`);
+    return claim;
+  }
+
+  @Post(':claimId/:action')
+  @HttpCode(200)
+  async act(@Req() req: Request, @Param('claimId') claimId: string, @Param('action') action: string) {
+    if (!['confirm', 'withdraw', 'close'].includes(action)) throw ProblemException.notFound(`unknown action ${action}`);
+    const actor = await this.actor(req);
+    if (!actor.partnerId && !OPS_ROLES.has(actor.role)) throw ProblemException.forbidden(`role ${actor.role || '(none)'} may not ${action} claims`);
+    if (actor.partnerId && action === 'close') throw ProblemException.forbidden('only ops close claims');
+    return this.change.execute(claimId, action as ClaimAction, actor);
+  }
+}

@@ -1,0 +1,83 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-signal.use-case';
+
+export interface MqttIntakeOptions {
+  url: string;
+  username: string;
+  password: string;
+  clientId: string;
+  shareGroup: string;
+}
+
+const TOPIC = /^devices\/([^/]+)\/(crash|lock)$/;
+
+/**
+ * Device messages in over MQTT 5 with a persistent session and a shared subscription, so several
+ * instances split the load and nothing is lost while one is down. A message is acknowledged
+ * (PUBACK) only after its effect is committed: a crash before that means the broker redelivers.
+ */
+export class DeviceSignalsMqttIntake {
+  private client?: MqttClient;
+  private stopping = false;
+  private connected = false;
+
+  constructor(
+    private readonly options: MqttIntakeOptions,
+    private readonly useCase: HandleDeviceSignalUseCase,
+    private readonly logger: Logger,
+    private readonly onOutcome: (outcome: SignalOutcome, ms: number) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const o = this.options;
+    this.client = await mqtt.connectAsync(o.url, {
+      clientId: o.clientId,
+      username: o.username,
+      password: o.password,
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
+      reconnectPeriod: 1_000,
+      connectTimeout: 5_000,
+      customHandleAcks: (topic, message, _packet, done) => void this.process(topic, message, done),
+    });
+    this.connected = true;
+    this.client.on('connect', () => (this.connected = true));
+    this.client.on('close', () => (this.connected = false));
+    this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'mqtt error'));
+    await this.client.subscribeAsync(
+      [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`],
+      { qos: 1 },
+    );
+    this.logger.info({ clientId: o.clientId, group: o.shareGroup }, 'mqtt intake subscribed');
+  }
+
+  private async process(topic: string, message: Buffer, done: (error: Error | number, code?: number) => void): Promise<void> {
+    const match = TOPIC.exec(topic);
+    if (!match) return done(0);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const outcome = await this.useCase.execute(match[1], match[2] as 'crash' | 'lock', message);
+        this.onOutcome(outcome, Date.now() - started);
+        return done(0);
+      } catch (error) {
+        // Not acknowledged: keep retrying (the database is away); if we stop, the broker redelivers.
+        if (this.stopping) return;
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+        this.logger.warn({ err: error, topic, attempt, delay }, 'device signal not applied yet; retrying before acknowledging');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  async check(): Promise<void> {
+    if (!this.connected) throw new Error('mqtt intake disconnected');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.client?.endAsync();
+  }
+}

@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { crashAlertV1Schema, describeZodError, lockAlertV1Schema, Topics, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
+import { ClaimsRepository, type Database, type DatabaseTx } from '@kuruma/data-access-db';
+import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import {
+  type Cause,
+  initialReserve,
+  isDamageClaim,
+  joinsOpenClaim,
+  type Plan,
+  respondingCoverages,
+  type Severity,
+  triageCrash,
+  triageLock,
+  type Triage,
+  type TriageThresholds,
+} from '@kuruma/domain-claims';
+import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
+import type { CoverIndex } from '../correlation/cover-index';
+import type { DamageFlags } from '../fraud-guard/damage-flags';
+import type { DeviceDirectory } from '../devices/device-directory';
+
+export type SignalOutcome = 'claim-opened' | 'signal-attached' | 'withdrawn' | 'uncovered' | 'security' | 'telemetry' | 'duplicate' | 'dead-letter' | 'ignored';
+
+export interface SignalSettings {
+  thresholds: TriageThresholds;
+  accidentWindowMs: number;
+  maxFutureSkewMs: number;
+  topic: (base: string) => string;
+  producer: string;
+}
+
+const SEVERITY_RANK: Record<string, number> = { minor: 1, vandalism: 1, major: 2, theft: 2 };
+
+/**
+ * One device message, start to finish, made durable before the caller acknowledges it: validate,
+ * triage, correlate with the cover in force at `occurredAt`, and open or join one claim per accident.
+ */
+export class HandleDeviceSignalUseCase {
+  private readonly claims = new ClaimsRepository();
+
+  constructor(
+    private readonly db: Database,
+    private readonly devices: DeviceDirectory,
+    private readonly coverIndex: CoverIndex,
+    private readonly damageFlags: DamageFlags,
+    private readonly settings: SignalSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
+    let alert: CrashAlertV1 | LockAlertV1;
+    try {
+      const json = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+      const parsed = (channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema).safeParse(json);
+      if (!parsed.success) return this.deadLetter(deviceId, channel, payload, `schema-violation: ${describeZodError(parsed.error)}`);
+      alert = parsed.data;
+      const device = await this.devices.find(deviceId);
+      if (!device) return this.deadLetter(deviceId, channel, payload, 'unknown-device: not registered');
+      if (typeof json['vehicleId'] === 'string' && json['vehicleId'] !== device.vehicleId) {
+        return this.deadLetter(deviceId, channel, payload, `vehicle-mismatch: device is registered to ${device.vehicleId}`);
+      }
+      const occurredAt = new Date(alert.occurredAt);
+      if (occurredAt.getTime() > now.getTime() + this.settings.maxFutureSkewMs) {
+        return this.deadLetter(deviceId, channel, payload, `future-timestamp: occurredAt ${alert.occurredAt} is ahead of the platform clock`);
+      }
+      const triage = channel === 'crash' ? triageCrash(alert as CrashAlertV1, this.settings.thresholds) : triageLock(alert as LockAlertV1);
+      if (triage.kind === 'telemetry') return this.telemetry(device.vehicleId, triage, occurredAt);
+      const hint = await this.coverIndex.policyAt(device.vehicleId, occurredAt).catch(() => null);
+      return await this.db.$transaction(
+        (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
+        { timeout: 15_000, maxWait: 10_000 },
+      );
+    } catch (error) {
+      if (error instanceof SyntaxError) return this.deadLetter(deviceId, channel, payload, `invalid-json: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private async apply(
+    tx: DatabaseTx,
+    s: { deviceId: string; channel: string; alert: CrashAlertV1 | LockAlertV1; triage: Triage; occurredAt: Date; vehicleId: string; partnerId: string; hint: string | null; now: Date },
+  ): Promise<SignalOutcome> {
+    const { topic, producer } = this.settings;
+    await this.claims.lockVehicle(tx, s.vehicleId);
+    if (await this.claims.signalSeen(tx, s.deviceId, s.alert.eventId)) return 'duplicate';
+    const location = s.alert.location ?? null;
+    const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
+    const causeId = `${s.deviceId}:${s.alert.eventId}`;
+    const outbox: OutboxEntry[] = [];
+
+    if (s.triage.kind === 'security') {
+      await this.insertIncident(tx, 'security', s, 'security');
+      return 'security';
+    }
+    const open = await this.claims.openClaimFor(tx, s.vehicleId);
+    const joins = open && joinsOpenClaim(open, { accidentId, occurredAt: s.occurredAt }, this.settings.accidentWindowMs);
+
+    if (s.triage.kind === 'withdrawal') {
+      if (!open || open.status !== 'provisional' || !joins) {
+        await this.insertIncident(tx, 'withdrawal-without-claim', s, 'minor');
+        return 'ignored';
+      }
+      await this.attachSignal(tx, open.id, s);
+      await tx.$executeRaw`UPDATE claim SET status = 'withdrawn', updated_at = now() WHERE id = ${open.id}::uuid`;
+      outbox.push(claimEvent('claim.withdrawn', this.claimData(open, 'withdrawn', s, open.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
+      await this.refreshDamage(tx, s.vehicleId, causeId, s.now, outbox);
+      await enqueueOutbox(tx, producer, outbox);
+      return 'withdrawn';
+    }
+
+    const triage = s.triage as Extract<Triage, { kind: 'claim' }>;
+    if (open && joins) {
+      await this.attachSignal(tx, open.id, s);
+      const severity = (SEVERITY_RANK[triage.severity] ?? 0) > (SEVERITY_RANK[open.severity] ?? 0) ? triage.severity : open.severity;
+      await tx.$executeRaw`UPDATE claim SET last_signal_at = GREATEST(last_signal_at, ${s.occurredAt}), severity = ${severity}, updated_at = now() WHERE id = ${open.id}::uuid`;
+      outbox.push(claimEvent('claim.signal-attached', this.claimData({ ...open, severity }, open.status, s, open.signalCount + 1), causeId, s.now, topic));
+      await enqueueOutbox(tx, producer, outbox);
+      return 'signal-attached';
+    }
+
+    const cover = await this.claims.coverInForce(tx, s.vehicleId, s.occurredAt, s.hint ?? undefined) ?? (s.hint ? await this.claims.coverInForce(tx, s.vehicleId, s.occurredAt) : null);
+    if (!cover) {
+      const incidentId = await this.insertIncident(tx, 'uncovered', s, triage.severity);
+      outbox.push(
+        claimEvent(
+          'incident.uncovered',
+          {
+            claimId: null, claimNumber: null, incidentId, vehicleId: s.vehicleId, deviceId: s.deviceId, partnerId: s.partnerId, policyId: null,
+            policyNumber: null, bookingId: null, status: 'uncovered', severity: triage.severity, cause: triage.cause, occurredAt: s.alert.occurredAt,
+            location, coverages: [], reserve: 0, signalCount: 1,
+          },
+          causeId,
+          s.now,
+          topic,
+        ),
+      );
+      await enqueueOutbox(tx, producer, outbox);
+      return 'uncovered';
+    }
+    const coverages = respondingCoverages(cover.plan as Plan, triage.cause as Cause);
+    const reserve = initialReserve(coverages, triage.severity as Severity);
+    const claimId = randomUUID();
+    const claimNumber = `FNOL-${s.now.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(claimId).digest('hex').slice(0, 8).toUpperCase()}`;
+    await tx.$executeRaw`
+      INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
+                         accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
+      VALUES (${claimId}::uuid, ${claimNumber}, ${cover.partnerId}, ${s.vehicleId}, ${cover.policyId}::uuid, ${cover.policyNumber}, ${cover.bookingId},
+              ${cover.driverId}, ${cover.plan}, 'provisional', ${triage.severity}, ${triage.cause}, ${accidentId ?? null}, ${s.occurredAt}, ${s.occurredAt},
+              ${location?.lat ?? null}, ${location?.lon ?? null}, ${JSON.stringify(coverages)}::jsonb, ${reserve})`;
+    await this.attachSignal(tx, claimId, s);
+    const created = {
+      id: claimId, claimNumber, accidentId: accidentId ?? null, lastSignalAt: s.occurredAt, severity: triage.severity, status: 'provisional',
+      policyId: cover.policyId, policyNumber: cover.policyNumber, bookingId: cover.bookingId, partnerId: cover.partnerId, plan: cover.plan,
+      coverages, reserveYen: reserve, occurredAt: s.occurredAt, lat: location?.lat ?? null, lon: location?.lon ?? null, cause: triage.cause, signalCount: 1,
+    };
+    outbox.push(claimEvent('claim.fnol-opened', this.claimData(created, 'provisional', s, 1), causeId, s.now, topic));
+    if (isDamageClaim(coverages)) await this.refreshDamage(tx, s.vehicleId, causeId, s.now, outbox);
+    await enqueueOutbox(tx, producer, outbox);
+    return 'claim-opened';
+  }
+
+  private claimData(
+    c: { id: string; claimNumber: string; policyId: string; policyNumber: string; bookingId: string; partnerId: string; severity: string; cause: string; occurredAt: Date; lat: number | null; lon: number | null; coverages: string[]; reserveYen: number },
+    status: string,
+    s: { vehicleId: string; deviceId: string },
+    signalCount: number,
+    actor?: string,
+  ): ClaimEventDataV1 {
+    return {
+      claimId: c.id, claimNumber: c.claimNumber, vehicleId: s.vehicleId, deviceId: s.deviceId, partnerId: c.partnerId, policyId: c.policyId,
+      policyNumber: c.policyNumber, bookingId: c.bookingId, status: status as ClaimEventDataV1['status'], severity: c.severity as ClaimEventDataV1['severity'],
+      cause: c.cause, occurredAt: c.occurredAt.toISOString(), location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
+      coverages: c.coverages, reserve: c.reserveYen, signalCount, ...(actor ? { actor } : {}),
+    };
+  }
+
+  private async attachSignal(tx: DatabaseTx, claimId: string, s: { deviceId: string; channel: string; alert: { eventId: string }; occurredAt: Date }): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
+      VALUES (gen_random_uuid(), ${claimId}::uuid, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${JSON.stringify(s.alert)}::jsonb, ${s.occurredAt})`;
+  }
+
+  private async insertIncident(
+    tx: DatabaseTx,
+    kind: string,
+    s: { deviceId: string; channel: string; alert: CrashAlertV1 | LockAlertV1; occurredAt: Date; vehicleId: string; partnerId: string },
+    severity: string,
+  ): Promise<string> {
+    const id = randomUUID();
+    await tx.$executeRaw`
+      INSERT INTO incident (id, kind, partner_id, vehicle_id, device_id, event_id, channel, severity, payload, lat, lon, occurred_at)
+      VALUES (${id}::uuid, ${kind}, ${s.partnerId}, ${s.vehicleId}, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${severity},
+              ${JSON.stringify(s.alert)}::jsonb, ${s.alert.location?.lat ?? null}, ${s.alert.location?.lon ?? null}, ${s.occurredAt})`;
+    return id;
+  }
+
+  private async refreshDamage(tx: DatabaseTx, vehicleId: string, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
+    const open = await this.claims.openDamageCount(tx, vehicleId);
+    outbox.push(vehicleDamageRecord(vehicleId, open, causeId, now, this.settings.topic));
+    // Set before commit: a booking must never slip through between the claim and the flag.
+    await this.damageFlags.set(vehicleId, open > 0);
+  }
+
+  private async telemetry(vehicleId: string, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
+    if (triage.lockState || triage.doorAjar) {
+      await this.db.$executeRaw`
+        INSERT INTO vehicle_state (vehicle_id, lock_state, door_ajar, last_event_at)
+        VALUES (${vehicleId}, ${triage.lockState ?? 'unknown'}, ${triage.doorAjar ?? false}, ${at})
+        ON CONFLICT (vehicle_id) DO UPDATE SET
+          lock_state = CASE WHEN ${triage.lockState ?? null}::text IS NULL THEN vehicle_state.lock_state ELSE EXCLUDED.lock_state END,
+          door_ajar = EXCLUDED.door_ajar, last_event_at = GREATEST(vehicle_state.last_event_at, EXCLUDED.last_event_at), updated_at = now()
+        WHERE vehicle_state.last_event_at <= EXCLUDED.last_event_at`;
+    }
+    return 'telemetry';
+  }
+
+  private async deadLetter(deviceId: string, channel: string, payload: Buffer, reason: string): Promise<SignalOutcome> {
+    const text = payload.toString('utf8').slice(0, 1_000_000);
+    const id = randomUUID();
+    await this.db.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${id}::uuid, 'claims-trigger', ${`devices/${deviceId}/${channel}`}, ${reason}, ${text})`;
+      await enqueueOutbox(tx, this.settings.producer, [
+        {
+          topic: this.settings.topic(Topics.deviceSignalsDlq),
+          key: deviceId,
+          eventId: `dlq:${id}`,
+          payload: text,
+          headers: { 'x-dlq-reason': reason, 'x-dlq-original-topic': `devices/${deviceId}/${channel}`, 'x-dlq-service': 'claims-trigger' },
+        },
+      ]);
+    });
+    this.logger.warn({ deviceId, channel, reason }, 'device signal dead-lettered');
+    return 'dead-letter';
+  }
+}

@@ -1,0 +1,103 @@
+import Redis from 'ioredis';
+import { Topics, topicName } from '@kuruma/contracts';
+import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
+import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import {
+  connectDatabase,
+  connectProducer,
+  createLogger,
+  createServiceKafka,
+  createServiceKit,
+  PartnerAuthenticator,
+  runService,
+  startConsumer,
+  startOutboxRelay,
+} from '@kuruma/service-kit';
+import { ClaimsTriggerModule } from './app.module';
+import { ChangeClaimStatusUseCase } from './claims/change-claim-status.use-case';
+import { loadClaimsTriggerConfig } from './claims-trigger.config';
+import { CoverIndex } from './correlation/cover-index';
+import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
+import { DeviceDirectory } from './devices/device-directory';
+import { RegisterDeviceUseCase } from './devices/register-device.use-case';
+import { DamageFlags } from './fraud-guard/damage-flags';
+import { DeviceSignalsMqttIntake } from './intake/device-signals.mqtt-intake';
+import { HandleDeviceSignalUseCase } from './intake/handle-device-signal.use-case';
+import { CONFIG, DATABASE } from './tokens';
+
+async function main(): Promise<void> {
+  const config = loadClaimsTriggerConfig();
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
+  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
+  kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });
+  kit.shutdown.register('redis', async () => void redis.disconnect());
+  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const producer = await connectProducer(kit, kafka);
+  await startOutboxRelay(kit, { db, databaseUrl: config.DATABASE_URL, producer });
+
+  const damageFlags = new DamageFlags(redis);
+  await damageFlags.rebuild(await new ClaimsRepository().vehiclesWithOpenDamage(db));
+  const coverIndex = new CoverIndex(redis);
+  const policyEvents = new PolicyEventsKafkaHandler(coverIndex, kit.logger);
+  await startConsumer(kit, {
+    kafka,
+    groupId: `${config.KAFKA_GROUP_PREFIX}.claims-trigger.cover-index`,
+    topics: [topic(Topics.policyEvents)],
+    handle: (records) => policyEvents.handle(records),
+  });
+
+  const directory = new DeviceDirectory(db);
+  const useCase = new HandleDeviceSignalUseCase(
+    db,
+    directory,
+    coverIndex,
+    damageFlags,
+    {
+      thresholds: { majorPeakG: config.CRASH_MAJOR_G, minorPeakG: config.CRASH_MINOR_G, majorDeltaVKmh: config.CRASH_MAJOR_DELTA_V_KMH, rolloverDeg: config.CRASH_ROLLOVER_DEG },
+      accidentWindowMs: config.ACCIDENT_WINDOW_MS,
+      maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
+      topic,
+      producer: kit.name,
+    },
+    kit.logger,
+  );
+  const outcomes = kit.metrics.counter('kuruma_device_signals_total', 'Device signals by outcome', ['outcome']);
+  const latency = kit.metrics.histogram('kuruma_device_signal_seconds', 'MQTT receipt to committed effect');
+  const intake = new DeviceSignalsMqttIntake(
+    { url: config.MQTT_URL, username: config.MQTT_SERVICE_USER, password: config.MQTT_SERVICE_PASSWORD, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP },
+    useCase,
+    kit.logger,
+    (outcome, ms) => {
+      outcomes.inc({ outcome });
+      latency.observe(ms / 1000);
+    },
+  );
+  await intake.start();
+  kit.health.register({ name: 'mqtt', check: () => intake.check() });
+  kit.shutdown.register('mqtt-intake', () => intake.stop());
+
+  let admin: Promise<DynamicSecurityClient> | undefined;
+  const broker = () => (admin ??= DynamicSecurityClient.connect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD));
+  kit.shutdown.register('mqtt-admin', async () => void (admin && (await (await admin).close())));
+
+  await runService({
+    kit,
+    module: ClaimsTriggerModule.register(kit, [
+      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db)) },
+      { provide: DATABASE, useValue: db },
+      { provide: CONFIG, useValue: config },
+      { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, broker, directory, config.MQTT_PUBLIC_URL) },
+      { provide: ChangeClaimStatusUseCase, useValue: new ChangeClaimStatusUseCase(db, damageFlags, kit.name, topic) },
+    ]),
+    host: config.HOST,
+    port: config.PORT,
+  });
+}
+
+main().catch((error) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'claims-trigger', msg: 'failed to start', err: String(error?.stack ?? error) }));
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import type { BookingPricedV1 } from '@kuruma/contracts';
+import { type Database, type EndorsementRow, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
+import { claimInboxKeys, enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import { applyLifecycleEffect } from './apply-lifecycle-effect';
+
+export interface ApplyResult {
+  applied: number;
+  duplicates: number;
+  rejected: number;
+  bound: { bookingId: string; acceptedAt: string }[];
+}
+
+/**
+ * One transaction per chunk: the inbox keys, every policy change, endorsement and rejection, and
+ * the policy events in the outbox. A redelivered chunk finds its keys in the inbox and does nothing.
+ */
+export class ApplyBookingEventsUseCase {
+  private readonly repo = new PolicyRepository();
+
+  constructor(
+    private readonly db: Database,
+    private readonly producer: string,
+    private readonly topic: (base: string) => string,
+  ) {}
+
+  async execute(events: BookingPricedV1[], now = new Date()): Promise<ApplyResult> {
+    if (events.length === 0) return { applied: 0, duplicates: 0, rejected: 0, bound: [] };
+    return this.db.$transaction(
+      async (tx) => {
+        const fresh = await claimInboxKeys(tx, this.producer, events.map((e) => `${e.partnerId}:${e.event.id}`));
+        const seen = new Set<string>();
+        const toApply = events.filter((e) => {
+          const key = `${e.partnerId}:${e.event.id}`;
+          if (!fresh.has(key) || seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+        const policies = await this.repo.lockByBookings(tx, toApply.map((e) => ({ partnerId: e.partnerId, bookingId: e.event.data.bookingId })));
+        const dirty = new Map<string, PolicyRow>();
+        const endorsements: EndorsementRow[] = [];
+        const rejections: RejectionRow[] = [];
+        const outbox: OutboxEntry[] = [];
+        const bound: ApplyResult['bound'] = [];
+        for (const priced of toApply) {
+          const key = policyKey(priced.partnerId, priced.event.data.bookingId);
+          const current = policies.get(key);
+          const result = applyLifecycleEffect(current, priced, now, this.topic);
+          if (result.rejection) {
+            rejections.push({
+              partnerId: priced.partnerId,
+              bookingId: priced.event.data.bookingId,
+              eventId: priced.event.id,
+              eventType: priced.event.type,
+              fromState: current?.status ?? 'none',
+              reason: result.rejection,
+            });
+            continue;
+          }
+          if (result.policy) {
+            policies.set(key, result.policy);
+            dirty.set(key, result.policy);
+          }
+          endorsements.push(...result.endorsements);
+          outbox.push(...result.events);
+          if (result.policy?.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
+        }
+        for (const policy of dirty.values()) await this.repo.upsert(tx, policy);
+        await this.repo.insertEndorsements(tx, endorsements);
+        await this.repo.insertRejections(tx, rejections);
+        await enqueueOutbox(tx, this.producer, outbox);
+        return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
+  }
+}

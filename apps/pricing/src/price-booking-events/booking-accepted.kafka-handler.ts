@@ -1,0 +1,36 @@
+import { bookingAcceptedV1Schema, describeZodError, type BookingAcceptedV1, Topics } from '@kuruma/contracts';
+import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord } from '@kuruma/data-access-messaging';
+import type { PriceBookingEventsUseCase } from './price-booking-events.use-case';
+
+/**
+ * Accepted booking events in, priced events out. Produced before the offsets are committed
+ * (at-least-once); policy's inbox makes a re-sent priced event harmless, so pricing needs no
+ * outbox of its own.
+ */
+export class BookingAcceptedKafkaHandler {
+  constructor(
+    private readonly useCase: PriceBookingEventsUseCase,
+    private readonly producer: EventProducer,
+    private readonly topic: (base: string) => string,
+    private readonly service: string,
+  ) {}
+
+  async handle(records: ConsumedRecord[]): Promise<void> {
+    const valid: BookingAcceptedV1[] = [];
+    const out: OutgoingRecord[] = [];
+    for (const record of records) {
+      let reason: string | undefined;
+      try {
+        const parsed = bookingAcceptedV1Schema.safeParse(JSON.parse(record.value?.toString('utf8') ?? ''));
+        if (parsed.success) valid.push(parsed.data);
+        else reason = `schema-violation: ${describeZodError(parsed.error)}`;
+      } catch (error) {
+        reason = `invalid-json: ${(error as Error).message}`;
+      }
+      if (reason) out.push(deadLetterRecord(record, this.topic(Topics.bookingAcceptedDlq), reason, this.service));
+    }
+    const priced = await this.useCase.execute(valid);
+    for (const p of priced) out.push({ topic: this.topic(Topics.bookingPriced), key: p.event.data.bookingId, value: JSON.stringify(p) });
+    await this.producer.send(out);
+  }
+}

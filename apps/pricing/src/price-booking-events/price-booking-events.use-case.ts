@@ -1,0 +1,36 @@
+import type { BookingAcceptedV1, BookingPricedV1, QuoteV1 } from '@kuruma/contracts';
+import type { QuoteRecord, QuoteRepository } from '@kuruma/data-access-db';
+import { priceQuote } from '@kuruma/domain-rating';
+import type { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
+
+/** Booking events that need a price: the booking is being offered or bought. */
+const BOOKABLE = new Set(['booking.created', 'booking.confirmed']);
+
+/**
+ * Prices every bookable event with the tariff engine (checking the vehicle-damage fraud guard)
+ * and passes the rest through, in order, for policy to apply.
+ */
+export class PriceBookingEventsUseCase {
+  constructor(
+    private readonly quotes: QuoteRepository,
+    private readonly damage: VehicleDamageLookup,
+  ) {}
+
+  async execute(accepted: BookingAcceptedV1[], now = new Date()): Promise<BookingPricedV1[]> {
+    const bookable = accepted.filter((a) => BOOKABLE.has(a.event.type));
+    const damaged = await this.damage.withOpenDamage(bookable.map((a) => a.event.data.vehicle.vehicleId));
+    const records: QuoteRecord[] = [];
+    const priced = accepted.map((a): BookingPricedV1 => {
+      let quote: QuoteV1 | undefined;
+      if (BOOKABLE.has(a.event.type)) {
+        // "start in past" is judged at acceptance, not at pricing, so a lagging consumer or a
+        // replay cannot decline a booking that was on time when the partner sent it.
+        quote = priceQuote(a.event.data, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(a.event.data.vehicle.vehicleId) });
+        records.push({ partnerId: a.partnerId, request: a.event.data, quote });
+      }
+      return { ...a, ...(quote ? { quote } : {}), pricedAt: now.toISOString() };
+    });
+    await this.quotes.saveAll(records);
+    return priced;
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import { loadStackConfig } from '@kuruma/config';
+
+const config = loadStackConfig();
+const connect = (username: string, password: string) =>
+  mqtt.connectAsync(config.MQTT_URL, { username, password, clientId: `${username}-${randomUUID().slice(0, 6)}`, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3_000 });
+
+describe('project Mosquitto device authentication', () => {
+  const deviceA = `test-dev-a-${randomUUID().slice(0, 8)}`;
+  const deviceB = `test-dev-b-${randomUUID().slice(0, 8)}`;
+  let admin: DynamicSecurityClient;
+  let service: MqttClient;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    admin = await DynamicSecurityClient.connect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD);
+    await admin.createDeviceClient(deviceA, 'password-a-123456');
+    await admin.createDeviceClient(deviceB, 'password-b-123456');
+    service = await connect(config.MQTT_SERVICE_USER, config.MQTT_SERVICE_PASSWORD);
+    service.on('message', (topic) => received.push(topic));
+    await service.subscribeAsync(['devices/+/crash', 'devices/+/lock'], { qos: 1 });
+  });
+
+  afterAll(async () => {
+    await service?.endAsync();
+    await admin?.deleteDevice(deviceA);
+    await admin?.deleteDevice(deviceB);
+    await admin?.close();
+  });
+
+  it('delivers what a device publishes under its own topics', async () => {
+    const sut = await connect(deviceA, 'password-a-123456');
+    await sut.publishAsync(`devices/${deviceA}/crash`, '{"eventId":"own"}', { qos: 1 });
+    await expect.poll(() => received, { timeout: 5_000 }).toContain(`devices/${deviceA}/crash`);
+    await sut.endAsync();
+  });
+
+  it("refuses device A publishing under device B's topics", async () => {
+    const sut = await connect(deviceA, 'password-a-123456');
+    const packet = await sut.publishAsync(`devices/${deviceB}/crash`, '{"eventId":"forged"}', { qos: 1 });
+    // MQTT 5: the broker answers the QoS 1 publish with reason code 0x87 "not authorized".
+    expect((packet as { reasonCode?: number } | undefined)?.reasonCode).toBe(0x87);
+    // And the forged message never reaches the platform (an own message sent after it does).
+    await sut.publishAsync(`devices/${deviceA}/lock`, '{"eventId":"after"}', { qos: 1 });
+    await expect.poll(() => received, { timeout: 5_000 }).toContain(`devices/${deviceA}/lock`);
+    expect(received).not.toContain(`devices/${deviceB}/crash`);
+    await sut.endAsync();
+  });
+
+  it('refuses a wrong device password', async () => {
+    await expect(connect(deviceA, 'wrong-password')).rejects.toThrow(/Bad User Name or Password|Not authorized/i);
+  });
+
+  it('refuses anonymous connections', async () => {
+    await expect(
+      mqtt.connectAsync(config.MQTT_URL, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3_000 }),
+    ).rejects.toThrow();
+  });
+
+  it('lets a device added at runtime connect at once, without a broker restart', async () => {
+    const late = `test-dev-late-${randomUUID().slice(0, 8)}`;
+    await expect(connect(late, 'late-password-123')).rejects.toThrow();
+    await admin.createDeviceClient(late, 'late-password-123');
+    const sut = await connect(late, 'late-password-123');
+    expect(sut.connected).toBe(true);
+    await sut.endAsync();
+    await admin.deleteDevice(late);
+  });
+});

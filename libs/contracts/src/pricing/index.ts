@@ -1,0 +1,3 @@
+export * from './quote-request.v1';
+export * from './quote.v1';
+export * from './decline-reason.v1';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { identifierSchema, instantSchema } from '../cloudevents/cloud-event';
+
+/** The vehicle being driven: only what pricing and eligibility need. */
+export const quoteVehicleV1Schema = z.object({
+  /** The partner's vehicle id. */
+  vehicleId: identifierSchema,
+  /** Private passenger car class: ordinary (3-number plate), small (5-number) or kei. */
+  category: z.string().min(1).max(32),
+  /** Model rating class (1-17 for ordinary/small, 1-7 for kei), per the rating organisation. */
+  modelRatingClass: z.number().int(),
+  /** Month of first registration, YYYY-MM. */
+  firstRegistration: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'),
+  /** Hybrid, EV or CNG vehicle. */
+  eco: z.boolean(),
+  /** Fitted with automatic emergency braking (ASV). */
+  asv: z.boolean(),
+  /** Plate classification number, e.g. "300"; 8, 80-89 and 800-899 are special-purpose. */
+  plateClassification: z.string().regex(/^\d{1,3}$/, 'must be 1-3 digits'),
+  /** fleet (operator-owned) or peer (a private owner lends it). */
+  ownership: z.enum(['fleet', 'peer']),
+  /** Pseudonymous id of the owner, for peer cars; cover is refused when the driver owns the car. */
+  ownerDriverId: identifierSchema.optional(),
+  /** A rental car (refused: rental cars carry their own cover). */
+  rental: z.boolean(),
+});
+
+/** The driver: pseudonymous; no names, addresses or licence numbers. */
+export const quoteDriverV1Schema = z.object({
+  /** Pseudonymous driver id from the partner. */
+  driverId: identifierSchema,
+  /** Age in whole years at the start of cover. */
+  age: z.number().int().min(0).max(120),
+  /** Licence colour: gold (no violations for 5 years), blue, green (new driver). */
+  licenceColour: z.enum(['gold', 'blue', 'green']),
+  /** Claim-free grade 1-20 from the driver's own motor policy; absent means new (6S). */
+  grade: z.number().int().min(1).max(20).optional(),
+  /** Years left of the accident coefficient (0-6) in that policy. */
+  accidentCoefficientYears: z.number().int().min(0).max(6).optional(),
+  /** The partner's trust score 0-100 for this driver. */
+  trustScore: z.number().min(0).max(100).optional(),
+  /** Telematics driving score 0-100 and the kilometres it is based on. */
+  telematics: z.object({ score: z.number().min(0).max(100), km: z.number().min(0) }).optional(),
+});
+
+/** A request for per-use cover: one booking of one vehicle by one driver. */
+export const quoteRequestV1Schema = z
+  .object({
+    /** The partner's booking id. */
+    bookingId: identifierSchema,
+    /** The partner (checked against the authenticated partner). */
+    partnerId: identifierSchema,
+    /** Start of cover, ISO-8601 with zone. */
+    startsAt: instantSchema,
+    /** End of cover, ISO-8601 with zone. */
+    endsAt: instantSchema,
+    /** liability, standard or full. */
+    plan: z.enum(['liability', 'standard', 'full']),
+    vehicle: quoteVehicleV1Schema,
+    driver: quoteDriverV1Schema,
+  })
+  .refine((r) => Date.parse(r.endsAt) > Date.parse(r.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
+export type QuoteRequestV1 = z.infer<typeof quoteRequestV1Schema>;

@@ -1,0 +1,82 @@
+import type { Database, DatabaseTx } from '../prisma-client.factory';
+
+export interface CoverInForce {
+  policyId: string;
+  policyNumber: string;
+  partnerId: string;
+  bookingId: string;
+  driverId: string;
+  plan: string;
+}
+
+export interface OpenClaim {
+  id: string;
+  claimNumber: string;
+  accidentId: string | null;
+  lastSignalAt: Date;
+  severity: string;
+  status: string;
+  policyId: string;
+  policyNumber: string;
+  bookingId: string;
+  partnerId: string;
+  plan: string;
+  coverages: string[];
+  reserveYen: number;
+  occurredAt: Date;
+  lat: number | null;
+  lon: number | null;
+  cause: string;
+  signalCount: number;
+}
+
+/** claims-trigger's tables (claims, signals, incidents, vehicle state, dead letters) and its read of cover. */
+export class ClaimsRepository {
+  /** Serialises all work on one vehicle for the rest of the transaction (one accident, one claim). */
+  async lockVehicle(tx: DatabaseTx, vehicleId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`vehicle:${vehicleId}`}))`;
+  }
+
+  async signalSeen(tx: DatabaseTx, deviceId: string, eventId: string): Promise<boolean> {
+    const rows = await tx.$queryRaw<{ n: number }[]>`
+      SELECT 1 AS n FROM claim_signal WHERE device_id = ${deviceId} AND event_id = ${eventId}
+      UNION ALL SELECT 1 FROM incident WHERE device_id = ${deviceId} AND event_id = ${eventId} LIMIT 1`;
+    return rows.length > 0;
+  }
+
+  /** The database is the truth for cover: the policy whose window contains the instant. */
+  async coverInForce(db: Database | DatabaseTx, vehicleId: string, at: Date, policyId?: string): Promise<CoverInForce | null> {
+    const rows = await db.$queryRaw<CoverInForce[]>`
+      SELECT id::text AS "policyId", policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
+             driver_id AS "driverId", plan
+      FROM policy
+      WHERE vehicle_id = ${vehicleId} AND status IN ('bound', 'active', 'ended') AND policy_number IS NOT NULL
+        AND cover_start <= ${at} AND cover_end >= ${at}
+        AND (${policyId ?? null}::uuid IS NULL OR id = ${policyId ?? null}::uuid)
+      ORDER BY cover_start DESC LIMIT 1`;
+    return rows[0] ?? null;
+  }
+
+  async openClaimFor(tx: DatabaseTx, vehicleId: string): Promise<OpenClaim | null> {
+    const rows = await tx.$queryRaw<OpenClaim[]>`
+      SELECT c.id::text, claim_number AS "claimNumber", accident_id AS "accidentId", last_signal_at AS "lastSignalAt", severity, status,
+             policy_id::text AS "policyId", policy_number AS "policyNumber", booking_id AS "bookingId", partner_id AS "partnerId", plan,
+             coverages, reserve_yen AS "reserveYen", occurred_at AS "occurredAt", lat, lon, cause,
+             (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
+      FROM claim c WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed')
+      ORDER BY last_signal_at DESC LIMIT 1`;
+    return rows[0] ?? null;
+  }
+
+  async vehiclesWithOpenDamage(db: Database): Promise<string[]> {
+    const rows = await db.$queryRaw<{ vehicle_id: string }[]>`
+      SELECT DISTINCT vehicle_id FROM claim WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
+    return rows.map((r) => r.vehicle_id);
+  }
+
+  async openDamageCount(tx: DatabaseTx, vehicleId: string): Promise<number> {
+    const rows = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM claim WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
+    return rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,134 @@
+import type { DatabaseTx, Database } from '../prisma-client.factory';
+
+/** A policy as the policy service works with it (one row per partner booking). */
+export interface PolicyRow {
+  id: string;
+  policyNumber: string | null;
+  partnerId: string;
+  bookingId: string;
+  vehicleId: string;
+  driverId: string;
+  plan: string;
+  status: string;
+  bookingStatus: string;
+  coverStart: Date | null;
+  coverEnd: Date | null;
+  bookedEnd: Date | null;
+  premiumYen: number;
+  refundYen: number;
+  tariffVersion: string | null;
+  quoteId: string | null;
+  breakdown: unknown;
+  declineReasons: unknown;
+  request: unknown;
+  lastSequence: number;
+  boundAt: Date | null;
+}
+
+export interface EndorsementRow {
+  policyId: string;
+  kind: string;
+  reason: string | null;
+  premiumDeltaYen: number;
+  refundYen: number;
+  coverEndBefore: Date | null;
+  coverEndAfter: Date | null;
+  causeId: string;
+}
+
+export interface RejectionRow {
+  partnerId: string;
+  bookingId: string;
+  eventId: string;
+  eventType: string;
+  fromState: string;
+  reason: string;
+}
+
+const COLUMNS = `id::text, policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
+  vehicle_id AS "vehicleId", driver_id AS "driverId", plan, status, booking_status AS "bookingStatus",
+  cover_start AS "coverStart", cover_end AS "coverEnd", booked_end AS "bookedEnd", premium_yen AS "premiumYen",
+  refund_yen AS "refundYen", tariff_version AS "tariffVersion", quote_id AS "quoteId", breakdown,
+  decline_reasons AS "declineReasons", request, last_sequence AS "lastSequence", bound_at AS "boundAt"`;
+
+/** The policy service's tables: policies, endorsements and rejected transitions. */
+export class PolicyRepository {
+  /** Locks the policies of these bookings for the rest of the transaction. */
+  async lockByBookings(tx: DatabaseTx, keys: { partnerId: string; bookingId: string }[]): Promise<Map<string, PolicyRow>> {
+    if (keys.length === 0) return new Map();
+    const rows = await tx.$queryRawUnsafe<PolicyRow[]>(
+      `SELECT ${COLUMNS} FROM policy
+       WHERE (partner_id, booking_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+       ORDER BY partner_id, booking_id FOR UPDATE`,
+      keys.map((k) => k.partnerId),
+      keys.map((k) => k.bookingId),
+    );
+    return new Map(rows.map((r) => [policyKey(r.partnerId, r.bookingId), r]));
+  }
+
+  async upsert(tx: DatabaseTx, p: PolicyRow): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
+        cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons,
+        request, last_sequence, bound_at, updated_at)
+      VALUES (${p.id}::uuid, ${p.policyNumber}, ${p.partnerId}, ${p.bookingId}, ${p.vehicleId}, ${p.driverId}, ${p.plan}, ${p.status},
+        ${p.bookingStatus}, ${p.coverStart}, ${p.coverEnd}, ${p.bookedEnd}, ${p.premiumYen}, ${p.refundYen}, ${p.tariffVersion},
+        ${p.quoteId}, ${json(p.breakdown)}::jsonb, ${json(p.declineReasons)}::jsonb, ${json(p.request)}::jsonb, ${p.lastSequence},
+        ${p.boundAt}, now())
+      ON CONFLICT (partner_id, booking_id) DO UPDATE SET
+        policy_number = EXCLUDED.policy_number, vehicle_id = EXCLUDED.vehicle_id, driver_id = EXCLUDED.driver_id,
+        plan = EXCLUDED.plan, status = EXCLUDED.status, booking_status = EXCLUDED.booking_status,
+        cover_start = EXCLUDED.cover_start, cover_end = EXCLUDED.cover_end, booked_end = EXCLUDED.booked_end,
+        premium_yen = EXCLUDED.premium_yen, refund_yen = EXCLUDED.refund_yen, tariff_version = EXCLUDED.tariff_version,
+        quote_id = EXCLUDED.quote_id, breakdown = EXCLUDED.breakdown, decline_reasons = EXCLUDED.decline_reasons,
+        request = EXCLUDED.request, last_sequence = EXCLUDED.last_sequence, bound_at = EXCLUDED.bound_at, updated_at = now()`;
+  }
+
+  async insertEndorsements(tx: DatabaseTx, rows: EndorsementRow[]): Promise<void> {
+    for (const e of rows) {
+      await tx.$executeRaw`
+        INSERT INTO endorsement (id, policy_id, kind, reason, premium_delta_yen, refund_yen, cover_end_before, cover_end_after, cause_id)
+        VALUES (gen_random_uuid(), ${e.policyId}::uuid, ${e.kind}, ${e.reason}, ${e.premiumDeltaYen}, ${e.refundYen},
+                ${e.coverEndBefore}, ${e.coverEndAfter}, ${e.causeId})
+        ON CONFLICT (policy_id, cause_id) DO NOTHING`;
+    }
+  }
+
+  async insertRejections(tx: DatabaseTx, rows: RejectionRow[]): Promise<void> {
+    for (const r of rows) {
+      await tx.$executeRaw`
+        INSERT INTO rejected_transition (id, partner_id, booking_id, event_id, event_type, from_state, reason)
+        VALUES (gen_random_uuid(), ${r.partnerId}, ${r.bookingId}, ${r.eventId}, ${r.eventType}, ${r.fromState}, ${r.reason})
+        ON CONFLICT (partner_id, event_id) DO NOTHING`;
+    }
+  }
+
+  /** Started bookings whose cover ends before `horizon`; skips rows another instance holds. */
+  async lockDueForLateReturn(tx: DatabaseTx, horizon: Date, limit: number): Promise<PolicyRow[]> {
+    return tx.$queryRawUnsafe<PolicyRow[]>(
+      `SELECT ${COLUMNS} FROM policy WHERE status = 'active' AND cover_end <= $1 ORDER BY cover_end LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      horizon,
+      limit,
+    );
+  }
+
+  async findForPartner(db: Database, partnerId: string, policyId: string): Promise<PolicyRow | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(policyId)) return null;
+    const rows = await db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE id = $1::uuid AND partner_id = $2`, policyId, partnerId);
+    return rows[0] ?? null;
+  }
+
+  async findByBooking(db: Database, partnerId: string, bookingId: string): Promise<PolicyRow[]> {
+    return db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE partner_id = $1 AND booking_id = $2`, partnerId, bookingId);
+  }
+
+  async endorsements(db: Database, policyId: string): Promise<(EndorsementRow & { createdAt: Date })[]> {
+    return db.$queryRaw<(EndorsementRow & { createdAt: Date })[]>`
+      SELECT policy_id::text AS "policyId", kind, reason, premium_delta_yen AS "premiumDeltaYen", refund_yen AS "refundYen",
+             cover_end_before AS "coverEndBefore", cover_end_after AS "coverEndAfter", cause_id AS "causeId", created_at AS "createdAt"
+      FROM endorsement WHERE policy_id = ${policyId}::uuid ORDER BY created_at, id`;
+  }
+}
+
+export const policyKey = (partnerId: string, bookingId: string): string => `${partnerId}\u0000${bookingId}`;
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

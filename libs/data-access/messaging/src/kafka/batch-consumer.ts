@@ -1,0 +1,123 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { type ConsumedRecord, headersToStrings } from './consumed-record';
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  /**
+   * Applies a chunk of records durably (one database transaction, inbox included). Throwing means
+   * "not applied": the same chunk is retried after a back-off and its offsets are not committed.
+   * Bad data must not throw: the handler dead-letters it and carries on.
+   */
+  handle: (records: ConsumedRecord[]) => Promise<void>;
+  /** Records per handler call; bigger chunks mean fewer transactions and round trips. */
+  chunkSize?: number;
+  partitionsConsumedConcurrently?: number;
+  /** Called when kafkajs gives up for good; the service exits so its supervisor restarts it. */
+  onCrash: (error: Error) => void;
+  onChunk?: (records: number, ms: number) => void;
+}
+
+/**
+ * At-least-once consumption with effects made idempotent by the handler's inbox: offsets are
+ * committed only after `handle` has returned, and never auto-committed. Used instead of the
+ * NestJS Kafka transport, which commits after handler errors and has no dead-letter path.
+ */
+export class BatchConsumer {
+  private consumer?: Consumer;
+  private running = false;
+  private readonly chunkSize: number;
+
+  constructor(private readonly options: BatchConsumerOptions) {
+    this.chunkSize = options.chunkSize ?? 500;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics, logger } = this.options;
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 50,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      logger.error({ err: error, restart }, 'kafka consumer crashed');
+      if (!restart) {
+        this.running = false;
+        this.options.onCrash(error);
+      }
+    });
+    await this.consumer.connect();
+    // New groups start from the earliest offset so no backlog is silently skipped.
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.running = true;
+    logger.info({ groupId, topics }, 'kafka consumer started');
+  }
+
+  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload) {
+    const records: ConsumedRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key ? m.key.toString('utf8') : null,
+      value: m.value,
+      headers: headersToStrings(m.headers as Record<string, unknown>),
+      timestamp: m.timestamp,
+    }));
+    for (let start = 0; start < records.length; start += this.chunkSize) {
+      const chunk = records.slice(start, start + this.chunkSize);
+      let attempt = 0;
+      for (;;) {
+        if (!isRunning() || isStale()) return;
+        const started = Date.now();
+        try {
+          await this.options.handle(chunk);
+          this.options.onChunk?.(chunk.length, Date.now() - started);
+          break;
+        } catch (error) {
+          attempt += 1;
+          const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+          this.options.logger.warn(
+            { err: error, topic: batch.topic, partition: batch.partition, attempt, delay },
+            'applying records failed; retrying (offsets not committed)',
+          );
+          await heartbeat().catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(chunk[chunk.length - 1].offset) + 1n) }] }],
+      });
+      await heartbeat();
+    }
+  }
+
+  /** Finishes the chunk in flight, commits its offsets and leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+  }
+
+  /** Readiness: connected and not crashed. */
+  async check(): Promise<void> {
+    if (!this.running) throw new Error('consumer is not running');
+  }
+}

@@ -1,0 +1,34 @@
+import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaConnection {
+  brokers: string[];
+  clientId: string;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [KafkaLogLevel.ERROR]: 'error',
+  [KafkaLogLevel.WARN]: 'warn',
+  [KafkaLogLevel.INFO]: 'info',
+  [KafkaLogLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs with its logs in the service's JSON stream and retries sized for a broker restart. */
+export function createKafka(connection: KafkaConnection, logger: Logger): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    // A broker restart takes ~10 s here; retry long enough to ride it out instead of crashing.
+    retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 },
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        kafkaLogger[LEVELS[level] ?? 'info'](rest, message);
+      },
+  });
+}

@@ -1,0 +1,119 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import type { Database } from '@kuruma/data-access-db';
+import type { EventProducer } from '../kafka/event-producer';
+import { outboxChannel } from './outbox-writer';
+
+export interface OutboxRelayOptions {
+  producer: string;
+  db: Database;
+  databaseUrl: string;
+  kafka: EventProducer;
+  logger: Logger;
+  batchSize?: number;
+  /** Fallback poll when no notification arrives (notifications are lost while disconnected). */
+  pollIntervalMs?: number;
+  onPublished?: (count: number, oldestCreatedAt: Date | null) => void;
+}
+
+interface OutboxRow {
+  id: bigint;
+  topic: string;
+  key: string;
+  payload: string;
+  headers: Record<string, string> | null;
+  created_at: Date;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka in id order and marks them published. Only one relay
+ * per producer is active (a Postgres advisory lock), which keeps each key's events in order.
+ * Crash after send and before the mark: the rows are sent again; consumers de-duplicate by event id.
+ */
+export class OutboxRelay {
+  private listener?: Client;
+  private stopped = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private leader = false;
+  private lastError?: string;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  async start(): Promise<void> {
+    this.loop = this.run();
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.producer}-outbox-relay` });
+    client.on('error', (err) => {
+      this.options.logger.warn({ err }, 'outbox listener connection lost');
+      this.listener = undefined;
+      this.leader = false;
+    });
+    await client.connect();
+    await client.query(`LISTEN ${outboxChannel(this.options.producer)}`);
+    client.on('notification', () => this.wake?.());
+    this.listener = client;
+  }
+
+  private async run(): Promise<void> {
+    const { logger, pollIntervalMs = 500 } = this.options;
+    while (!this.stopped) {
+      try {
+        if (!this.listener) await this.connectListener();
+        if (!this.leader) {
+          const { rows } = await this.listener!.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+            `outbox:${this.options.producer}`,
+          ]);
+          this.leader = rows[0].locked;
+        }
+        let published = 0;
+        if (this.leader) published = await this.publishBatch();
+        this.lastError = undefined;
+        if (published === 0) await this.sleep(pollIntervalMs);
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        logger.warn({ err: error }, 'outbox relay failed; retrying');
+        await this.listener?.end().catch(() => undefined);
+        this.listener = undefined;
+        this.leader = false;
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { db, producer, batchSize = 1_000 } = this.options;
+    const rows = await db.$queryRaw<OutboxRow[]>`
+      SELECT id, topic, key, payload, headers, created_at FROM outbox
+      WHERE producer = ${producer} AND published_at IS NULL
+      ORDER BY id LIMIT ${batchSize}`;
+    if (rows.length === 0) return 0;
+    await this.options.kafka.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers ?? undefined })));
+    await db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${rows.map((r) => r.id)}::bigint[])`;
+    this.options.onPublished?.(rows.length, rows[0].created_at);
+    return rows.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  async check(): Promise<void> {
+    if (this.lastError) throw new Error(`outbox relay: ${this.lastError}`);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './crash-triage';
+export * from './fnol-assessment';

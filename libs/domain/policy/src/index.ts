@@ -1,0 +1,2 @@
+export * from './policy-lifecycle';
+export * from './policy-number';

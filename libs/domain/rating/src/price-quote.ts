@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { BreakdownStepV1, QuoteRequestV1, QuoteV1 } from '@kuruma/contracts';
+import { billableMinutes, exposureFactor } from './exposure';
+import { eligibilityReasons, type PricingContext } from './eligibility';
+import { divideSen, multiplySen, roundUpSenToYen, senToYen, toFactor4, yenToSen } from './fixed-point';
+import {
+  driverAgeFactor,
+  gradeFactor,
+  modelRatingClassFactor,
+  platformClaimsFactor,
+  telematicsFactor,
+  trustFactor,
+  vehicleAgeFactor,
+  vehicleAgeMonths,
+} from './rating-factors';
+import type { Coverage, VehicleCategory } from './tariff.schema';
+import { type Tariff, tariffs } from './tariff-registry';
+
+export type { PricingContext } from './eligibility';
+
+/** Japan time with its zone, as every instant the platform shows. */
+export function toJapanTime(instant: Date): string {
+  return new Date(instant.getTime() + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
+}
+
+interface Computation {
+  premium: number;
+  billedMinutes: number;
+  breakdown: BreakdownStepV1[];
+}
+
+/**
+ * The premium for `request` over [start, end] under `tariff`. Steps run in a fixed order on
+ * integer sen; each breakdown amount is the running figure, the last is the premium in yen.
+ */
+export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: Date, end: Date, ctx: Pick<PricingContext, 'platformClaims'>): Computation {
+  const t = tariff.data;
+  const category = request.vehicle.category as VehicleCategory;
+  const plan = t.plans[request.plan];
+  const steps: BreakdownStepV1[] = [];
+  const push = (code: string, label: string, factor: number | null, sen: number, source?: string, addend?: number) =>
+    steps.push({ code, label, factor, ...(addend !== undefined ? { addend } : {}), amount: senToYen(sen), ...(source ? { source } : {}) });
+
+  // Per-coverage base and vehicle factors: model rating class and vehicle age are set per coverage.
+  const base = t.basePerDay.byCategory[category];
+  const perCoverage = plan.coverages.map((c: Coverage) => ({
+    coverage: c,
+    sen: yenToSen(c === 'roadAssistance' ? t.basePerDay.roadAssistancePerDay : base[c]),
+  }));
+  let sen = perCoverage.reduce((s, c) => s + c.sen, 0);
+  push('base', `${plan.label}: pure premium per 24 h for a ${category} car`, null, sen, t.basePerDay.source);
+
+  const applyPerCoverage = (code: string, label: string, factorOf: (c: Coverage) => number, source: string) => {
+    const before = sen;
+    for (const c of perCoverage) c.sen = multiplySen(c.sen, factorOf(c.coverage));
+    sen = perCoverage.reduce((s, c) => s + c.sen, 0);
+    const detail = perCoverage.map((c) => `${c.coverage} x${factorOf(c.coverage)}`).join(', ');
+    push(code, `${label} (${detail})`, toFactor4(sen / before), sen, source);
+    return sen / before;
+  };
+  const mrc = applyPerCoverage(
+    'model-rating-class',
+    `model rating class ${request.vehicle.modelRatingClass}`,
+    (c) => modelRatingClassFactor(t, category, request.vehicle.modelRatingClass, c),
+    t.modelRatingClass.source,
+  );
+  const months = vehicleAgeMonths(request.vehicle.firstRegistration, start);
+  const newContract6S = request.driver.grade === undefined || (request.driver.grade === 6 && !request.driver.accidentCoefficientYears);
+  const age = applyPerCoverage(
+    'vehicle-age',
+    `vehicle ${months} months since first registration`,
+    (c) => vehicleAgeFactor(t, category, months, newContract6S, c),
+    t.vehicleAge.source,
+  );
+
+  const bookedMinutes = Math.round((end.getTime() - start.getTime()) / 60_000);
+  const billed = billableMinutes(bookedMinutes, t.exposure);
+  const exposure = exposureFactor(billed, t.exposure);
+  sen = multiplySen(sen, exposure);
+  push('exposure', `${bookedMinutes} minutes booked, ${billed} billed (15-minute steps, 1 h minimum)`, exposure, sen, t.exposure.source);
+
+  const grade = gradeFactor(t, request.driver);
+  const telematics = telematicsFactor(t, request.driver.telematics);
+  const driverFactors: [string, string, number, string][] = [
+    ['driver-age', `driver aged ${request.driver.age}`, driverAgeFactor(t, request.driver.age), t.driverAge.source],
+    ['grade', grade.label, grade.factor, t.grade.source],
+    ['licence', `${request.driver.licenceColour} licence`, t.licence[request.driver.licenceColour], t.licence.source],
+    ['eco', request.vehicle.eco ? 'eco car' : 'not an eco car', request.vehicle.eco ? t.eco.factor : 1, t.eco.source],
+    [
+      'asv',
+      request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? 'automatic emergency braking' : 'no ASV discount',
+      request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? t.asv.factor : 1,
+      t.asv.source,
+    ],
+    ['trust-score', request.driver.trustScore === undefined ? 'no trust score: neutral' : `trust score ${request.driver.trustScore}`, trustFactor(t, request.driver.trustScore), t.trust.source],
+    [
+      'telematics',
+      request.driver.telematics ? `telematics score ${request.driver.telematics.score} over ${request.driver.telematics.km} km (credibility ${telematics.credibility})` : 'no telematics: neutral',
+      telematics.factor,
+      t.telematics.source,
+    ],
+    ['platform-claims', `${ctx.platformClaims ?? 0} claims on this platform`, platformClaimsFactor(t, ctx.platformClaims ?? 0), t.platformClaims.source],
+  ];
+  let product = mrc * age;
+  for (const [code, label, factor, source] of driverFactors) {
+    sen = multiplySen(sen, factor);
+    product *= factor;
+    push(code, label, factor, sen, source);
+  }
+  const capped = Math.min(t.factorCap.ceiling, Math.max(t.factorCap.floor, product));
+  if (capped !== product) {
+    const adjustment = toFactor4(capped / product);
+    sen = multiplySen(sen, adjustment);
+    push('factor-cap', `rating factors multiply to ${toFactor4(product)}; capped at ${capped}`, adjustment, sen, t.factorCap.source);
+  }
+
+  const l = t.loadings;
+  sen = multiplySen(sen, 1 + l.safetyMargin);
+  push('safety-margin', `safety margin ${l.safetyMargin * 100}% of the pure premium`, toFactor4(1 + l.safetyMargin), sen, l.source);
+  const retained = 1 - l.expenseRatio - l.claimHandlingRatio - l.profitRatio;
+  sen = divideSen(sen, retained);
+  push(
+    'loadings',
+    `expenses ${l.expenseRatio * 100}%, claim handling ${l.claimHandlingRatio * 100}%, profit ${l.profitRatio * 100}% of the premium (divide by ${toFactor4(retained)})`,
+    toFactor4(1 / retained),
+    sen,
+    l.source,
+  );
+  sen += yenToSen(l.policyFeeYen);
+  push('policy-fee', 'fixed cost per policy', null, sen, l.source, l.policyFeeYen);
+  if (sen < yenToSen(l.minimumPremiumYen)) {
+    const addend = l.minimumPremiumYen - senToYen(sen);
+    sen = yenToSen(l.minimumPremiumYen);
+    push('minimum-premium', `minimum premium ${l.minimumPremiumYen} yen`, null, sen, l.source, addend);
+  }
+  const premium = roundUpSenToYen(sen, l.roundUpToYen);
+  push('rounding', `rounded up to ${l.roundUpToYen} yen; no consumption tax`, null, yenToSen(premium), l.source, Number((premium - senToYen(sen)).toFixed(2)));
+  return { premium, billedMinutes: billed, breakdown: steps };
+}
+
+function quoteId(request: QuoteRequestV1, tariff: Tariff, ctx: PricingContext): string {
+  return `q_${createHash('sha256')
+    .update(tariff.hash)
+    .update(JSON.stringify(request))
+    .update(`${ctx.platformClaims ?? 0}`)
+    .digest('base64url')
+    .slice(0, 22)}`;
+}
+
+/**
+ * Quotes per-use cover for a booking: eligibility first (all reasons), then the premium under the
+ * tariff in force at the cover's start. Pure: no clock, no I/O; the caller validates the request.
+ */
+export function priceQuote(request: QuoteRequestV1, ctx: PricingContext, registry = tariffs): QuoteV1 {
+  const start = new Date(request.startsAt);
+  const end = new Date(request.endsAt);
+  const tariff = registry.inForceAt(start);
+  if (!tariff) {
+    return { status: 'declined', reasons: [{ code: 'start-in-past', message: 'no tariff was in force at the start of cover' }] };
+  }
+  const reasons = eligibilityReasons(request, tariff.data, ctx);
+  if (reasons.length) return { status: 'declined', reasons, tariffVersion: tariff.version };
+  const computed = computePremium(request, tariff, start, end, ctx);
+  return {
+    status: 'quoted',
+    premium: computed.premium,
+    currency: 'JPY',
+    tariffVersion: tariff.version,
+    quoteId: quoteId(request, tariff, ctx),
+    coverStart: toJapanTime(start),
+    coverEnd: toJapanTime(end),
+    billedMinutes: computed.billedMinutes,
+    breakdown: computed.breakdown,
+  };
+}

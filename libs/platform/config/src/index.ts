@@ -1,0 +1,4 @@
+export * from './parse-env';
+export * from './service.config';
+export * from './service-secrets.config';
+export * from './stack.config';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { envInt, envList, envPort, parseEnv } from './parse-env';
+
+/** Development defaults that production must never run with (they are published in .env.example). */
+export const DEV_DEFAULT_SECRETS = {
+  DEMO_PARTNER_API_KEY: 'demo-partner-api-key-change-me',
+  DEMO_PARTNER_WEBHOOK_SECRET: 'whsec_ZGVtby1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==',
+  OPS_ADMIN_PASSWORD: 'admin-change-me',
+  MQTT_ADMIN_PASSWORD: 'kuruma-admin-dev-password',
+  MQTT_SERVICE_PASSWORD: 'kuruma-service-dev-password',
+  OPS_SESSION_SECRET: 'dev-session-secret-change-me-0123456789abcdef',
+  OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
+} as const;
+
+const base = {
+  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/kuruma'),
+  DATABASE_POOL_SIZE: envInt(8, 1, 200),
+  KAFKA_BROKERS: envList('127.0.0.1:9092'),
+  /** Prefix for every topic name; empty in production so public names stay exact. */
+  KAFKA_TOPIC_NAMESPACE: z.string().regex(/^[a-z0-9._-]*$/).default(''),
+  /** Prefix for consumer group ids, so a test run never steals a developer's offsets. */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default('kuruma'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
+};
+
+export const serviceConfigSchema = z.object(base);
+export type ServiceConfig = z.infer<typeof serviceConfigSchema> & { PORT: number; SERVICE: string };
+
+/**
+ * Parses a service's environment once at start-up. Production refuses the published development
+ * secrets, so a forgotten variable cannot ship a known password.
+ */
+export function loadServiceConfig<E extends z.ZodRawShape>(
+  service: string,
+  defaultPort: number,
+  extra: E,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<typeof base & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
+  const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
+  const schema = z.object({ ...base, ...extra, PORT: envPort(defaultPort) });
+  const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
+  const parsed = parseEnv(schema, withPort) as Record<string, unknown>;
+  if (parsed['APP_ENV'] === 'production') {
+    const offenders = Object.entries(DEV_DEFAULT_SECRETS)
+      .filter(([name, value]) => parsed[name] === value)
+      .map(([name]) => name);
+    if (offenders.length) {
+      throw new Error(`Refusing to start in production with development defaults for: ${offenders.join(', ')}`);
+    }
+  }
+  return { ...parsed, SERVICE: service } as never;
+}
+
+export const topicIn = (namespace: string) => (base: string): string => `${namespace}${base}`;

@@ -1,0 +1,72 @@
+import type { Kafka } from 'kafkajs';
+import { createDatabase, type Database } from '@kuruma/data-access-db';
+import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
+import type { ServiceKit } from './service-kit.module';
+
+/**
+ * Wires the data plane of a service into health, metrics and graceful shutdown, so every service
+ * gets the same guarantees: consumers stop (committing only applied offsets) before the producer
+ * flushes and the database pool closes.
+ */
+export function connectDatabase(kit: ServiceKit, url: string, poolSize: number): Database {
+  const db = createDatabase({ url, poolSize, applicationName: kit.name });
+  kit.health.register({ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) });
+  kit.shutdown.register('postgres', () => db.$disconnect());
+  return db;
+}
+
+export function createServiceKafka(kit: ServiceKit, brokers: string[]): Kafka {
+  return createKafka({ brokers, clientId: kit.name }, kit.logger);
+}
+
+export async function connectProducer(kit: ServiceKit, kafka: Kafka): Promise<EventProducer> {
+  const producer = new EventProducer(kafka);
+  await producer.connect();
+  kit.health.register({ name: 'kafka-producer', check: () => producer.check() });
+  kit.shutdown.register('kafka-producer', () => producer.disconnect());
+  return producer;
+}
+
+export async function startConsumer(
+  kit: ServiceKit,
+  options: Omit<BatchConsumerOptions, 'logger' | 'onCrash' | 'onChunk'>,
+): Promise<BatchConsumer> {
+  const records = kit.metrics.counter('kuruma_consumed_records_total', 'Kafka records applied', ['group']);
+  const chunkSeconds = kit.metrics.histogram('kuruma_consumer_chunk_seconds', 'Time to apply one chunk of records', ['group']);
+  const consumer = new BatchConsumer({
+    ...options,
+    logger: kit.logger.child({ component: 'consumer', groupId: options.groupId }),
+    onChunk: (n, ms) => {
+      records.inc({ group: options.groupId }, n);
+      chunkSeconds.observe({ group: options.groupId }, ms / 1000);
+    },
+    // kafkajs gave up: exit so the supervisor restarts us; uncommitted work is redelivered.
+    onCrash: (error) => {
+      kit.logger.fatal({ err: error }, 'consumer stopped for good; exiting for a restart');
+      setTimeout(() => process.exit(70), 100);
+    },
+  });
+  await consumer.start();
+  kit.health.register({ name: `consumer:${options.groupId}`, check: () => consumer.check() });
+  kit.shutdown.register(`consumer:${options.groupId}`, () => consumer.stop());
+  return consumer;
+}
+
+export async function startOutboxRelay(
+  kit: ServiceKit,
+  options: { db: Database; databaseUrl: string; producer: EventProducer },
+): Promise<OutboxRelay> {
+  const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
+  const relay = new OutboxRelay({
+    producer: kit.name,
+    db: options.db,
+    databaseUrl: options.databaseUrl,
+    kafka: options.producer,
+    logger: kit.logger.child({ component: 'outbox-relay' }),
+    onPublished: (n) => published.inc(n),
+  });
+  await relay.start();
+  kit.health.register({ name: 'outbox-relay', check: () => relay.check() });
+  kit.shutdown.register('outbox-relay', () => relay.stop());
+  return relay;
+}

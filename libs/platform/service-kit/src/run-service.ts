@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { type Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFactory } from '@nestjs/core';
+import { ProblemFilter } from './http/problem.filter';
+import { NestPinoLogger } from './logging/nest-logger.adapter';
+import type { ServiceKit } from './service-kit.module';
+
+export interface RunServiceOptions {
+  kit: ServiceKit;
+  /** Root module built with ServiceKitModule.forRoot(kit) among its imports. */
+  module: Type<unknown> | ReturnType<typeof Object>;
+  host: string;
+  port: number;
+  /** Largest JSON body accepted over HTTP. */
+  bodyLimit?: string;
+}
+
+/**
+ * Starts a service: HTTP (problem+json errors, raw body kept for signatures), then waits for
+ * SIGTERM/SIGINT to drain: not-ready first, then the registered stop steps, then HTTP.
+ */
+export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
+  const { kit } = options;
+  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, {
+    logger: new NestPinoLogger(kit.logger),
+    rawBody: true,
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.useGlobalFilters(new ProblemFilter(kit.logger));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  await app.listen(options.port, options.host);
+  kit.logger.info({ port: options.port, host: options.host }, `${kit.name} listening`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    kit.logger.info({ signal }, 'graceful shutdown started');
+    kit.health.markShuttingDown();
+    const hardStop = setTimeout(() => {
+      kit.logger.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, 30_000);
+    hardStop.unref();
+    await kit.shutdown.runAll((msg, err) => (err ? kit.logger.error({ err }, msg) : kit.logger.info(msg)));
+    await app.close();
+    kit.logger.info('stopped');
+    kit.logger.flush?.();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return app;
+}

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { migrate } from '@kuruma/data-access-db';
+import { ensureStack, ensureTopics } from '../../infra/local/stack-control';
+import { seed } from '../../tools/seed';
+import { BUILD_APPS, DIST_DIR, TEST_ENV } from './test-env';
+
+const root = resolve(__dirname, '../..');
+
+/**
+ * Once per run: start or reuse the real stack, give the run a fresh database (migrated from
+ * scratch, which also proves the migrations), its own topics, and build the services.
+ */
+export default async function setup(): Promise<void> {
+  const started = Date.now();
+  const step = (msg: string) => console.log(`[test setup +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+  step('ensuring Kafka, Postgres, Redis and Mosquitto');
+  await ensureStack();
+  step('creating a fresh test database');
+  await recreateDatabase(TEST_ENV['DATABASE_URL']);
+  await migrate(TEST_ENV['DATABASE_URL'], resolve(root, 'prisma/migrations'));
+  await seed({ ...process.env, ...TEST_ENV });
+  step(`creating topics in namespace "${TEST_ENV['KAFKA_TOPIC_NAMESPACE']}"`);
+  await ensureTopics(TEST_ENV['KAFKA_BROKERS'].split(','), TEST_ENV['KAFKA_TOPIC_NAMESPACE']);
+  step('building the services');
+  const apps = BUILD_APPS.length ? BUILD_APPS : [''];
+  for (const app of apps) {
+    execFileSync(process.execPath, [resolve(root, 'tools/build-app.mjs'), ...(app ? [app] : [])], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, KURUMA_DIST_DIR: DIST_DIR },
+    });
+  }
+  step('ready');
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,68 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { TEST_ENV } from './test-env';
+
+export interface ObservedRecord {
+  topic: string;
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/**
+ * A plain kafkajs producer and a from-the-start observer: what a partner or a downstream system
+ * would use, with nothing of the platform's own code in between.
+ */
+export class KafkaProbe {
+  private readonly kafka = new Kafka({ clientId: 'test-probe', brokers: TEST_ENV['KAFKA_BROKERS'].split(','), logLevel: logLevel.NOTHING });
+  private producer?: Producer;
+  private consumer?: Consumer;
+  readonly records: ObservedRecord[] = [];
+
+  async produce(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[]): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /** Observes topics from their current end (so earlier runs' records do not count). */
+  async observe(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = new Map<string, { partition: number; offset: string }[]>();
+    for (const topic of topics) ends.set(topic, await admin.fetchTopicOffsets(topic));
+    await admin.disconnect();
+    this.consumer = this.kafka.consumer({ groupId: `probe-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: false });
+    let assigned!: () => void;
+    const ready = new Promise<void>((r) => (assigned = r));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => assigned());
+    await this.consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const value = message.value?.toString('utf8') ?? '';
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        this.records.push({ topic, key: message.key?.toString('utf8') ?? null, value, headers, json: () => JSON.parse(value) });
+      },
+    });
+    await ready;
+    for (const [topic, offsets] of ends) for (const { partition, offset } of offsets) this.consumer.seek({ topic, partition, offset });
+  }
+
+  async waitFor(predicate: (r: ObservedRecord[]) => boolean, timeoutMs = 20_000, what = 'records'): Promise<ObservedRecord[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (predicate(this.records)) return this.records;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.records.length} records`);
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

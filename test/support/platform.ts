@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DIST_DIR, TEST_ENV } from './test-env';
+
+export const APP_PORTS = {
+  'ops-console': Number(TEST_ENV['OPS_CONSOLE_PORT']),
+  'booking-ingest': Number(TEST_ENV['BOOKING_INGEST_PORT']),
+  pricing: Number(TEST_ENV['PRICING_PORT']),
+  policy: Number(TEST_ENV['POLICY_PORT']),
+  'claims-trigger': Number(TEST_ENV['CLAIMS_TRIGGER_PORT']),
+} as const;
+export type AppName = keyof typeof APP_PORTS;
+
+const root = resolve(__dirname, '../..');
+const logDir = resolve(root, 'tmp/test-logs');
+
+/**
+ * Runs the built services as real processes with the test environment, the way `npm start` does,
+ * so end-to-end tests cross the same process, network and broker boundaries as production.
+ */
+export class PlatformProcesses {
+  private readonly children = new Map<AppName, ChildProcess>();
+
+  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+
+  async start(apps: AppName[]): Promise<void> {
+    mkdirSync(logDir, { recursive: true });
+    for (const app of apps) this.spawn(app);
+    await Promise.all(apps.map((app) => waitReady(app)));
+  }
+
+  private spawn(app: AppName): void {
+    const log = createWriteStream(resolve(logDir, `${app}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
+      cwd: root,
+      env: { ...process.env, ...TEST_ENV, ...this.extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.children.set(app, child);
+  }
+
+  /** kill -9: no graceful shutdown, exactly what a crash or OOM kill looks like. */
+  async kill(app: AppName): Promise<void> {
+    const child = this.children.get(app);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(app: AppName): Promise<void> {
+    await this.kill(app);
+    this.spawn(app);
+    await waitReady(app);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      [...this.children.values()].map(async (child) => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    this.children.clear();
+  }
+}
+
+export const baseUrl = (app: AppName): string => `http://127.0.0.1:${APP_PORTS[app]}`;
+
+export async function waitReady(app: AppName, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl(app)}/health/ready`);
+      if (res.status === 200) return;
+      last = await res.text();
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${app} not ready within ${timeoutMs} ms: ${last} (see tmp/test-logs/${app}.log)`);
+}

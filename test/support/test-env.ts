@@ -1,0 +1,33 @@
+/**
+ * The test run's own corner of the shared infrastructure: its own database, topic namespace,
+ * consumer groups and Redis database, so `npm test` never touches a developer's running stack.
+ */
+const PORT_BASE = Number(process.env['TEST_PORT_BASE'] ?? 13000);
+
+export const TEST_ENV: Record<string, string> = {
+  APP_ENV: 'test',
+  LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+  DATABASE_URL: process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test',
+  KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+  KAFKA_TOPIC_NAMESPACE: process.env['TEST_TOPIC_NAMESPACE'] ?? 'test.',
+  KAFKA_GROUP_PREFIX: process.env['TEST_GROUP_PREFIX'] ?? 'test',
+  REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15',
+  MQTT_URL: process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884',
+  BOOKING_GAP_TIMEOUT_MS: '3000',
+  OPS_EXTRA_USERS: 'viewer:viewer-password:viewer,handler:handler-password:claims-handler',
+  // Test ports stay clear of a developer's running platform (3000-3004).
+  OPS_CONSOLE_PORT: String(PORT_BASE),
+  BOOKING_INGEST_PORT: String(PORT_BASE + 1),
+  PRICING_PORT: String(PORT_BASE + 2),
+  POLICY_PORT: String(PORT_BASE + 3),
+  CLAIMS_TRIGGER_PORT: String(PORT_BASE + 4),
+};
+
+/** Where the services under test are built (separate trees let parallel runs not collide). */
+export const DIST_DIR = process.env['KURUMA_DIST_DIR'] ?? 'dist';
+/** Which apps the test setup builds (all by default). */
+export const BUILD_APPS = (process.env['TEST_BUILD_APPS'] ?? '').split(',').filter(Boolean);
+
+export const testTopic = (base: string): string => `${TEST_ENV['KAFKA_TOPIC_NAMESPACE']}${base}`;
+export const DEMO_API_KEY = 'demo-partner-api-key-change-me';
+export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==';

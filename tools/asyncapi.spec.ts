@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { TOPIC_SPECS, bookingEventV1Schema, policyEventV1Schema, claimEventV1Schema, crashAlertV1Schema, lockAlertV1Schema } from '@kuruma/contracts';
+import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi';
+
+type Doc = {
+  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  components: { messages: Record<string, { payload?: { properties?: Record<string, { properties?: Record<string, unknown> }> } }> };
+};
+
+describe('docs/asyncapi.yaml', () => {
+  const sut = YAML.parse(readFileSync(ASYNCAPI_PATH, 'utf8')) as Doc;
+
+  it('is the document the contracts generate (no drift)', () => {
+    expect(readFileSync(ASYNCAPI_PATH, 'utf8')).toBe(renderAsyncApi());
+  });
+
+  it('documents every topic and both device channels', () => {
+    const addresses = Object.values(sut.channels).map((c) => c.address);
+    for (const spec of TOPIC_SPECS) expect(addresses).toContain(spec.name);
+    expect(addresses).toEqual(expect.arrayContaining(['devices/{deviceId}/crash', 'devices/{deviceId}/lock']));
+  });
+
+  it.each([
+    ['BookingEvent', bookingEventV1Schema],
+    ['PolicyEvent', policyEventV1Schema],
+    ['ClaimEvent', claimEventV1Schema],
+  ] as const)('%s lists exactly the data fields the schema validates', (name, schema) => {
+    const documented = Object.keys(sut.components.messages[name].payload?.properties?.['data']?.properties ?? {}).sort();
+    const shape = (schema as unknown as { def: { in?: { shape: { data: { shape: object } } }; shape?: { data: { shape: object } } } }).def;
+    const dataShape = (shape.in?.shape ?? shape.shape)!.data.shape;
+    expect(documented).toEqual(Object.keys(dataShape).sort());
+  });
+
+  it.each([
+    ['CrashAlert', crashAlertV1Schema],
+    ['LockAlert', lockAlertV1Schema],
+  ] as const)('%s lists exactly the payload fields devices may send', (name, schema) => {
+    const documented = Object.keys(sut.components.messages[name].payload?.properties ?? {}).sort();
+    expect(documented).toEqual(Object.keys(schema.shape).sort());
+  });
+});

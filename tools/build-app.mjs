@@ -1,0 +1,29 @@
+// Bundles one app (or all) with esbuild into dist/apps/<name>/main.js. Workspace libraries are
+// inlined through the tsconfig path aliases; npm packages stay external and load from node_modules.
+import { build } from 'esbuild';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].flatMap((d) => [d, `${d}/*`]);
+const apps = process.argv[2] ? [process.argv[2]] : readdirSync(resolve(root, 'apps'));
+
+for (const app of apps) {
+  const started = Date.now();
+  await build({
+    entryPoints: [resolve(root, 'apps', app, 'src/main.ts')],
+    outfile: resolve(root, process.env.KURUMA_DIST_DIR ?? 'dist', 'apps', app, 'main.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    tsconfig: resolve(root, 'tsconfig.base.json'),
+    external,
+    logLevel: 'warning',
+    loader: { '.json': 'json' },
+  });
+  console.log(`built ${app} in ${Date.now() - started} ms`);
+}

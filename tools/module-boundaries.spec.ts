@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The layering (contracts <- domain <- data-access <- apps) is only real if lint rejects a
+ * violation. These lint deliberate violations as if they were files in the projects.
+ */
+describe('module boundaries', () => {
+  const root = resolve(__dirname, '..');
+  const sut = new ESLint({ cwd: root });
+
+  // The rule reads Nx's cached project graph and silently skips itself when there is none.
+  beforeAll(() => {
+    execFileSync(resolve(root, 'node_modules/.bin/nx'), ['show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+  }, 120_000);
+
+  async function lint(file: string, code: string) {
+    const [result] = await sut.lintText(code, { filePath: resolve(__dirname, '..', file) });
+    return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries');
+  }
+
+  it('refuses a domain library importing data access', async () => {
+    const errors = await lint('libs/domain/booking/src/boundary-violation.ts', "import { migrate } from '@kuruma/data-access-db';\nexport const x = migrate;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/type:domain/);
+  });
+
+  it('refuses contracts importing anything of ours', async () => {
+    const errors = await lint('libs/contracts/src/boundary-violation.ts', "import { parseEnv } from '@kuruma/config';\nexport const x = parseEnv;\n");
+    expect(errors).toHaveLength(1);
+  });
+
+  it('refuses one service importing another service scope', async () => {
+    const errors = await lint('apps/policy/src/boundary-violation.ts', "import { orderBookingEvents } from '@kuruma/domain-booking';\nexport const x = orderBookingEvents;\n");
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/scope:policy/);
+  });
+
+  it('accepts an app importing its own domain and shared data access', async () => {
+    const errors = await lint(
+      'apps/booking-ingest/src/boundary-ok.ts',
+      "import { orderBookingEvents } from '@kuruma/domain-booking';\nimport { migrate } from '@kuruma/data-access-db';\nexport const x = [orderBookingEvents, migrate];\n",
+    );
+    expect(errors).toEqual([]);
+  });
+});

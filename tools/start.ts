@@ -1,0 +1,124 @@
+/**
+ * `npm start`: the whole platform on one machine. Brings up what is missing of the local stack,
+ * migrates and seeds the database, builds and starts the five services, waits until every one is
+ * ready and prints the URLs. Ctrl-C stops the services and whatever infrastructure this run
+ * started (a stack that was already running is left as it was). `npm start -- --demo` also runs
+ * the simulator gently so the console comes alive.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { migrate } from '@kuruma/data-access-db';
+import { ensureStack, stopStack } from '../infra/local/stack-control';
+import { loadDatabaseUrl } from './tool-config';
+import { seed } from './seed';
+
+const root = resolve(__dirname, '..');
+const APPS = [
+  { name: 'booking-ingest', portVar: 'BOOKING_INGEST_PORT', port: 3001 },
+  { name: 'pricing', portVar: 'PRICING_PORT', port: 3002 },
+  { name: 'policy', portVar: 'POLICY_PORT', port: 3003 },
+  { name: 'claims-trigger', portVar: 'CLAIMS_TRIGGER_PORT', port: 3004 },
+  { name: 'ops-console', portVar: 'OPS_CONSOLE_PORT', port: 3000 },
+] as const;
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (msg: string) => console.log(`[start +${elapsed()}] ${msg}`);
+
+async function main(): Promise<void> {
+  if (existsSync(resolve(root, '.env'))) process.loadEnvFile(resolve(root, '.env'));
+  const demo = process.argv.includes('--demo');
+
+  say('local stack: Kafka, Postgres, Redis, Mosquitto');
+  const stack = await ensureStack();
+  say('database: migrations and seed');
+  const result = await migrate(loadDatabaseUrl(), resolve(root, 'prisma/migrations'), (line) => say(line));
+  say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
+  await seed();
+  say('building services');
+  execFileSync(process.execPath, [resolve(root, 'tools/build-app.mjs')], { cwd: root, stdio: 'inherit' });
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping services');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+          }),
+      ),
+    );
+    if (stack.startedByThisRun.length) {
+      say(`stopping what this run started: ${stack.startedByThisRun.join(', ')}`);
+      await stopStack(stack.startedByThisRun);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  for (const app of APPS) {
+    const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, 'dist/apps', app.name, 'main.js')], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`[start] ${app.name} exited (${signal ?? code}); stopping the platform`);
+        void stopAll(1);
+      }
+    });
+    children.push(child);
+  }
+
+  say('waiting for every /health/ready');
+  const urls = APPS.map((app) => ({ ...app, url: `http://localhost:${process.env[app.portVar] ?? app.port}` }));
+  await Promise.all(urls.map((app) => waitReady(app.name, app.url)));
+  console.log(`\nKuruma Cover is up (${elapsed()}):\n`);
+  for (const app of urls) console.log(`  ${app.name.padEnd(16)} ${app.url}   (health: ${app.url}/health/ready, metrics: ${app.url}/metrics)`);
+  console.log(`\n  Kafka ${process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'} · MQTT ${process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884'}`);
+  console.log('  Sign in to the console with OPS_ADMIN_USER / OPS_ADMIN_PASSWORD (see .env.example). Ctrl-C stops.\n');
+
+  if (demo) {
+    say('demo: simulating a carshare fleet gently');
+    const simulator = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'tools/simulate.ts'), '--rate', '2', '--duration', '8h', '--seed', '7', '--quiet'], {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(simulator);
+  }
+}
+
+async function waitReady(name: string, url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.status === 200) {
+        say(`${name} ready`);
+        return;
+      }
+      last = `${res.status} ${await res.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s: ${last}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`[start] failed: ${error.message}`);
+  process.exit(1);
+});
