@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     },
   });
   const rate = Number(values.rate);
-  const durationMs = parseDuration(values.duration!);
+  const durationMs = parseDuration(values.duration ?? '10m');
   const seed = Number(values.seed);
   if (!(rate > 0)) throw new Error('--rate must be a positive number of bookings per second');
   const random = new Random(seed);

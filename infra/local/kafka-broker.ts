@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -145,7 +146,7 @@ export async function startKafka(paths: KafkaPaths, port: number, heap: string, 
   say(`Kafka starting (pid ${child.pid}, logs ${paths.logs}/kafka.log)`);
   const brokers = [`127.0.0.1:${port}`];
   await waitUntil('Kafka', () => kafkaReady(brokers), 90_000, say, () => {
-    if (!isPidAlive(child.pid!)) throw new Error(`Kafka exited during start-up:\n${tail(readFileSync(join(paths.logs, 'kafka.out'), 'utf8'), 30)}`);
+    if (!isPidAlive(present(child.pid, 'kafka pid'))) throw new Error(`Kafka exited during start-up:\n${tail(readFileSync(join(paths.logs, 'kafka.out'), 'utf8'), 30)}`);
   });
 }
 

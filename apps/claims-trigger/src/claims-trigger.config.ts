@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEV_DEFAULT_SECRETS, envInt, loadServiceConfig, mqttVars } from '@kuruma/config';
 
-export const loadClaimsTriggerConfig = (env: NodeJS.ProcessEnv = process.env) =>
+export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
     'claims-trigger',
     3004,

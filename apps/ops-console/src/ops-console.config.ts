@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEV_DEFAULT_SECRETS, loadServiceConfig, opsVars } from '@kuruma/config';
 
-export const loadOpsConsoleConfig = (env: NodeJS.ProcessEnv = process.env) =>
+export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
     'ops-console',
     3000,

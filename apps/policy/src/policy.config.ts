@@ -1,6 +1,6 @@
 import { envInt, loadServiceConfig } from '@kuruma/config';
 
-export const loadPolicyConfig = (env: NodeJS.ProcessEnv = process.env) =>
+export const loadPolicyConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
     'policy',
     3003,

@@ -1,4 +1,4 @@
-import { type BookingAcceptedV1, type BookingEventV1, Topics } from '@kuruma/contracts';
+import { type BookingAcceptedV1, type BookingEventV1, Topics, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, type DatabaseTx } from '@kuruma/data-access-db';
 import { enqueueOutbox } from '@kuruma/data-access-messaging';
 import { orderBookingEvents } from '@kuruma/domain-booking';
@@ -42,7 +42,7 @@ export async function applyPendingEvents(
     );
     let lastType: string | undefined;
     for (const decision of result.decisions) {
-      const event = byRef.get(decision.ref)!;
+      const event = present(byRef.get(decision.ref), 'held event ' + decision.ref);
       const held = decision.outcome === 'held';
       outcomes.push({ id: event.id, outcome: decision.outcome, holdUntil: held ? (event.holdUntil ?? holdUntil) : null });
       outcomesById.set(event.id, decision.outcome);

@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 import { randomUUID } from 'node:crypto';
 import type { BookingPricedV1 } from '@kuruma/contracts';
 import type { EndorsementRow, PolicyRow } from '@kuruma/data-access-db';
@@ -13,7 +14,7 @@ export interface EffectOutput {
   rejection?: string;
 }
 
-const coverOf = (p: PolicyRow): BoundCover => ({ request: p.request as BoundCover['request'], tariffVersion: p.tariffVersion!, premium: p.premiumYen });
+const coverOf = (p: PolicyRow): BoundCover => ({ request: p.request as BoundCover['request'], tariffVersion: present(p.tariffVersion, 'tariff version'), premium: p.premiumYen });
 
 /** A new policy row for a booking seen for the first time (state none until an effect applies). */
 function fresh(priced: BookingPricedV1): PolicyRow {
@@ -76,7 +77,7 @@ export function applyLifecycleEffect(existing: PolicyRow | undefined, priced: Bo
   switch (effect.kind) {
     case 'record-quote':
     case 'bind': {
-      const quote = priced.quote!;
+      const quote = present(priced.quote, 'quote');
       if (quote.status !== 'quoted') break;
       p.request = event.data;
       p.vehicleId = event.data.vehicle.vehicleId;
@@ -107,7 +108,7 @@ export function applyLifecycleEffect(existing: PolicyRow | undefined, priced: Bo
     case 'activate':
       break;
     case 'extend': {
-      const before = p.coverEnd!;
+      const before = present(p.coverEnd, 'cover end');
       const { premiumDelta, newPremium } = priceExtension(coverOf(p), before, effect.newEnd);
       p.coverEnd = effect.newEnd;
       p.bookedEnd = effect.newEnd;
@@ -117,7 +118,7 @@ export function applyLifecycleEffect(existing: PolicyRow | undefined, priced: Bo
       break;
     }
     case 'end': {
-      const before = p.coverEnd!;
+      const before = present(p.coverEnd, 'cover end');
       if (effect.late) {
         const { premiumDelta, newPremium } = priceExtension(coverOf(p), before, effect.endedAt);
         p.premiumYen = newPremium;
@@ -133,7 +134,7 @@ export function applyLifecycleEffect(existing: PolicyRow | undefined, priced: Bo
       break;
     }
     case 'cancel-after-start': {
-      const before = p.coverEnd!;
+      const before = present(p.coverEnd, 'cover end');
       const endedAt = new Date(Math.min(effect.endedAt.getTime(), before.getTime()));
       const refund = refundForEarlyEnd(coverOf(p), before, endedAt);
       p.coverEnd = endedAt;

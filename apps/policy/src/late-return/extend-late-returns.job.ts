@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 import type { Logger } from 'pino';
 import { type Database, PolicyRepository } from '@kuruma/data-access-db';
 import { enqueueOutbox } from '@kuruma/data-access-messaging';
@@ -36,11 +37,11 @@ export class ExtendLateReturnsJob {
         const due = await this.repo.lockDueForLateReturn(tx, new Date(now.getTime() + this.leadMs), 200);
         let extended = 0;
         for (const policy of due) {
-          const rule = lateReturnRule(policy.tariffVersion!);
-          const newEnd = lateReturnExtension({ coverStart: policy.coverStart!, coverEnd: policy.coverEnd!, now, leadMs: this.leadMs, ...rule });
+          const rule = lateReturnRule(present(policy.tariffVersion, 'tariff version'));
+          const newEnd = lateReturnExtension({ coverStart: present(policy.coverStart, 'cover start'), coverEnd: present(policy.coverEnd, 'cover end'), now, leadMs: this.leadMs, ...rule });
           if (!newEnd) continue;
-          const cover: BoundCover = { request: policy.request as BoundCover['request'], tariffVersion: policy.tariffVersion!, premium: policy.premiumYen };
-          const { premiumDelta, newPremium } = priceExtension(cover, policy.coverEnd!, newEnd);
+          const cover: BoundCover = { request: policy.request as BoundCover['request'], tariffVersion: present(policy.tariffVersion, 'tariff version'), premium: policy.premiumYen };
+          const { premiumDelta, newPremium } = priceExtension(cover, present(policy.coverEnd, 'cover end'), newEnd);
           const causeId = `late-return:${newEnd.toISOString()}`;
           const before = policy.coverEnd;
           const updated = { ...policy, coverEnd: newEnd, premiumYen: newPremium };

@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 /**
  * Per-booking ordering of partner events by `sequence`. Pure: given what was applied and what is
  * waiting, it says what to apply now, what is stale and what must wait for a gap to fill.
@@ -61,7 +62,7 @@ export function orderBookingEvents(lastSequence: number, pending: PendingBooking
     }
     // Duplicated sequences (same number, different event id) after the head are stale now.
     while (waiting.length && waiting[0].sequence <= last) {
-      const dup = waiting.shift()!;
+      const dup = present(waiting.shift(), 'waiting event');
       decisions.push({ ref: dup.ref, sequence: dup.sequence, outcome: 'stale' });
     }
   }

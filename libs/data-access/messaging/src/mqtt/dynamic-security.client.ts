@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 
@@ -34,7 +35,7 @@ export class DynamicSecurityClient {
         const waiter = response.correlationData ? this.pending.get(response.correlationData) : undefined;
         if (!waiter) continue;
         clearTimeout(waiter.timer);
-        this.pending.delete(response.correlationData!);
+        this.pending.delete(present(response.correlationData, 'correlation data'));
         waiter.resolve(response);
       }
     });
@@ -65,7 +66,7 @@ export class DynamicSecurityClient {
     });
     await this.client.publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: [{ command, correlationData, ...args }] }), { qos: 1 });
     const result = await response;
-    if (result.error && !allowErrors.some((e) => result.error!.includes(e))) {
+    if (result.error && !allowErrors.some((e) => (result.error ?? '').includes(e))) {
       throw new Error(`dynamic-security ${command} failed: ${result.error}`);
     }
     return result;

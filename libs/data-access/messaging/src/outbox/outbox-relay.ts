@@ -1,3 +1,4 @@
+import { present } from '@kuruma/contracts';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from '@kuruma/data-access-db';
@@ -63,7 +64,7 @@ export class OutboxRelay {
       try {
         if (!this.listener) await this.connectListener();
         if (!this.leader) {
-          const { rows } = await this.listener!.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+          const { rows } = await present(this.listener, 'listener').query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
             `outbox:${this.options.producer}`,
           ]);
           this.leader = rows[0].locked;
