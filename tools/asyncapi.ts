@@ -3,8 +3,8 @@
  * published documentation cannot drift from what the services validate. `--check` fails when the
  * committed file differs from what the schemas produce (run in CI through the unit tests too).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
 import {
@@ -116,6 +116,7 @@ if (require.main === module) {
     }
     console.log('docs/asyncapi.yaml matches the contracts');
   } else {
+    mkdirSync(dirname(ASYNCAPI_PATH), { recursive: true });
     writeFileSync(ASYNCAPI_PATH, rendered);
     console.log(`wrote ${ASYNCAPI_PATH}`);
   }
