@@ -1,7 +1,7 @@
 // Bundles one app (or all) with esbuild into dist/apps/<name>/main.js. Workspace libraries are
 // inlined through the tsconfig path aliases; npm packages stay external and load from node_modules.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,5 +25,8 @@ for (const app of apps) {
     logLevel: 'warning',
     loader: { '.json': 'json' },
   });
+  // Browser files (the ops console's page, script and styles) travel next to the bundle.
+  const web = resolve(root, 'apps', app, 'web');
+  if (existsSync(web)) cpSync(web, resolve(root, process.env.KURUMA_DIST_DIR ?? 'dist', 'apps', app, 'web'), { recursive: true });
   console.log(`built ${app} in ${Date.now() - started} ms`);
 }

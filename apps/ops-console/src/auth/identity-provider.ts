@@ -12,6 +12,8 @@ export interface IdentityProvider {
   authenticate(username: string, password: string): Promise<OpsIdentity | null>;
 }
 
+export const IDENTITY_PROVIDER = Symbol('IDENTITY_PROVIDER');
+
 export class LocalAccounts implements IdentityProvider {
   constructor(private readonly db: Database) {}
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { type Database, PolicyRepository } from '@kuruma/data-access-db';
 import { PartnerAuthenticator, ProblemException } from '@kuruma/service-kit';
 import { DATABASE } from '../tokens';
-import { certificateHtml } from './certificate.html';
+import { certificateHtml } from '@kuruma/domain-policy';
 import { policyView } from './policy-view';
 
 /** Partners read their own policies; another partner's policy is indistinguishable from none (404). */

@@ -1,2 +1,3 @@
 export * from './policy-lifecycle';
 export * from './policy-number';
+export * from './certificate.html';

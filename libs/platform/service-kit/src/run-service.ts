@@ -14,6 +14,8 @@ export interface RunServiceOptions {
   port: number;
   /** Largest JSON body accepted over HTTP. */
   bodyLimit?: string;
+  /** Extra Express middleware (static files, form parsing) mounted before the app listens. */
+  beforeListen?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function runService(options: RunServiceOptions): Promise<NestExpres
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   app.useGlobalFilters(new ProblemFilter(kit.logger));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   kit.logger.info({ port: options.port, host: options.host }, `${kit.name} listening`);
 

@@ -1,4 +1,18 @@
-import type { PolicyRow } from '@kuruma/data-access-db';
+/** What a certificate shows; a policy row satisfies it. */
+export interface CertificateFacts {
+  policyNumber: string | null;
+  status: string;
+  coverStart: Date | null;
+  coverEnd: Date | null;
+  plan: string;
+  vehicleId: string;
+  bookingId: string;
+  partnerId: string;
+  premiumYen: number;
+  refundYen: number;
+  tariffVersion: string | null;
+  request: unknown;
+}
 
 const yen = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
 const jst = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' });
@@ -10,7 +24,7 @@ const PLAN_LABELS: Record<string, string> = {
 };
 
 /** A printable certificate of cover (HTML; print to PDF from any browser). */
-export function certificateHtml(p: PolicyRow): string {
+export function certificateHtml(p: CertificateFacts): string {
   const vehicle = (p.request as { vehicle?: { category?: string } })?.vehicle;
   const rows: [string, string][] = [
     ['Policy number', p.policyNumber ?? '-'],

@@ -1,0 +1,69 @@
+import type { Database } from '@kuruma/data-access-db';
+
+export interface LiveFigures {
+  asOf: string;
+  policiesInForce: number;
+  boundToday: number;
+  premiumWrittenTodayYen: number;
+  claimsOpenedToday: number;
+  openProvisionalClaims: number;
+  lossRatioByPlan: { plan: string; earnedPremiumYen: number; incurredYen: number; lossRatio: number | null }[];
+  hourly: { hour: string; bound: number; premiumYen: number; claims: number }[];
+}
+
+/** Start of the current day in Japan (the business day of a Japanese insurer). */
+export function startOfJapanDay(now: Date): Date {
+  const jst = new Date(now.getTime() + 9 * 3600_000);
+  return new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate()) - 9 * 3600_000);
+}
+
+/**
+ * The console's headline figures, straight from the system of record. Loss ratio is incurred
+ * (reserves of claims not withdrawn) over earned premium (premium pro rata to the cover elapsed)
+ * over the last 30 days, per plan.
+ */
+export class LiveFiguresQuery {
+  constructor(private readonly db: Database) {}
+
+  async run(now = new Date()): Promise<LiveFigures> {
+    const today = startOfJapanDay(now);
+    const since = new Date(now.getTime() - 30 * 24 * 3600_000);
+    const hoursFrom = new Date(now.getTime() - 12 * 3600_000);
+    const [inForce, bound, endorsed, claims, provisional, earned, incurred, hourlyPolicies, hourlyClaims] = await Promise.all([
+      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM policy WHERE status IN ('bound','active') AND cover_start <= ${now} AND cover_end > ${now}`,
+      this.db.$queryRaw<{ n: bigint; yen: bigint | null }[]>`SELECT count(*) AS n, sum(premium_yen - refund_yen) AS yen FROM policy WHERE bound_at >= ${today}`,
+      this.db.$queryRaw<{ yen: bigint | null }[]>`SELECT sum(e.premium_delta_yen - e.refund_yen) AS yen FROM endorsement e JOIN policy p ON p.id = e.policy_id WHERE e.created_at >= ${today} AND p.bound_at < ${today}`,
+      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM claim WHERE opened_at >= ${today}`,
+      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM claim WHERE status = 'provisional'`,
+      this.db.$queryRaw<{ plan: string; yen: number | null }[]>`
+        SELECT plan, sum((premium_yen - refund_yen) * LEAST(1, GREATEST(0,
+               EXTRACT(EPOCH FROM (LEAST(${now}::timestamptz, cover_end) - cover_start)) / NULLIF(EXTRACT(EPOCH FROM (cover_end - cover_start)), 0))))::float8 AS yen
+        FROM policy WHERE bound_at >= ${since} AND cover_start IS NOT NULL GROUP BY plan`,
+      this.db.$queryRaw<{ plan: string; yen: bigint | null }[]>`SELECT plan, sum(reserve_yen) AS yen FROM claim WHERE opened_at >= ${since} AND status <> 'withdrawn' GROUP BY plan`,
+      this.db.$queryRaw<{ hour: Date; n: bigint; yen: bigint | null }[]>`SELECT date_trunc('hour', bound_at) AS hour, count(*) AS n, sum(premium_yen) AS yen FROM policy WHERE bound_at >= ${hoursFrom} GROUP BY 1`,
+      this.db.$queryRaw<{ hour: Date; n: bigint }[]>`SELECT date_trunc('hour', opened_at) AS hour, count(*) AS n FROM claim WHERE opened_at >= ${hoursFrom} GROUP BY 1`,
+    ]);
+    const plans = new Set([...earned.map((r) => r.plan), ...incurred.map((r) => r.plan)]);
+    const lossRatioByPlan = [...plans].sort().map((plan) => {
+      const earnedPremiumYen = Math.round(earned.find((r) => r.plan === plan)?.yen ?? 0);
+      const incurredYen = Number(incurred.find((r) => r.plan === plan)?.yen ?? 0);
+      return { plan, earnedPremiumYen, incurredYen, lossRatio: earnedPremiumYen > 0 ? incurredYen / earnedPremiumYen : null };
+    });
+    const hourly = Array.from({ length: 12 }, (_, i) => {
+      const hour = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (11 - i) * 3600_000);
+      const p = hourlyPolicies.find((r) => r.hour.getTime() === hour.getTime());
+      const c = hourlyClaims.find((r) => r.hour.getTime() === hour.getTime());
+      return { hour: hour.toISOString(), bound: Number(p?.n ?? 0), premiumYen: Number(p?.yen ?? 0), claims: Number(c?.n ?? 0) };
+    });
+    return {
+      asOf: now.toISOString(),
+      policiesInForce: Number(inForce[0]?.n ?? 0),
+      boundToday: Number(bound[0]?.n ?? 0),
+      premiumWrittenTodayYen: Number(bound[0]?.yen ?? 0) + Number(endorsed[0]?.yen ?? 0),
+      claimsOpenedToday: Number(claims[0]?.n ?? 0),
+      openProvisionalClaims: Number(provisional[0]?.n ?? 0),
+      lossRatioByPlan,
+      hourly,
+    };
+  }
+}

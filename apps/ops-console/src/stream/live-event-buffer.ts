@@ -1,0 +1,66 @@
+/** One public event as the console streams it. */
+export interface LiveEvent {
+  /** Position in this console's stream: `${epoch}-${seq}`, the SSE event id. */
+  streamId: string;
+  seq: number;
+  /** The CloudEvent id: stable across console restarts, so browsers de-duplicate by it. */
+  id: string;
+  type: string;
+  time: string;
+  partnerId: string | null;
+  vehicleId: string | null;
+  data: unknown;
+}
+
+export interface LiveFilter {
+  partnerId?: string;
+  types?: string[];
+  vehicleId?: string;
+}
+
+export const matchesFilter = (e: LiveEvent, f: LiveFilter): boolean =>
+  (!f.partnerId || e.partnerId === f.partnerId) &&
+  (!f.vehicleId || e.vehicleId === f.vehicleId) &&
+  (!f.types || f.types.length === 0 || f.types.includes(e.type));
+
+/**
+ * A bounded ring of recent events with gap-free resume: a browser that reconnects with
+ * Last-Event-ID gets exactly the events after it. When its id is from an earlier console process
+ * (another epoch) or has already been evicted, it gets the whole ring, and de-duplicates by
+ * CloudEvent id; the `resumed` flag tells it which happened.
+ */
+export class LiveEventBuffer {
+  private readonly ring: LiveEvent[] = [];
+  private nextSeq = 1;
+  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  readonly epoch = Date.now().toString(36);
+
+  constructor(private readonly capacity: number) {}
+
+  push(event: Omit<LiveEvent, 'seq' | 'streamId'>): LiveEvent {
+    const seq = this.nextSeq++;
+    const live: LiveEvent = { ...event, seq, streamId: `${this.epoch}-${seq}` };
+    this.ring.push(live);
+    if (this.ring.length > this.capacity) this.ring.shift();
+    for (const listener of this.listeners) listener(live);
+    return live;
+  }
+
+  /** Events after `lastEventId`, and whether that id could be resumed from exactly. */
+  since(lastEventId: string | undefined): { events: LiveEvent[]; resumed: boolean } {
+    const [epoch, seqText] = (lastEventId ?? '').split('-');
+    const seq = Number(seqText);
+    const oldest = this.ring[0]?.seq ?? this.nextSeq;
+    if (epoch !== this.epoch || !Number.isInteger(seq) || seq < oldest - 1) return { events: [...this.ring], resumed: false };
+    return { events: this.ring.filter((e) => e.seq > seq), resumed: true };
+  }
+
+  subscribe(listener: (e: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.ring.length;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LiveEventBuffer } from './live-event-buffer';
+
+/**
+ * Reads the public policy and claim topics into the live buffer. Each console process is its own
+ * consumer group and never commits: on start it rewinds to `backfillMs` ago, so a restarted console
+ * shows the last hour again instead of a blank screen, and it never competes with the services.
+ */
+export class LiveEventFeed {
+  private consumer: Consumer | null = null;
+  private running = false;
+  private lastError: Error | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: string[],
+    private readonly buffer: LiveEventBuffer,
+    private readonly backfillMs: number,
+    private readonly groupPrefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: `${this.groupPrefix}.ops-console.${randomUUID()}`, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.lastError = e.payload.error;
+      this.running = false;
+    });
+    await consumer.connect();
+    for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: false });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, message }) => {
+        try {
+          const event = JSON.parse(message.value?.toString('utf8') ?? '') as { id: string; type: string; time: string; data: Record<string, unknown> };
+          this.buffer.push({
+            id: event.id,
+            type: event.type,
+            time: event.time,
+            partnerId: typeof event.data?.['partnerId'] === 'string' ? event.data['partnerId'] : null,
+            vehicleId: typeof event.data?.['vehicleId'] === 'string' ? event.data['vehicleId'] : null,
+            data: event.data,
+          });
+        } catch (error) {
+          // The platform only publishes valid events here; anything else is logged, not streamed.
+          this.logger.warn({ err: error, topic, offset: message.offset }, 'unreadable public event skipped');
+        }
+      },
+    });
+    this.running = true;
+    await this.rewind();
+  }
+
+  private async rewind(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of this.topics) {
+        const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.backfillMs);
+        for (const { partition, offset } of offsets) this.consumer?.seek({ topic, partition, offset });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  check(): void {
+    if (!this.running) throw this.lastError ?? new Error('live feed not running');
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+  }
+}
