@@ -21,6 +21,7 @@ export const TEST_ENV: Record<string, string> = {
   PRICING_PORT: String(PORT_BASE + 2),
   POLICY_PORT: String(PORT_BASE + 3),
   CLAIMS_TRIGGER_PORT: String(PORT_BASE + 4),
+  CLAIMS_TRIGGER_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
 };
 
 /** Where the services under test are built (separate trees let parallel runs not collide). */

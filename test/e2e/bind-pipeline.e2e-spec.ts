@@ -1,0 +1,159 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
+import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
+import { KafkaProbe } from '../support/kafka-probe';
+import { PlatformProcesses } from '../support/platform';
+import { TEST_ENV, testTopic } from '../support/test-env';
+
+/**
+ * The walking skeleton and the booking lifecycle: a plain Kafka producer plays the partner, the
+ * four built services run as real processes, and the assertions read Postgres and the public topic.
+ */
+describe('booking events bind, extend, end and cancel cover', () => {
+  const platform = new PlatformProcesses();
+  const probe = new KafkaProbe();
+  const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
+  const bookingTopic = testTopic(Topics.bookingEvents);
+  const policyTopic = testTopic(Topics.policyEvents);
+
+  const policyEvents = (bookingId: string) =>
+    probe.records.filter((r) => r.topic === policyTopic && r.key === bookingId).map((r) => r.json<{ type: string; data: Record<string, unknown> }>());
+  const waitForPolicyEvent = (bookingId: string, type: string) =>
+    probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === bookingId && r.json<{ type: string }>().type === type), 30_000, `${type} for ${bookingId}`);
+  const policyRow = async (bookingId: string) => (await db.query('SELECT * FROM policy WHERE booking_id = $1', [bookingId])).rows;
+
+  beforeAll(async () => {
+    await probe.observe([policyTopic, `${bookingTopic}.dlq`]);
+    await platform.start(['booking-ingest', 'pricing', 'policy']);
+  });
+  afterAll(async () => {
+    await platform.stopAll();
+    await probe.close();
+    await db.end();
+  });
+
+  it('binds a confirmed booking: one policy row with number, premium and breakdown, and policy.bound on the public topic', async () => {
+    const b = newBooking();
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy).toMatchObject({ status: 'bound', partner_id: 'demo', plan: 'standard' });
+    expect(policy.policy_number).toMatch(/^KC-\d{8}-/);
+    expect(policy.cover_start.toISOString()).toBe(new Date(b.startsAt).toISOString());
+    expect(policy.cover_end.toISOString()).toBe(new Date(b.endsAt).toISOString());
+    expect(policy.premium_yen).toBeGreaterThan(0);
+    const steps = policy.breakdown as { amount: number }[];
+    expect(steps.at(-1)?.amount).toBe(policy.premium_yen);
+
+    const [bound] = policyEvents(b.bookingId);
+    expect(bound?.data).toMatchObject({ bookingId: b.bookingId, status: 'bound', premium: policy.premium_yen, policyNumber: policy.policy_number });
+    expect(bound?.data['tariffVersion']).toMatch(/^kc-carshare-/);
+  });
+
+  it('extends cover with an endorsement and ends early with a refund', async () => {
+    // Starting this minute: cover is never backdated beyond the tariff's five-minute tolerance.
+    // Two days booked: the tariff refunds early ends only from 36 booked hours (minus a 500 yen fee).
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(48 * 60) });
+    const extendedTo = jstMinutesFromNow(60 * 60);
+    await probe.produce(bookingTopic, [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'booking.extended', 4)),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.extended');
+    const [bound, extended] = policyEvents(b.bookingId);
+    expect(extended?.data['premiumDelta']).toBeGreaterThan(0);
+    expect(extended?.data['premium']).toBe(Number(bound?.data['premium']) + Number(extended?.data['premiumDelta']));
+    expect(new Date(String(extended?.data['coverEnd'])).toISOString()).toBe(new Date(extendedTo).toISOString());
+
+    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'booking.ended', 5, { endedAt: jstMinutesFromNow(12 * 60) }))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.ended');
+    const ended = policyEvents(b.bookingId).find((e) => e.type === 'policy.ended');
+    expect(ended?.data['refund']).toBeGreaterThan(0);
+    expect(ended?.data['refund']).toBeLessThan(Number(extended?.data['premium']) - 500);
+    expect(ended?.data['reason']).toBe('early-end');
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy).toMatchObject({ status: 'ended' });
+    const endorsements = (await db.query('SELECT kind FROM endorsement WHERE policy_id = $1 ORDER BY created_at', [policy.id])).rows.map((r) => r.kind);
+    expect(endorsements).toHaveLength(2);
+  });
+
+  it('refunds nothing when a short booking ends early (below the tariff minimum)', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    const endedAt = jstMinutesFromNow(60);
+    await probe.produce(bookingTopic, [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt })),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.ended');
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy).toMatchObject({ status: 'ended', refund_yen: 0 });
+    expect(policy.cover_end.toISOString()).toBe(new Date(endedAt).toISOString());
+  });
+
+  it('cancels before the start with a full refund', async () => {
+    const b = newBooking();
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.cancelled', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy.status).toBe('cancelled');
+    expect(policy.refund_yen).toBe(policy.premium_yen);
+  });
+
+  it('declines an ineligible driver with reason codes instead of binding', async () => {
+    const b = newBooking({ driverAge: 17 });
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.declined');
+    const declined = policyEvents(b.bookingId).find((e) => e.type === 'policy.declined');
+    expect((declined?.data['reasons'] as { code: string }[]).map((r) => r.code).length).toBeGreaterThan(0);
+    expect(policyEvents(b.bookingId).some((e) => e.type === 'policy.bound')).toBe(false);
+  });
+
+  it('applies a redelivered event once: one policy, one policy.bound', async () => {
+    const b = newBooking();
+    const created = asMessage(bookingEvent(b, 'booking.created', 1));
+    const confirmed = asMessage(bookingEvent(b, 'booking.confirmed', 2));
+    await probe.produce(bookingTopic, [created, confirmed, confirmed, created, confirmed]);
+    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    // A later event of another booking on the same partition has been applied: nothing is pending.
+    const marker = newBooking({ bookingId: `${b.bookingId}-m` });
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'booking.created', 1)), asMessage(bookingEvent(marker, 'booking.confirmed', 2))]);
+    await waitForPolicyEvent(marker.bookingId, 'policy.bound');
+    expect(await policyRow(b.bookingId)).toHaveLength(1);
+    expect(policyEvents(b.bookingId).filter((e) => e.type === 'policy.bound')).toHaveLength(1);
+  });
+
+  it('applies events that arrive out of order in sequence order', async () => {
+    const b = newBooking();
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.created', 1))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    expect((await policyRow(b.bookingId))[0]?.status).toBe('bound');
+  });
+
+  it('dead-letters poison with its reason and origin, and keeps the partition flowing', async () => {
+    const b = newBooking();
+    const invalid = bookingEvent(b, 'booking.confirmed', 2);
+    (invalid.data as Record<string, unknown>)['plan'] = 'platinum';
+    await probe.produce(bookingTopic, [
+      { key: b.bookingId, value: '{ not json' },
+      asMessage(invalid),
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 3)),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    const dead = await probe.waitFor((rs) => rs.filter((r) => r.topic === `${bookingTopic}.dlq` && r.key === b.bookingId).length >= 2, 20_000, 'two dead letters');
+    const mine = dead.filter((r) => r.topic === `${bookingTopic}.dlq` && r.key === b.bookingId);
+    expect(mine).toHaveLength(2);
+    for (const letter of mine) {
+      expect(letter.headers[DeadLetterHeaders.originalTopic]).toBe(bookingTopic);
+      expect(letter.headers[DeadLetterHeaders.originalOffset]).toMatch(/^\d+$/);
+      expect(letter.headers[DeadLetterHeaders.reason]).toBeTruthy();
+    }
+    expect(mine.map((r) => r.headers[DeadLetterHeaders.reason]).join(' ')).toMatch(/plan/);
+  });
+});
