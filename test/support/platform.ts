@@ -45,7 +45,7 @@ export class PlatformProcesses {
   /** kill -9: no graceful shutdown, exactly what a crash or OOM kill looks like. */
   async kill(app: AppName): Promise<void> {
     const child = this.children.get(app);
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -60,7 +60,7 @@ export class PlatformProcesses {
   async stopAll(): Promise<void> {
     await Promise.all(
       [...this.children.values()].map(async (child) => {
-        if (child.exitCode !== null) return;
+        if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -22,6 +22,10 @@ export const TEST_ENV: Record<string, string> = {
   POLICY_PORT: String(PORT_BASE + 3),
   CLAIMS_TRIGGER_PORT: String(PORT_BASE + 4),
   CLAIMS_TRIGGER_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
+  // Its own MQTT session and share group: a developer's running claims-trigger keeps its own.
+  MQTT_CLIENT_ID: 'test-claims-trigger-1',
+  MQTT_SHARE_GROUP: 'test-claims-trigger',
+  ACCIDENT_WINDOW_MS: '60000',
 };
 
 /** Where the services under test are built (separate trees let parallel runs not collide). */

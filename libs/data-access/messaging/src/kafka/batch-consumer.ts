@@ -44,8 +44,10 @@ export class BatchConsumer {
     this.consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A member killed with -9 holds its partitions until the session times out: 10 s bounds the
+      // stall after a crash. Chunks take milliseconds, and eachBatch heartbeats between them.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
       maxBytesPerPartition: 8 * 1024 * 1024,
       retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 },

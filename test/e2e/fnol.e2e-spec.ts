@@ -1,0 +1,165 @@
+import mqtt from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topics } from '@kuruma/contracts';
+import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
+import { KafkaProbe } from '../support/kafka-probe';
+import { baseUrl, PlatformProcesses } from '../support/platform';
+import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
+
+interface Credentials {
+  deviceId: string;
+  vehicleId: string;
+  mqtt: { url: string; username: string; password: string };
+}
+
+/**
+ * A car's gateway, registered through the partner API, publishes over MQTT with its own
+ * credentials; claims open on the policy in force at the instant of the crash.
+ */
+describe('crash and lock alerts open FNOL claims on the policy in force', () => {
+  const platform = new PlatformProcesses();
+  const probe = new KafkaProbe();
+  const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
+  const claimTopic = testTopic(Topics.claimEvents);
+  const policyTopic = testTopic(Topics.policyEvents);
+  const devices: mqtt.MqttClient[] = [];
+
+  async function registerDevice(vehicleId: string): Promise<Credentials> {
+    const deviceId = `e2e-gw-${randomUUID().slice(0, 8)}`;
+    const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY },
+      body: JSON.stringify({ vehicleId }),
+    });
+    expect(res.status).toBeLessThan(300);
+    return (await res.json()) as Credentials;
+  }
+
+  async function connectDevice(creds: Credentials): Promise<mqtt.MqttClient> {
+    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], {
+      protocolVersion: 5,
+      clientId: creds.deviceId,
+      username: creds.mqtt.username,
+      password: creds.mqtt.password,
+      reconnectPeriod: 0,
+    });
+    devices.push(client);
+    return client;
+  }
+
+  async function coveredVehicle(): Promise<string> {
+    const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
+    await probe.produce(testTopic(Topics.bookingEvents), [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+    ]);
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, 'policy.bound');
+    return b.vehicleId;
+  }
+
+  const claimEvents = (vehicleId: string) =>
+    probe.records.filter((r) => r.topic === claimTopic && r.key === vehicleId).map((r) => r.json<{ type: string; data: Record<string, unknown> }>());
+  const waitForClaimEvent = (vehicleId: string, type: string, count = 1) =>
+    probe.waitFor((rs) => rs.filter((r) => r.topic === claimTopic && r.key === vehicleId && r.json<{ type: string }>().type === type).length >= count, 20_000, `${count} x ${type} for ${vehicleId}`);
+  const crash = (extra: Record<string, unknown>) => JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), ...extra });
+
+  beforeAll(async () => {
+    await probe.observe([claimTopic, policyTopic]);
+    await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
+  });
+  afterAll(async () => {
+    await Promise.all(devices.map((d) => d.endAsync()));
+    await platform.stopAll();
+    await probe.close();
+    await db.end();
+  });
+
+  it('opens one provisional major claim on the bound policy for a hard crash, with reserve and coverages', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.4, speedKmh: 42, location: { lat: 35.68, lon: 139.76 } }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+
+    const { rows } = await db.query('SELECT c.*, p.booking_id AS policy_booking FROM claim c JOIN policy p ON p.id = c.policy_id WHERE c.vehicle_id = $1', [vehicleId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'provisional', severity: 'major', vehicle_id: vehicleId });
+    expect(rows[0].reserve_yen).toBeGreaterThan(0);
+    expect(rows[0].coverages).toContain('bodily-injury-liability');
+    const [opened] = claimEvents(vehicleId);
+    expect(opened?.data).toMatchObject({ claimNumber: rows[0].claim_number, severity: 'major', status: 'provisional', policyNumber: rows[0].policy_number });
+  });
+
+  it('joins signals of one accident into one claim and ignores a redelivered alert', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    const topic = `devices/${device.options.clientId}/crash`;
+    const first = crash({ peakG: 2.8 });
+    await device.publishAsync(topic, first, { qos: 1 });
+    await device.publishAsync(topic, crash({ peakG: 1.7 }), { qos: 1 });
+    await device.publishAsync(topic, first, { qos: 1 }); // the gateway resends the same alert
+    await waitForClaimEvent(vehicleId, 'claim.signal-attached');
+    // A lock message after the alerts proves every earlier message was handled.
+    await device.publishAsync(`devices/${device.options.clientId}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'locked' }), { qos: 1 });
+    await expect.poll(async () => (await db.query('SELECT lock_state FROM vehicle_state WHERE vehicle_id = $1', [vehicleId])).rows[0]?.lock_state, { timeout: 10_000 }).toBe('locked');
+
+    const claims = (await db.query('SELECT id FROM claim WHERE vehicle_id = $1', [vehicleId])).rows;
+    expect(claims).toHaveLength(1);
+    const signals = (await db.query('SELECT count(*)::int AS n FROM claim_signal WHERE claim_id = $1', [claims[0].id])).rows[0].n;
+    expect(signals).toBe(2);
+    expect(claimEvents(vehicleId).filter((e) => e.type === 'claim.fnol-opened')).toHaveLength(1);
+  });
+
+  it('withdraws a provisional claim when the same accident reports score 0 (a false alarm)', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    const accidentId = `acc-${randomUUID().slice(0, 8)}`;
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 2.9, accidentId, score: 70 }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 2.9, accidentId, score: 0 }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.withdrawn');
+    expect((await db.query('SELECT status FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ status: 'withdrawn' }]);
+  });
+
+  it('opens a theft claim for a forced entry', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    await device.publishAsync(`devices/${device.options.clientId}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'forced_entry' }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    expect((await db.query('SELECT severity FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ severity: 'theft' }]);
+  });
+
+  it('records an uncovered incident, not a claim, when no policy was in force', async () => {
+    const vehicleId = `e2e-uncovered-${randomUUID().slice(0, 8)}`;
+    const device = await connectDevice(await registerDevice(vehicleId));
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'incident.uncovered');
+    expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(0);
+    expect((await db.query("SELECT kind FROM incident WHERE vehicle_id = $1", [vehicleId])).rows).toEqual([{ kind: 'uncovered' }]);
+  });
+
+  it('dead-letters an unreadable alert with its reason and keeps handling the device', async () => {
+    const vehicleId = await coveredVehicle();
+    const creds = await registerDevice(vehicleId);
+    const device = await connectDevice(creds);
+    await device.publishAsync(`devices/${creds.deviceId}/crash`, '{"eventId": 42, "peakG": "hard"', { qos: 1 });
+    await device.publishAsync(`devices/${creds.deviceId}/crash`, crash({ peakG: 2.6 }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    const dead = (await db.query('SELECT reason FROM dead_letter WHERE source LIKE $1', [`%${creds.deviceId}%`])).rows;
+    expect(dead).toHaveLength(1);
+    expect(dead[0].reason).toMatch(/json/i);
+  });
+
+  it('loses no alert published while claims-trigger is down (kill -9): the persistent session delivers it after restart', async () => {
+    const vehicleId = await coveredVehicle();
+    const creds = await registerDevice(vehicleId);
+    const device = await connectDevice(creds);
+    await platform.kill('claims-trigger');
+    await device.publishAsync(`devices/${creds.deviceId}/crash`, crash({ peakG: 3.1 }), { qos: 1 });
+    await platform.restart('claims-trigger');
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(1);
+  });
+});
