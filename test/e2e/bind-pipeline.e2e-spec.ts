@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { KafkaProbe } from '../support/kafka-probe';
-import { PlatformProcesses } from '../support/platform';
-import { TEST_ENV, testTopic } from '../support/test-env';
+import { baseUrl, PlatformProcesses } from '../support/platform';
+import { DEMO_API_KEY, DEMO_WEBHOOK_SECRET, TEST_ENV, testTopic } from '../support/test-env';
 
 /**
  * The walking skeleton and the booking lifecycle: a plain Kafka producer plays the partner, the
@@ -155,5 +156,64 @@ describe('booking events bind, extend, end and cancel cover', () => {
       expect(letter.headers[DeadLetterHeaders.reason]).toBeTruthy();
     }
     expect(mine.map((r) => r.headers[DeadLetterHeaders.reason]).join(' ')).toMatch(/plan/);
+  });
+
+  describe('POST /v1/booking-events (Standard Webhooks)', () => {
+    const webhook = new Webhook(DEMO_WEBHOOK_SECRET);
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(`${baseUrl('booking-ingest')}/v1/booking-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const signed = (id: string, body: string, at = new Date()) => ({
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': webhook.sign(id, at, body),
+    });
+
+    it('binds a booking posted with a valid signature, and answers a replay the same with no second effect', async () => {
+      const b = newBooking();
+      const created = JSON.stringify(bookingEvent(b, 'booking.created', 1));
+      const confirmedEvent = bookingEvent(b, 'booking.confirmed', 2);
+      const confirmed = JSON.stringify(confirmedEvent);
+      expect((await post(created, signed('msg-1', created))).status).toBe(202);
+      const first = await post(confirmed, signed('msg-2', confirmed));
+      expect(first.status).toBe(202);
+      const answer = await first.json();
+      expect(answer).toEqual({ id: confirmedEvent.id, status: 'accepted' });
+      const replay = await post(confirmed, signed('msg-2', confirmed));
+      expect(replay.status).toBe(202);
+      expect(await replay.json()).toEqual(answer);
+
+      await waitForPolicyEvent(b.bookingId, 'policy.bound');
+      const marker = newBooking({ bookingId: `${b.bookingId}-m` });
+      await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'booking.created', 1)), asMessage(bookingEvent(marker, 'booking.confirmed', 2))]);
+      await waitForPolicyEvent(marker.bookingId, 'policy.bound');
+      expect(await policyRow(b.bookingId)).toHaveLength(1);
+      expect(policyEvents(b.bookingId).filter((e) => e.type === 'policy.bound')).toHaveLength(1);
+    });
+
+    it('refuses a wrong signature and a timestamp outside the 5-minute tolerance with 401', async () => {
+      const body = JSON.stringify(bookingEvent(newBooking(), 'booking.created', 1));
+      const forged = { ...signed('msg-3', body), 'webhook-signature': new Webhook('whsec_' + Buffer.from('another-partner-secret-0123456789').toString('base64')).sign('msg-3', new Date(), body) };
+      expect((await post(body, forged)).status).toBe(401);
+      const stale = await post(body, signed('msg-4', body, new Date(Date.now() - 6 * 60_000)));
+      expect(stale.status).toBe(401);
+      expect(stale.headers.get('content-type')).toContain('application/problem+json');
+      expect((await post(body, {})).status).toBe(401);
+    });
+
+    it("refuses with 403 a body claiming another partner than the caller's API key", async () => {
+      const event = bookingEvent(newBooking(), 'booking.created', 1);
+      const other = { ...event, source: 'partner/acme', data: { ...event.data, partnerId: 'acme' } };
+      const res = await post(JSON.stringify(other), { 'x-api-key': DEMO_API_KEY });
+      expect(res.status).toBe(403);
+    });
+
+    it('answers an invalid event with 400 problem+json naming the field', async () => {
+      const event = bookingEvent(newBooking(), 'booking.created', 1);
+      (event.data as Record<string, unknown>)['plan'] = 'platinum';
+      const res = await post(JSON.stringify(event), { 'x-api-key': DEMO_API_KEY });
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { errors: { field: string }[] };
+      expect(problem.errors.map((e) => e.field)).toContain('data.plan');
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { BookingEventsController } from './webhook/booking-events.controller';
 
 @Module({})
 export class BookingIngestModule {
@@ -7,7 +8,7 @@ export class BookingIngestModule {
     return {
       module: BookingIngestModule,
       imports: [ServiceKitModule.forRoot(kit)],
-      controllers: [],
+      controllers: [BookingEventsController],
       providers: providers as never,
     };
   }

@@ -6,6 +6,7 @@ import {
   createLogger,
   createServiceKafka,
   createServiceKit,
+  PartnerAuthenticator,
   runService,
   startConsumer,
   startOutboxRelay,
@@ -16,6 +17,7 @@ import { BookingIngestModule } from './app.module';
 import { loadBookingIngestConfig } from './booking-ingest.config';
 import { KnownPartners } from './partners/known-partners';
 import { ReleaseHeldEventsJob } from './release-held-events/release-held-events.job';
+import { ReceiveWebhookEventUseCase } from './webhook/receive-webhook-event.use-case';
 
 async function main(): Promise<void> {
   const config = loadBookingIngestConfig();
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
 
   await runService({
     kit,
-    module: BookingIngestModule.register(kit),
+    module: BookingIngestModule.register(kit, [
+      { provide: ReceiveWebhookEventUseCase, useValue: new ReceiveWebhookEventUseCase(new PartnerAuthenticator(partners), partners, producer, topic) },
+    ]),
     host: config.HOST,
     port: config.PORT,
     bodyLimit: '1mb',

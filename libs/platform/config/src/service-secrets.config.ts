@@ -29,6 +29,4 @@ export const opsVars = {
 export const bookingOrderingVars = {
   /** How long an event ahead of a sequence gap waits for the gap to fill before it is applied. */
   BOOKING_GAP_TIMEOUT_MS: envInt(30_000, 100, 3_600_000),
-  /** Standard Webhooks timestamp tolerance. */
-  WEBHOOK_TOLERANCE_SECONDS: envInt(300, 1, 3_600),
 };

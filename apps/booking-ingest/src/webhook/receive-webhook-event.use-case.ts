@@ -1,0 +1,64 @@
+import type { Request } from 'express';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
+import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
+import type { EventProducer } from '@kuruma/data-access-messaging';
+import { type PartnerAuthenticator, PARTNER_API_KEY_HEADER, ProblemException } from '@kuruma/service-kit';
+
+export interface WebhookAnswer {
+  id: string;
+  status: 'accepted';
+}
+
+/**
+ * A partner's booking event over HTTP. Identity comes from the API key or from a valid Standard
+ * Webhooks signature (HMAC-SHA256 over `id.timestamp.body` with the partner's secret, 5-minute
+ * tolerance), never from the body alone. The event then takes exactly the Kafka path: it is
+ * produced to `carshare.booking-events.v1` (acks from all replicas before we answer 202), where
+ * de-duplication by (partner, event id) makes a replay a no-op with the same answer.
+ */
+export class ReceiveWebhookEventUseCase {
+  constructor(
+    private readonly auth: PartnerAuthenticator,
+    private readonly partners: PartnerRepository,
+    private readonly producer: EventProducer,
+    private readonly topic: (base: string) => string,
+  ) {}
+
+  async execute(req: Request): Promise<WebhookAnswer> {
+    const raw = (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8') ?? '';
+    const body: unknown = req.body;
+    const claimedPartner = partnerClaimedBy(body);
+    const partner = await this.authenticate(req, raw, claimedPartner);
+    const parsed = bookingEventV1Schema.safeParse(body);
+    if (!parsed.success) throw ProblemException.badRequest('the booking event is invalid', fieldErrors(parsed.error));
+    if (parsed.data.data.partnerId !== partner.id) {
+      throw ProblemException.forbidden(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
+    }
+    await this.producer.send([
+      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { 'x-received-via': 'webhook', 'x-authenticated-partner': partner.id } },
+    ]);
+    return { id: parsed.data.id, status: 'accepted' };
+  }
+
+  private async authenticate(req: Request, raw: string, claimedPartner: string | null): Promise<PartnerRecord> {
+    if (req.header(PARTNER_API_KEY_HEADER)) return this.auth.fromRequest(req);
+    const headers = { 'webhook-id': req.header('webhook-id') ?? '', 'webhook-timestamp': req.header('webhook-timestamp') ?? '', 'webhook-signature': req.header('webhook-signature') ?? '' };
+    if (!headers['webhook-signature']) throw ProblemException.unauthorized(`send ${PARTNER_API_KEY_HEADER} or Standard Webhooks signature headers`);
+    // The body only says whose secret to try; the signature proves it.
+    const candidate = claimedPartner ? await this.partners.findById(claimedPartner) : null;
+    if (!candidate) throw ProblemException.unauthorized('signature does not verify');
+    try {
+      new Webhook(candidate.webhookSecret).verify(raw, headers);
+    } catch (error) {
+      const reason = error instanceof WebhookVerificationError ? error.message : 'signature does not verify';
+      throw ProblemException.unauthorized(reason);
+    }
+    return candidate;
+  }
+}
+
+function partnerClaimedBy(body: unknown): string | null {
+  const source = (body as { source?: unknown } | null)?.source;
+  return typeof source === 'string' && source.startsWith('partner/') ? source.slice('partner/'.length) : null;
+}
