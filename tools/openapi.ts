@@ -1,0 +1,173 @@
+/**
+ * docs/openapi.yaml is generated from the contracts' zod schemas and this list of routes, so the
+ * HTTP contract partners integrate against cannot drift from what the services validate.
+ * `--check` fails when the committed file differs (also checked by tools/openapi.spec.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import YAML from 'yaml';
+import { bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema } from '@kuruma/contracts';
+
+export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const apiKey = [{ partnerApiKey: [] }];
+const ops = [{ opsServiceToken: [] }, { partnerApiKey: [] }];
+
+const paths = {
+  '/v1/booking-events': {
+    post: {
+      tags: ['booking-ingest (port 3001)'],
+      summary: 'Submit a booking event over HTTP (for partners that cannot produce to Kafka)',
+      description:
+        'Same CloudEvent as on carshare.booking-events.v1. Authenticate with x-api-key or sign per Standard Webhooks: webhook-signature = v1,base64(HMAC-SHA256(secret, `${webhook-id}.${webhook-timestamp}.${body}`)), timestamp within 5 minutes. A replayed event id gets the same 202 and has no second effect.',
+      security: [{ partnerApiKey: [] }, { standardWebhooks: [] }],
+      parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } })),
+      requestBody: { required: true, content: json('BookingEvent') },
+      responses: {
+        '202': { description: 'Accepted and durably queued', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } }, required: ['id', 'status'] } } } },
+        '400': problem('Invalid event; `errors` names each field'),
+        '401': problem('Missing or invalid credentials or signature'),
+        '403': problem('The body claims another partner'),
+      },
+    },
+  },
+  '/v1/quotes': {
+    post: {
+      tags: ['pricing (port 3002)'],
+      summary: 'Price per-use cover for a booking (no binding)',
+      security: apiKey,
+      requestBody: { required: true, content: json('QuoteRequest') },
+      responses: { '200': { description: 'A quote with its breakdown, or a decline with reasons', content: json('Quote') }, '400': problem('Invalid request'), '401': problem('Unknown API key') },
+    },
+  },
+  '/v1/policies': {
+    get: {
+      tags: ['policy (port 3003)'],
+      summary: "The partner's policies for a booking",
+      security: apiKey,
+      parameters: [{ name: 'bookingId', in: 'query', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'Policies with endorsements', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } } } }, '400': problem('bookingId missing'), '401': problem('Unknown API key') },
+    },
+  },
+  '/v1/policies/{policyId}': {
+    get: {
+      tags: ['policy (port 3003)'],
+      summary: 'One policy with its endorsements and premium breakdown',
+      security: apiKey,
+      parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'The policy', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem("Not found (or another partner's)") },
+    },
+  },
+  '/v1/policies/{policyId}/certificate': {
+    get: {
+      tags: ['policy (port 3003)'],
+      summary: 'Printable certificate of cover',
+      security: apiKey,
+      parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'HTML certificate', content: { 'text/html': { schema: { type: 'string' } } } }, '404': problem('No bound policy') },
+    },
+  },
+  '/v1/devices/{deviceId}': {
+    put: {
+      tags: ['claims-trigger (port 3004)'],
+      summary: "Register a car's gateway; returns its MQTT credentials once",
+      description: 'The device can connect at once (no broker restart) and may publish only under devices/{deviceId}/#. Registering again rotates the password.',
+      security: apiKey,
+      parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } }],
+      requestBody: { required: true, content: json('DeviceRegistration') },
+      responses: { '200': { description: 'MQTT credentials (shown once)', content: json('DeviceCredentials') }, '400': problem('Invalid body'), '401': problem('Unknown API key'), '409': problem('Device registered to another partner') },
+    },
+  },
+  '/v1/claims': {
+    get: {
+      tags: ['claims-trigger (port 3004)'],
+      summary: "Claims on the partner's vehicles (newest first, up to 200)",
+      security: ops,
+      parameters: ['vehicleId', 'status'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+      responses: { '200': { description: 'Claims', content: { 'application/json': { schema: { type: 'object' } } } }, '401': problem('Unknown API key') },
+    },
+  },
+  '/v1/claims/{claimId}': {
+    get: {
+      tags: ['claims-trigger (port 3004)'],
+      summary: 'One claim with its signals',
+      security: ops,
+      parameters: [{ name: 'claimId', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'The claim', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem('Not found') },
+    },
+  },
+  '/v1/claims/{claimId}/{action}': {
+    post: {
+      tags: ['claims-trigger (port 3004)'],
+      summary: 'Confirm or withdraw a provisional claim (driver through the partner, or ops); ops also close',
+      security: ops,
+      parameters: [
+        { name: 'claimId', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'action', in: 'path', required: true, schema: { enum: ['confirm', 'withdraw', 'close'] } },
+      ],
+      responses: { '200': { description: 'The new status', content: { 'application/json': { schema: { type: 'object' } } } }, '403': problem('Role may not act'), '404': problem('Not found'), '409': problem('Not allowed from the current status') },
+    },
+  },
+  '/health/live': { get: { tags: ['every service'], summary: 'Process is alive', responses: { '200': { description: 'Alive' } } } },
+  '/health/ready': { get: { tags: ['every service'], summary: "Ready: the service's own dependencies answer", responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready, with the failing checks' } } } },
+  '/metrics': { get: { tags: ['every service'], summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain exposition format' } } } },
+};
+
+export function buildOpenApi(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Kuruma Cover HTTP API', version: '1.0.0', description: 'Partner-facing HTTP API of the Kuruma Cover services. Errors are RFC 9457 problem+json. Generated by `npm run docs:openapi`; do not edit by hand.' },
+    servers: [3001, 3002, 3003, 3004].map((port) => ({ url: `http://localhost:${port}` })),
+    paths,
+    components: {
+      securitySchemes: {
+        partnerApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        standardWebhooks: { type: 'apiKey', in: 'header', name: 'webhook-signature', description: 'Standard Webhooks HMAC-SHA256 signature with the partner webhook secret' },
+        opsServiceToken: { type: 'apiKey', in: 'header', name: 'x-ops-token', description: 'Service token of the ops console (with x-ops-actor and x-ops-role)' },
+      },
+      schemas: {
+        BookingEvent: schema(bookingEventV1Schema),
+        QuoteRequest: schema(quoteRequestV1Schema),
+        Quote: schema(quoteV1Schema, 'output'),
+        DeviceRegistration: schema(deviceRegistrationV1Schema),
+        DeviceCredentials: {
+          type: 'object',
+          required: ['deviceId', 'vehicleId', 'mqtt'],
+          properties: {
+            deviceId: { type: 'string' },
+            vehicleId: { type: 'string' },
+            mqtt: { type: 'object', properties: { url: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, topics: { type: 'object', properties: { crash: { type: 'string' }, lock: { type: 'string' } } } } },
+          },
+        },
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+      },
+    },
+  };
+}
+
+export function renderOpenApi(): string {
+  return `# Generated by \`npm run docs:openapi\` from tools/openapi.ts and libs/contracts. Do not edit by hand.\n${YAML.stringify(buildOpenApi(), { aliasDuplicateObjects: false })}`;
+}
+
+if (require.main === module) {
+  const rendered = renderOpenApi();
+  if (process.argv.includes('--check')) {
+    if (readFileSync(OPENAPI_PATH, 'utf8') !== rendered) {
+      console.error('docs/openapi.yaml is out of date: run `npm run docs:openapi` and commit it.');
+      process.exit(1);
+    }
+    console.log('docs/openapi.yaml matches the contracts');
+  } else {
+    mkdirSync(dirname(OPENAPI_PATH), { recursive: true });
+    writeFileSync(OPENAPI_PATH, rendered);
+    console.log(`wrote ${OPENAPI_PATH}`);
+  }
+}
