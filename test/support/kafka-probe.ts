@@ -18,6 +18,12 @@ export class KafkaProbe {
   private producer?: Producer;
   private consumer?: Consumer;
   readonly records: ObservedRecord[] = [];
+  private readonly listeners: ((r: ObservedRecord) => void)[] = [];
+
+  /** Calls `listener` for every record observed from now on. */
+  onRecord(listener: (r: ObservedRecord) => void): void {
+    this.listeners.push(listener);
+  }
 
   async produce(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[]): Promise<void> {
     if (!this.producer) {
@@ -45,7 +51,9 @@ export class KafkaProbe {
         const value = message.value?.toString('utf8') ?? '';
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-        this.records.push({ topic, key: message.key?.toString('utf8') ?? null, value, headers, json: () => JSON.parse(value) });
+        const record: ObservedRecord = { topic, key: message.key?.toString('utf8') ?? null, value, headers, json: () => JSON.parse(value) };
+        this.records.push(record);
+        for (const listener of this.listeners) listener(record);
       },
     });
     await ready;

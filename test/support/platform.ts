@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
@@ -55,6 +55,16 @@ export class PlatformProcesses {
     await this.kill(app);
     this.spawn(app);
     await waitReady(app);
+  }
+
+  /** Resident set size of each running service, from /proc (Linux). */
+  residentMemoryMb(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [app, child] of this.children) {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+      if (kb) out[app] = Math.round(Number(kb) / 1024);
+    }
+    return out;
   }
 
   async stopAll(): Promise<void> {

@@ -7,6 +7,31 @@ export interface OutgoingRecord {
   headers?: Record<string, string>;
 }
 
+/** Well under the 1 MiB topic limit, leaving room for record and batch overheads. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+const recordBytes = (r: OutgoingRecord): number =>
+  Buffer.byteLength(r.key) + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length) + Object.entries(r.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
+
+/** Consecutive chunks of at most `maxBytes` (a single larger record travels alone), in order. */
+export function splitBySize(records: OutgoingRecord[], maxBytes: number): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let current: OutgoingRecord[] = [];
+  let size = 0;
+  for (const r of records) {
+    const bytes = recordBytes(r);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(r);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /**
  * An idempotent, acks=all producer that sends in batches: kafkajs does not batch on its own, so
  * one awaited send per record would be one request per record.
@@ -33,20 +58,26 @@ export class EventProducer {
     this.connected = true;
   }
 
-  /** Resolves once every record is acknowledged by all in-sync replicas. */
+  /**
+   * Resolves once every record is acknowledged by all in-sync replicas. kafkajs puts all of a
+   * partition's messages of one call into one record batch, and the broker refuses a batch above
+   * the topic's max.message.bytes (1 MiB on most topics) forever: so large sends go out in
+   * consecutive requests of at most MAX_REQUEST_BYTES, which keeps per-partition order.
+   */
   async send(records: OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const r of records) {
-      const messages = byTopic.get(r.topic) ?? [];
-      messages.push({ key: r.key, value: r.value, headers: r.headers });
-      byTopic.set(r.topic, messages);
+    for (const chunk of splitBySize(records, MAX_REQUEST_BYTES)) {
+      const byTopic = new Map<string, Message[]>();
+      for (const r of chunk) {
+        const messages = byTopic.get(r.topic) ?? [];
+        messages.push({ key: r.key, value: r.value, headers: r.headers });
+        byTopic.set(r.topic, messages);
+      }
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
   }
 
   async disconnect(): Promise<void> {

@@ -1,0 +1,24 @@
+import type { QuoteRequestV1 } from '@kuruma/contracts';
+import { priceQuote } from '@kuruma/domain-rating';
+
+/** Quotes per second of the pure tariff engine, in process, over a spread of requests. */
+export function engineQuotesPerSecond(durationMs: number): number {
+  const now = new Date('2026-11-20T00:00:00+09:00');
+  const requests: QuoteRequestV1[] = Array.from({ length: 1_000 }, (_, i) => ({
+    bookingId: `bench-${i}`,
+    partnerId: 'demo',
+    startsAt: '2026-12-01T10:00:00+09:00',
+    endsAt: new Date(Date.parse('2026-12-01T01:00:00Z') + (30 + (i % 96) * 45) * 60_000 + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00'),
+    plan: (['liability', 'standard', 'full'] as const)[i % 3] ?? 'standard',
+    vehicle: { vehicleId: `v-${i}`, category: (['ordinary', 'small', 'kei'] as const)[i % 3] ?? 'ordinary', modelRatingClass: 1 + (i % 7), firstRegistration: '2022-04', eco: i % 2 === 0, asv: i % 3 === 0, plateClassification: '500', ownership: 'fleet', rental: false },
+    driver: { driverId: `d-${i}`, age: 18 + (i % 60), licenceColour: (['gold', 'blue', 'green'] as const)[i % 3] ?? 'blue', grade: 1 + (i % 20), trustScore: i % 100, telematics: { score: i % 100, km: i * 7 } },
+  }));
+  for (let i = 0; i < 2_000; i++) priceQuote(requests[i % requests.length] as QuoteRequestV1, { now }); // warm-up
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() - started < durationMs) {
+    for (let i = 0; i < 1_000; i++) priceQuote(requests[i] as QuoteRequestV1, { now });
+    n += 1_000;
+  }
+  return Math.round(n / ((performance.now() - started) / 1000));
+}

@@ -1,0 +1,26 @@
+/** Percentiles of a latency sample, in milliseconds (nearest-rank). */
+export function percentiles(samplesMs: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const at = (p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) : Number.NaN);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { n: sorted.length, p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(sorted.at(-1) ?? Number.NaN) };
+}
+
+/**
+ * Open-loop load: calls `fire(i)` on a fixed schedule (`ratePerSecond`) for `seconds`, whether or
+ * not earlier calls have finished, so a slow system cannot slow the load (no coordinated omission).
+ */
+export async function openLoop(ratePerSecond: number, seconds: number, fire: (i: number) => Promise<void>, onTick?: (sent: number) => void): Promise<void> {
+  const total = Math.round(ratePerSecond * seconds);
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(fire(i));
+    if (i % 50 === 0) onTick?.(i);
+  }
+  onTick?.(total);
+  await Promise.all(inflight);
+}
