@@ -162,4 +162,60 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(1);
   });
+
+  it('records a crash one minute after the booking ended as an uncovered incident, not a claim', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    const endedAt = jstMinutesFromNow(1);
+    await probe.produce(testTopic(Topics.bookingEvents), [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt })),
+    ]);
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.ended'), 30_000, 'policy.ended');
+    const device = await connectDevice(await registerDevice(b.vehicleId));
+    const oneMinuteAfter = new Date(Date.parse(endedAt) + 60_000).toISOString();
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: oneMinuteAfter, peakG: 3.2 }), { qos: 1 });
+    await waitForClaimEvent(b.vehicleId, 'incident.uncovered');
+    expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0].n).toBe(0);
+  });
+
+  it('makes one claim with 20 signals from 20 alerts of one accident in 10 seconds', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    for (let i = 0; i < 20; i++) {
+      await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 1.6 + (i % 10) / 10 }), { qos: 1 });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await expect
+      .poll(async () => (await db.query('SELECT count(*)::int AS n FROM claim_signal s JOIN claim c ON c.id = s.claim_id WHERE c.vehicle_id = $1', [vehicleId])).rows[0].n, { timeout: 15_000 })
+      .toBe(20);
+    expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(1);
+  });
+
+  it('refuses an unregistered device at the broker', async () => {
+    await expect(
+      mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: `e2e-unknown-${randomUUID().slice(0, 8)}`, username: 'e2e-unknown', password: 'not-a-device-password', reconnectPeriod: 0 }),
+    ).rejects.toThrow();
+  });
+
+  it('declines a new booking on a vehicle with an open damage claim (vehicle-damage-unresolved)', async () => {
+    const vehicleId = await coveredVehicle();
+    const device = await connectDevice(await registerDevice(vehicleId));
+    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
+    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    const next = newBooking({ vehicleId, startsAt: jstMinutesFromNow(240), endsAt: jstMinutesFromNow(360) });
+    await expect
+      .poll(
+        async () => {
+          const b = { ...next, bookingId: `${next.bookingId}-${randomUUID().slice(0, 4)}` };
+          await probe.produce(testTopic(Topics.bookingEvents), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+          await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId), 20_000, 'a policy event');
+          const event = probe.records.find((r) => r.topic === policyTopic && r.key === b.bookingId)?.json<{ type: string; data: { reasons?: { code: string }[] } }>();
+          return event?.type === 'policy.declined' ? event.data.reasons?.map((r) => r.code) : event?.type;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toContain('vehicle-damage-unresolved');
+  });
 });

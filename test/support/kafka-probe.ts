@@ -25,12 +25,18 @@ export class KafkaProbe {
     this.listeners.push(listener);
   }
 
+  private connecting?: Promise<Producer>;
+
   async produce(topic: string, messages: { key: string; value: string | Buffer; headers?: Record<string, string> }[]): Promise<void> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-      await this.producer.connect();
-    }
-    await this.producer.send({ topic, acks: -1, messages });
+    // One shared connection, even when many sends start at once (the bench's open-loop load).
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })();
+    const producer = await this.connecting;
+    await producer.send({ topic, acks: -1, messages });
   }
 
   /** Observes topics from their current end (so earlier runs' records do not count). */

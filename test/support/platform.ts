@@ -21,8 +21,14 @@ const logDir = resolve(root, 'tmp/test-logs');
  */
 export class PlatformProcesses {
   private readonly children = new Map<AppName, ChildProcess>();
+  private readonly extras = new Map<string, ChildProcess>();
 
-  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+  constructor(private readonly extraEnv: Record<string, string> = {}) {
+    // Never leave services behind when the runner dies (they would hold the ports).
+    process.once('exit', () => {
+      for (const child of [...this.children.values(), ...this.extras.values()]) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+  }
 
   async start(apps: AppName[]): Promise<void> {
     mkdirSync(logDir, { recursive: true });
@@ -30,16 +36,42 @@ export class PlatformProcesses {
     await Promise.all(apps.map((app) => waitReady(app)));
   }
 
-  private spawn(app: AppName): void {
-    const log = createWriteStream(resolve(logDir, `${app}.log`), { flags: 'a' });
+  private spawn(app: AppName, name: string = app, env: Record<string, string> = {}): ChildProcess {
+    const log = createWriteStream(resolve(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
-      env: { ...process.env, ...TEST_ENV, ...this.extraEnv },
+      env: { ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    this.children.set(app, child);
+    // Two sources share one file: neither may end it (the other would then write after end).
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('exit', () => log.end());
+    if (name === app) this.children.set(app, child);
+    return child;
+  }
+
+  /** A second instance of a service (its own HTTP port), e.g. to make a consumer group rebalance. */
+  async startExtra(app: AppName, name: string): Promise<void> {
+    const port = APP_PORTS[app] + 10;
+    this.extras.set(name, this.spawn(app, name, { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port) }));
+    await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 60_000, name);
+  }
+
+  async stopExtra(name: string): Promise<void> {
+    const child = this.extras.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    this.extras.delete(name);
+  }
+
+  /** Restarts `app` if it is not running (after a fault), then waits until it is ready. */
+  async ensureRunning(app: AppName): Promise<void> {
+    const child = this.children.get(app);
+    if (!child || child.exitCode !== null || child.signalCode !== null) this.spawn(app);
+    await waitReady(app);
   }
 
   /** kill -9: no graceful shutdown, exactly what a crash or OOM kill looks like. */
@@ -69,7 +101,7 @@ export class PlatformProcesses {
 
   async stopAll(): Promise<void> {
     await Promise.all(
-      [...this.children.values()].map(async (child) => {
+      [...this.children.values(), ...this.extras.values()].map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -85,11 +117,15 @@ export class PlatformProcesses {
 export const baseUrl = (app: AppName): string => `http://127.0.0.1:${APP_PORTS[app]}`;
 
 export async function waitReady(app: AppName, timeoutMs = 60_000): Promise<void> {
+  await waitForUrl(`${baseUrl(app)}/health/ready`, timeoutMs, app);
+}
+
+async function waitForUrl(url: string, timeoutMs: number, app: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${baseUrl(app)}/health/ready`);
+      const res = await fetch(url);
       if (res.status === 200) return;
       last = await res.text();
     } catch (error) {

@@ -14,13 +14,16 @@ export async function openLoop(ratePerSecond: number, seconds: number, fire: (i:
   const total = Math.round(ratePerSecond * seconds);
   const started = performance.now();
   const inflight: Promise<void>[] = [];
+  const errors: unknown[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / ratePerSecond;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(fire(i));
+    // Caught at once: a failure must not crash the run before the schedule ends.
+    inflight.push(fire(i).catch((error: unknown) => void errors.push(error)));
     if (i % 50 === 0) onTick?.(i);
   }
   onTick?.(total);
   await Promise.all(inflight);
+  if (errors.length) throw new AggregateError(errors, `${errors.length} of ${total} scheduled calls failed`);
 }

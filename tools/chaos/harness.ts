@@ -1,0 +1,249 @@
+import mqtt from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Kafka, logLevel } from 'kafkajs';
+import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
+import { asMessage, bookingEvent, jstMinutesFromNow, newBooking, type BookingScenario } from '../../test/fixtures/booking-events';
+import { KafkaProbe } from '../../test/support/kafka-probe';
+import { type AppName, baseUrl, type PlatformProcesses } from '../../test/support/platform';
+import { DEMO_API_KEY, TEST_ENV, testTopic } from '../../test/support/test-env';
+import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
+
+export interface ChaosOptions {
+  bookings: number;
+  coveredAlerts: number;
+  uncoveredAlerts: number;
+  /** Milliseconds of traffic; faults are injected throughout. */
+  durationMs: number;
+  /** One fault every this many milliseconds. */
+  faultEveryMs: number;
+  /** Faults to draw from. */
+  faults: FaultKind[];
+  seed: number;
+  log: (msg: string) => void;
+  /** Extra fault actions the CLI provides (broker restarts need the local stack's paths). */
+  infraFaults?: Partial<Record<'kafka-restart' | 'mosquitto-restart' | 'redis-pause', () => Promise<void>>>;
+}
+
+export type FaultKind = 'kill' | 'postgres-cut' | 'kafka-restart' | 'mosquitto-restart' | 'redis-pause' | 'rebalance';
+
+const SERVICES: AppName[] = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'];
+type Final = 'bound' | 'cancelled' | 'ended';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a seed replays the same scenario. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Drives bookings and device alerts with unique business keys while faults hit the platform, then
+ * waits for it to settle and checks the ledger against Postgres and the output topics.
+ */
+export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Promise<ChaosReport> {
+  const rnd = random(o.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const probe = new KafkaProbe();
+  const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'], max: 4 });
+  const bookingTopic = testTopic(Topics.bookingEvents);
+  const policyTopic = testTopic(Topics.policyEvents);
+  const claimTopic = testTopic(Topics.claimEvents);
+  const dlqTopic = `${bookingTopic}.dlq`;
+  await probe.observe([policyTopic, claimTopic, dlqTopic]);
+
+  const bookingOutcomes = new Map<string, { final: Final; outcome: Outcome }>();
+  const alertOutcomes = new Map<string, { vehicleId: string; covered: boolean; outcome: Outcome }>();
+  const kills: Record<string, number> = {};
+  const faults: Record<string, number> = {};
+  let poisonInjected = 0;
+  let lastFaultAt = Date.now();
+  const started = Date.now();
+
+  // Vehicles with devices: covered ones get a policy first (their booking is part of the ledger too).
+  o.log(`registering ${o.coveredAlerts + o.uncoveredAlerts} devices`);
+  const devices: { deviceId: string; vehicleId: string; covered: boolean; client: mqtt.MqttClient }[] = [];
+  const coverBookings: BookingScenario[] = [];
+  for (let i = 0; i < o.coveredAlerts + o.uncoveredAlerts; i++) {
+    const covered = i < o.coveredAlerts;
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(24 * 60) });
+    if (covered) coverBookings.push(b);
+    const deviceId = `chaos-gw-${randomUUID().slice(0, 8)}`;
+    const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
+    const creds = (await res.json()) as { mqtt: { username: string; password: string } };
+    // Devices reconnect on their own (like real gateways) when the broker restarts.
+    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password, reconnectPeriod: 500, clean: false });
+    devices.push({ deviceId, vehicleId: b.vehicleId, covered, client });
+  }
+  for (const b of coverBookings) {
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
+    bookingOutcomes.set(b.bookingId, { final: 'bound', outcome: 'ok' });
+  }
+  await waitUntil(async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length, 60_000);
+  await new Promise((r) => setTimeout(r, 1_500)); // the cover index follows the policy events
+
+  // Faults run on their own timer while traffic flows.
+  let faulting = true;
+  const faultLoop = (async () => {
+    let n = 0;
+    while (faulting) {
+      await new Promise((r) => setTimeout(r, o.faultEveryMs));
+      if (!faulting) break;
+      const kind = o.faults[n++ % o.faults.length] as FaultKind;
+      try {
+        if (kind === 'kill') {
+          const app = SERVICES[(n - 1) % SERVICES.length] as AppName;
+          await platform.kill(app);
+          kills[app] = (kills[app] ?? 0) + 1;
+          // A supervisor restarts a crashed service; leave it down for a random moment first.
+          await new Promise((r) => setTimeout(r, Math.floor(rnd() * 1_500)));
+          await platform.restart(app);
+        } else if (kind === 'postgres-cut') {
+          await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        } else if (kind === 'rebalance') {
+          // A second policy consumer joins the group and leaves again (1 -> 2 -> 1 members).
+          await platform.startExtra('policy', 'policy-2');
+          await new Promise((r) => setTimeout(r, 3_000));
+          await platform.stopExtra('policy-2');
+        } else {
+          await o.infraFaults?.[kind]?.();
+        }
+        faults[kind] = (faults[kind] ?? 0) + 1;
+        lastFaultAt = Date.now();
+        o.log(`fault: ${kind}${kind === 'kill' ? ` ${SERVICES[(n - 1) % SERVICES.length]}` : ''}`);
+      } catch (error) {
+        o.log(`fault ${kind} failed to inject: ${(error as Error).message}`);
+      }
+    }
+  })();
+
+  // Traffic: bookings with duplicates, reordering and poison; alerts with DUP resends.
+  const perBookingMs = o.durationMs / Math.max(1, o.bookings);
+  let alertIndex = 0;
+  for (let i = 0; i < o.bookings; i++) {
+    const final: Final = pick(['bound', 'cancelled', 'ended'] as const);
+    const b = newBooking(final === 'ended' ? { startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) } : {});
+    const events = [bookingEvent(b, 'booking.created', 1), bookingEvent(b, 'booking.confirmed', 2)];
+    if (final === 'cancelled') events.push(bookingEvent(b, 'booking.cancelled', 3));
+    if (final === 'ended') events.push(bookingEvent(b, 'booking.started', 3), bookingEvent(b, 'booking.ended', 4, { endedAt: jstMinutesFromNow(60) }));
+    // Every event 2-5 times; a quarter of the bookings arrive out of order.
+    const sends = events.flatMap((e) => Array.from({ length: 2 + Math.floor(rnd() * 4) }, () => asMessage(e)));
+    if (rnd() < 0.25) sends.sort(() => rnd() - 0.5);
+    let outcome: Outcome = 'ok';
+    try {
+      await withTimeout(probe.produce(bookingTopic, sends), 15_000);
+    } catch {
+      outcome = 'indeterminate';
+    }
+    bookingOutcomes.set(b.bookingId, { final, outcome });
+
+    if (rnd() < 0.05) {
+      poisonInjected += await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), b.bookingId);
+    }
+    while (alertIndex < devices.length && alertIndex / devices.length <= i / o.bookings) {
+      const d = devices[alertIndex++];
+      if (!d) break;
+      const eventId = randomUUID();
+      const payload = JSON.stringify({ eventId, occurredAt: new Date().toISOString(), peakG: 2.8 });
+      let alertOutcome: Outcome = 'ok';
+      try {
+        await withTimeout(d.client.publishAsync(`devices/${d.deviceId}/crash`, payload, { qos: 1 }), 15_000);
+        // The gateway did not see the PUBACK in time and resends with the DUP flag.
+        await withTimeout(d.client.publishAsync(`devices/${d.deviceId}/crash`, payload, { qos: 1, dup: true }), 15_000);
+      } catch {
+        alertOutcome = 'indeterminate';
+      }
+      alertOutcomes.set(eventId, { vehicleId: d.vehicleId, covered: d.covered, outcome: alertOutcome });
+    }
+    await new Promise((r) => setTimeout(r, perBookingMs));
+  }
+  faulting = false;
+  await faultLoop;
+  const trafficEnded = Date.now();
+  o.log('traffic done; waiting for the platform to settle');
+
+  // Settle: every service ready and every consumer group's lag back to 0.
+  await Promise.all(SERVICES.map((app) => platform.ensureRunning(app)));
+  const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_BROKERS'], TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
+  await new Promise((r) => setTimeout(r, 3_000)); // outbox relays publish the last rows
+
+  const report = await ledgerVerdict({
+    db,
+    records: probe.records,
+    policyTopic,
+    claimTopic,
+    dlqTopic,
+    reasonHeader: DeadLetterHeaders.reason,
+    bookings: bookingOutcomes,
+    alerts: alertOutcomes,
+    poisonInjected,
+  });
+  report.kills = kills;
+  report.faults = faults;
+  report.durationSeconds = Math.round((trafficEnded - started) / 1000);
+  report.recoverySeconds = lagZeroAt ? Math.round(((lagZeroAt - lastFaultAt) / 1000) * 10) / 10 : null;
+  await Promise.all(devices.map((d) => d.client.endAsync(true)));
+  await probe.close();
+  await db.end();
+  return report;
+}
+
+async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' | 'schema' | 'huge', key: string): Promise<number> {
+  const value =
+    kind === 'bad-json'
+      ? '{"specversion": "1.0", "id": '
+      : kind === 'huge'
+        ? JSON.stringify({ specversion: '1.0', id: `huge-${key}`, padding: 'x'.repeat(5 * 1024 * 1024) })
+        : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: `${key}-poison` }), 'booking.created', 1), type: 'booking.teleported' });
+  try {
+    await withTimeout(probe.produce(topic, [{ key: `${key}-poison`, value }]), 15_000);
+    return 1;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitForZeroLag(brokers: string, groupPrefix: string, timeoutMs: number): Promise<number | null> {
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupPrefix}.`) && !g.includes('ops-console'));
+      let lag = 0;
+      for (const groupId of groups) {
+        for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          for (const p of partitions) {
+            const end = Number(ends.find((e) => e.partition === p.partition)?.offset ?? 0);
+            lag += Math.max(0, end - Math.max(0, Number(p.offset)));
+          }
+        }
+      }
+      if (lag === 0) return Date.now();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return null;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
+}
+
+async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`not settled within ${timeoutMs} ms`);
+}
