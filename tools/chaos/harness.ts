@@ -89,6 +89,8 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
 
   // Faults run on their own timer while traffic flows.
   let faulting = true;
+  let injected = 0;
+  let killIndex = 0;
   const faultLoop = (async () => {
     let n = 0;
     while (faulting) {
@@ -97,7 +99,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
       const kind = o.faults[n++ % o.faults.length] as FaultKind;
       try {
         if (kind === 'kill') {
-          const app = SERVICES[(n - 1) % SERVICES.length] as AppName;
+          const app = SERVICES[killIndex++ % SERVICES.length] as AppName;
           await platform.kill(app);
           kills[app] = (kills[app] ?? 0) + 1;
           // A supervisor restarts a crashed service; leave it down for a random moment first.
@@ -115,17 +117,19 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
         }
         faults[kind] = (faults[kind] ?? 0) + 1;
         lastFaultAt = Date.now();
-        o.log(`fault: ${kind}${kind === 'kill' ? ` ${SERVICES[(n - 1) % SERVICES.length]}` : ''}`);
+        o.log(`fault: ${kind}${kind === 'kill' ? ` ${SERVICES[(killIndex - 1) % SERVICES.length]}` : ''}`);
       } catch (error) {
         o.log(`fault ${kind} failed to inject: ${(error as Error).message}`);
       }
+      injected++;
     }
   })();
 
-  // Traffic: bookings with duplicates, reordering and poison; alerts with DUP resends.
+  // Traffic: bookings with duplicates, reordering and poison; alerts with DUP resends. It keeps
+  // flowing past the planned count until every fault of the list has hit at least once.
   const perBookingMs = o.durationMs / Math.max(1, o.bookings);
   let alertIndex = 0;
-  for (let i = 0; i < o.bookings; i++) {
+  for (let i = 0; i < o.bookings || injected < o.faults.length; i++) {
     const final: Final = pick(['bound', 'cancelled', 'ended'] as const);
     const b = newBooking(final === 'ended' ? { startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) } : {});
     const events = [bookingEvent(b, 'booking.created', 1), bookingEvent(b, 'booking.confirmed', 2)];
