@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const quoteLatency: number[] = [];
     let quoteErrors = 0;
     const qBar = bars.create(5_000, 0, { stage: 'quotes 500/s   ', unit: 'requests' });
-    const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60) }), 'booking.created', 1).data);
+    const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'booking.created', 1).data);
     await openLoop(500, 10, async () => {
       const t0 = performance.now();
       const res = await fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: quoteBody }).catch(() => null);
