@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const outcomes = kit.metrics.counter('kuruma_device_signals_total', 'Device signals by outcome', ['outcome']);
   const latency = kit.metrics.histogram('kuruma_device_signal_seconds', 'MQTT receipt to committed effect');
   const intake = new DeviceSignalsMqttIntake(
-    { url: config.MQTT_URL, username: config.MQTT_SERVICE_USER, password: config.MQTT_SERVICE_PASSWORD, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP },
+    { url: config.MQTT_URL, username: config.MQTT_SERVICE_USER, password: config.MQTT_SERVICE_PASSWORD, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP, connections: config.MQTT_INTAKE_CONNECTIONS },
     useCase,
     kit.logger,
     (outcome, ms) => {

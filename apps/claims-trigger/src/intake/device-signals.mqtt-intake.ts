@@ -8,6 +8,8 @@ export interface MqttIntakeOptions {
   password: string;
   clientId: string;
   shareGroup: string;
+  /** Connections in the share group; each carries its own persistent session (`clientId-i`). */
+  connections: number;
 }
 
 const TOPIC = /^devices\/([^/]+)\/(crash|lock)$/;
@@ -18,9 +20,9 @@ const TOPIC = /^devices\/([^/]+)\/(crash|lock)$/;
  * (PUBACK) only after its effect is committed: a crash before that means the broker redelivers.
  */
 export class DeviceSignalsMqttIntake {
-  private client?: MqttClient;
+  private readonly clients: MqttClient[] = [];
+  private readonly connected = new Set<number>();
   private stopping = false;
-  private connected = false;
 
   constructor(
     private readonly options: MqttIntakeOptions,
@@ -30,9 +32,17 @@ export class DeviceSignalsMqttIntake {
   ) {}
 
   async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.connections }, (_, i) => this.connect(i)));
+    this.logger.info({ clientId: this.options.clientId, group: this.options.shareGroup, connections: this.options.connections }, 'mqtt intake subscribed');
+  }
+
+  private async connect(i: number): Promise<void> {
     const o = this.options;
-    this.client = await mqtt.connectAsync(o.url, {
-      clientId: o.clientId,
+    // A stable id per connection: after a restart each session (and its unacknowledged messages)
+    // resumes. Connection 0 keeps the plain id, so a single-connection deployment's session lives on.
+    const clientId = i === 0 ? o.clientId : `${o.clientId}-${i}`;
+    const client = await mqtt.connectAsync(o.url, {
+      clientId,
       username: o.username,
       password: o.password,
       protocolVersion: 5,
@@ -42,15 +52,12 @@ export class DeviceSignalsMqttIntake {
       connectTimeout: 5_000,
       customHandleAcks: (topic, message, _packet, done) => void this.process(topic, message, done),
     });
-    this.connected = true;
-    this.client.on('connect', () => (this.connected = true));
-    this.client.on('close', () => (this.connected = false));
-    this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'mqtt error'));
-    await this.client.subscribeAsync(
-      [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`],
-      { qos: 1 },
-    );
-    this.logger.info({ clientId: o.clientId, group: o.shareGroup }, 'mqtt intake subscribed');
+    this.clients.push(client);
+    this.connected.add(i);
+    client.on('connect', () => this.connected.add(i));
+    client.on('close', () => this.connected.delete(i));
+    client.on('error', (err) => this.logger.warn({ err: err.message, clientId }, 'mqtt error'));
+    await client.subscribeAsync([`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`], { qos: 1 });
   }
 
   private async process(topic: string, message: Buffer, done: (error: Error | number, code?: number) => void): Promise<void> {
@@ -73,11 +80,11 @@ export class DeviceSignalsMqttIntake {
   }
 
   async check(): Promise<void> {
-    if (!this.connected) throw new Error('mqtt intake disconnected');
+    if (this.connected.size < this.options.connections) throw new Error(`mqtt intake: ${this.connected.size}/${this.options.connections} connections up`);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.client?.endAsync();
+    await Promise.all(this.clients.map((c) => c.endAsync()));
   }
 }
