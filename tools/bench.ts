@@ -19,6 +19,8 @@ process.env['TEST_GROUP_PREFIX'] ??= 'bench';
 process.env['TEST_REDIS_URL'] ??= 'redis://127.0.0.1:6379/14';
 process.env['TEST_LOG_LEVEL'] ??= 'warn';
 
+import type { BenchResults } from './bench/report';
+
 const root = resolve(__dirname, '..');
 
 async function main(): Promise<void> {
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   const { openLoop, percentiles } = await import('./bench/latency');
   const { engineQuotesPerSecond } = await import('./bench/engine');
   const mqtt = (await import('mqtt')).default;
+  const { benchmarkTable } = await import('./bench/report');
 
   // Without a terminal (CI, a log file) the bars print a line every 5 s instead of redrawing.
   const bars = new MultiBar({ format: '{stage} |{bar}| {percentage}% | {value}/{total} {unit}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5_000 }, Presets.shades_classic);
@@ -171,6 +174,13 @@ async function main(): Promise<void> {
   const file = resolve(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${file}\n`);
+  // docs/benchmarks.md keeps its prose; the table between the markers is this run's.
+  const docs = resolve(root, 'docs/benchmarks.md');
+  const current = readFileSync(docs, 'utf8');
+  const [head, rest] = current.split('<!-- bench:table:start -->');
+  const tail = rest?.split('<!-- bench:table:end -->')[1] ?? '';
+  writeFileSync(docs, `${head}<!-- bench:table:start -->\n${benchmarkTable(results as unknown as BenchResults)}<!-- bench:table:end -->${tail}`);
+  console.log(`updated ${docs}`);
   console.table(summaryRows(results));
 }
 

@@ -49,7 +49,10 @@ export class BatchConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 50,
-      maxBytesPerPartition: 8 * 1024 * 1024,
+      // Small fetches keep a backlog from ballooning memory (the broker still returns one record
+      // larger than this: KIP-74), and chunks stay small enough to commit often.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 8 * 1024 * 1024,
       retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
