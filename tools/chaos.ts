@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const { TEST_ENV } = await import('../test/support/test-env');
   const { ensureStack, stopStack } = await import('../infra/local/stack-control');
   const { runChaos } = await import('./chaos/harness');
+  type FaultKind = import('./chaos/harness').FaultKind;
   const { Redis } = await import('ioredis');
   const { SingleBar, Presets } = await import('cli-progress');
 
@@ -31,10 +32,12 @@ async function main(): Promise<void> {
   const platform = new PlatformProcesses();
   await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
   const durationMs = Number(values.minutes) * 60_000;
-  // Four services x 20 kills plus the other faults, spread over the run.
-  const faults = [...Array<'kill'>(16).fill('kill'), 'postgres-cut', 'kafka-restart', 'kill', 'mosquitto-restart', 'kill', 'redis-pause', 'kill', 'rebalance'] as const;
-  const killsPerCycle = faults.filter((f) => f === 'kill').length;
-  const faultEveryMs = Math.floor(durationMs / Math.ceil((20 * 4 * faults.length) / killsPerCycle));
+  // 22 rounds of: each of the four services killed once, then one other fault in turn. A kill
+  // (down for up to 1.5 s, then restart until ready) takes a few seconds, so faults follow each
+  // other closely and traffic flows until the whole plan has run.
+  const others = ['postgres-cut', 'rebalance', 'redis-pause', 'kafka-restart', 'postgres-cut', 'mosquitto-restart'] as const;
+  const faults = Array.from({ length: 22 }, (_, round) => ['kill', 'kill', 'kill', 'kill', others[round % others.length]] as const).flat();
+  const faultEveryMs = 1_000;
   const bar = new SingleBar({ format: 'chaos |{bar}| {percentage}% | {value}/{total} s | {last}', noTTYOutput: true, notTTYSchedule: 10_000 }, Presets.shades_classic);
   bar.start(Math.round(durationMs / 1000), 0, { last: '' });
   const started = Date.now();
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
       uncoveredAlerts: 50,
       durationMs,
       faultEveryMs,
-      faults: [...faults],
+      faults: faults as FaultKind[],
       seed: Number(values.seed),
       log: (msg) => bar.update({ last: msg }),
       infraFaults: {

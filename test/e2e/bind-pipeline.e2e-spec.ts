@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
@@ -156,6 +157,94 @@ describe('booking events bind, extend, end and cancel cover', () => {
       expect(letter.headers[DeadLetterHeaders.reason]).toBeTruthy();
     }
     expect(mine.map((r) => r.headers[DeadLetterHeaders.reason]).join(' ')).toMatch(/plan/);
+  });
+
+  it('ends cover on time with no refund when the car comes back at the booked end', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    await probe.produce(bookingTopic, [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt: b.endsAt })),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.ended');
+    expect(policyEvents(b.bookingId).map((e) => e.type)).toEqual(['policy.bound', 'policy.ended']);
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy).toMatchObject({ status: 'ended', refund_yen: 0 });
+    expect(policy.cover_end.toISOString()).toBe(new Date(b.endsAt).toISOString());
+  });
+
+  it('extends cover automatically in 30-minute steps when a started booking is not returned by its end', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(2) });
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.extended');
+    const extended = policyEvents(b.bookingId).find((e) => e.type === 'policy.extended');
+    expect(extended?.data).toMatchObject({ reason: 'late-return' });
+    expect(Number(extended?.data['premiumDelta'])).toBeGreaterThan(0);
+    expect(new Date(String(extended?.data['coverEnd'])).getTime()).toBe(new Date(b.endsAt).getTime() + 30 * 60_000);
+  });
+
+  it('cancels a started booking with a policy.ended from the cancellation time', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    await probe.produce(bookingTopic, [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent(b, 'booking.cancelled', 4)),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.ended');
+    expect(policyEvents(b.bookingId).find((e) => e.type === 'policy.ended')?.data['reason']).toBe('cancelled-after-start');
+  });
+
+  it('refunds a no-show less the tariff fee', async () => {
+    const b = newBooking();
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.no-show', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
+    const cancelled = policyEvents(b.bookingId).find((e) => e.type === 'policy.cancelled');
+    expect(cancelled?.data['reason']).toBe('no-show');
+    const [policy] = await policyRow(b.bookingId);
+    expect(policy.refund_yen).toBeLessThan(policy.premium_yen);
+    expect(policy.refund_yen).toBe(Math.max(0, policy.premium_yen - 500));
+  });
+
+  it('rejects an impossible transition with a recorded reason and leaves the policy as it was', async () => {
+    const b = newBooking();
+    await probe.produce(bookingTopic, [
+      asMessage(bookingEvent(b, 'booking.created', 1)),
+      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'booking.cancelled', 3)),
+      asMessage(bookingEvent(b, 'booking.started', 4)),
+    ]);
+    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
+    await expect.poll(async () => (await db.query('SELECT reason FROM rejected_transition WHERE booking_id = $1', [b.bookingId])).rows.map((r) => r.reason), { timeout: 15_000 }).toEqual(['cannot start: policy is cancelled']);
+    expect((await policyRow(b.bookingId))[0]?.status).toBe('cancelled');
+  });
+
+  it('shows a partner only its own policies on every read endpoint (404 otherwise)', async () => {
+    const otherKey = `acme-api-key-${Date.now()}`;
+    await db.query(
+      `INSERT INTO partner (id, name, api_key_hash, webhook_secret) VALUES ('acme', 'Acme Share', $1, 'whsec_YWNtZS1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==')
+       ON CONFLICT (id) DO UPDATE SET api_key_hash = EXCLUDED.api_key_hash`,
+      [createHash('sha256').update(otherKey).digest('hex')],
+    );
+    const b = newBooking();
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    const [policy] = await policyRow(b.bookingId);
+    const get = (path: string, key: string) => fetch(`${baseUrl('policy')}${path}`, { headers: { 'x-api-key': key } });
+
+    const own = await get(`/v1/policies/${policy.id}`, DEMO_API_KEY);
+    expect(own.status).toBe(200);
+    const view = (await own.json()) as { breakdown: { amount: number }[]; endorsements: unknown[] };
+    expect(view.breakdown.at(-1)?.amount).toBe(policy.premium_yen);
+    expect(view.endorsements).toEqual([]);
+    expect(((await (await get(`/v1/policies?bookingId=${b.bookingId}`, DEMO_API_KEY)).json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(await (await get(`/v1/policies/${policy.id}/certificate`, DEMO_API_KEY)).text()).toContain(policy.policy_number);
+
+    expect((await get(`/v1/policies/${policy.id}`, otherKey)).status).toBe(404);
+    expect((await get(`/v1/policies/${policy.id}/certificate`, otherKey)).status).toBe(404);
+    expect(((await (await get(`/v1/policies?bookingId=${b.bookingId}`, otherKey)).json()) as { items: unknown[] }).items).toEqual([]);
+    expect((await get(`/v1/policies/${policy.id}`, 'not-a-key')).status).toBe(401);
   });
 
   describe('POST /v1/booking-events (Standard Webhooks)', () => {

@@ -51,5 +51,6 @@ describe('fault injection (short run)', () => {
   it('reports no violation and recovered to zero consumer lag', () => {
     expect(report.violations).toEqual([]);
     expect(report.recoverySeconds).not.toBeNull();
+    expect(report.recoverySeconds).toBeLessThanOrEqual(60);
   });
 });

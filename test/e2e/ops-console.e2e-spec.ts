@@ -1,15 +1,22 @@
+import mqtt from 'mqtt';
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
+import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { launchChromium } from '../support/browser';
 import { KafkaProbe } from '../support/kafka-probe';
 import { baseUrl, PlatformProcesses } from '../support/platform';
-import { TEST_ENV, testTopic } from '../support/test-env';
+import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
 
 const ADMIN = { username: 'admin', password: 'admin-change-me' };
 const VIEWER = { username: 'viewer', password: 'viewer-password' };
+const HANDLER = { username: 'handler', password: 'handler-password' };
+/** Screenshots of each main screen, for a human to look at (git-ignored). */
+const SCREENSHOTS = resolve(__dirname, '../../screenshots');
 
 /** The ops console in real headless Chromium, fed by the real pipeline. */
 describe('ops console', () => {
@@ -108,6 +115,69 @@ describe('ops console', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.some((id) => first.some((e) => e.id === id))).toBe(false);
     for (const bookingId of bookingIds) expect(resumed.some((e) => e.type === 'policy.bound' && (e.data as { bookingId: string }).bookingId === bookingId)).toBe(true);
+  });
+
+  it('shows a crash published over MQTT in the claims queue, lets a claims handler confirm it and a viewer only look', async () => {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
+    await expect.poll(async () => (await db.query("SELECT 1 FROM policy WHERE booking_id = $1 AND status = 'active'", [b.bookingId])).rowCount, { timeout: 30_000 }).toBe(1);
+    const deviceId = `e2e-console-gw-${randomUUID().slice(0, 8)}`;
+    const creds = (await (
+      await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) })
+    ).json()) as { mqtt: { username: string; password: string } };
+    await new Promise((r) => setTimeout(r, 1_000)); // the cover index follows the policy events
+    const device = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password });
+    await device.publishAsync(`devices/${deviceId}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 3.1, location: { lat: 35.66, lon: 139.7 } }), { qos: 1 });
+    await device.endAsync();
+    await expect.poll(async () => (await db.query('SELECT claim_number FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0]?.claim_number, { timeout: 20_000 }).toBeTruthy();
+    const { claim_number: claimNumber } = (await db.query('SELECT claim_number FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0];
+
+    const viewer = await browser.newPage();
+    await signIn(viewer, VIEWER);
+    await viewer.getByRole('button', { name: 'Claims queue' }).click();
+    await viewer.locator('#claims-rows tr', { hasText: claimNumber }).click();
+    await viewer.locator('#claim-detail h3', { hasText: claimNumber }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Confirm claim' }).count()).toBe(0);
+    await viewer.close();
+
+    const handler = await browser.newPage();
+    await signIn(handler, HANDLER);
+    await handler.getByRole('button', { name: 'Claims queue' }).click();
+    const row = handler.locator('#claims-rows tr', { hasText: claimNumber });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('major');
+    await row.click();
+    await handler.getByRole('button', { name: 'Confirm claim' }).click();
+    await handler.locator('#claim-detail h3', { hasText: '(confirmed)' }).waitFor();
+    expect((await db.query('SELECT status FROM claim WHERE claim_number = $1', [claimNumber])).rows[0].status).toBe('confirmed');
+    expect(await handler.locator('#claim-detail').textContent()).toContain('handler (claims-handler)');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await handler.screenshot({ path: resolve(SCREENSHOTS, 'claim-detail.png'), fullPage: true });
+    await handler.close();
+  });
+
+  it('renders each main screen (screenshots for review)', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(consoleUrl);
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'login.png') });
+    await signIn(page, ADMIN);
+    await page.locator('#figures .figure').first().waitFor();
+    await page.locator('#stream-rows tr').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'live.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Search' }).first().click();
+    await page.locator('#search-form button[type="submit"]').click();
+    await page.locator('#search-rows tr').first().click();
+    await page.locator('#policy-detail table.breakdown').waitFor();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'policy-detail.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Claims queue' }).click();
+    await page.locator('#claims-rows tr').first().waitFor();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'claims-queue.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Risk map' }).click();
+    await page.locator('#risk-map svg').waitFor();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'risk-map.png'), fullPage: true });
+    expect(await page.locator('#risk-map svg text').count()).toBeGreaterThan(40);
+    await page.close();
   });
 
   it('refuses a viewer confirming a claim with 403, and records the attempt in the audit log', async () => {

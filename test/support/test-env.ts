@@ -26,6 +26,8 @@ export const TEST_ENV: Record<string, string> = {
   MQTT_CLIENT_ID: 'test-claims-trigger-1',
   MQTT_SHARE_GROUP: 'test-claims-trigger',
   ACCIDENT_WINDOW_MS: '60000',
+  // Late returns are checked every second (production: 15 s) so the test need not wait.
+  LATE_RETURN_INTERVAL_MS: '1000',
 };
 
 /** Where the services under test are built (separate trees let parallel runs not collide). */

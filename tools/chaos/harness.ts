@@ -174,6 +174,18 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   // Settle: every service ready and every consumer group's lag back to 0.
   await Promise.all(SERVICES.map((app) => platform.ensureRunning(app)));
   const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_BROKERS'], TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
+  // The MQTT side has no lag to read: wait until every alert has its effect, or nothing moved for 15 s.
+  const alertIds = [...alertOutcomes.keys()];
+  const effects = async () =>
+    Number((await db.query('SELECT (SELECT count(*) FROM claim_signal WHERE event_id = ANY($1)) + (SELECT count(*) FROM incident WHERE event_id = ANY($1)) AS n', [alertIds])).rows[0].n);
+  let seen = await effects();
+  let stableSince = Date.now();
+  while (seen < alertIds.length && Date.now() - stableSince < 15_000 && Date.now() - trafficEnded < 180_000) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = await effects();
+    if (now !== seen) stableSince = Date.now();
+    seen = now;
+  }
   await new Promise((r) => setTimeout(r, 3_000)); // outbox relays publish the last rows
 
   const report = await ledgerVerdict({

@@ -110,7 +110,7 @@ export async function ledgerVerdict(input: LedgerInput): Promise<ChaosReport> {
     }
     if (a.outcome === 'ok' && effects === 0) {
       claimsLost++;
-      violations.push(`alert ${eventId} (${a.covered ? 'covered' : 'uncovered'}): acknowledged, no claim or incident`);
+      violations.push(`alert ${eventId} (vehicle ${a.vehicleId}, ${a.covered ? "covered" : "uncovered"}): acknowledged, no claim or incident`);
     }
   }
   for (const c of claimsPerVehicle) {

@@ -18,10 +18,16 @@ import { type Tariff, tariffs } from './tariff-registry';
 
 export type { PricingContext } from './eligibility';
 
+const JAPAN_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/;
+
 /** Japan time with its zone, as every instant the platform shows. */
 export function toJapanTime(instant: Date): string {
-  return new Date(instant.getTime() + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
+  const iso = new Date(instant.getTime() + 9 * 3_600_000).toISOString();
+  return `${iso.slice(0, 19)}+09:00`;
 }
+
+/** The request's own text when it is already whole-second Japan time (the common case), else converted. */
+const asJapanTime = (text: string, instant: Date): string => (JAPAN_TIME.test(text) ? text : toJapanTime(instant));
 
 interface Computation {
   premium: number;
@@ -140,9 +146,7 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
 
 function quoteId(request: QuoteRequestV1, tariff: Tariff, ctx: PricingContext): string {
   return `q_${createHash('sha256')
-    .update(tariff.hash)
-    .update(JSON.stringify(request))
-    .update(`${ctx.platformClaims ?? 0}`)
+    .update(`${tariff.hash}${JSON.stringify(request)}${ctx.platformClaims ?? 0}`)
     .digest('base64url')
     .slice(0, 22)}`;
 }
@@ -167,8 +171,8 @@ export function priceQuote(request: QuoteRequestV1, ctx: PricingContext, registr
     currency: 'JPY',
     tariffVersion: tariff.version,
     quoteId: quoteId(request, tariff, ctx),
-    coverStart: toJapanTime(start),
-    coverEnd: toJapanTime(end),
+    coverStart: asJapanTime(request.startsAt, start),
+    coverEnd: asJapanTime(request.endsAt, end),
     billedMinutes: computed.billedMinutes,
     breakdown: computed.breakdown,
   };

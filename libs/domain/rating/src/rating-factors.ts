@@ -6,7 +6,8 @@ type Driver = QuoteRequestV1['driver'];
 
 /** Whole months from first registration (YYYY-MM) to the start of cover, in Japan time. */
 export function vehicleAgeMonths(firstRegistration: string, coverStart: Date): number {
-  const [year, month] = firstRegistration.split('-').map(Number);
+  const year = Number(firstRegistration.slice(0, 4));
+  const month = Number(firstRegistration.slice(5, 7));
   const jst = new Date(coverStart.getTime() + 9 * 3_600_000);
   return (jst.getUTCFullYear() - year) * 12 + (jst.getUTCMonth() + 1 - month);
 }

@@ -1,0 +1,2 @@
+import { engineQuotesPerSecond } from './bench/engine';
+console.log(engineQuotesPerSecond(4000));
