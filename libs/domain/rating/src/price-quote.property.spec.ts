@@ -86,6 +86,15 @@ describe('priceQuote properties', () => {
     );
   });
 
+  it('keeps the price at the cap when one more claim pushes the factors further past it (found by fast-check)', () => {
+    const req = {
+      bookingId: 'b-prop', partnerId: 'demo', startsAt: '2026-12-01T10:00:00+09:00', endsAt: '2026-12-01T10:01:00+09:00', plan: 'standard',
+      vehicle: { vehicleId: 'v', category: 'ordinary', modelRatingClass: 17, firstRegistration: '2025-06', eco: true, asv: false, plateClassification: '500', ownership: 'fleet', rental: false },
+      driver: { driverId: 'd', age: 30, licenceColour: 'green', grade: 18, accidentCoefficientYears: 1, trustScore: 0 },
+    } as QuoteRequestV1;
+    expect(quoted(req, 5).premium).toBeGreaterThanOrEqual(quoted(req, 4).premium);
+  });
+
   it('charges an extension exactly the difference between the longer and the original period, and refunds at most what was paid', () => {
     fc.assert(
       fc.property(requestArb, fc.integer({ min: 15, max: 1_440 }), (req, extraMinutes) => {

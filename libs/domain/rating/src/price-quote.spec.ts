@@ -55,7 +55,7 @@ const HAND_COMPUTED: { name: string; req: QuoteRequestV1; platformClaims?: numbe
   { name: 'kei liability, 1 h (minimum premium)', req: request({ category: 'kei', modelRatingClass: 4, minutes: 60 }), premium: 200 },
   // age 19 (x2.2): 90200; 89298; 93763; 156533; 159533 -> 1600
   { name: 'driver aged 19', req: request({ age: 19 }), premium: 1600 },
-  // x2.2 x0.99 x1.4 (2 platform claims) = 3.0492 > cap 3.0: 90200; 89298; 125017; x0.9839 = 123004; 129154; 215617; 218617 -> 2190
+  // x2.2 x0.99 x1.4 (2 platform claims) = 3.0492 > cap 3.0: 90200; 89298; 125017; capped: 41000 x3.0 = 123000; 129150; 215609; 218609 -> 2190
   { name: 'factor cap at 3.0', req: request({ age: 19 }), platformClaims: 2, premium: 2190 },
   // standard = 195 + 215 + 95 + 600 = 1105: 110500; 109395; 114865; 191761; 194761 -> 1950
   { name: 'standard, 24 h', req: request({ plan: 'standard' }), premium: 1950 },

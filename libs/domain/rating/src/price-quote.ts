@@ -108,6 +108,7 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     ['platform-claims', `${ctx.platformClaims ?? 0} claims on this platform`, platformClaimsFactor(t, ctx.platformClaims ?? 0), t.platformClaims.source],
   ];
   let product = mrc * age;
+  const senBeforeDriverFactors = sen;
   for (const [code, label, factor, source] of driverFactors) {
     sen = multiplySen(sen, factor);
     product *= factor;
@@ -116,7 +117,9 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
   const capped = Math.min(t.factorCap.ceiling, Math.max(t.factorCap.floor, product));
   if (capped !== product) {
     const adjustment = toFactor4(capped / product);
-    sen = multiplySen(sen, adjustment);
+    // Recomputed from the amount before the driver factors, not by scaling the rounded running
+    // figure: otherwise one more factor beyond the cap could lower the premium by a rounding step.
+    sen = Math.round((senBeforeDriverFactors * capped) / (mrc * age));
     push('factor-cap', `rating factors multiply to ${toFactor4(product)}; capped at ${capped}`, adjustment, sen, t.factorCap.source);
   }
 
