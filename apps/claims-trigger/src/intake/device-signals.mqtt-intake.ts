@@ -41,6 +41,7 @@ export class DeviceSignalsMqttIntake {
     // A stable id per connection: after a restart each session (and its unacknowledged messages)
     // resumes. Connection 0 keeps the plain id, so a single-connection deployment's session lives on.
     const clientId = i === 0 ? o.clientId : `${o.clientId}-${i}`;
+    const filters = [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`];
     const client = await mqtt.connectAsync(o.url, {
       clientId,
       username: o.username,
@@ -48,16 +49,24 @@ export class DeviceSignalsMqttIntake {
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
-      reconnectPeriod: 1_000,
+      // Back quickly after a broker restart: until we resubscribe, the broker has no subscriber.
+      reconnectPeriod: 250,
       connectTimeout: 5_000,
       customHandleAcks: (topic, message, _packet, done) => void this.process(topic, message, done),
     });
     this.clients.push(client);
     this.connected.add(i);
-    client.on('connect', () => this.connected.add(i));
+    // Mosquitto 2.0 does not restore a persistent session's shared subscriptions after a broker
+    // restart (the session comes back, the $share subscription does not; verified against 2.0.11),
+    // and mqtt.js resubscribes only when no session is present: so subscribe again on every
+    // reconnect. Subscribing to the same filter again is harmless for the session's queue.
+    client.on('connect', () => {
+      this.connected.add(i);
+      client.subscribe(filters, { qos: 1 }, (err) => err && this.logger.error({ err: err.message, clientId }, 'mqtt resubscribe failed'));
+    });
     client.on('close', () => this.connected.delete(i));
     client.on('error', (err) => this.logger.warn({ err: err.message, clientId }, 'mqtt error'));
-    await client.subscribeAsync([`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`], { qos: 1 });
+    await client.subscribeAsync(filters, { qos: 1 });
   }
 
   private async process(topic: string, message: Buffer, done: (error: Error | number, code?: number) => void): Promise<void> {
