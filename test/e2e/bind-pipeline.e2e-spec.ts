@@ -175,7 +175,8 @@ describe('booking events bind, extend, end and cancel cover', () => {
   });
 
   it('extends cover automatically in 30-minute steps when a started booking is not returned by its end', async () => {
-    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(2) });
+    // An hour booked; the test stack extends cover ending within the hour (LATE_RETURN_LEAD_MS).
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(60) });
     await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
     await waitForPolicyEvent(b.bookingId, 'policy.extended');
     const extended = policyEvents(b.bookingId).find((e) => e.type === 'policy.extended');
@@ -196,7 +197,7 @@ describe('booking events bind, extend, end and cancel cover', () => {
     expect(policyEvents(b.bookingId).find((e) => e.type === 'policy.ended')?.data['reason']).toBe('cancelled-after-start');
   });
 
-  it('refunds a no-show less the tariff fee', async () => {
+  it('refunds a no-show less the tariff fee (300 yen)', async () => {
     const b = newBooking();
     await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.no-show', 3))]);
     await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
@@ -204,7 +205,7 @@ describe('booking events bind, extend, end and cancel cover', () => {
     expect(cancelled?.data['reason']).toBe('no-show');
     const [policy] = await policyRow(b.bookingId);
     expect(policy.refund_yen).toBeLessThan(policy.premium_yen);
-    expect(policy.refund_yen).toBe(Math.max(0, policy.premium_yen - 500));
+    expect(policy.refund_yen).toBe(Math.max(0, policy.premium_yen - 300)); // kc-carshare-2026-10 no-show fee
   });
 
   it('rejects an impossible transition with a recorded reason and leaves the policy as it was', async () => {

@@ -28,6 +28,9 @@ export const TEST_ENV: Record<string, string> = {
   ACCIDENT_WINDOW_MS: '60000',
   // Late returns are checked every second (production: 15 s) so the test need not wait.
   LATE_RETURN_INTERVAL_MS: '1000',
+  // Extend cover that ends within an hour (production: 2 minutes), so a test booking can reach
+  // the one-hour billing minimum and its extension still costs something.
+  LATE_RETURN_LEAD_MS: '3600000',
 };
 
 /** Where the services under test are built (separate trees let parallel runs not collide). */
