@@ -29,6 +29,20 @@ export class LiveEventFeed {
       this.lastError = e.payload.error;
       this.running = false;
     });
+    // Rewind once the group has assigned the partitions, and only report running after that: a
+    // seek issued before the first join raced with kafkajs' initial "latest" offsets and could
+    // skip events published meanwhile.
+    let joined!: () => void;
+    const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+    let rewound = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (rewound) return;
+      rewound = true;
+      void this.rewind().then(joined, (error: unknown) => {
+        this.logger.warn({ err: error }, 'live feed could not rewind; streaming from now');
+        joined();
+      });
+    });
     await consumer.connect();
     for (const topic of this.topics) await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
@@ -50,8 +64,8 @@ export class LiveEventFeed {
         }
       },
     });
+    await Promise.race([firstJoin, new Promise((r) => setTimeout(r, 60_000))]);
     this.running = true;
-    await this.rewind();
   }
 
   private async rewind(): Promise<void> {
