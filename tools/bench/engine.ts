@@ -22,3 +22,31 @@ export function engineQuotesPerSecond(durationMs: number): number {
   }
   return Math.round(n / ((performance.now() - started) / 1000));
 }
+
+/**
+ * The same measurement on the engine as it is deployed: bundled by esbuild into one file (as
+ * `npm run build` bundles the pricing app) and run in a fresh Node process, so neither tsx's
+ * per-module transform nor the bench's own heap colours the figure.
+ */
+export async function engineQuotesPerSecondBundled(durationMs: number, root: string): Promise<number> {
+  const { build } = await import('esbuild');
+  const { spawnSync } = await import('node:child_process');
+  const { resolve } = await import('node:path');
+  const outfile = resolve(root, 'tmp/bench/engine.cjs');
+  await build({
+    stdin: { contents: `const { engineQuotesPerSecond } = require('./tools/bench/engine'); process.stdout.write(String(engineQuotesPerSecond(${durationMs})));`, resolveDir: root, loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    tsconfig: resolve(root, 'tsconfig.base.json'),
+    loader: { '.json': 'json' },
+    // This file imports esbuild for the build itself; the measured bundle never calls it.
+    external: ['esbuild'],
+    logLevel: 'warning',
+  });
+  const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`engine bench failed: ${run.stderr}`);
+  return Number(run.stdout.trim());
+}
