@@ -9,6 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
+import { SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { loadDatabaseUrl } from './tool-config';
 import { seed } from './seed';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   for (const app of APPS) {
-    const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, 'dist/apps', app.name, 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
       env: process.env,
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
 export const APP_PORTS = {
@@ -38,7 +39,9 @@ export class PlatformProcesses {
 
   private spawn(app: AppName, name: string = app, env: Record<string, string> = {}): ChildProcess {
     const log = createWriteStream(resolve(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
+    // KURUMA_CPU_PROF_DIR: each service writes a V8 CPU profile there when it exits (profiling the bench).
+    const profile = process.env['KURUMA_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['KURUMA_CPU_PROF_DIR']}`] : [];
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
       env: { ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -64,7 +64,7 @@ export class ApplyBookingEventsUseCase {
           outbox.push(...result.events);
           if (result.policy?.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
         }
-        for (const policy of dirty.values()) await this.repo.upsert(tx, policy);
+        await this.repo.upsertAll(tx, [...dirty.values()]);
         await this.repo.insertEndorsements(tx, endorsements);
         await this.repo.insertRejections(tx, rejections);
         await enqueueOutbox(tx, this.producer, outbox);

@@ -45,7 +45,7 @@ export class ExtendLateReturnsJob {
           const causeId = `late-return:${newEnd.toISOString()}`;
           const before = policy.coverEnd;
           const updated = { ...policy, coverEnd: newEnd, premiumYen: newPremium };
-          await this.repo.upsert(tx, updated);
+          await this.repo.upsertAll(tx, [updated]);
           await this.repo.insertEndorsements(tx, [
             { policyId: policy.id, kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId },
           ]);

@@ -57,13 +57,17 @@ export async function startOutboxRelay(
   options: { db: Database; databaseUrl: string; producer: EventProducer },
 ): Promise<OutboxRelay> {
   const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
+  const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
   const relay = new OutboxRelay({
     producer: kit.name,
     db: options.db,
     databaseUrl: options.databaseUrl,
     kafka: options.producer,
     logger: kit.logger.child({ component: 'outbox-relay' }),
-    onPublished: (n) => published.inc(n),
+    onPublished: (n, oldest) => {
+      published.inc(n);
+      if (oldest) delay.observe((Date.now() - oldest.getTime()) / 1000);
+    },
   });
   await relay.start();
   kit.health.register({ name: 'outbox-relay', check: () => relay.check() });

@@ -66,15 +66,29 @@ export class PolicyRepository {
     return new Map(rows.map((r) => [policyKey(r.partnerId, r.bookingId), r]));
   }
 
-  async upsert(tx: DatabaseTx, p: PolicyRow): Promise<void> {
+  /**
+   * Writes every changed policy of a chunk in one set-based statement (one round trip however many
+   * bookings the chunk touched). Keys must be unique: the caller passes one row per booking.
+   */
+  async upsertAll(tx: DatabaseTx, rows: PolicyRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T>(f: (p: PolicyRow) => T): T[] => rows.map(f);
     await tx.$executeRaw`
       INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
         cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons,
         request, last_sequence, bound_at, updated_at)
-      VALUES (${p.id}::uuid, ${p.policyNumber}, ${p.partnerId}, ${p.bookingId}, ${p.vehicleId}, ${p.driverId}, ${p.plan}, ${p.status},
-        ${p.bookingStatus}, ${p.coverStart}, ${p.coverEnd}, ${p.bookedEnd}, ${p.premiumYen}, ${p.refundYen}, ${p.tariffVersion},
-        ${p.quoteId}, ${json(p.breakdown)}::jsonb, ${json(p.declineReasons)}::jsonb, ${json(p.request)}::jsonb, ${p.lastSequence},
-        ${p.boundAt}, now())
+      SELECT id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
+        cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown::jsonb, decline_reasons::jsonb,
+        request::jsonb, last_sequence, bound_at, now()
+      FROM unnest(${col((p) => p.id)}::uuid[], ${col((p) => p.policyNumber)}::text[], ${col((p) => p.partnerId)}::text[],
+                  ${col((p) => p.bookingId)}::text[], ${col((p) => p.vehicleId)}::text[], ${col((p) => p.driverId)}::text[],
+                  ${col((p) => p.plan)}::text[], ${col((p) => p.status)}::text[], ${col((p) => p.bookingStatus)}::text[],
+                  ${col((p) => p.coverStart)}::timestamptz[], ${col((p) => p.coverEnd)}::timestamptz[], ${col((p) => p.bookedEnd)}::timestamptz[],
+                  ${col((p) => p.premiumYen)}::int[], ${col((p) => p.refundYen)}::int[], ${col((p) => p.tariffVersion)}::text[],
+                  ${col((p) => p.quoteId)}::text[], ${col((p) => json(p.breakdown))}::text[], ${col((p) => json(p.declineReasons))}::text[],
+                  ${col((p) => json(p.request))}::text[], ${col((p) => p.lastSequence)}::int[], ${col((p) => p.boundAt)}::timestamptz[])
+        AS x(id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status, cover_start, cover_end,
+             booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons, request, last_sequence, bound_at)
       ON CONFLICT (partner_id, booking_id) DO UPDATE SET
         policy_number = EXCLUDED.policy_number, vehicle_id = EXCLUDED.vehicle_id, driver_id = EXCLUDED.driver_id,
         plan = EXCLUDED.plan, status = EXCLUDED.status, booking_status = EXCLUDED.booking_status,
@@ -85,22 +99,26 @@ export class PolicyRepository {
   }
 
   async insertEndorsements(tx: DatabaseTx, rows: EndorsementRow[]): Promise<void> {
-    for (const e of rows) {
-      await tx.$executeRaw`
-        INSERT INTO endorsement (id, policy_id, kind, reason, premium_delta_yen, refund_yen, cover_end_before, cover_end_after, cause_id)
-        VALUES (gen_random_uuid(), ${e.policyId}::uuid, ${e.kind}, ${e.reason}, ${e.premiumDeltaYen}, ${e.refundYen},
-                ${e.coverEndBefore}, ${e.coverEndAfter}, ${e.causeId})
-        ON CONFLICT (policy_id, cause_id) DO NOTHING`;
-    }
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO endorsement (id, policy_id, kind, reason, premium_delta_yen, refund_yen, cover_end_before, cover_end_after, cause_id)
+      SELECT gen_random_uuid(), p, k, r, d, f, b, a, c
+      FROM unnest(${rows.map((e) => e.policyId)}::uuid[], ${rows.map((e) => e.kind)}::text[], ${rows.map((e) => e.reason)}::text[],
+                  ${rows.map((e) => e.premiumDeltaYen)}::int[], ${rows.map((e) => e.refundYen)}::int[],
+                  ${rows.map((e) => e.coverEndBefore)}::timestamptz[], ${rows.map((e) => e.coverEndAfter)}::timestamptz[],
+                  ${rows.map((e) => e.causeId)}::text[]) AS x(p, k, r, d, f, b, a, c)
+      ON CONFLICT (policy_id, cause_id) DO NOTHING`;
   }
 
   async insertRejections(tx: DatabaseTx, rows: RejectionRow[]): Promise<void> {
-    for (const r of rows) {
-      await tx.$executeRaw`
-        INSERT INTO rejected_transition (id, partner_id, booking_id, event_id, event_type, from_state, reason)
-        VALUES (gen_random_uuid(), ${r.partnerId}, ${r.bookingId}, ${r.eventId}, ${r.eventType}, ${r.fromState}, ${r.reason})
-        ON CONFLICT (partner_id, event_id) DO NOTHING`;
-    }
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO rejected_transition (id, partner_id, booking_id, event_id, event_type, from_state, reason)
+      SELECT gen_random_uuid(), p, b, e, t, f, r
+      FROM unnest(${rows.map((r) => r.partnerId)}::text[], ${rows.map((r) => r.bookingId)}::text[], ${rows.map((r) => r.eventId)}::text[],
+                  ${rows.map((r) => r.eventType)}::text[], ${rows.map((r) => r.fromState)}::text[], ${rows.map((r) => r.reason)}::text[])
+        AS x(p, b, e, t, f, r)
+      ON CONFLICT (partner_id, event_id) DO NOTHING`;
   }
 
   /** Started bookings whose cover ends before `horizon`; skips rows another instance holds. */
