@@ -41,6 +41,8 @@ export class PlatformProcesses {
     const log = createWriteStream(resolve(logDir, `${name}.log`), { flags: 'a' });
     // KURUMA_CPU_PROF_DIR: each service writes a V8 CPU profile there when it exits (profiling the bench).
     const profile = process.env['KURUMA_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['KURUMA_CPU_PROF_DIR']}`] : [];
+    // KURUMA_NODE_ARGS: extra Node flags for every service (e.g. --heapsnapshot-signal=SIGUSR2).
+    profile.push(...(process.env['KURUMA_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
       env: { ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },

@@ -2,6 +2,8 @@ import { Topics, topicName } from '@kuruma/contracts';
 import { PartnerRepository } from '@kuruma/data-access-db';
 import {
   connectDatabase,
+  connectSql,
+  readerPoolSize,
   connectProducer,
   createLogger,
   createServiceKafka,
@@ -23,18 +25,19 @@ async function main(): Promise<void> {
   const config = loadBookingIngestConfig();
   const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
-  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
+  const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
 
-  const useCase = new AcceptBookingEventsUseCase(db, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS });
+  const useCase = new AcceptBookingEventsUseCase(sql, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS });
   const partners = new PartnerRepository(db);
   const deadLettered = kit.metrics.counter('kuruma_booking_events_dead_lettered_total', 'Booking events sent to the dead-letter topic', ['reason']);
   const handler = new BookingEventsKafkaHandler(useCase, new KnownPartners(partners), producer, topic, kit.name, kit.logger, (reason) =>
     deadLettered.inc({ reason }),
   );
-  const releaser = new ReleaseHeldEventsJob(db, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS }, kit.logger);
+  const releaser = new ReleaseHeldEventsJob(sql, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS }, kit.logger);
   releaser.start();
   kit.shutdown.register('held-event-releaser', () => releaser.stop());
   await startConsumer(kit, {

@@ -4,6 +4,8 @@ import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
 import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
 import {
   connectDatabase,
+  connectSql,
+  readerPoolSize,
   connectProducer,
   createLogger,
   createServiceKafka,
@@ -29,14 +31,15 @@ async function main(): Promise<void> {
   const config = loadClaimsTriggerConfig();
   const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
-  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
+  const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
   kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });
   kit.shutdown.register('redis', async () => void redis.disconnect());
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
 
   const damageFlags = new DamageFlags(redis);
   await damageFlags.rebuild(await new ClaimsRepository().vehiclesWithOpenDamage(db));
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
 
   const directory = new DeviceDirectory(db);
   const useCase = new HandleDeviceSignalUseCase(
-    db,
+    sql,
     directory,
     coverIndex,
     damageFlags,

@@ -2,6 +2,8 @@ import { Topics, topicName } from '@kuruma/contracts';
 import { PartnerRepository } from '@kuruma/data-access-db';
 import {
   connectDatabase,
+  connectSql,
+  readerPoolSize,
   connectProducer,
   createLogger,
   createServiceKafka,
@@ -22,20 +24,21 @@ async function main(): Promise<void> {
   const config = loadPolicyConfig();
   const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
-  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
+  const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
 
   const bindLatency = kit.metrics.histogram('kuruma_policy_bind_latency_seconds', 'booking accepted -> policy bound (committed)');
   const outcomes = kit.metrics.counter('kuruma_policy_events_applied_total', 'Booking events applied by policy', ['outcome']);
-  const handler = new BookingPricedKafkaHandler(new ApplyBookingEventsUseCase(db, kit.name, topic), producer, topic, kit.name, (result) => {
+  const handler = new BookingPricedKafkaHandler(new ApplyBookingEventsUseCase(sql, kit.name, topic), producer, topic, kit.name, (result) => {
     outcomes.inc({ outcome: 'applied' }, result.applied);
     outcomes.inc({ outcome: 'duplicate' }, result.duplicates);
     outcomes.inc({ outcome: 'rejected' }, result.rejected);
     for (const b of result.bound) bindLatency.observe((Date.now() - Date.parse(b.acceptedAt)) / 1000);
   });
-  const lateReturns = new ExtendLateReturnsJob(db, kit.name, topic, config.LATE_RETURN_LEAD_MS, config.LATE_RETURN_INTERVAL_MS, kit.logger);
+  const lateReturns = new ExtendLateReturnsJob(sql, kit.name, topic, config.LATE_RETURN_LEAD_MS, config.LATE_RETURN_INTERVAL_MS, kit.logger);
   lateReturns.start();
   kit.shutdown.register('late-return-job', () => lateReturns.stop());
   await startConsumer(kit, {

@@ -3,6 +3,8 @@ import { Topics, topicName } from '@kuruma/contracts';
 import { PartnerRepository, QuoteRepository } from '@kuruma/data-access-db';
 import {
   connectDatabase,
+  connectSql,
+  readerPoolSize,
   connectProducer,
   createLogger,
   createServiceKafka,
@@ -21,7 +23,8 @@ async function main(): Promise<void> {
   const config = loadPricingConfig();
   const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
-  const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
+  const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
   redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
   kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
   const damage = new VehicleDamageLookup(redis);
-  const handler = new BookingAcceptedKafkaHandler(new PriceBookingEventsUseCase(new QuoteRepository(db), damage), producer, topic, kit.name);
+  const handler = new BookingAcceptedKafkaHandler(new PriceBookingEventsUseCase(new QuoteRepository(sql), damage), producer, topic, kit.name);
   await startConsumer(kit, {
     kafka,
     groupId: `${config.KAFKA_GROUP_PREFIX}.pricing`,

@@ -1,5 +1,5 @@
 import type { BookingEventV1 } from '@kuruma/contracts';
-import { BookingEventRepository, type Database } from '@kuruma/data-access-db';
+import { BookingEventRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
@@ -24,7 +24,7 @@ export class AcceptBookingEventsUseCase {
   private readonly repo = new BookingEventRepository();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTransactional,
     private readonly config: AcceptBookingEventsConfig,
   ) {}
 
@@ -54,7 +54,6 @@ export class AcceptBookingEventsUseCase {
         }
         return answers;
       },
-      { timeout: 30_000, maxWait: 10_000 },
     );
   }
 }

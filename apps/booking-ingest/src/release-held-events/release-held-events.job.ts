@@ -1,4 +1,4 @@
-import { BookingEventRepository, type Database } from '@kuruma/data-access-db';
+import { BookingEventRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import type { Logger } from 'pino';
 import { applyPendingEvents, type ApplyContext } from '../accept-booking-events/apply-pending-events';
 
@@ -12,7 +12,7 @@ export class ReleaseHeldEventsJob {
   private readonly repo = new BookingEventRepository();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTransactional,
     private readonly ctx: Omit<ApplyContext, 'now'>,
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, describeZodError, lockAlertV1Schema, Topics, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
-import { ClaimsRepository, type Database, type DatabaseTx } from '@kuruma/data-access-db';
+import { ClaimsRepository, type DatabaseTx, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import {
   type Cause,
@@ -41,7 +41,7 @@ export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTransactional,
     private readonly devices: DeviceDirectory,
     private readonly coverIndex: CoverIndex,
     private readonly damageFlags: DamageFlags,
@@ -70,7 +70,6 @@ export class HandleDeviceSignalUseCase {
       const hint = await this.coverIndex.policyAt(device.vehicleId, occurredAt).catch(() => null);
       return await this.db.$transaction(
         (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
-        { timeout: 15_000, maxWait: 10_000 },
       );
     } catch (error) {
       if (error instanceof SyntaxError) return this.deadLetter(deviceId, channel, payload, `invalid-json: ${error.message}`);

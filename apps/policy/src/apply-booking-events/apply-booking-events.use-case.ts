@@ -1,5 +1,5 @@
 import type { BookingPricedV1 } from '@kuruma/contracts';
-import { type Database, type EndorsementRow, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
+import { type SqlTransactional, type EndorsementRow, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
 import { claimInboxKeys, enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import { applyLifecycleEffect } from './apply-lifecycle-effect';
 
@@ -18,7 +18,7 @@ export class ApplyBookingEventsUseCase {
   private readonly repo = new PolicyRepository();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTransactional,
     private readonly producer: string,
     private readonly topic: (base: string) => string,
   ) {}
@@ -70,7 +70,6 @@ export class ApplyBookingEventsUseCase {
         await enqueueOutbox(tx, this.producer, outbox);
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
-      { timeout: 30_000, maxWait: 10_000 },
     );
   }
 }

@@ -1,6 +1,6 @@
 import { present } from '@kuruma/contracts';
 import type { Logger } from 'pino';
-import { type Database, PolicyRepository } from '@kuruma/data-access-db';
+import { type SqlTransactional, PolicyRepository } from '@kuruma/data-access-db';
 import { enqueueOutbox } from '@kuruma/data-access-messaging';
 import { lateReturnExtension } from '@kuruma/domain-policy';
 import { lateReturnRule, priceExtension, type BoundCover } from '@kuruma/domain-rating';
@@ -17,7 +17,7 @@ export class ExtendLateReturnsJob {
   private readonly repo = new PolicyRepository();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTransactional,
     private readonly producer: string,
     private readonly topic: (b: string) => string,
     private readonly leadMs: number,

@@ -1,4 +1,5 @@
 export * from './prisma-client.factory';
+export * from './sql/sql-database';
 export * from './migrations/migrator';
 export { Prisma } from './generated/prisma/client';
 export * from './booking/booking-event.repository';

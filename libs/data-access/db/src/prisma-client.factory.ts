@@ -1,9 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
+import type { SqlTx } from './sql/sql-database';
 
 export type Database = InstanceType<typeof PrismaClient>;
-/** The client handed to a `$transaction` callback. */
-export type DatabaseTx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+/** Prisma's client handed to a `$transaction` callback (model API included). */
+export type PrismaTx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+/** What repositories need of a transaction: raw SQL, from Prisma or from {@link SqlDatabase}. */
+export type DatabaseTx = SqlTx;
 
 export interface DatabaseOptions {
   url: string;

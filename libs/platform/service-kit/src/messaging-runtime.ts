@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { createDatabase, type Database } from '@kuruma/data-access-db';
+import { createDatabase, type Database, SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
 import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from './service-kit.module';
 
@@ -13,6 +13,23 @@ export function connectDatabase(kit: ServiceKit, url: string, poolSize: number):
   kit.health.register({ name: 'postgres', check: async () => void (await db.$queryRaw`SELECT 1`) });
   kit.shutdown.register('postgres', () => db.$disconnect());
   return db;
+}
+
+/**
+ * Services whose writes go through {@link connectSql} keep a small Prisma pool for their reads
+ * (HTTP read side, partner and device lookups): a quarter of DATABASE_POOL_SIZE, at least 2.
+ */
+export const readerPoolSize = (poolSize: number): number => Math.max(2, Math.ceil(poolSize / 4));
+
+/**
+ * node-postgres pool for the write paths (see SqlDatabase); health-checked and closed on shutdown
+ * like the Prisma client.
+ */
+export function connectSql(kit: ServiceKit, url: string, poolSize: number): SqlDatabase {
+  const sql = new SqlDatabase({ url, poolSize, applicationName: kit.name, onIdleError: (err) => kit.logger.warn({ err: err.message }, 'idle database connection lost') });
+  kit.health.register({ name: 'postgres-writer', check: async () => void (await sql.$queryRaw`SELECT 1`) });
+  kit.shutdown.register('postgres-writer', () => sql.end());
+  return sql;
 }
 
 export function createServiceKafka(kit: ServiceKit, brokers: string[]): Kafka {
@@ -54,7 +71,7 @@ export async function startConsumer(
 
 export async function startOutboxRelay(
   kit: ServiceKit,
-  options: { db: Database; databaseUrl: string; producer: EventProducer },
+  options: { db: SqlTx; databaseUrl: string; producer: EventProducer },
 ): Promise<OutboxRelay> {
   const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
   const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');

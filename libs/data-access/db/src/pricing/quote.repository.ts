@@ -1,5 +1,5 @@
 import type { QuoteRequestV1, QuoteV1 } from '@kuruma/contracts';
-import type { Database } from '../prisma-client.factory';
+import type { SqlTx } from '../sql/sql-database';
 
 export interface QuoteRecord {
   partnerId: string;
@@ -9,7 +9,7 @@ export interface QuoteRecord {
 
 /** pricing's table: every quote given, for audit and for reproducing a price later. */
 export class QuoteRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlTx) {}
 
   /** Set-based insert; a quote id seen before (same inputs, same tariff) is kept once. */
   async saveAll(records: QuoteRecord[]): Promise<void> {

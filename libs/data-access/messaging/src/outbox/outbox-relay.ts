@@ -1,13 +1,13 @@
 import { present } from '@kuruma/contracts';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 import type { EventProducer } from '../kafka/event-producer';
 import { outboxChannel } from './outbox-writer';
 
 export interface OutboxRelayOptions {
   producer: string;
-  db: Database;
+  db: SqlTx;
   databaseUrl: string;
   kafka: EventProducer;
   logger: Logger;
