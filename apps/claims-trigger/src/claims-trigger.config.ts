@@ -12,9 +12,10 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
       /**
        * MQTT connections of this instance in the shared subscription. mqtt.js handles one QoS 1
        * message per connection at a time (the PUBACK waits for the commit), so this is the number
-       * of signals applied concurrently; each uses a database connection.
+       * of signals applied concurrently; each uses a database connection (the writer pool grows
+       * to match). 16 keeps FNOL under 100 ms at 200 alerts/s on two cores (docs/benchmarks.md).
        */
-      MQTT_INTAKE_CONNECTIONS: envInt(6, 1, 64),
+      MQTT_INTAKE_CONNECTIONS: envInt(16, 1, 64),
       /** Public address devices connect to (returned with their credentials). */
       MQTT_PUBLIC_URL: z.string().default('mqtt://127.0.0.1:1884'),
       CRASH_MAJOR_G: z.coerce.number().positive().default(2.5),

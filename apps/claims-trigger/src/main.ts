@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
-  const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  // Each intake connection applies one signal at a time and holds a connection meanwhile.
+  const sql = connectSql(kit, config.DATABASE_URL, Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
   kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });

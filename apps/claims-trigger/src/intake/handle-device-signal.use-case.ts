@@ -20,6 +20,7 @@ import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
 import type { CoverIndex } from '../correlation/cover-index';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 import type { DeviceDirectory } from '../devices/device-directory';
+import { VehicleStateWriter } from '../telemetry/vehicle-state.writer';
 
 export type SignalOutcome = 'claim-opened' | 'signal-attached' | 'withdrawn' | 'uncovered' | 'security' | 'telemetry' | 'duplicate' | 'dead-letter' | 'ignored';
 
@@ -39,6 +40,7 @@ const SEVERITY_RANK: Record<string, number> = { minor: 1, vandalism: 1, major: 2
  */
 export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
+  private readonly vehicleStates: VehicleStateWriter;
 
   constructor(
     private readonly db: SqlTransactional,
@@ -47,7 +49,9 @@ export class HandleDeviceSignalUseCase {
     private readonly damageFlags: DamageFlags,
     private readonly settings: SignalSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.vehicleStates = new VehicleStateWriter(db);
+  }
 
   async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
@@ -203,15 +207,7 @@ export class HandleDeviceSignalUseCase {
   }
 
   private async telemetry(vehicleId: string, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
-    if (triage.lockState || triage.doorAjar) {
-      await this.db.$executeRaw`
-        INSERT INTO vehicle_state (vehicle_id, lock_state, door_ajar, last_event_at)
-        VALUES (${vehicleId}, ${triage.lockState ?? 'unknown'}, ${triage.doorAjar ?? false}, ${at})
-        ON CONFLICT (vehicle_id) DO UPDATE SET
-          lock_state = CASE WHEN ${triage.lockState ?? null}::text IS NULL THEN vehicle_state.lock_state ELSE EXCLUDED.lock_state END,
-          door_ajar = EXCLUDED.door_ajar, last_event_at = GREATEST(vehicle_state.last_event_at, EXCLUDED.last_event_at), updated_at = now()
-        WHERE vehicle_state.last_event_at <= EXCLUDED.last_event_at`;
-    }
+    if (triage.lockState || triage.doorAjar) await this.vehicleStates.record({ vehicleId, lockState: triage.lockState, doorAjar: triage.doorAjar ?? false, at });
     return 'telemetry';
   }
 

@@ -1,2 +1,3 @@
 export * from './crash-triage';
 export * from './fnol-assessment';
+export * from './vehicle-state';

@@ -68,6 +68,23 @@ export class ClaimsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Last known lock and door state per vehicle, one statement for a batch (one row per vehicle).
+   * An older observation never overwrites a newer one; a row without a lock state keeps the lock.
+   */
+  async upsertVehicleStates(db: DatabaseTx, rows: { vehicleId: string; lockState: string | null; doorAjar: boolean; lastEventAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.$executeRaw`
+      INSERT INTO vehicle_state (vehicle_id, lock_state, door_ajar, last_event_at)
+      SELECT v, COALESCE(l, 'unknown'), d, t
+      FROM unnest(${rows.map((r) => r.vehicleId)}::text[], ${rows.map((r) => r.lockState)}::text[], ${rows.map((r) => r.doorAjar)}::boolean[],
+                  ${rows.map((r) => r.lastEventAt)}::timestamptz[]) AS x(v, l, d, t)
+      ON CONFLICT (vehicle_id) DO UPDATE SET
+        lock_state = CASE WHEN EXCLUDED.lock_state = 'unknown' THEN vehicle_state.lock_state ELSE EXCLUDED.lock_state END,
+        door_ajar = EXCLUDED.door_ajar, last_event_at = EXCLUDED.last_event_at, updated_at = now()
+      WHERE vehicle_state.last_event_at <= EXCLUDED.last_event_at`;
+  }
+
   async vehiclesWithOpenDamage(db: Database): Promise<string[]> {
     const rows = await db.$queryRaw<{ vehicle_id: string }[]>`
       SELECT DISTINCT vehicle_id FROM claim WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
