@@ -23,8 +23,8 @@ export const TEST_ENV: Record<string, string> = {
   CLAIMS_TRIGGER_PORT: String(PORT_BASE + 4),
   CLAIMS_TRIGGER_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
   // Its own MQTT session and share group: a developer's running claims-trigger keeps its own.
-  MQTT_CLIENT_ID: 'test-claims-trigger-1',
-  MQTT_SHARE_GROUP: 'test-claims-trigger',
+  MQTT_CLIENT_ID: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger-1`,
+  MQTT_SHARE_GROUP: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger`,
   ACCIDENT_WINDOW_MS: '60000',
   // Late returns are checked every second (production: 15 s) so the test need not wait.
   LATE_RETURN_INTERVAL_MS: '1000',

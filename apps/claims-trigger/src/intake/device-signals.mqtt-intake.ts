@@ -13,6 +13,10 @@ export interface MqttIntakeOptions {
 }
 
 const TOPIC = /^devices\/([^/]+)\/(crash|lock)$/;
+/** Connection ids beyond the configured count that an earlier, larger configuration may have left. */
+const MAX_CONNECTIONS = 64;
+/** A retiring session is closed after this long without a message. */
+const DRAIN_QUIET_MS = 2_000;
 
 /**
  * Device messages in over MQTT 5 with a persistent session and a shared subscription, so several
@@ -34,6 +38,54 @@ export class DeviceSignalsMqttIntake {
   async start(): Promise<void> {
     await Promise.all(Array.from({ length: this.options.connections }, (_, i) => this.connect(i)));
     this.logger.info({ clientId: this.options.clientId, group: this.options.shareGroup, connections: this.options.connections }, 'mqtt intake subscribed');
+    this.retiring = this.retireOrphanedSessions().catch((error: Error) => this.logger.warn({ err: error.message }, 'retiring orphaned intake sessions failed'));
+  }
+
+  private retiring?: Promise<void>;
+
+  /**
+   * A persistent session stays in the share group while it is offline, and the broker keeps
+   * handing it a share of the alerts (Mosquitto queues them for its return; that is what makes a
+   * killed instance lose nothing). After MQTT_INTAKE_CONNECTIONS is lowered, the sessions of the
+   * connections no longer opened would hold their share until the session expires. So at start
+   * every id beyond the configured count is taken over once: its shared subscriptions dropped, the
+   * alerts already queued for it applied like any other, and the session ended.
+   */
+  private async retireOrphanedSessions(): Promise<void> {
+    const o = this.options;
+    const filters = [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`];
+    let retired = 0;
+    for (let i = Math.max(1, o.connections); i < MAX_CONNECTIONS && !this.stopping; i++) {
+      let lastMessageAt = Date.now();
+      const client = mqtt.connect(o.url, {
+        clientId: `${o.clientId}-${i}`,
+        username: o.username,
+        password: o.password,
+        protocolVersion: 5,
+        clean: false,
+        properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+        customHandleAcks: (topic, message, _packet, done) => {
+          lastMessageAt = Date.now();
+          void this.process(topic, message, done);
+        },
+      });
+      const connack = await new Promise<{ sessionPresent?: boolean }>((resolve, reject) => {
+        client.once('connect', resolve);
+        client.once('error', reject);
+      });
+      const present = connack.sessionPresent === true;
+      if (present) {
+        await client.unsubscribeAsync(filters);
+        while (Date.now() - lastMessageAt < DRAIN_QUIET_MS && !this.stopping) await new Promise((r) => setTimeout(r, 250));
+        retired += 1;
+      }
+      // Session expiry 0 on DISCONNECT ends the session at the broker; when shutting down mid-drain
+      // the session stays, with what is left in it, for the next start.
+      await client.endAsync(false, this.stopping ? {} : { reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
+    }
+    if (retired) this.logger.info({ retired }, 'retired orphaned intake sessions (their queued alerts applied)');
   }
 
   private async connect(i: number): Promise<void> {
@@ -94,6 +146,7 @@ export class DeviceSignalsMqttIntake {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.retiring;
     await Promise.all(this.clients.map((c) => c.endAsync()));
   }
 }
