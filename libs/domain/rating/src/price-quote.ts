@@ -62,9 +62,16 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
 
   const applyPerCoverage = (code: string, label: string, factorOf: (c: Coverage) => number, source: string) => {
     const before = sen;
-    for (const c of perCoverage) c.sen = multiplySen(c.sen, factorOf(c.coverage));
-    sen = perCoverage.reduce((s, c) => s + c.sen, 0);
-    const detail = perCoverage.map((c) => `${c.coverage} x${factorOf(c.coverage)}`).join(', ');
+    // Each factor once: the same figures feed the amounts and the label.
+    const factors = perCoverage.map((c) => factorOf(c.coverage));
+    let detail = '';
+    sen = 0;
+    for (let i = 0; i < perCoverage.length; i++) {
+      const c = perCoverage[i] as (typeof perCoverage)[number];
+      c.sen = multiplySen(c.sen, factors[i] as number);
+      sen += c.sen;
+      detail += `${i ? ', ' : ''}${c.coverage} x${factors[i]}`;
+    }
     push(code, `${label} (${detail})`, toFactor4(sen / before), sen, source);
     return sen / before;
   };
