@@ -76,7 +76,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     messages[name] = { name, contentType: 'application/json', payload: jsonSchema(payload) };
     channels[`devices_${channel}`] = {
       address: `devices/{deviceId}/${channel}`,
-      description: `Devices publish ${channel} alerts at QoS 1; each device may publish only under its own id.`,
+      description: `Devices publish ${channel} alerts at QoS 1; each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,
       parameters: { deviceId: { description: 'The device id it was registered with (PUT /v1/devices/{deviceId}).' } },
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
       bindings: { mqtt: { qos: 1, retain: false } },

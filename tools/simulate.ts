@@ -5,6 +5,7 @@
  * publishes lock telemetry and occasional crashes. Deterministic for a seed; progress bar while
  * it runs and a summary at the end.
  */
+import { publishAlert } from './devices/publish-alert';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { Kafka, logLevel } from 'kafkajs';
@@ -193,11 +194,12 @@ async function main(): Promise<void> {
             const client = devices.get(booking.vehicle.deviceId);
             if (!client) return;
             summary.crashes += 1;
-            client.publish(
+            // Like a real gateway: kept until the broker answers Success (0x10 means no intake yet).
+            void publishAlert(
+              client,
               deviceTopic(booking.vehicle.deviceId, 'crash'),
               JSON.stringify({ eventId: `${booking.bookingId}-crash`, occurredAt: new Date().toISOString(), peakG: Number(crash.peakG.toFixed(2)), deltaVKmh: crash.deltaVKmh, confidence: 'high', score: 90, location: booking.vehicle.home }),
-              { qos: 1 },
-            );
+            ).catch(() => (summary.errors += 1));
           },
         });
       }

@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
 import { loadStackConfig } from '@kuruma/config';
+import { publishAlert } from '../../tools/devices/publish-alert';
 
 const config = loadStackConfig();
 const connect = (username: string, password: string) =>
@@ -29,6 +30,19 @@ describe('project Mosquitto device authentication', () => {
     await admin?.deleteDevice(deviceA);
     await admin?.deleteDevice(deviceB);
     await admin?.close();
+  });
+
+  it('lets a gateway see that no intake took its alert (PUBACK 0x10) and publish it again until one does', async () => {
+    const sut = await connect(deviceA, 'password-a-123456');
+    // A topic of the device's own that nobody subscribes to yet, like the moments after a broker restart.
+    const topic = `devices/${deviceA}/probe-${randomUUID().slice(0, 6)}`;
+    const delivery = publishAlert(sut, topic, '{"eventId":"late"}', { backoffMs: 200 });
+    await new Promise((r) => setTimeout(r, 700));
+    await service.subscribeAsync(topic, { qos: 1 });
+    const result = await delivery;
+    expect(result.attempts).toBeGreaterThan(1);
+    await expect.poll(() => received, { timeout: 5_000 }).toContain(topic);
+    await sut.endAsync();
   });
 
   it('delivers what a device publishes under its own topics', async () => {

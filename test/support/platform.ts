@@ -58,7 +58,7 @@ export class PlatformProcesses {
 
   /** A second instance of a service (its own HTTP port), e.g. to make a consumer group rebalance. */
   async startExtra(app: AppName, name: string): Promise<void> {
-    const port = APP_PORTS[app] + 10;
+    const port = APP_PORTS[app] + 10 * (this.extras.size + 1);
     this.extras.set(name, this.spawn(app, name, { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port) }));
     await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 60_000, name);
   }

@@ -7,6 +7,7 @@ import { asMessage, bookingEvent, jstMinutesFromNow, newBooking, type BookingSce
 import { KafkaProbe } from '../../test/support/kafka-probe';
 import { type AppName, baseUrl, type PlatformProcesses } from '../../test/support/platform';
 import { DEMO_API_KEY, TEST_ENV, testTopic } from '../../test/support/test-env';
+import { publishAlert } from '../devices/publish-alert';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
 
 export interface ChaosOptions {
@@ -108,10 +109,21 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
         } else if (kind === 'postgres-cut') {
           await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
         } else if (kind === 'rebalance') {
-          // A second policy consumer joins the group and leaves again (1 -> 2 -> 1 members).
+          // A rebalance storm: two more policy consumers join the group and leave again (1 -> 3 -> 1).
           await platform.startExtra('policy', 'policy-2');
+          await platform.startExtra('policy', 'policy-3');
           await new Promise((r) => setTimeout(r, 3_000));
+          await platform.stopExtra('policy-3');
           await platform.stopExtra('policy-2');
+        } else if (kind === 'mosquitto-restart' && (faults[kind] ?? 0) % 2 === 1) {
+          // Every other broker restart happens while the subscriber is offline: claims-trigger is
+          // killed first and comes back after the broker. Alerts queued for its persistent sessions
+          // must survive the restart; gateways republish what the broker answered 0x10 for.
+          await platform.kill('claims-trigger');
+          kills['claims-trigger'] = (kills['claims-trigger'] ?? 0) + 1;
+          await o.infraFaults?.['mosquitto-restart']?.();
+          await new Promise((r) => setTimeout(r, Math.floor(rnd() * 1_500)));
+          await platform.restart('claims-trigger');
         } else {
           await o.infraFaults?.[kind]?.();
         }
@@ -156,9 +168,10 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
       const payload = JSON.stringify({ eventId, occurredAt: new Date().toISOString(), peakG: 2.8 });
       let alertOutcome: Outcome = 'ok';
       try {
-        await withTimeout(d.client.publishAsync(`devices/${d.deviceId}/crash`, payload, { qos: 1 }), 15_000);
+        // As the device contract asks: QoS 1, republished while the broker answers 0x10.
+        await withTimeout(publishAlert(d.client, `devices/${d.deviceId}/crash`, payload), 30_000);
         // The gateway did not see the PUBACK in time and resends with the DUP flag.
-        await withTimeout(d.client.publishAsync(`devices/${d.deviceId}/crash`, payload, { qos: 1, dup: true }), 15_000);
+        await withTimeout(publishAlert(d.client, `devices/${d.deviceId}/crash`, payload, { dup: true }), 30_000);
       } catch {
         alertOutcome = 'indeterminate';
       }

@@ -97,9 +97,21 @@
     if (seen.has(e.id)) return;
     remember(e.id);
     received++;
-    rows.unshift(e);
-    if (rows.length > MAX_ROWS) rows.length = MAX_ROWS;
-    dirty = true;
+    // Newest first by event time, not by arrival: a console that is still reading its backfill
+    // delivers older events after newer ones, and those must not push the newest off the list.
+    const t = Date.parse(e.time);
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (Date.parse(rows[mid].time) >= t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < MAX_ROWS) {
+      rows.splice(lo, 0, e);
+      if (rows.length > MAX_ROWS) rows.length = MAX_ROWS;
+      dirty = true;
+    }
   }
 
   // Rendering is batched to one DOM update per animation frame, so 500 events/s stay smooth.

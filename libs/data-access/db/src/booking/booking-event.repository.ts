@@ -32,11 +32,9 @@ export class BookingEventRepository {
     if (events.length === 0) return new Map();
     const rows = await tx.$queryRaw<{ id: string; partner_id: string; event_id: string }[]>`
       INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, envelope)
-      SELECT gen_random_uuid(), p, b, e, s, t, 'received', env::jsonb
-      FROM unnest(${events.map((e) => e.partnerId)}::text[], ${events.map((e) => e.bookingId)}::text[],
-                  ${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.sequence)}::int[],
-                  ${events.map((e) => e.type)}::text[], ${events.map((e) => JSON.stringify(e.envelope))}::text[])
-           AS x(p, b, e, s, t, env)
+      SELECT gen_random_uuid(), "partnerId", "bookingId", "eventId", sequence, type, 'received', envelope
+      FROM json_to_recordset(${JSON.stringify(events)}::json)
+           AS x("partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, envelope jsonb)
       ON CONFLICT (partner_id, event_id) DO NOTHING
       RETURNING id::text, partner_id, event_id`;
     return new Map(rows.map((r) => [`${r.partner_id}\u0000${r.event_id}`, r.id]));

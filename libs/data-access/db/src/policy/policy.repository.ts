@@ -72,23 +72,19 @@ export class PolicyRepository {
    */
   async upsertAll(tx: DatabaseTx, rows: PolicyRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <T>(f: (p: PolicyRow) => T): T[] => rows.map(f);
+    // One JSON document for the chunk (see OutboxWriter): the row objects as they are, dates as ISO.
     await tx.$executeRaw`
       INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
         cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons,
         request, last_sequence, bound_at, updated_at)
-      SELECT id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
-        cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown::jsonb, decline_reasons::jsonb,
-        request::jsonb, last_sequence, bound_at, now()
-      FROM unnest(${col((p) => p.id)}::uuid[], ${col((p) => p.policyNumber)}::text[], ${col((p) => p.partnerId)}::text[],
-                  ${col((p) => p.bookingId)}::text[], ${col((p) => p.vehicleId)}::text[], ${col((p) => p.driverId)}::text[],
-                  ${col((p) => p.plan)}::text[], ${col((p) => p.status)}::text[], ${col((p) => p.bookingStatus)}::text[],
-                  ${col((p) => p.coverStart)}::timestamptz[], ${col((p) => p.coverEnd)}::timestamptz[], ${col((p) => p.bookedEnd)}::timestamptz[],
-                  ${col((p) => p.premiumYen)}::int[], ${col((p) => p.refundYen)}::int[], ${col((p) => p.tariffVersion)}::text[],
-                  ${col((p) => p.quoteId)}::text[], ${col((p) => json(p.breakdown))}::text[], ${col((p) => json(p.declineReasons))}::text[],
-                  ${col((p) => json(p.request))}::text[], ${col((p) => p.lastSequence)}::int[], ${col((p) => p.boundAt)}::timestamptz[])
-        AS x(id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status, cover_start, cover_end,
-             booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons, request, last_sequence, bound_at)
+      SELECT id, "policyNumber", "partnerId", "bookingId", "vehicleId", "driverId", plan, status, "bookingStatus",
+        "coverStart", "coverEnd", "bookedEnd", "premiumYen", "refundYen", "tariffVersion", "quoteId", breakdown, "declineReasons",
+        request, "lastSequence", "boundAt", now()
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS x(id uuid, "policyNumber" text, "partnerId" text, "bookingId" text, "vehicleId" text, "driverId" text, plan text, status text,
+             "bookingStatus" text, "coverStart" timestamptz, "coverEnd" timestamptz, "bookedEnd" timestamptz, "premiumYen" int,
+             "refundYen" int, "tariffVersion" text, "quoteId" text, breakdown jsonb, "declineReasons" jsonb, request jsonb,
+             "lastSequence" int, "boundAt" timestamptz)
       ON CONFLICT (partner_id, booking_id) DO UPDATE SET
         policy_number = EXCLUDED.policy_number, vehicle_id = EXCLUDED.vehicle_id, driver_id = EXCLUDED.driver_id,
         plan = EXCLUDED.plan, status = EXCLUDED.status, booking_status = EXCLUDED.booking_status,
@@ -149,4 +145,3 @@ export class PolicyRepository {
 }
 
 export const policyKey = (partnerId: string, bookingId: string): string => `${partnerId}\u0000${bookingId}`;
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

@@ -14,17 +14,25 @@ export class QuoteRepository {
   /** Set-based insert; a quote id seen before (same inputs, same tariff) is kept once. */
   async saveAll(records: QuoteRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const ids = records.map((r) => (r.quote.status === 'quoted' ? r.quote.quoteId : `d_${r.partnerId}_${r.request.bookingId}_${Date.now()}`));
+    const now = Date.now();
+    // One JSON document for the whole chunk: a single native JSON.stringify here and one parse in
+    // Postgres, instead of escaping thousands of array elements (breakdowns, requests) one by one.
+    const rows = records.map((r) => ({
+      id: r.quote.status === 'quoted' ? r.quote.quoteId : `d_${r.partnerId}_${r.request.bookingId}_${now}`,
+      partner_id: r.partnerId,
+      booking_id: r.request.bookingId,
+      status: r.quote.status,
+      premium_yen: r.quote.status === 'quoted' ? r.quote.premium : null,
+      tariff_version: r.quote.tariffVersion ?? null,
+      breakdown: r.quote.status === 'quoted' ? r.quote.breakdown : null,
+      reasons: r.quote.status === 'declined' ? r.quote.reasons : null,
+      request: r.request,
+    }));
     await this.db.$executeRaw`
       INSERT INTO quote (id, partner_id, booking_id, status, premium_yen, tariff_version, breakdown, reasons, request)
-      SELECT i, p, b, s, pr, tv, br::jsonb, rs::jsonb, rq::jsonb
-      FROM unnest(${ids}::text[], ${records.map((r) => r.partnerId)}::text[], ${records.map((r) => r.request.bookingId)}::text[],
-                  ${records.map((r) => r.quote.status)}::text[],
-                  ${records.map((r) => (r.quote.status === 'quoted' ? r.quote.premium : null))}::int[],
-                  ${records.map((r) => r.quote.tariffVersion ?? null)}::text[],
-                  ${records.map((r) => (r.quote.status === 'quoted' ? JSON.stringify(r.quote.breakdown) : null))}::text[],
-                  ${records.map((r) => (r.quote.status === 'declined' ? JSON.stringify(r.quote.reasons) : null))}::text[],
-                  ${records.map((r) => JSON.stringify(r.request))}::text[]) AS x(i, p, b, s, pr, tv, br, rs, rq)
+      SELECT id, partner_id, booking_id, status, premium_yen, tariff_version, breakdown, reasons, request
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS x(id text, partner_id text, booking_id text, status text, premium_yen int, tariff_version text, breakdown jsonb, reasons jsonb, request jsonb)
       ON CONFLICT (id) DO NOTHING`;
   }
 }

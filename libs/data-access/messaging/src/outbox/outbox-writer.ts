@@ -14,12 +14,12 @@ export interface OutboxEntry {
  */
 export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  // The entries travel as one JSON document (one native stringify, one parse in Postgres) rather
+  // than as text arrays whose every payload node-postgres would escape element by element.
   await tx.$executeRaw`
     INSERT INTO outbox (producer, topic, key, event_id, payload, headers)
-    SELECT ${producer}, t, k, e, p, h::jsonb
-    FROM unnest(${entries.map((e) => e.topic)}::text[], ${entries.map((e) => e.key)}::text[],
-                ${entries.map((e) => e.eventId)}::text[], ${entries.map((e) => e.payload)}::text[],
-                ${entries.map((e) => (e.headers ? JSON.stringify(e.headers) : null))}::text[]) AS x(t, k, e, p, h)
+    SELECT ${producer}, topic, key, "eventId", payload, headers
+    FROM json_to_recordset(${JSON.stringify(entries)}::json) AS x(topic text, key text, "eventId" text, payload text, headers jsonb)
     ON CONFLICT (producer, event_id) DO NOTHING`;
   // Delivered on commit only, so the relay never sees uncommitted rows.
   await tx.$executeRaw`SELECT pg_notify(${outboxChannel(producer)}, '')`;
