@@ -95,7 +95,7 @@ describe('ops console', () => {
     const amounts = await page.locator('#policy-detail table.breakdown tbody tr td:last-child').allTextContents();
     const { premium_yen: premium } = (await db.query('SELECT premium_yen FROM policy WHERE booking_id = $1', [bookingId])).rows[0];
     expect(Number(amounts.at(-1))).toBe(premium);
-    expect(await page.locator('#policy-detail').textContent()).toContain(`￥${premium.toLocaleString('ja-JP')}`);
+    expect(await page.locator('#policy-detail').textContent()).toContain(`¥${premium.toLocaleString('ja-JP')}`);
     await page.close();
   });
 

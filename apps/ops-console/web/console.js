@@ -2,7 +2,10 @@
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
-  const yen = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
+  // Yen as ja-JP formats it, with the yen sign U+00A5 rather than the fullwidth U+FFE5, which
+  // fonts without CJK coverage (many Linux desks, headless browsers) draw as an empty box.
+  const yenFormat = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
+  const yen = { format: (n) => yenFormat.format(n).replace('\uFFE5', '\u00A5') };
   const jstFormat = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const jst = (iso) => (iso ? `${jstFormat.format(new Date(iso))} JST` : '-');
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -255,12 +258,13 @@
   }
   async function loadRisk() {
     if (!$('risk-from').value) {
-      const today = new Date();
-      $('risk-to').value = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
-      $('risk-from').value = new Date(today.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+      // Dates are Japan dates: the last 30 days up to and including today in JST.
+      const jstToday = Date.now() + 9 * 3_600_000;
+      $('risk-to').value = new Date(jstToday).toISOString().slice(0, 10);
+      $('risk-from').value = new Date(jstToday - 30 * 86_400_000).toISOString().slice(0, 10);
     }
     const cell = Number($('risk-cell').value);
-    const { cells } = await api(`/api/risk-map?${new URLSearchParams({ from: `${$('risk-from').value}T00:00:00+09:00`, to: `${$('risk-to').value}T00:00:00+09:00`, cell: String(cell) })}`);
+    const { cells } = await api(`/api/risk-map?${new URLSearchParams({ from: `${$('risk-from').value}T00:00:00+09:00`, to: new Date(Date.parse(`${$('risk-to').value}T00:00:00+09:00`) + 86_400_000).toISOString(), cell: String(cell) })}`);
     $('risk-map').innerHTML = mapSvg(cells.map((c) => ({ lat: c.lat, lon: c.lon, weight: c.claims + c.incidents })), cell, 640);
     $('risk-rows').innerHTML =
       cells.slice(0, 20).map((c) => `<tr><td>${c.lat.toFixed(2)}, ${c.lon.toFixed(2)}</td><td>${esc(nearestPrefecture(c.lat + cell / 2, c.lon + cell / 2))}</td><td class="num">${c.claims}</td><td class="num">${c.incidents}</td><td class="num">${yen.format(c.reserveYen)}</td></tr>`).join('') ||

@@ -18,6 +18,9 @@ import { type Tariff, tariffs } from './tariff-registry';
 
 export type { PricingContext } from './eligibility';
 
+/** 0.291 -> "29.1%": ratios shown as a person writes them, not as 0.291 * 100 = 29.099999999999998. */
+const percent = (ratio: number): string => `${Number((ratio * 100).toFixed(4))}%`;
+
 const JAPAN_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/;
 
 /** Japan time with its zone, as every instant the platform shows. */
@@ -136,12 +139,12 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
 
   const l = t.loadings;
   sen = multiplySen(sen, 1 + l.safetyMargin);
-  push('safety-margin', `safety margin ${l.safetyMargin * 100}% of the pure premium`, toFactor4(1 + l.safetyMargin), sen, l.source);
+  push('safety-margin', `safety margin ${percent(l.safetyMargin)} of the pure premium`, toFactor4(1 + l.safetyMargin), sen, l.source);
   const retained = 1 - l.expenseRatio - l.claimHandlingRatio - l.profitRatio;
   sen = divideSen(sen, retained);
   push(
     'loadings',
-    `expenses ${l.expenseRatio * 100}%, claim handling ${l.claimHandlingRatio * 100}%, profit ${l.profitRatio * 100}% of the premium (divide by ${toFactor4(retained)})`,
+    `expenses ${percent(l.expenseRatio)}, claim handling ${percent(l.claimHandlingRatio)}, profit ${percent(l.profitRatio)} of the premium (divide by ${toFactor4(retained)})`,
     toFactor4(1 / retained),
     sen,
     l.source,
