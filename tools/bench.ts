@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const { loadStackConfig } = await import('@kuruma/config');
   const { kafkaCeiling, postgresCeiling } = await import('./bench/ceilings');
   const { openLoop, percentiles } = await import('./bench/latency');
+  const { postAtRate } = await import('./bench/http-load');
   const { engineQuotesPerSecondBundled } = await import('./bench/engine');
   const mqtt = (await import('mqtt')).default;
   const { benchmarkTable } = await import('./bench/report');
@@ -77,20 +78,15 @@ async function main(): Promise<void> {
 
   try {
     // 3a. POST /v1/quotes at 500/s for 10 s.
-    const quoteLatency: number[] = [];
-    let quoteErrors = 0;
     const qBar = bars.create(5_000, 0, { stage: 'quotes 500/s   ', unit: 'requests' });
     const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'booking.created', 1).data);
+    const quoteUrl = `${baseUrl('pricing')}/v1/quotes`;
     // Steady state, not start-up: 3 s at the same rate first, unmeasured (JIT, connection pools).
     say('quotes: 3 s warm-up at 500/s (not measured)');
-    await openLoop(500, 3, async () => void (await (await fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: quoteBody }).catch(() => null))?.arrayBuffer()));
-    await openLoop(500, 10, async () => {
-      const t0 = performance.now();
-      const res = await fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: quoteBody }).catch(() => null);
-      if (!res?.ok) quoteErrors++;
-      await res?.arrayBuffer();
-      quoteLatency.push(performance.now() - t0);
-    }, (n) => qBar.update(n));
+    await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 3);
+    const quotes = await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 10, (n) => qBar.update(n));
+    const quoteLatency = quotes.latencyMs;
+    const quoteErrors = quotes.errors;
     results['quotes500'] = { ...percentiles(quoteLatency), errors: quoteErrors };
 
     // 3b. Bind latency at 100/s and 300/s (confirmed sent -> policy.bound observed).

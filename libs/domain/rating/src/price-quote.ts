@@ -21,6 +21,21 @@ export type { PricingContext } from './eligibility';
 /** 0.291 -> "29.1%": ratios shown as a person writes them, not as 0.291 * 100 = 29.099999999999998. */
 const percent = (ratio: number): string => `${Number((ratio * 100).toFixed(4))}%`;
 
+/** The loadings' labels depend on the tariff only: made once per tariff, not once per quote. */
+const loadingLabelCache = new WeakMap<object, { safetyMargin: string; loadings: string }>();
+function loadingLabels(l: Tariff['data']['loadings']): { safetyMargin: string; loadings: string } {
+  let labels = loadingLabelCache.get(l);
+  if (!labels) {
+    const retained = 1 - l.expenseRatio - l.claimHandlingRatio - l.profitRatio;
+    labels = {
+      safetyMargin: `safety margin ${percent(l.safetyMargin)} of the pure premium`,
+      loadings: `expenses ${percent(l.expenseRatio)}, claim handling ${percent(l.claimHandlingRatio)}, profit ${percent(l.profitRatio)} of the premium (divide by ${toFactor4(retained)})`,
+    };
+    loadingLabelCache.set(l, labels);
+  }
+  return labels;
+}
+
 const JAPAN_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/;
 
 /** Japan time with its zone, as every instant the platform shows. */
@@ -139,12 +154,13 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
 
   const l = t.loadings;
   sen = multiplySen(sen, 1 + l.safetyMargin);
-  push('safety-margin', `safety margin ${percent(l.safetyMargin)} of the pure premium`, toFactor4(1 + l.safetyMargin), sen, l.source);
+  const labels = loadingLabels(l);
+  push('safety-margin', labels.safetyMargin, toFactor4(1 + l.safetyMargin), sen, l.source);
   const retained = 1 - l.expenseRatio - l.claimHandlingRatio - l.profitRatio;
   sen = divideSen(sen, retained);
   push(
     'loadings',
-    `expenses ${percent(l.expenseRatio)}, claim handling ${percent(l.claimHandlingRatio)}, profit ${percent(l.profitRatio)} of the premium (divide by ${toFactor4(retained)})`,
+    labels.loadings,
     toFactor4(1 / retained),
     sen,
     l.source,
