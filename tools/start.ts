@@ -9,7 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
-import { SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { loadDatabaseUrl } from './tool-config';
 import { seed } from './seed';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
-      env: process.env,
+      env: { ...SERVICE_ENV, ...process.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

@@ -10,3 +10,11 @@
  *   each service stays under 250 MB resident (128 MB gave longer GC pauses in the bind tail).
  */
 export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--max-old-space-size=160'];
+
+/**
+ * Environment every service process starts with (the caller's environment wins). glibc gives each
+ * thread that allocates its own malloc arena; Node's I/O threads then keep freed buffer memory in
+ * separate arenas. Two arenas cut resident memory by 30-60 MB per service in the backlog bench
+ * (pricing 266 -> 205-216 MB) at no throughput cost.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

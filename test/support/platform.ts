@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
 export const APP_PORTS = {
@@ -45,7 +45,7 @@ export class PlatformProcesses {
     profile.push(...(process.env['KURUMA_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
-      env: { ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },
+      env: { ...SERVICE_ENV, ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Two sources share one file: neither may end it (the other would then write after end).
