@@ -102,12 +102,12 @@
     received++;
     // Newest first by event time, not by arrival: a console that is still reading its backfill
     // delivers older events after newer ones, and those must not push the newest off the list.
-    const t = Date.parse(e.time);
+    e.at = Date.parse(e.time);
     let lo = 0;
     let hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (Date.parse(rows[mid].time) >= t) lo = mid + 1;
+      if (rows[mid].at >= e.at) lo = mid + 1;
       else hi = mid;
     }
     if (lo < MAX_ROWS) {

@@ -27,7 +27,7 @@ export class DeviceSignalsMqttIntake {
   private readonly clients: MqttClient[] = [];
   private readonly connected = new Set<number>();
   private stopping = false;
-
+  private retiring?: Promise<void>;
   constructor(
     private readonly options: MqttIntakeOptions,
     private readonly useCase: HandleDeviceSignalUseCase,
@@ -41,8 +41,6 @@ export class DeviceSignalsMqttIntake {
     this.retiring = this.retireOrphanedSessions().catch((error: Error) => this.logger.warn({ err: error.message }, 'retiring orphaned intake sessions failed'));
   }
 
-  private retiring?: Promise<void>;
-
   /**
    * A persistent session stays in the share group while it is offline, and the broker keeps
    * handing it a share of the alerts (Mosquitto queues them for its return; that is what makes a
@@ -53,19 +51,12 @@ export class DeviceSignalsMqttIntake {
    */
   private async retireOrphanedSessions(): Promise<void> {
     const o = this.options;
-    const filters = [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`];
     let retired = 0;
     for (let i = Math.max(1, o.connections); i < MAX_CONNECTIONS && !this.stopping; i++) {
       let lastMessageAt = Date.now();
       const client = mqtt.connect(o.url, {
-        clientId: `${o.clientId}-${i}`,
-        username: o.username,
-        password: o.password,
-        protocolVersion: 5,
-        clean: false,
-        properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+        ...this.sessionOptions(this.clientIdOf(i)),
         reconnectPeriod: 0,
-        connectTimeout: 5_000,
         customHandleAcks: (topic, message, _packet, done) => {
           lastMessageAt = Date.now();
           void this.process(topic, message, done);
@@ -77,7 +68,7 @@ export class DeviceSignalsMqttIntake {
       });
       const present = connack.sessionPresent === true;
       if (present) {
-        await client.unsubscribeAsync(filters);
+        await client.unsubscribeAsync(this.filters);
         while (Date.now() - lastMessageAt < DRAIN_QUIET_MS && !this.stopping) await new Promise((r) => setTimeout(r, 250));
         retired += 1;
       }
@@ -88,22 +79,40 @@ export class DeviceSignalsMqttIntake {
     if (retired) this.logger.info({ retired }, 'retired orphaned intake sessions (their queued alerts applied)');
   }
 
-  private async connect(i: number): Promise<void> {
+  /**
+   * A stable id per connection: after a restart each session (and its unacknowledged messages)
+   * resumes. Connection 0 keeps the plain id, so a single-connection deployment's session lives on.
+   */
+  private clientIdOf(i: number): string {
+    return i === 0 ? this.options.clientId : `${this.options.clientId}-${i}`;
+  }
+
+  private get filters(): string[] {
+    const group = this.options.shareGroup;
+    return [`$share/${group}/devices/+/crash`, `$share/${group}/devices/+/lock`];
+  }
+
+  /** MQTT 5 with a persistent session (7 days), as every intake connection and its retirement use. */
+  private sessionOptions(clientId: string) {
     const o = this.options;
-    // A stable id per connection: after a restart each session (and its unacknowledged messages)
-    // resumes. Connection 0 keeps the plain id, so a single-connection deployment's session lives on.
-    const clientId = i === 0 ? o.clientId : `${o.clientId}-${i}`;
-    const filters = [`$share/${o.shareGroup}/devices/+/crash`, `$share/${o.shareGroup}/devices/+/lock`];
-    const client = await mqtt.connectAsync(o.url, {
+    return {
       clientId,
       username: o.username,
       password: o.password,
-      protocolVersion: 5,
+      protocolVersion: 5 as const,
       clean: false,
       properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
+      connectTimeout: 5_000,
+    };
+  }
+
+  private async connect(i: number): Promise<void> {
+    const clientId = this.clientIdOf(i);
+    const filters = this.filters;
+    const client = await mqtt.connectAsync(this.options.url, {
+      ...this.sessionOptions(clientId),
       // Back quickly after a broker restart: until we resubscribe, the broker has no subscriber.
       reconnectPeriod: 250,
-      connectTimeout: 5_000,
       customHandleAcks: (topic, message, _packet, done) => void this.process(topic, message, done),
     });
     this.clients.push(client);

@@ -1,4 +1,5 @@
 import { ClaimsRepository, type SqlTx } from '@kuruma/data-access-db';
+import { GroupCommit } from '@kuruma/data-access-messaging';
 import { foldVehicleObservations, type VehicleObservation } from '@kuruma/domain-claims';
 
 /**
@@ -9,35 +10,13 @@ import { foldVehicleObservations, type VehicleObservation } from '@kuruma/domain
  */
 export class VehicleStateWriter {
   private readonly repo = new ClaimsRepository();
-  private pending: { observation: VehicleObservation; settle: (error?: unknown) => void }[] = [];
-  private flushing = false;
+  private readonly commit: GroupCommit<VehicleObservation>;
 
-  constructor(
-    private readonly db: SqlTx,
-    private readonly maxBatch = 500,
-  ) {}
-
-  record(observation: VehicleObservation): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ observation, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.flushing) void this.flush();
-    });
+  constructor(db: SqlTx, maxBatch = 500) {
+    this.commit = new GroupCommit((observations) => this.repo.upsertVehicleStates(db, foldVehicleObservations(observations)), maxBatch);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        try {
-          await this.repo.upsertVehicleStates(this.db, foldVehicleObservations(batch.map((b) => b.observation)));
-          for (const b of batch) b.settle();
-        } catch (error) {
-          for (const b of batch) b.settle(error ?? new Error('vehicle state write failed'));
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  record(observation: VehicleObservation): Promise<void> {
+    return this.commit.submit(observation);
   }
 }

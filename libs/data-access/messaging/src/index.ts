@@ -7,3 +7,4 @@ export * from './inbox/inbox';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './mqtt/dynamic-security.client';
+export * from './batching/group-commit';

@@ -70,6 +70,10 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
       // Fail fast instead of hanging a Kafka chunk when Postgres is away; the chunk is retried.
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // Bounds a stuck statement or transaction (what Prisma's transaction timeout did): the
+      // chunk fails, is retried, and its offsets stay uncommitted.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 30_000,
     });
     super(pool);
     this.pool = pool;

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { GroupCommit } from '../batching/group-commit';
 import { type ConsumedRecord, headersToStrings } from './consumed-record';
 
 export interface BatchConsumerOptions {
@@ -34,12 +35,16 @@ export class BatchConsumer {
   private consumer?: Consumer;
   private running = false;
   private readonly chunkSize: number;
-  /** Chunks of several partitions waiting for the next combined handler call. */
-  private pending: { records: ConsumedRecord[]; settle: (error?: unknown) => void }[] = [];
-  private flushing = false;
+  /**
+   * Chunks from partitions handled concurrently join one handler call (one transaction) when they
+   * arrive while the previous call is running; each caller still commits its own partition's
+   * offsets only after the combined call has returned.
+   */
+  private readonly combined: GroupCommit<ConsumedRecord[]>;
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.chunkSize = options.chunkSize ?? 500;
+    this.combined = new GroupCommit((chunks) => this.applyAlone(chunks.flat()), this.chunkSize * 2, (chunk) => chunk.length);
   }
 
   get isRunning(): boolean {
@@ -104,7 +109,7 @@ export class BatchConsumer {
         try {
           // First try rides along with other partitions' chunks; a retry runs alone, so a chunk
           // that keeps failing holds back its own partition only.
-          if (attempt === 0) await this.applyCombined(chunk);
+          if (attempt === 0) await this.combined.submit(chunk);
           else await this.applyAlone(chunk);
           break;
         } catch (error) {
@@ -130,44 +135,6 @@ export class BatchConsumer {
     const started = Date.now();
     await this.options.handle(records);
     this.options.onChunk?.(records.length, Date.now() - started);
-  }
-
-  /**
-   * Group commit: chunks from partitions handled concurrently join one handler call (one
-   * transaction) when they arrive while the previous call is running. An idle consumer applies a
-   * lone chunk at once, so this adds no latency; under load it divides the transactions, round
-   * trips and commits by up to the number of partitions. Each caller still commits its own
-   * partition's offsets only after the combined call has returned.
-   */
-  private applyCombined(records: ConsumedRecord[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch: typeof this.pending = [];
-        let size = 0;
-        while (this.pending.length > 0 && (batch.length === 0 || size + (this.pending[0]?.records.length ?? 0) <= this.chunkSize * 2)) {
-          const next = this.pending.shift();
-          if (!next) break;
-          batch.push(next);
-          size += next.records.length;
-        }
-        try {
-          await this.applyAlone(batch.flatMap((b) => b.records));
-          for (const b of batch) b.settle();
-        } catch (error) {
-          for (const b of batch) b.settle(error ?? new Error('handler failed'));
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
   }
 
   /** Finishes the chunk in flight, commits its offsets and leaves the group. */
