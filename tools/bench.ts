@@ -23,6 +23,19 @@ import type { BenchResults } from './bench/report';
 
 const root = resolve(__dirname, '..');
 
+/** The stages of a full run; `npm run bench -- --only sustained,fnol` re-measures some of them. */
+const STAGES = ['engine', 'ceilings', 'quotes', 'bind', 'sustained', 'fnol', 'telemetry'] as const;
+type Stage = (typeof STAGES)[number];
+
+function selectedStages(argv: string[]): Set<Stage> {
+  const at = argv.indexOf('--only');
+  if (at < 0) return new Set(STAGES);
+  const picked = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = picked.filter((s) => !(STAGES as readonly string[]).includes(s));
+  if (picked.length === 0 || unknown.length > 0) throw new Error(`--only takes a comma-separated list of ${STAGES.join(', ')}; got "${argv[at + 1] ?? ''}"`);
+  return new Set(picked as Stage[]);
+}
+
 async function main(): Promise<void> {
   const { default: setup } = await import('../test/support/global-setup');
   const { TEST_ENV, testTopic, DEMO_API_KEY } = await import('../test/support/test-env');
@@ -41,19 +54,25 @@ async function main(): Promise<void> {
   // Without a terminal (CI, a log file) the bars print a line every 5 s instead of redrawing.
   const bars = new MultiBar({ format: '{stage} |{bar}| {percentage}% | {value}/{total} {unit}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5_000 }, Presets.shades_classic);
   const say = (m: string) => (process.stdout.isTTY ? bars.log(`[bench] ${m}\n`) : console.log(`[bench] ${m}`));
-  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), machine: machineFacts() };
+  const stages = selectedStages(process.argv.slice(2));
+  const partial = stages.size < STAGES.length;
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), machine: machineFacts(), ...(partial ? { stages: [...stages] } : {}) };
 
   await setup();
   const stack = loadStackConfig();
   const sampleEvent = JSON.stringify(bookingEvent(newBooking(), 'booking.confirmed', 2));
 
   // 1. The pure tariff engine.
-  say('tariff engine: 3 s of quotes on one core, bundled as deployed');
-  results['engine'] = { quotesPerSec: await engineQuotesPerSecondBundled(3_000, root) };
+  if (stages.has('engine')) {
+    say('tariff engine: 3 s of quotes on one core, bundled as deployed');
+    results['engine'] = { quotesPerSec: await engineQuotesPerSecondBundled(3_000, root) };
+  }
 
   // 2. The ceilings.
-  results['kafkaCeiling'] = await kafkaCeiling(stack.STACK_STATE_DIR, TEST_ENV['KAFKA_BROKERS'], sampleEvent.length, say);
-  results['postgresCeiling'] = postgresCeiling(TEST_ENV['DATABASE_URL'], 1_500, say);
+  if (stages.has('ceilings')) {
+    results['kafkaCeiling'] = await kafkaCeiling(stack.STACK_STATE_DIR, TEST_ENV['KAFKA_BROKERS'], sampleEvent.length, say);
+    results['postgresCeiling'] = postgresCeiling(TEST_ENV['DATABASE_URL'], 1_500, say);
+  }
 
   // 3. The platform, as real processes.
   const platform = new PlatformProcesses({ ACCIDENT_WINDOW_MS: '0', DATABASE_POOL_SIZE: '16' });
@@ -78,94 +97,106 @@ async function main(): Promise<void> {
 
   try {
     // 3a. POST /v1/quotes at 500/s for 10 s.
-    const qBar = bars.create(5_000, 0, { stage: 'quotes 500/s   ', unit: 'requests' });
-    const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'booking.created', 1).data);
-    const quoteUrl = `${baseUrl('pricing')}/v1/quotes`;
-    // Steady state, not start-up: 3 s at the same rate first, unmeasured (JIT, connection pools).
-    say('quotes: 3 s warm-up at 500/s (not measured)');
-    await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 3);
-    const quotes = await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 10);
-    qBar.update(5_000);
-    const quoteLatency = quotes.latencyMs;
-    const quoteErrors = quotes.errors;
-    results['quotes500'] = { ...percentiles(quoteLatency), errors: quoteErrors };
+    if (stages.has('quotes')) {
+      const qBar = bars.create(5_000, 0, { stage: 'quotes 500/s   ', unit: 'requests' });
+      const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'booking.created', 1).data);
+      const quoteUrl = `${baseUrl('pricing')}/v1/quotes`;
+      // Steady state, not start-up: 3 s at the same rate first, unmeasured (JIT, connection pools).
+      say('quotes: 3 s warm-up at 500/s (not measured)');
+      await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 3);
+      const quotes = await postAtRate(quoteUrl, { 'x-api-key': DEMO_API_KEY }, quoteBody, 500, 10);
+      qBar.update(5_000);
+      const quoteLatency = quotes.latencyMs;
+      const quoteErrors = quotes.errors;
+      results['quotes500'] = { ...percentiles(quoteLatency), errors: quoteErrors };
+    }
 
     // 3b. Bind latency at 100/s and 300/s (confirmed sent -> policy.bound observed).
-    for (const rate of [100, 300]) {
-      const seconds = 15;
-      const bar = bars.create(rate * seconds, 0, { stage: `bind ${rate}/s      `, unit: 'bookings' });
-      const sentAt = new Map<string, number>();
-      await openLoop(rate, seconds, async () => {
-        const b = newBooking();
-        sentAt.set(b.bookingId, Date.now());
-        await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-      }, (n) => bar.update(n));
-      await waitUntil(() => [...sentAt.keys()].every((k) => boundAt.has(k)), 60_000);
-      const lat = [...sentAt].filter(([k]) => boundAt.has(k)).map(([k, t]) => (boundAt.get(k) ?? t) - t);
-      results[`bind${rate}`] = { ...percentiles(lat), lost: [...sentAt.keys()].filter((k) => !boundAt.has(k)).length };
+    if (stages.has('bind')) {
+      for (const rate of [100, 300]) {
+        const seconds = 15;
+        const bar = bars.create(rate * seconds, 0, { stage: `bind ${rate}/s      `, unit: 'bookings' });
+        const sentAt = new Map<string, number>();
+        await openLoop(rate, seconds, async () => {
+          const b = newBooking();
+          sentAt.set(b.bookingId, Date.now());
+          await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+        }, (n) => bar.update(n));
+        await waitUntil(() => [...sentAt.keys()].every((k) => boundAt.has(k)), 60_000);
+        const lat = [...sentAt].filter(([k]) => boundAt.has(k)).map(([k, t]) => (boundAt.get(k) ?? t) - t);
+        results[`bind${rate}`] = { ...percentiles(lat), lost: [...sentAt.keys()].filter((k) => !boundAt.has(k)).length };
+      }
     }
 
     // 3c. Sustained bind throughput: a backlog of 20,000 bookings, drained at full speed.
-    const backlog = 20_000;
-    const sBar = bars.create(backlog, 0, { stage: 'bind saturation', unit: 'bound' });
-    const ids: string[] = [];
-    const t0 = Date.now();
-    for (let i = 0; i < backlog; i += 500) {
-      const chunk = Array.from({ length: Math.min(500, backlog - i) }, () => newBooking());
-      ids.push(...chunk.map((b) => b.bookingId));
-      await probe.produce(bookingTopic, chunk.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]));
+    if (stages.has('sustained')) {
+      const backlog = 20_000;
+      const sBar = bars.create(backlog, 0, { stage: 'bind saturation', unit: 'bound' });
+      const ids: string[] = [];
+      const t0 = Date.now();
+      for (let i = 0; i < backlog; i += 500) {
+        const chunk = Array.from({ length: Math.min(500, backlog - i) }, () => newBooking());
+        ids.push(...chunk.map((b) => b.bookingId));
+        await probe.produce(bookingTopic, chunk.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]));
+      }
+      const produceSeconds = (Date.now() - t0) / 1000;
+      await waitUntil(() => {
+        const done = ids.filter((k) => boundAt.has(k)).length;
+        sBar.update(done);
+        return done === ids.length;
+      }, 300_000);
+      const lastBound = Math.max(...ids.map((k) => boundAt.get(k) ?? 0));
+      results['bindSustained'] = { bookings: backlog, producedInSeconds: produceSeconds, boundPerSec: Math.round(backlog / ((lastBound - t0) / 1000)), lost: ids.filter((k) => !boundAt.has(k)).length };
     }
-    const produceSeconds = (Date.now() - t0) / 1000;
-    await waitUntil(() => {
-      const done = ids.filter((k) => boundAt.has(k)).length;
-      sBar.update(done);
-      return done === ids.length;
-    }, 300_000);
-    const lastBound = Math.max(...ids.map((k) => boundAt.get(k) ?? 0));
-    results['bindSustained'] = { bookings: backlog, producedInSeconds: produceSeconds, boundPerSec: Math.round(backlog / ((lastBound - t0) / 1000)), lost: ids.filter((k) => !boundAt.has(k)).length };
 
     // 3d. FNOL at 200/s: 100 registered devices on covered vehicles, each alert a new accident.
-    say('registering 100 devices on covered vehicles');
     const devices: { client: import('mqtt').MqttClient; id: string }[] = [];
-    const covered = Array.from({ length: 100 }, () => newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(24 * 60) }));
-    await probe.produce(bookingTopic, covered.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]));
-    await waitUntil(() => covered.every((b) => boundAt.has(b.bookingId)), 60_000);
-    for (const b of covered) {
-      const deviceId = `bench-gw-${randomUUID().slice(0, 8)}`;
-      const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
-      const creds = (await res.json()) as { mqtt: { username: string; password: string } };
-      devices.push({ id: deviceId, client: await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password }) });
+    if (stages.has('fnol') || stages.has('telemetry')) {
+      say('registering 100 devices on covered vehicles');
+      const covered = Array.from({ length: 100 }, () => newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(24 * 60) }));
+      await probe.produce(bookingTopic, covered.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]));
+      await waitUntil(() => covered.every((b) => boundAt.has(b.bookingId)), 60_000);
+      for (const b of covered) {
+        const deviceId = `bench-gw-${randomUUID().slice(0, 8)}`;
+        const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
+        const creds = (await res.json()) as { mqtt: { username: string; password: string } };
+        devices.push({ id: deviceId, client: await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password }) });
+      }
+      await new Promise((r) => setTimeout(r, 2_000)); // cover index catches up with the binds
     }
-    await new Promise((r) => setTimeout(r, 2_000)); // cover index catches up with the binds
-    const crash = (i: number) => {
-      const d = devices[i % devices.length];
-      return d?.client.publishAsync(`devices/${d.id}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 2.7 }), { qos: 1 });
-    };
-    // Steady state: 3 s of alerts at the same rate first, unmeasured (cold claim paths, pools).
-    say('fnol: 3 s warm-up at 200/s (not measured)');
-    await openLoop(200, 3, async (i) => void (await crash(i)));
-    await waitUntil(() => fnolLatency.length >= 600, 30_000);
-    const fBar = bars.create(2_000, 0, { stage: 'fnol 200/s     ', unit: 'alerts' });
-    fnolLatency.length = 0;
-    await openLoop(200, 10, async (i) => void (await crash(i)), (n) => fBar.update(n));
-    await waitUntil(() => fnolLatency.length >= 2_000, 60_000);
-    results['fnol200'] = { ...percentiles(fnolLatency), expected: 2_000 };
+    if (stages.has('fnol')) {
+      const crash = (i: number) => {
+        const d = devices[i % devices.length];
+        return d?.client.publishAsync(`devices/${d.id}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 2.7 }), { qos: 1 });
+      };
+      // Steady state: 3 s of alerts at the same rate first, unmeasured (cold claim paths, pools).
+      say('fnol: 3 s warm-up at 200/s (not measured)');
+      await openLoop(200, 3, async (i) => void (await crash(i)));
+      await waitUntil(() => fnolLatency.length >= 600, 30_000);
+      const fBar = bars.create(2_000, 0, { stage: 'fnol 200/s     ', unit: 'alerts' });
+      fnolLatency.length = 0;
+      await openLoop(200, 10, async (i) => void (await crash(i)), (n) => fBar.update(n));
+      await waitUntil(() => fnolLatency.length >= 2_000, 60_000);
+      results['fnol200'] = { ...percentiles(fnolLatency), expected: 2_000 };
+    }
 
     // 3e. Telemetry throughput: 20,000 lock messages as fast as the devices can send.
-    const before = await deviceSignals(baseUrl('claims-trigger'));
-    const tBar = bars.create(20_000, 0, { stage: 'telemetry      ', unit: 'messages' });
-    const tStart = Date.now();
-    for (let i = 0; i < 20_000; i += 500) {
-      await Promise.all(
-        Array.from({ length: 500 }, (_, j) => {
-          const d = devices[(i + j) % devices.length];
-          return d?.client.publishAsync(`devices/${d.id}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: (i + j) % 2 ? 'locked' : 'unlocked' }), { qos: 1 });
-        }),
-      );
-      tBar.update(i + 500);
+    if (stages.has('telemetry')) {
+      const before = await deviceSignals(baseUrl('claims-trigger'));
+      const tBar = bars.create(20_000, 0, { stage: 'telemetry      ', unit: 'messages' });
+      const tStart = Date.now();
+      for (let i = 0; i < 20_000; i += 500) {
+        await Promise.all(
+          Array.from({ length: 500 }, (_, j) => {
+            const d = devices[(i + j) % devices.length];
+            return d?.client.publishAsync(`devices/${d.id}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: (i + j) % 2 ? 'locked' : 'unlocked' }), { qos: 1 });
+          }),
+        );
+        tBar.update(i + 500);
+      }
+      await waitUntil(async () => (await deviceSignals(baseUrl('claims-trigger'))) - before >= 20_000, 120_000);
+      results['telemetry'] = { messages: 20_000, perSec: Math.round(20_000 / ((Date.now() - tStart) / 1000)) };
     }
-    await waitUntil(async () => (await deviceSignals(baseUrl('claims-trigger'))) - before >= 20_000, 120_000);
-    results['telemetry'] = { messages: 20_000, perSec: Math.round(20_000 / ((Date.now() - tStart) / 1000)) };
     await Promise.all(devices.map((d) => d.client.endAsync()));
 
     // 3f. Resident memory of each service after the runs.
@@ -182,6 +213,9 @@ async function main(): Promise<void> {
   const file = resolve(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${file}\n`);
+  console.table(summaryRows(results));
+  // A partial run (--only) is for working on one figure; the published table stays a full run's.
+  if (partial) return;
   // docs/benchmarks.md keeps its prose; the table between the markers is this run's.
   const docs = resolve(root, 'docs/benchmarks.md');
   const current = readFileSync(docs, 'utf8');
@@ -189,7 +223,6 @@ async function main(): Promise<void> {
   const tail = rest?.split('<!-- bench:table:end -->')[1] ?? '';
   writeFileSync(docs, `${head}<!-- bench:table:start -->\n${benchmarkTable(results as unknown as BenchResults)}<!-- bench:table:end -->${tail}`);
   console.log(`updated ${docs}`);
-  console.table(summaryRows(results));
 }
 
 interface Figures {

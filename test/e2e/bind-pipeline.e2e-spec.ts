@@ -236,8 +236,11 @@ describe('booking events bind, extend, end and cancel cover', () => {
 
     const own = await get(`/v1/policies/${policy.id}`, DEMO_API_KEY);
     expect(own.status).toBe(200);
-    const view = (await own.json()) as { breakdown: { amount: number }[]; endorsements: unknown[] };
+    const view = (await own.json()) as { breakdown: { code: string; amount: number; source?: string }[]; endorsements: unknown[] };
     expect(view.breakdown.at(-1)?.amount).toBe(policy.premium_yen);
+    // Stored without sources; the partner still reads where every figure comes from.
+    expect((policy.breakdown as { source?: string }[]).filter((s) => s.source)).toEqual([]);
+    expect(view.breakdown.filter((s) => !s.source).map((s) => s.code)).toEqual([]);
     expect(view.endorsements).toEqual([]);
     expect(((await (await get(`/v1/policies?bookingId=${b.bookingId}`, DEMO_API_KEY)).json()) as { items: unknown[] }).items).toHaveLength(1);
     expect(await (await get(`/v1/policies/${policy.id}/certificate`, DEMO_API_KEY)).text()).toContain(policy.policy_number);

@@ -185,7 +185,7 @@
       ${p.policyNumber ? `<a href="/api/policies/${encodeURIComponent(p.id)}/certificate" target="_blank" rel="noopener">Certificate</a>` : ''}</p>
       <table class="breakdown"><caption>Premium breakdown at bind (running amount after each step)</caption>
         <thead><tr><th scope="col">Step</th><th scope="col">Factor</th><th scope="col" class="num">Amount</th></tr></thead>
-        <tbody>${steps.map((s) => `<tr><td>${esc(s.label || s.code)}</td><td>${s.factor === null || s.factor === undefined ? '' : esc(s.factor)}</td><td class="num">${esc(s.amount)}</td></tr>`).join('')}</tbody></table>
+        <tbody>${steps.map((s) => `<tr><td${s.source ? ` title="${esc(s.source)}"` : ''}>${esc(s.label || s.code)}</td><td>${s.factor === null || s.factor === undefined ? '' : esc(s.factor)}</td><td class="num">${esc(s.amount)}</td></tr>`).join('')}</tbody></table>
       <table><caption>Timeline</caption><thead><tr><th scope="col">Time (JST)</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col" class="num">Premium change</th><th scope="col" class="num">Refund</th></tr></thead>
         <tbody>${d.timeline.map((t) => `<tr><td>${esc(jst(t.at))}</td><td>${esc(t.kind)}</td><td>${esc(t.summary)}</td><td class="num">${t.premiumDeltaYen ? yen.format(t.premiumDeltaYen) : ''}</td><td class="num">${t.refundYen ? yen.format(t.refundYen) : ''}</td></tr>`).join('')}</tbody></table>
       <h4>Claims</h4>${d.claims.length ? `<ul>${d.claims.map((c) => `<li>${esc(c.claimNumber)}: ${esc(c.severity)} ${esc(c.cause)}, ${esc(c.status)}, reserve ${yen.format(c.reserveYen)}</li>`).join('')}</ul>` : '<p>None</p>'}`;

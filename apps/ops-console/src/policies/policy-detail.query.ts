@@ -1,4 +1,6 @@
+import type { BreakdownStepV1 } from '@kuruma/contracts';
 import type { Database } from '@kuruma/data-access-db';
+import { withStepSources } from '@kuruma/domain-rating';
 
 export interface TimelineEntry {
   at: string;
@@ -35,6 +37,8 @@ export class PolicyDetailQuery {
       ...claims.map((c) => ({ at: c.openedAt.toISOString(), kind: 'claim', summary: `${c.claimNumber} ${c.severity} ${c.status}` })),
     ].sort((a, b) => a.at.localeCompare(b.at));
     const { endorsements, ...row } = policy;
-    return { policy: row, endorsements, breakdown: policy.breakdown, timeline, claims };
+    // Stored without sources (fixed by the tariff version); ops read them here.
+    const breakdown = Array.isArray(policy.breakdown) ? withStepSources(policy.breakdown as unknown as BreakdownStepV1[], policy.tariffVersion) : policy.breakdown;
+    return { policy: { ...row, breakdown }, endorsements, breakdown, timeline, claims };
   }
 }

@@ -1,5 +1,6 @@
 import type { EndorsementRow, PolicyRow } from '@kuruma/data-access-db';
-import { toJapanTime } from '@kuruma/domain-rating';
+import type { BreakdownStepV1 } from '@kuruma/contracts';
+import { toJapanTime, withStepSources } from '@kuruma/domain-rating';
 
 const jst = (d: Date | null) => (d ? toJapanTime(d) : null);
 
@@ -22,7 +23,8 @@ export function policyView(p: PolicyRow, endorsements: (EndorsementRow & { creat
     currency: 'JPY',
     tariffVersion: p.tariffVersion,
     quoteId: p.quoteId,
-    breakdown: p.breakdown,
+    // Stored without sources (fixed by the tariff version); the partner reads them here.
+    breakdown: Array.isArray(p.breakdown) ? withStepSources(p.breakdown as unknown as BreakdownStepV1[], p.tariffVersion) : p.breakdown,
     declineReasons: p.declineReasons,
     boundAt: jst(p.boundAt),
     endorsements: endorsements.map((e) => ({

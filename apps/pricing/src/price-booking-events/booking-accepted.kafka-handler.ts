@@ -3,9 +3,9 @@ import { type ConsumedRecord, deadLetterRecord, type EventProducer, type Outgoin
 import type { PriceBookingEventsUseCase } from './price-booking-events.use-case';
 
 /**
- * Accepted booking events in, priced events out. Produced before the offsets are committed
- * (at-least-once); policy's inbox makes a re-sent priced event harmless, so pricing needs no
- * outbox of its own.
+ * Accepted booking events in, priced events (and dead letters) out. Produced before the offsets
+ * are committed (at-least-once); policy's inbox makes a re-sent priced event harmless, so pricing
+ * needs no outbox of its own.
  */
 export class BookingAcceptedKafkaHandler {
   constructor(
@@ -29,8 +29,9 @@ export class BookingAcceptedKafkaHandler {
       }
       if (reason) out.push(deadLetterRecord(record, this.topic(Topics.bookingAcceptedDlq), reason, this.service));
     }
-    const priced = await this.useCase.execute(valid);
-    for (const p of priced) out.push({ topic: this.topic(Topics.bookingPriced), key: p.event.data.bookingId, value: JSON.stringify(p) });
-    await this.producer.send(out);
+    await this.useCase.execute(valid, (priced) => {
+      for (const p of priced) out.push({ topic: this.topic(Topics.bookingPriced), key: p.event.data.bookingId, value: JSON.stringify(p) });
+      return this.producer.send(out);
+    });
   }
 }

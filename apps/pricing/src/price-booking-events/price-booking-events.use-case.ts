@@ -16,7 +16,13 @@ export class PriceBookingEventsUseCase {
     private readonly damage: VehicleDamageLookup,
   ) {}
 
-  async execute(accepted: BookingAcceptedV1[], now = new Date()): Promise<BookingPricedV1[]> {
+  /**
+   * Resolves once the quotes are stored and `publish` has delivered the priced events. The two
+   * run at once: neither needs the other (policy never reads pricing's table), and the caller
+   * commits its offsets only after both, so a failure of either redelivers the chunk: quotes are
+   * stored once by id and policy's inbox drops a priced event it has applied.
+   */
+  async execute(accepted: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = new Date()): Promise<void> {
     const bookable = accepted.filter((a) => BOOKABLE.has(a.event.type));
     const damaged = await this.damage.withOpenDamage(bookable.map((a) => a.event.data.vehicle.vehicleId));
     const records: QuoteRecord[] = [];
@@ -24,13 +30,14 @@ export class PriceBookingEventsUseCase {
       let quote: QuoteV1 | undefined;
       if (BOOKABLE.has(a.event.type)) {
         // "start in past" is judged at acceptance, not at pricing, so a lagging consumer or a
-        // replay cannot decline a booking that was on time when the partner sent it.
-        quote = priceQuote(a.event.data, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(a.event.data.vehicle.vehicleId) });
+        // replay cannot decline a booking that was on time when the partner sent it. Sources are
+        // left out of what is stored and passed on: the tariff version fixes them (about half of
+        // each quote's bytes).
+        quote = priceQuote(a.event.data, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(a.event.data.vehicle.vehicleId), omitSources: true });
         records.push({ partnerId: a.partnerId, request: a.event.data, quote });
       }
       return { ...a, ...(quote ? { quote } : {}), pricedAt: now.toISOString() };
     });
-    await this.quotes.saveAll(records);
-    return priced;
+    await Promise.all([this.quotes.saveAll(records), publish(priced)]);
   }
 }

@@ -9,6 +9,12 @@ export interface PricingContext {
   vehicleHasOpenDamageClaim?: boolean;
   /** The driver's own claims on this platform (last 3 years). */
   platformClaims?: number;
+  /**
+   * Leave each breakdown step's `source` out (default: include it). A step's source is fixed by
+   * its tariff version and code, so what is stored or passed between services carries only the
+   * figures and {@link withStepSources} puts the sources back where a person reads them.
+   */
+  omitSources?: boolean;
 }
 
 export interface DeclineReason {

@@ -57,7 +57,7 @@ interface Computation {
  * The premium for `request` over [start, end] under `tariff`. Steps run in a fixed order on
  * integer sen; each breakdown amount is the running figure, the last is the premium in yen.
  */
-export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: Date, end: Date, ctx: Pick<PricingContext, 'platformClaims'>): Computation {
+export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: Date, end: Date, ctx: Pick<PricingContext, 'platformClaims' | 'omitSources'>): Computation {
   const t = tariff.data;
   const category = request.vehicle.category as VehicleCategory;
   const plan = t.plans[request.plan];
@@ -65,7 +65,7 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
   // Plain object literals (no spreads): this runs a dozen times per quote on the hot path.
   const push = (code: string, label: string, factor: number | null, sen: number, source?: string, addend?: number) => {
     const step: BreakdownStepV1 = addend !== undefined ? { code, label, factor, addend, amount: senToYen(sen) } : { code, label, factor, amount: senToYen(sen) };
-    if (source) step.source = source;
+    if (source && !ctx.omitSources) step.source = source;
     steps.push(step);
   };
 
