@@ -43,10 +43,14 @@ export class AcceptBookingEventsUseCase {
         }));
         const inserted = await this.repo.insertNew(tx, incoming);
         const bookings = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
+        const received = new Map<string, unknown>();
         for (const e of incoming) {
-          if (inserted.has(`${e.partnerId}\u0000${e.eventId}`)) bookings.set(`${e.partnerId}\u0000${e.bookingId}`, e);
+          const id = inserted.get(`${e.partnerId}\u0000${e.eventId}`);
+          if (!id) continue;
+          bookings.set(`${e.partnerId}\u0000${e.bookingId}`, e);
+          received.set(id, e.envelope);
         }
-        const outcomes = await applyPendingEvents(tx, this.repo, [...bookings.values()], { ...this.config, now });
+        const outcomes = await applyPendingEvents(tx, this.repo, [...bookings.values()], { ...this.config, now }, received);
         const answers: IngestOutcome[] = [];
         for (const e of incoming) {
           const id = inserted.get(`${e.partnerId}\u0000${e.eventId}`);

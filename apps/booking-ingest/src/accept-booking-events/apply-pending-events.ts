@@ -19,11 +19,13 @@ export async function applyPendingEvents(
   repo: BookingEventRepository,
   bookings: { partnerId: string; bookingId: string; vehicleId: string }[],
   ctx: ApplyContext,
+  /** Envelopes of the events the caller inserted in this transaction, by row id. */
+  received: ReadonlyMap<string, unknown> = new Map(),
 ): Promise<Map<string, string>> {
   const outcomesById = new Map<string, string>();
   if (bookings.length === 0) return outcomesById;
   const lastSequences = await repo.lockBookings(tx, bookings);
-  const pending = await repo.pendingFor(tx, bookings);
+  const pending = await repo.pendingFor(tx, bookings, received);
   const byBooking = new Map<string, typeof pending>();
   for (const event of pending) {
     const key = bookingKey(event.partnerId, event.bookingId);

@@ -29,12 +29,15 @@ export class PriceBookingEventsUseCase {
     const priced = accepted.map((a): BookingPricedV1 => {
       let quote: QuoteV1 | undefined;
       if (BOOKABLE.has(a.event.type)) {
+        // The quote request without the event's ordering fields: a booking's created and
+        // confirmed events ask for the same cover and get the same quote (same id, stored once).
+        const { sequence: _sequence, endedAt: _endedAt, ...request } = a.event.data;
         // "start in past" is judged at acceptance, not at pricing, so a lagging consumer or a
         // replay cannot decline a booking that was on time when the partner sent it. Sources are
         // left out of what is stored and passed on: the tariff version fixes them (about half of
         // each quote's bytes).
-        quote = priceQuote(a.event.data, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(a.event.data.vehicle.vehicleId), omitSources: true });
-        records.push({ partnerId: a.partnerId, request: a.event.data, quote });
+        quote = priceQuote(request, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(request.vehicle.vehicleId), omitSources: true });
+        records.push({ partnerId: a.partnerId, request, quote });
       }
       return { ...a, ...(quote ? { quote } : {}), pricedAt: now.toISOString() };
     });

@@ -57,13 +57,19 @@ export class BookingEventRepository {
     return new Map(rows.map((r) => [bookingKey(r.partner_id, r.booking_id), r.last_sequence]));
   }
 
-  /** Events of these bookings still waiting (received in this transaction or held earlier). */
-  async pendingFor(tx: DatabaseTx, bookings: { partnerId: string; bookingId: string }[]): Promise<StoredPendingEvent[]> {
+  /**
+   * Events of these bookings still waiting (received in this transaction or held earlier).
+   * `known` holds envelopes the caller already has (events it just inserted), by id: those are
+   * not read back, which spares Postgres and this process a round trip of every envelope.
+   */
+  async pendingFor(tx: DatabaseTx, bookings: { partnerId: string; bookingId: string }[], known: ReadonlyMap<string, unknown> = new Map()): Promise<StoredPendingEvent[]> {
     if (bookings.length === 0) return [];
     const rows = await tx.$queryRaw<
       { id: string; partner_id: string; booking_id: string; event_id: string; sequence: number; type: string; envelope: unknown; hold_until: Date | null }[]
     >`
-      SELECT id::text, partner_id, booking_id, event_id, sequence, type, envelope, hold_until FROM booking_event
+      SELECT id::text, partner_id, booking_id, event_id, sequence, type,
+             CASE WHEN id = ANY(${[...known.keys()]}::uuid[]) THEN NULL ELSE envelope END AS envelope, hold_until
+      FROM booking_event
       WHERE outcome IN ('received', 'held')
         AND (partner_id, booking_id) IN (SELECT * FROM unnest(${bookings.map((b) => b.partnerId)}::text[], ${bookings.map((b) => b.bookingId)}::text[]))`;
     return rows.map((r) => ({
@@ -73,7 +79,7 @@ export class BookingEventRepository {
       eventId: r.event_id,
       sequence: r.sequence,
       type: r.type,
-      envelope: r.envelope,
+      envelope: r.envelope ?? known.get(r.id),
       holdUntil: r.hold_until,
     }));
   }

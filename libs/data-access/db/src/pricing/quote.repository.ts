@@ -17,7 +17,12 @@ export class QuoteRepository {
     const now = Date.now();
     // One JSON document for the whole chunk: a single native JSON.stringify here and one parse in
     // Postgres, instead of escaping thousands of array elements (breakdowns, requests) one by one.
-    const rows = records.map((r) => ({
+    // A booking's created and confirmed events usually share one quote id (same inputs, same
+    // tariff) and arrive in the same chunk: send each id once rather than have Postgres parse the
+    // second copy only to discard it on conflict.
+    const seen = new Set<string>();
+    const unique = records.filter((r) => r.quote.status !== 'quoted' || (!seen.has(r.quote.quoteId) && seen.add(r.quote.quoteId)));
+    const rows = unique.map((r) => ({
       id: r.quote.status === 'quoted' ? r.quote.quoteId : `d_${r.partnerId}_${r.request.bookingId}_${now}`,
       partner_id: r.partnerId,
       booking_id: r.request.bookingId,
