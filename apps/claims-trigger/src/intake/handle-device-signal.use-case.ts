@@ -146,20 +146,29 @@ export class HandleDeviceSignalUseCase {
     const reserve = initialReserve(coverages, triage.severity as Severity);
     const claimId = randomUUID();
     const claimNumber = `FNOL-${s.now.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(claimId).digest('hex').slice(0, 8).toUpperCase()}`;
-    await tx.$executeRaw`
-      INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
-                         accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
-      VALUES (${claimId}::uuid, ${claimNumber}, ${cover.partnerId}, ${s.vehicleId}, ${cover.policyId}::uuid, ${cover.policyNumber}, ${cover.bookingId},
-              ${cover.driverId}, ${cover.plan}, 'provisional', ${triage.severity}, ${triage.cause}, ${accidentId ?? null}, ${s.occurredAt}, ${s.occurredAt},
-              ${location?.lat ?? null}, ${location?.lon ?? null}, ${JSON.stringify(coverages)}::jsonb, ${reserve})`;
-    await this.attachSignal(tx, claimId, s);
+    // The claim, its first signal and the vehicle's open damage claims before it, in one round
+    // trip (the vehicle lock keeps the count exact; the statement's snapshot predates the insert).
+    const [{ damageBefore }] = await tx.$queryRaw<{ damageBefore: number }[]>`
+      WITH opened AS (
+        INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
+                           accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
+        VALUES (${claimId}::uuid, ${claimNumber}, ${cover.partnerId}, ${s.vehicleId}, ${cover.policyId}::uuid, ${cover.policyNumber}, ${cover.bookingId},
+                ${cover.driverId}, ${cover.plan}, 'provisional', ${triage.severity}, ${triage.cause}, ${accidentId ?? null}, ${s.occurredAt}, ${s.occurredAt},
+                ${location?.lat ?? null}, ${location?.lon ?? null}, ${JSON.stringify(coverages)}::jsonb, ${reserve})
+        RETURNING id
+      ), signal AS (
+        INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
+        SELECT gen_random_uuid(), id, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${JSON.stringify(s.alert)}::jsonb, ${s.occurredAt} FROM opened
+      )
+      SELECT count(*)::int AS "damageBefore" FROM claim
+      WHERE vehicle_id = ${s.vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     const created = {
       id: claimId, claimNumber, accidentId: accidentId ?? null, lastSignalAt: s.occurredAt, severity: triage.severity, status: 'provisional',
       policyId: cover.policyId, policyNumber: cover.policyNumber, bookingId: cover.bookingId, partnerId: cover.partnerId, plan: cover.plan,
       coverages, reserveYen: reserve, occurredAt: s.occurredAt, lat: location?.lat ?? null, lon: location?.lon ?? null, cause: triage.cause, signalCount: 1,
     };
     outbox.push(claimEvent('claim.fnol-opened', this.claimData(created, 'provisional', s, 1), causeId, s.now, topic));
-    if (isDamageClaim(coverages)) await this.refreshDamage(tx, s.vehicleId, causeId, s.now, outbox);
+    if (isDamageClaim(coverages)) await this.flagDamage(s.vehicleId, damageBefore + 1, causeId, s.now, outbox);
     await enqueueOutbox(tx, producer, outbox);
     return 'claim-opened';
   }
@@ -200,7 +209,11 @@ export class HandleDeviceSignalUseCase {
   }
 
   private async refreshDamage(tx: DatabaseTx, vehicleId: string, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
-    const open = await this.claims.openDamageCount(tx, vehicleId);
+    await this.flagDamage(vehicleId, await this.claims.openDamageCount(tx, vehicleId), causeId, now, outbox);
+  }
+
+  /** Publishes the vehicle's open damage claim count and sets the flag pricing reads. */
+  private async flagDamage(vehicleId: string, open: number, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
     outbox.push(vehicleDamageRecord(vehicleId, open, causeId, now, this.settings.topic));
     // Set before commit: a booking must never slip through between the claim and the flag.
     await this.damageFlags.set(vehicleId, open > 0);

@@ -84,17 +84,38 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * The last sent batch's "published" mark, still running while the next batch is read and sent:
+   * the mark is off the path of every event behind it. Its rows are left out of the next read.
+   */
+  private marking?: { ids: bigint[]; done: Promise<void> };
+
   private async publishBatch(): Promise<number> {
     const { db, producer, batchSize = 1_000 } = this.options;
     const rows = await db.$queryRaw<OutboxRow[]>`
       SELECT id, topic, key, payload, headers, created_at FROM outbox
-      WHERE producer = ${producer} AND published_at IS NULL
+      WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
       ORDER BY id LIMIT ${batchSize}`;
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      await this.settleMarking();
+      return 0;
+    }
     await this.options.kafka.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers ?? undefined })));
-    await db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${rows.map((r) => r.id)}::bigint[])`;
+    // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
+    // de-duplicate by event id), the same as a crash between send and mark.
+    await this.settleMarking();
+    const ids = rows.map((r) => r.id);
+    const done = db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`.then(() => undefined);
+    done.catch(() => undefined); // observed by settleMarking
+    this.marking = { ids, done };
     this.options.onPublished?.(rows.length, rows[0].created_at);
     return rows.length;
+  }
+
+  private async settleMarking(): Promise<void> {
+    const marking = this.marking;
+    this.marking = undefined;
+    await marking?.done;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -111,6 +132,7 @@ export class OutboxRelay {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    await this.settleMarking().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
   }
 

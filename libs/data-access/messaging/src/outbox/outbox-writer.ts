@@ -15,14 +15,19 @@ export interface OutboxEntry {
 export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
   // The entries travel as one JSON document (one native stringify, one parse in Postgres) rather
-  // than as text arrays whose every payload node-postgres would escape element by element.
-  await tx.$executeRaw`
-    INSERT INTO outbox (producer, topic, key, event_id, payload, headers)
-    SELECT ${producer}, topic, key, "eventId", payload, headers
-    FROM json_to_recordset(${JSON.stringify(entries)}::json) AS x(topic text, key text, "eventId" text, payload text, headers jsonb)
-    ON CONFLICT (producer, event_id) DO NOTHING`;
-  // Delivered on commit only, so the relay never sees uncommitted rows.
-  await tx.$executeRaw`SELECT pg_notify(${outboxChannel(producer)}, '')`;
+  // than as text arrays whose every payload node-postgres would escape element by element. One
+  // statement, one round trip: the insert and, if it added a row, the relay's wake-up call
+  // (delivered on commit only, so the relay never sees uncommitted rows). A data-modifying CTE
+  // runs to completion whether or not the outer query reads all of it.
+  await tx.$queryRaw`
+    WITH added AS (
+      INSERT INTO outbox (producer, topic, key, event_id, payload, headers)
+      SELECT ${producer}, topic, key, "eventId", payload, headers
+      FROM json_to_recordset(${JSON.stringify(entries)}::json) AS x(topic text, key text, "eventId" text, payload text, headers jsonb)
+      ON CONFLICT (producer, event_id) DO NOTHING
+      RETURNING 1
+    )
+    SELECT pg_notify(${outboxChannel(producer)}, '')::text AS woken FROM (SELECT 1 FROM added LIMIT 1) AS any_added`;
 }
 
 export const outboxChannel = (producer: string): string => `outbox_${producer.replace(/[^a-z0-9_]/gi, '_')}`;
