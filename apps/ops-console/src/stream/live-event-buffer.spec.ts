@@ -35,6 +35,15 @@ describe('LiveEventBuffer', () => {
     expect(sut.since(`${sut.epoch}-7`)).toMatchObject({ resumed: true });
   });
 
+  it('resumes exactly after wrapping around its capacity many times', () => {
+    const sut = new LiveEventBuffer(7);
+    for (let n = 1; n <= 25; n++) sut.push(event(n));
+    expect(sut.since(`${sut.epoch}-20`)).toEqual({ resumed: true, events: expect.any(Array) });
+    expect(sut.since(`${sut.epoch}-20`).events.map((e) => e.id)).toEqual(['ce-21', 'ce-22', 'ce-23', 'ce-24', 'ce-25']);
+    expect(sut.since(`${sut.epoch}-25`).events).toEqual([]);
+    expect(sut.since(undefined).events.map((e) => e.id)).toEqual(['ce-19', 'ce-20', 'ce-21', 'ce-22', 'ce-23', 'ce-24', 'ce-25']);
+  });
+
   it('tells subscribers about each new event once', () => {
     const sut = new LiveEventBuffer(10);
     const seen: string[] = [];

@@ -14,24 +14,33 @@ export interface RunServiceOptions {
   port: number;
   /** Largest JSON body accepted over HTTP. */
   bodyLimit?: string;
+  /**
+   * Keep each request's raw body (`req.rawBody`), for services that verify signatures over the
+   * exact bytes. Off by default: a second copy of every body the others never read.
+   */
+  rawBody?: boolean;
   /** Extra Express middleware (static files, form parsing) mounted before the app listens. */
   beforeListen?: (app: NestExpressApplication) => void;
 }
 
 /**
- * Starts a service: HTTP (problem+json errors, raw body kept for signatures), then waits for
+ * Starts a service: HTTP (problem+json errors, raw body kept where signatures need it), then waits for
  * SIGTERM/SIGINT to drain: not-ready first, then the registered stop steps, then HTTP.
  */
 export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
   const { kit } = options;
   const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, {
     logger: new NestPinoLogger(kit.logger),
-    rawBody: true,
+    rawBody: options.rawBody ?? false,
     bodyParser: true,
   });
   app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
   app.useGlobalFilters(new ProblemFilter(kit.logger));
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  // No ETag on API responses: Express hashes every body for it (POST answers included), and
+  // partners' clients do not revalidate; the console's static files keep theirs (serve-static).
+  express.set('etag', false);
   options.beforeListen?.(app);
   await app.listen(options.port, options.host);
   kit.logger.info({ port: options.port, host: options.host }, `${kit.name} listening`);
