@@ -6,6 +6,8 @@
  *     topic that no outbox row explains (phantoms); duplicates on the topic are counted, not
  *     failed, because every consumer de-duplicates by CloudEvent id;
  *  3. policies and claims whose lifecycle event was never enqueued.
+ * Only what is younger than the outbox retention (OUTBOX_RETENTION_HOURS) is compared: older
+ * published rows have been deleted.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -19,6 +21,8 @@ const env = parseEnv(
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
     KAFKA_TOPIC_NAMESPACE: z.string().default(''),
     RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** The services' outbox retention: rows older than this are deleted, so not compared. */
+    OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(2).default(168),
   }),
 );
 
@@ -33,7 +37,7 @@ export interface ReconcileReport {
 }
 
 /** Reads a topic from its earliest retained offset to the current end, without joining a group. */
-async function readTopicIds(kafka: Kafka, topic: string): Promise<{ ids: Map<string, number>; earliest: Date | null }> {
+async function readTopicIds(kafka: Kafka, topic: string, since: Date): Promise<{ ids: Map<string, number>; earliest: Date | null }> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -53,11 +57,13 @@ async function readTopicIds(kafka: Kafka, topic: string): Promise<{ ids: Map<str
           const ts = new Date(Number(message.timestamp));
           if (!earliest || ts < earliest) earliest = ts;
           try {
+            // Older records' outbox rows may have been deleted after the retention period.
+            if (ts < since) throw new RangeError('before the outbox retention horizon');
             const id = (JSON.parse(message.value?.toString('utf8') ?? '{}') as { id?: string }).id;
             if (id) ids.set(id, (ids.get(id) ?? 0) + 1);
-          } catch {
+          } catch (error) {
             // Not a CloudEvent: counted as a phantom below by its offset.
-            ids.set(`offset:${partition}:${message.offset}`, 1);
+            if (!(error instanceof RangeError)) ids.set(`offset:${partition}:${message.offset}`, 1);
           }
           if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.delete(partition);
           if (remaining.size === 0) resolve();
@@ -76,12 +82,16 @@ export async function reconcile(): Promise<ReconcileReport> {
   const report: ReconcileReport = { stuckOutbox: 0, missingOnTopic: [], phantomOnTopic: [], duplicatesOnTopic: 0, policiesWithoutEvent: [], claimsWithoutEvent: [], differences: 0 };
   try {
     const grace = `${env.RECONCILE_GRACE_SECONDS} seconds`;
+    // Published outbox rows are deleted after OUTBOX_RETENTION_HOURS; compare only what is younger
+    // (with an hour's margin for a prune running meanwhile).
+    const retention = `${env.OUTBOX_RETENTION_HOURS - 1} hours`;
+    const horizon = new Date(Date.now() - (env.OUTBOX_RETENTION_HOURS - 1) * 3_600_000);
     const stuck = await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL AND created_at < now() - $1::interval`, [grace]);
     report.stuckOutbox = Number(stuck.rows[0].n);
 
     for (const base of [Topics.policyEvents, Topics.claimEvents]) {
       const topic = topicName(base, env.KAFKA_TOPIC_NAMESPACE);
-      const { ids, earliest } = await readTopicIds(kafka, topic);
+      const { ids, earliest } = await readTopicIds(kafka, topic, horizon);
       const rows = await db.query<{ event_id: string; published_at: Date }>(
         `SELECT event_id, published_at FROM outbox WHERE topic = $1 AND published_at IS NOT NULL`,
         [topic],
@@ -102,16 +112,16 @@ export async function reconcile(): Promise<ReconcileReport> {
     const policies = await db.query<{ id: string }>(`
       SELECT p.id::text FROM policy p
       WHERE p.status IN ('bound', 'active', 'ended', 'cancelled', 'declined')
-        AND p.updated_at < now() - $1::interval
+        AND p.updated_at < now() - $1::interval AND p.updated_at > now() - $2::interval
         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.producer = 'policy' AND o.key = p.booking_id)
-      LIMIT 1000`, [grace]);
+      LIMIT 1000`, [grace, retention]);
     report.policiesWithoutEvent = policies.rows.map((r) => r.id);
     const claims = await db.query<{ id: string }>(`
       SELECT c.id::text FROM claim c
-      WHERE c.opened_at < now() - $1::interval
+      WHERE c.opened_at < now() - $1::interval AND c.opened_at > now() - $2::interval
         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.producer = 'claims-trigger' AND o.key = c.vehicle_id
                         AND o.payload::jsonb -> 'data' ->> 'claimId' = c.id::text)
-      LIMIT 1000`, [grace]);
+      LIMIT 1000`, [grace, retention]);
     report.claimsWithoutEvent = claims.rows.map((r) => r.id);
   } finally {
     await db.end();

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
 
   const useCase = new AcceptBookingEventsUseCase(sql, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS });
   const partners = new PartnerRepository(db);

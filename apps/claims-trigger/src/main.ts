@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   kit.shutdown.register('redis', async () => void redis.disconnect());
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
 
   const damageFlags = new DamageFlags(redis);
   await damageFlags.rebuild(await new ClaimsRepository().vehiclesWithOpenDamage(db));

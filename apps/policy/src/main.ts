@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
 
   const bindLatency = kit.metrics.histogram('kuruma_policy_bind_latency_seconds', 'booking accepted -> policy bound (committed)');
   const outcomes = kit.metrics.counter('kuruma_policy_events_applied_total', 'Booking events applied by policy', ['outcome']);

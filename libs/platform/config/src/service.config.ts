@@ -24,6 +24,11 @@ const base = {
   /** Prefix for consumer group ids, so a test run never steals a developer's offsets. */
   KAFKA_GROUP_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default('kuruma'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
+  /**
+   * How long published outbox rows are kept (their event ids guard against a re-enqueue and they
+   * show what was sent); older ones are deleted in small batches by the relay.
+   */
+  OUTBOX_RETENTION_HOURS: envInt(168, 2, 24 * 365),
 };
 
 export const serviceConfigSchema = z.object(base);

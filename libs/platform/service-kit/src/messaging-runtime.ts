@@ -71,9 +71,10 @@ export async function startConsumer(
 
 export async function startOutboxRelay(
   kit: ServiceKit,
-  options: { db: SqlTx; databaseUrl: string; producer: EventProducer },
+  options: { db: SqlTx; databaseUrl: string; producer: EventProducer; retentionHours: number },
 ): Promise<OutboxRelay> {
   const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
+  const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
   const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
   const relay = new OutboxRelay({
     producer: kit.name,
@@ -81,6 +82,8 @@ export async function startOutboxRelay(
     databaseUrl: options.databaseUrl,
     kafka: options.producer,
     logger: kit.logger.child({ component: 'outbox-relay' }),
+    retentionMs: options.retentionHours * 3_600_000,
+    onPruned: (n) => pruned.inc(n),
     onPublished: (n, oldest) => {
       published.inc(n);
       if (oldest) delay.observe((Date.now() - oldest.getTime()) / 1000);

@@ -15,7 +15,15 @@ export interface OutboxRelayOptions {
   /** Fallback poll when no notification arrives (notifications are lost while disconnected). */
   pollIntervalMs?: number;
   onPublished?: (count: number, oldestCreatedAt: Date | null) => void;
+  /** Published rows older than this are deleted (default 7 days). */
+  retentionMs?: number;
+  /** How often the leader deletes expired rows (default every minute). */
+  pruneIntervalMs?: number;
+  onPruned?: (count: number) => void;
 }
+
+/** Rows deleted per statement: short transactions that never hold up the relay for long. */
+const PRUNE_BATCH = 5_000;
 
 interface OutboxRow {
   id: bigint;
@@ -71,6 +79,7 @@ export class OutboxRelay {
         }
         let published = 0;
         if (this.leader) published = await this.publishBatch();
+        if (this.leader && published === 0) await this.pruneIfDue();
         this.lastError = undefined;
         if (published === 0) await this.sleep(pollIntervalMs);
       } catch (error) {
@@ -110,6 +119,22 @@ export class OutboxRelay {
     this.marking = { ids, done };
     this.options.onPublished?.(rows.length, rows[0].created_at);
     return rows.length;
+  }
+
+  private lastPruneAt = 0;
+
+  /** Deletes published rows past retention, a batch at a time, when the outbox is idle. */
+  private async pruneIfDue(): Promise<void> {
+    const { db, producer, retentionMs = 7 * 24 * 3_600_000, pruneIntervalMs = 60_000 } = this.options;
+    if (Date.now() - this.lastPruneAt < pruneIntervalMs) return;
+    this.lastPruneAt = Date.now();
+    const before = new Date(Date.now() - retentionMs);
+    for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH && !this.stopped; ) {
+      deleted = await db.$executeRaw`
+        DELETE FROM outbox WHERE id IN (
+          SELECT id FROM outbox WHERE producer = ${producer} AND published_at < ${before} ORDER BY id LIMIT ${PRUNE_BATCH})`;
+      if (deleted > 0) this.options.onPruned?.(deleted);
+    }
   }
 
   private async settleMarking(): Promise<void> {

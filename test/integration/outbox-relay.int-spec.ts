@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topics } from '@kuruma/contracts';
+import { SqlDatabase } from '@kuruma/data-access-db';
+import { createKafka, enqueueOutbox, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
+import { TEST_ENV, testTopic } from '../support/test-env';
+
+const DAY = 24 * 3_600_000;
+
+describe('outbox relay (real Postgres and Kafka)', () => {
+  const producerName = `test-relay-${randomUUID().slice(0, 8)}`;
+  const logger = pino({ level: 'silent' });
+  const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 4 });
+  const kafka = new EventProducer(createKafka({ brokers: TEST_ENV['KAFKA_BROKERS'].split(','), clientId: producerName }, logger));
+
+  beforeAll(() => kafka.connect());
+  afterAll(async () => {
+    await kafka.disconnect();
+    await db.end();
+  });
+
+  const rows = () =>
+    db.$queryRaw<{ event_id: string; published: boolean }[]>`
+      SELECT event_id, published_at IS NOT NULL AS published FROM outbox WHERE producer = ${producerName} ORDER BY id`;
+
+  it('publishes what is pending and deletes only published rows past the retention period', async () => {
+    const entry = (n: number) => ({ topic: testTopic(Topics.bookingAcceptedDlq), key: `k-${n}`, eventId: `${producerName}-${n}`, payload: `{"n":${n}}` });
+    await db.$transaction((tx) => enqueueOutbox(tx, producerName, [1, 2, 3, 4].map(entry)));
+    // 1 and 2 were published ten days ago, 3 an hour ago; 4 is still waiting.
+    await db.$executeRaw`UPDATE outbox SET published_at = now() - interval '10 days' WHERE producer = ${producerName} AND event_id = ANY(${[entry(1).eventId, entry(2).eventId]})`;
+    await db.$executeRaw`UPDATE outbox SET published_at = now() - interval '1 hour' WHERE producer = ${producerName} AND event_id = ${entry(3).eventId}`;
+
+    let pruned = 0;
+    const relay = new OutboxRelay({ producer: producerName, db, databaseUrl: TEST_ENV['DATABASE_URL'], kafka, logger, retentionMs: 7 * DAY, pruneIntervalMs: 0, onPruned: (n) => (pruned += n) });
+    await relay.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (pruned < 2 || (await rows()).some((r) => !r.published))) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await relay.stop();
+    }
+    expect(pruned).toBe(2);
+    expect(await rows()).toEqual([
+      { event_id: entry(3).eventId, published: true },
+      { event_id: entry(4).eventId, published: true },
+    ]);
+  });
+});
