@@ -4,13 +4,15 @@ import { Client } from 'pg';
 import { migrate } from '@kuruma/data-access-db';
 import { ensureStack, ensureTopics } from '../../infra/local/stack-control';
 import { seed } from '../../tools/seed';
+import { discardIntakeSessions } from './intake-sessions';
 import { BUILD_APPS, DIST_DIR, TEST_ENV } from './test-env';
 
 const root = resolve(__dirname, '../..');
 
 /**
  * Once per run: start or reuse the real stack, give the run a fresh database (migrated from
- * scratch, which also proves the migrations), its own topics, and build the services.
+ * scratch, which also proves the migrations), its own topics, an intake with no queued alerts
+ * from earlier runs, and build the services.
  */
 export default async function setup(): Promise<void> {
   const started = Date.now();
@@ -23,6 +25,8 @@ export default async function setup(): Promise<void> {
   await seed({ ...process.env, ...TEST_ENV });
   step(`creating topics in namespace "${TEST_ENV['KAFKA_TOPIC_NAMESPACE']}"`);
   await ensureTopics(TEST_ENV['KAFKA_BROKERS'].split(','), TEST_ENV['KAFKA_TOPIC_NAMESPACE']);
+  step('discarding the test intake\'s leftover MQTT sessions');
+  await discardIntakeSessions();
   step('building the services');
   const apps = BUILD_APPS.length ? BUILD_APPS : [''];
   for (const app of apps) {
