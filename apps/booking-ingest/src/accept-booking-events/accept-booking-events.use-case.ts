@@ -1,5 +1,6 @@
-import type { BookingEventV1 } from '@kuruma/contracts';
-import { BookingEventRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { randomUUID } from 'node:crypto';
+import { type BookingEventV1, present } from '@kuruma/contracts';
+import { BookingEventRepository, bookingKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
 import { applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
@@ -30,34 +31,33 @@ export class AcceptBookingEventsUseCase {
 
   async execute(events: AuthenticatedBookingEvent[], now = new Date()): Promise<IngestOutcome[]> {
     if (events.length === 0) return [];
-    return this.db.$transaction(
-      async (tx) => {
-        const incoming = events.map(({ partnerId, event }) => ({
-          partnerId,
-          bookingId: event.data.bookingId,
-          eventId: event.id,
-          sequence: event.data.sequence,
-          type: event.type,
-          vehicleId: event.data.vehicle.vehicleId,
-          envelope: event,
-        }));
-        const inserted = await this.repo.insertNew(tx, incoming);
-        const bookings = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
-        const received = new Map<string, unknown>();
-        for (const e of incoming) {
-          const id = inserted.get(`${e.partnerId}\u0000${e.eventId}`);
-          if (!id) continue;
-          bookings.set(`${e.partnerId}\u0000${e.bookingId}`, e);
-          received.set(id, e.envelope);
-        }
-        const outcomes = await applyPendingEvents(tx, this.repo, [...bookings.values()], { ...this.config, now }, received);
-        const answers: IngestOutcome[] = [];
-        for (const e of incoming) {
-          const id = inserted.get(`${e.partnerId}\u0000${e.eventId}`);
-          answers.push(id ? ((outcomes.get(id) as IngestOutcome | undefined) ?? 'held') : 'duplicate');
-        }
-        return answers;
-      },
-    );
+    return this.db.$transaction(async (tx) => {
+      const bookings = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
+      for (const { partnerId, event } of events) {
+        bookings.set(bookingKey(partnerId, event.data.bookingId), { partnerId, bookingId: event.data.bookingId, vehicleId: event.data.vehicle.vehicleId });
+      }
+      // Lock first: then no other transaction can store one of these events until we commit, and
+      // the duplicate check below stays true.
+      const locked = await this.repo.lockBookings(tx, [...bookings.values()]);
+      const seen = await this.repo.existingEventKeys(tx, events.map(({ partnerId, event }) => ({ partnerId, eventId: event.id })));
+      const fresh: StoredPendingEvent[] = [];
+      const freshIds = new Map<string, string>();
+      const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
+      for (const { partnerId, event } of events) {
+        const key = `${partnerId}\u0000${event.id}`;
+        if (seen.has(key) || freshIds.has(key)) continue;
+        const id = randomUUID();
+        freshIds.set(key, id);
+        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null });
+        const booking = bookingKey(partnerId, event.data.bookingId);
+        touched.set(booking, present(bookings.get(booking), 'booking ' + booking));
+      }
+      const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...this.config, now }, fresh, locked);
+      // A repeat of an event within the chunk gets the answer of its first copy, as before.
+      return events.map(({ partnerId, event }): IngestOutcome => {
+        const id = freshIds.get(`${partnerId}\u0000${event.id}`);
+        return id ? ((outcomes.get(id) as IngestOutcome | undefined) ?? 'held') : 'duplicate';
+      });
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { type BookingAcceptedV1, type BookingEventV1, Topics, present } from '@kuruma/contracts';
-import { BookingEventRepository, bookingKey, type DatabaseTx } from '@kuruma/data-access-db';
+import { BookingEventRepository, bookingKey, type DatabaseTx, type DecidedBookingEvent, type StoredPendingEvent } from '@kuruma/data-access-db';
 import { enqueueOutbox } from '@kuruma/data-access-messaging';
 import { orderBookingEvents } from '@kuruma/domain-booking';
 
@@ -11,28 +11,32 @@ export interface ApplyContext {
 }
 
 /**
- * Orders every waiting event of the locked bookings, records each outcome, advances the applied
- * sequence and enqueues what is applied for pricing, all inside the caller's transaction.
+ * Orders every waiting event of the bookings (the `fresh` ones, not stored yet, and those held
+ * earlier), stores the fresh ones with their outcome, updates the held ones that moved, advances
+ * the applied sequence and enqueues what is applied for pricing, all inside the caller's
+ * transaction. `locked` is the applied sequence of bookings the caller has locked already.
  */
 export async function applyPendingEvents(
   tx: DatabaseTx,
   repo: BookingEventRepository,
   bookings: { partnerId: string; bookingId: string; vehicleId: string }[],
   ctx: ApplyContext,
-  /** Envelopes of the events the caller inserted in this transaction, by row id. */
-  received: ReadonlyMap<string, unknown> = new Map(),
+  fresh: StoredPendingEvent[] = [],
+  locked?: Map<string, number>,
 ): Promise<Map<string, string>> {
   const outcomesById = new Map<string, string>();
   if (bookings.length === 0) return outcomesById;
-  const lastSequences = await repo.lockBookings(tx, bookings);
-  const pending = await repo.pendingFor(tx, bookings, received);
-  const byBooking = new Map<string, typeof pending>();
-  for (const event of pending) {
+  const lastSequences = locked ?? (await repo.lockBookings(tx, bookings));
+  const stored = await repo.pendingFor(tx, bookings);
+  const byBooking = new Map<string, StoredPendingEvent[]>();
+  for (const event of [...stored, ...fresh]) {
     const key = bookingKey(event.partnerId, event.bookingId);
     byBooking.set(key, [...(byBooking.get(key) ?? []), event]);
   }
+  const isFresh = new Set(fresh.map((e) => e.id));
   const holdUntil = new Date(ctx.now.getTime() + ctx.gapTimeoutMs);
-  const outcomes: { id: string; outcome: string; holdUntil: Date | null }[] = [];
+  const inserts: DecidedBookingEvent[] = [];
+  const updates: { id: string; outcome: string; holdUntil: Date | null }[] = [];
   const applied: { partnerId: string; bookingId: string; lastSequence: number; lastType: string }[] = [];
   const outbox: Parameters<typeof enqueueOutbox>[2] = [];
   for (const [key, events] of byBooking) {
@@ -44,10 +48,13 @@ export async function applyPendingEvents(
     );
     let lastType: string | undefined;
     for (const decision of result.decisions) {
-      const event = present(byRef.get(decision.ref), 'held event ' + decision.ref);
+      const event = present(byRef.get(decision.ref), 'pending event ' + decision.ref);
       const held = decision.outcome === 'held';
-      outcomes.push({ id: event.id, outcome: decision.outcome, holdUntil: held ? (event.holdUntil ?? holdUntil) : null });
+      const until = held ? (event.holdUntil ?? holdUntil) : null;
       outcomesById.set(event.id, decision.outcome);
+      if (isFresh.has(event.id)) inserts.push({ ...event, outcome: decision.outcome, holdUntil: until });
+      // A held event still held keeps its row as it is.
+      else if (!held || !event.holdUntil) updates.push({ id: event.id, outcome: decision.outcome, holdUntil: until });
       if (decision.outcome === 'accepted' || decision.outcome === 'released-after-gap-timeout') {
         lastType = event.type;
         const message: BookingAcceptedV1 = {
@@ -69,7 +76,11 @@ export async function applyPendingEvents(
       applied.push({ partnerId, bookingId, lastSequence: result.lastSequence, lastType });
     }
   }
-  await repo.setOutcomes(tx, outcomes);
+  // The bookings are locked, so no other transaction can have stored one of these events since
+  // the caller checked; if one did anyway, nothing of this chunk may commit (it is retried).
+  const inserted = await repo.insertDecided(tx, inserts);
+  if (inserted !== inserts.length) throw new Error(`booking events stored concurrently (${inserts.length - inserted}); retrying the chunk`);
+  await repo.setOutcomes(tx, updates);
   await repo.setApplied(tx, applied);
   await enqueueOutbox(tx, ctx.producer, outbox);
   return outcomesById;

@@ -1,12 +1,15 @@
 import type { DatabaseTx } from '../prisma-client.factory';
 
-export interface IncomingBookingEvent {
+/** A new event with its ordering outcome, stored in one insert. */
+export interface DecidedBookingEvent {
+  id: string;
   partnerId: string;
   bookingId: string;
   eventId: string;
   sequence: number;
   type: string;
-  vehicleId: string;
+  outcome: string;
+  holdUntil: Date | null;
   envelope: unknown;
 }
 
@@ -27,17 +30,30 @@ export interface StoredPendingEvent {
  * records costs a handful of statements.
  */
 export class BookingEventRepository {
-  /** Stores events not seen before; returns the ids of the new ones (duplicates are dropped). */
-  async insertNew(tx: DatabaseTx, events: IncomingBookingEvent[]): Promise<Map<string, string>> {
-    if (events.length === 0) return new Map();
-    const rows = await tx.$queryRaw<{ id: string; partner_id: string; event_id: string }[]>`
-      INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, envelope)
-      SELECT gen_random_uuid(), "partnerId", "bookingId", "eventId", sequence, type, 'received', envelope
+  /**
+   * Which of these (partner, event id) pairs are stored already, as `partner\u0000eventId`. Asked
+   * with the bookings locked, so no other transaction can store one of them meanwhile.
+   */
+  async existingEventKeys(tx: DatabaseTx, events: { partnerId: string; eventId: string }[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const rows = await tx.$queryRaw<{ partner_id: string; event_id: string }[]>`
+      SELECT partner_id, event_id FROM booking_event
+      WHERE (partner_id, event_id) IN (SELECT * FROM unnest(${events.map((e) => e.partnerId)}::text[], ${events.map((e) => e.eventId)}::text[]))`;
+    return new Set(rows.map((r) => `${r.partner_id}\u0000${r.event_id}`));
+  }
+
+  /**
+   * Stores new events with the outcome the ordering already decided (one insert, no update after
+   * it); returns how many were stored. A pair stored meanwhile is not stored twice.
+   */
+  async insertDecided(tx: DatabaseTx, events: DecidedBookingEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    return tx.$executeRaw`
+      INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, hold_until, envelope)
+      SELECT id, "partnerId", "bookingId", "eventId", sequence, type, outcome, "holdUntil", envelope
       FROM json_to_recordset(${JSON.stringify(events)}::json)
-           AS x("partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, envelope jsonb)
-      ON CONFLICT (partner_id, event_id) DO NOTHING
-      RETURNING id::text, partner_id, event_id`;
-    return new Map(rows.map((r) => [`${r.partner_id}\u0000${r.event_id}`, r.id]));
+           AS x(id uuid, "partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, outcome text, "holdUntil" timestamptz, envelope jsonb)
+      ON CONFLICT (partner_id, event_id) DO NOTHING`;
   }
 
   /** Locks the bookings (creating them at sequence 0) and returns their applied sequence. */
@@ -57,19 +73,13 @@ export class BookingEventRepository {
     return new Map(rows.map((r) => [bookingKey(r.partner_id, r.booking_id), r.last_sequence]));
   }
 
-  /**
-   * Events of these bookings still waiting (received in this transaction or held earlier).
-   * `known` holds envelopes the caller already has (events it just inserted), by id: those are
-   * not read back, which spares Postgres and this process a round trip of every envelope.
-   */
-  async pendingFor(tx: DatabaseTx, bookings: { partnerId: string; bookingId: string }[], known: ReadonlyMap<string, unknown> = new Map()): Promise<StoredPendingEvent[]> {
+  /** Events of these bookings stored and still waiting (held for a gap in their sequence). */
+  async pendingFor(tx: DatabaseTx, bookings: { partnerId: string; bookingId: string }[]): Promise<StoredPendingEvent[]> {
     if (bookings.length === 0) return [];
     const rows = await tx.$queryRaw<
       { id: string; partner_id: string; booking_id: string; event_id: string; sequence: number; type: string; envelope: unknown; hold_until: Date | null }[]
     >`
-      SELECT id::text, partner_id, booking_id, event_id, sequence, type,
-             CASE WHEN id = ANY(${[...known.keys()]}::uuid[]) THEN NULL ELSE envelope END AS envelope, hold_until
-      FROM booking_event
+      SELECT id::text, partner_id, booking_id, event_id, sequence, type, envelope, hold_until FROM booking_event
       WHERE outcome IN ('received', 'held')
         AND (partner_id, booking_id) IN (SELECT * FROM unnest(${bookings.map((b) => b.partnerId)}::text[], ${bookings.map((b) => b.bookingId)}::text[]))`;
     return rows.map((r) => ({
@@ -79,7 +89,7 @@ export class BookingEventRepository {
       eventId: r.event_id,
       sequence: r.sequence,
       type: r.type,
-      envelope: r.envelope ?? known.get(r.id),
+      envelope: r.envelope,
       holdUntil: r.hold_until,
     }));
   }
