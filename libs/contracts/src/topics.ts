@@ -111,7 +111,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: 7 * DAY_MS,
     maxMessageBytes: ONE_MIB,
     deadLetter: Topics.bookingPricedDlq,
-    description: 'pricing -> policy: booking events with the quote, extension premium or refund.',
+    description: 'pricing -> policy: booking events with the quote (its breakdown steps without `source`, which the tariff version fixes), extension premium or refund.',
   },
   {
     name: Topics.vehicleDamage,
