@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
-import { BookingEventRepository, bookingKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
+import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
 import { applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
@@ -44,7 +44,7 @@ export class AcceptBookingEventsUseCase {
       const freshIds = new Map<string, string>();
       const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
       for (const { partnerId, event } of events) {
-        const key = `${partnerId}\u0000${event.id}`;
+        const key = eventKey(partnerId, event.id);
         if (seen.has(key) || freshIds.has(key)) continue;
         const id = randomUUID();
         freshIds.set(key, id);
@@ -55,7 +55,7 @@ export class AcceptBookingEventsUseCase {
       const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...this.config, now }, fresh, locked);
       // A repeat of an event within the chunk gets the answer of its first copy, as before.
       return events.map(({ partnerId, event }): IngestOutcome => {
-        const id = freshIds.get(`${partnerId}\u0000${event.id}`);
+        const id = freshIds.get(eventKey(partnerId, event.id));
         return id ? ((outcomes.get(id) as IngestOutcome | undefined) ?? 'held') : 'duplicate';
       });
     });

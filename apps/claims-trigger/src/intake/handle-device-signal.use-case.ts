@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, describeZodError, lockAlertV1Schema, Topics, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
-import { ClaimsRepository, type DatabaseTx, type SqlTransactional } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, type DatabaseTx, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import {
   type Cause,
@@ -105,7 +105,7 @@ export class HandleDeviceSignalUseCase {
         await this.insertIncident(tx, 'withdrawal-without-claim', s, 'minor');
         return 'ignored';
       }
-      await this.attachSignal(tx, open.id, s);
+      await this.claims.attachSignal(tx, open.id, signalOf(s));
       await tx.$executeRaw`UPDATE claim SET status = 'withdrawn', updated_at = now() WHERE id = ${open.id}::uuid`;
       outbox.push(claimEvent('claim.withdrawn', this.claimData(open, 'withdrawn', s, open.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
       await this.refreshDamage(tx, s.vehicleId, causeId, s.now, outbox);
@@ -115,7 +115,7 @@ export class HandleDeviceSignalUseCase {
 
     const triage = s.triage as Extract<Triage, { kind: 'claim' }>;
     if (open && joins) {
-      await this.attachSignal(tx, open.id, s);
+      await this.claims.attachSignal(tx, open.id, signalOf(s));
       const severity = (SEVERITY_RANK[triage.severity] ?? 0) > (SEVERITY_RANK[open.severity] ?? 0) ? triage.severity : open.severity;
       await tx.$executeRaw`UPDATE claim SET last_signal_at = GREATEST(last_signal_at, ${s.occurredAt}), severity = ${severity}, updated_at = now() WHERE id = ${open.id}::uuid`;
       outbox.push(claimEvent('claim.signal-attached', this.claimData({ ...open, severity }, open.status, s, open.signalCount + 1), causeId, s.now, topic));
@@ -146,27 +146,13 @@ export class HandleDeviceSignalUseCase {
     const reserve = initialReserve(coverages, triage.severity as Severity);
     const claimId = randomUUID();
     const claimNumber = `FNOL-${s.now.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(claimId).digest('hex').slice(0, 8).toUpperCase()}`;
-    // The claim, its first signal and the vehicle's open damage claims before it, in one round
-    // trip (the vehicle lock keeps the count exact; the statement's snapshot predates the insert).
-    const [{ damageBefore }] = await tx.$queryRaw<{ damageBefore: number }[]>`
-      WITH opened AS (
-        INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
-                           accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
-        VALUES (${claimId}::uuid, ${claimNumber}, ${cover.partnerId}, ${s.vehicleId}, ${cover.policyId}::uuid, ${cover.policyNumber}, ${cover.bookingId},
-                ${cover.driverId}, ${cover.plan}, 'provisional', ${triage.severity}, ${triage.cause}, ${accidentId ?? null}, ${s.occurredAt}, ${s.occurredAt},
-                ${location?.lat ?? null}, ${location?.lon ?? null}, ${JSON.stringify(coverages)}::jsonb, ${reserve})
-        RETURNING id
-      ), signal AS (
-        INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
-        SELECT gen_random_uuid(), id, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${JSON.stringify(s.alert)}::jsonb, ${s.occurredAt} FROM opened
-      )
-      SELECT count(*)::int AS "damageBefore" FROM claim
-      WHERE vehicle_id = ${s.vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     const created = {
       id: claimId, claimNumber, accidentId: accidentId ?? null, lastSignalAt: s.occurredAt, severity: triage.severity, status: 'provisional',
-      policyId: cover.policyId, policyNumber: cover.policyNumber, bookingId: cover.bookingId, partnerId: cover.partnerId, plan: cover.plan,
-      coverages, reserveYen: reserve, occurredAt: s.occurredAt, lat: location?.lat ?? null, lon: location?.lon ?? null, cause: triage.cause, signalCount: 1,
+      policyId: cover.policyId, policyNumber: cover.policyNumber, bookingId: cover.bookingId, partnerId: cover.partnerId, driverId: cover.driverId,
+      plan: cover.plan, coverages, reserveYen: reserve, occurredAt: s.occurredAt, lat: location?.lat ?? null, lon: location?.lon ?? null, cause: triage.cause,
+      signalCount: 1,
     };
+    const damageBefore = await this.claims.openClaim(tx, s.vehicleId, created, signalOf(s));
     outbox.push(claimEvent('claim.fnol-opened', this.claimData(created, 'provisional', s, 1), causeId, s.now, topic));
     if (isDamageClaim(coverages)) await this.flagDamage(s.vehicleId, damageBefore + 1, causeId, s.now, outbox);
     await enqueueOutbox(tx, producer, outbox);
@@ -186,12 +172,6 @@ export class HandleDeviceSignalUseCase {
       cause: c.cause, occurredAt: c.occurredAt.toISOString(), location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
       coverages: c.coverages, reserve: c.reserveYen, signalCount, ...(actor ? { actor } : {}),
     };
-  }
-
-  private async attachSignal(tx: DatabaseTx, claimId: string, s: { deviceId: string; channel: string; alert: { eventId: string }; occurredAt: Date }): Promise<void> {
-    await tx.$executeRaw`
-      INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
-      VALUES (gen_random_uuid(), ${claimId}::uuid, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${JSON.stringify(s.alert)}::jsonb, ${s.occurredAt})`;
   }
 
   private async insertIncident(
@@ -243,3 +223,12 @@ export class HandleDeviceSignalUseCase {
     return 'dead-letter';
   }
 }
+
+/** The signal row of a device message. */
+const signalOf = (s: { deviceId: string; channel: string; alert: { eventId: string }; occurredAt: Date }): ClaimSignal => ({
+  deviceId: s.deviceId,
+  eventId: s.alert.eventId,
+  channel: s.channel,
+  payload: s.alert,
+  occurredAt: s.occurredAt,
+});

@@ -1,6 +1,5 @@
-import type { BreakdownStepV1 } from '@kuruma/contracts';
 import type { Database } from '@kuruma/data-access-db';
-import { withStepSources } from '@kuruma/domain-rating';
+import { storedBreakdownWithSources } from '@kuruma/domain-rating';
 
 export interface TimelineEntry {
   at: string;
@@ -38,7 +37,7 @@ export class PolicyDetailQuery {
     ].sort((a, b) => a.at.localeCompare(b.at));
     const { endorsements, ...row } = policy;
     // Stored without sources (fixed by the tariff version); ops read them here.
-    const breakdown = Array.isArray(policy.breakdown) ? withStepSources(policy.breakdown as unknown as BreakdownStepV1[], policy.tariffVersion) : policy.breakdown;
+    const breakdown = storedBreakdownWithSources(policy.breakdown, policy.tariffVersion);
     return { policy: { ...row, breakdown }, endorsements, breakdown, timeline, claims };
   }
 }

@@ -33,11 +33,10 @@ export class LiveEventBuffer {
   /**
    * A fixed circular array: push is O(1). An array with shift() copied all 20,000 entries on
    * every event once full; replaying an hour of backfill that way kept the console at a quarter
-   * of a core.
+   * of a core. Sequence numbers are consecutive, so event `seq` sits in slot (seq - 1) % capacity
+   * and the ring holds exactly the last `size` of them.
    */
   private readonly slots: (LiveEvent | undefined)[];
-  private oldest = 0;
-  private count = 0;
   private nextSeq = 1;
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   readonly epoch = Date.now().toString(36);
@@ -49,13 +48,7 @@ export class LiveEventBuffer {
   push(event: Omit<LiveEvent, 'seq' | 'streamId'>): LiveEvent {
     const seq = this.nextSeq++;
     const live: LiveEvent = { ...event, seq, streamId: `${this.epoch}-${seq}` };
-    if (this.count < this.capacity) {
-      this.slots[(this.oldest + this.count) % this.capacity] = live;
-      this.count += 1;
-    } else {
-      this.slots[this.oldest] = live;
-      this.oldest = (this.oldest + 1) % this.capacity;
-    }
+    this.slots[(seq - 1) % this.capacity] = live;
     for (const listener of this.listeners) listener(live);
     return live;
   }
@@ -64,16 +57,15 @@ export class LiveEventBuffer {
   since(lastEventId: string | undefined): { events: LiveEvent[]; resumed: boolean } {
     const [epoch, seqText] = (lastEventId ?? '').split('-');
     const seq = Number(seqText);
-    // Sequence numbers are consecutive, so the ring holds exactly oldestSeq .. nextSeq - 1.
-    const oldestSeq = this.nextSeq - this.count;
-    if (epoch !== this.epoch || !Number.isInteger(seq) || seq < oldestSeq - 1) return { events: this.from(0), resumed: false };
-    return { events: this.from(Math.min(this.count, Math.max(0, seq - oldestSeq + 1))), resumed: true };
+    const oldestSeq = this.nextSeq - this.size;
+    if (epoch !== this.epoch || !Number.isInteger(seq) || seq < oldestSeq - 1) return { events: this.after(oldestSeq - 1), resumed: false };
+    return { events: this.after(seq), resumed: true };
   }
 
-  /** The ring from its `skip`-th oldest event to the newest, in order. */
-  private from(skip: number): LiveEvent[] {
+  /** The events after sequence number `seq`, oldest first. */
+  private after(seq: number): LiveEvent[] {
     const events: LiveEvent[] = [];
-    for (let i = skip; i < this.count; i++) events.push(this.slots[(this.oldest + i) % this.capacity] as LiveEvent);
+    for (let s = seq + 1; s < this.nextSeq; s++) events.push(this.slots[(s - 1) % this.capacity] as LiveEvent);
     return events;
   }
 
@@ -83,6 +75,6 @@ export class LiveEventBuffer {
   }
 
   get size(): number {
-    return this.count;
+    return Math.min(this.nextSeq - 1, this.capacity);
   }
 }

@@ -1,6 +1,5 @@
 import type { EndorsementRow, PolicyRow } from '@kuruma/data-access-db';
-import type { BreakdownStepV1 } from '@kuruma/contracts';
-import { toJapanTime, withStepSources } from '@kuruma/domain-rating';
+import { storedBreakdownWithSources, toJapanTime } from '@kuruma/domain-rating';
 
 const jst = (d: Date | null) => (d ? toJapanTime(d) : null);
 
@@ -24,7 +23,7 @@ export function policyView(p: PolicyRow, endorsements: (EndorsementRow & { creat
     tariffVersion: p.tariffVersion,
     quoteId: p.quoteId,
     // Stored without sources (fixed by the tariff version); the partner reads them here.
-    breakdown: Array.isArray(p.breakdown) ? withStepSources(p.breakdown as unknown as BreakdownStepV1[], p.tariffVersion) : p.breakdown,
+    breakdown: storedBreakdownWithSources(p.breakdown, p.tariffVersion),
     declineReasons: p.declineReasons,
     boundAt: jst(p.boundAt),
     endorsements: endorsements.map((e) => ({

@@ -5,4 +5,4 @@ export * from './exposure';
 export { eligibilityReasons, START_TOLERANCE_MS } from './eligibility';
 export type { DeclineReason } from './eligibility';
 export type { TariffData } from './tariff.schema';
-export { stepSources, withStepSources } from './step-sources';
+export { stepSources, storedBreakdownWithSources, withStepSources } from './step-sources';

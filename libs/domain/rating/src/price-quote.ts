@@ -13,6 +13,7 @@ import {
   vehicleAgeFactor,
   vehicleAgeMonths,
 } from './rating-factors';
+import { stepSourcesOf } from './step-sources';
 import type { Coverage, VehicleCategory } from './tariff.schema';
 import { type Tariff, tariffs } from './tariff-registry';
 
@@ -63,9 +64,12 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
   const plan = t.plans[request.plan];
   const steps: BreakdownStepV1[] = [];
   // Plain object literals (no spreads): this runs a dozen times per quote on the hot path.
-  const push = (code: string, label: string, factor: number | null, sen: number, source?: string, addend?: number) => {
+  // Each step's source comes from its tariff's one table (step-sources.ts), which readers use too.
+  const sources = ctx.omitSources ? undefined : stepSourcesOf(t);
+  const push = (code: string, label: string, factor: number | null, sen: number, addend?: number) => {
     const step: BreakdownStepV1 = addend !== undefined ? { code, label, factor, addend, amount: senToYen(sen) } : { code, label, factor, amount: senToYen(sen) };
-    if (source && !ctx.omitSources) step.source = source;
+    const source = sources?.[code];
+    if (source) step.source = source;
     steps.push(step);
   };
 
@@ -76,9 +80,9 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     sen: yenToSen(c === 'roadAssistance' ? t.basePerDay.roadAssistancePerDay : base[c]),
   }));
   let sen = perCoverage.reduce((s, c) => s + c.sen, 0);
-  push('base', `${plan.label}: pure premium per 24 h for a ${category} car`, null, sen, t.basePerDay.source);
+  push('base', `${plan.label}: pure premium per 24 h for a ${category} car`, null, sen);
 
-  const applyPerCoverage = (code: string, label: string, factorOf: (c: Coverage) => number, source: string) => {
+  const applyPerCoverage = (code: string, label: string, factorOf: (c: Coverage) => number) => {
     const before = sen;
     // Each factor once: the same figures feed the amounts and the label.
     const factors = perCoverage.map((c) => factorOf(c.coverage));
@@ -90,14 +94,13 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
       sen += c.sen;
       detail += `${i ? ', ' : ''}${c.coverage} x${factors[i]}`;
     }
-    push(code, `${label} (${detail})`, toFactor4(sen / before), sen, source);
+    push(code, `${label} (${detail})`, toFactor4(sen / before), sen);
     return sen / before;
   };
   const mrc = applyPerCoverage(
     'model-rating-class',
     `model rating class ${request.vehicle.modelRatingClass}`,
     (c) => modelRatingClassFactor(t, category, request.vehicle.modelRatingClass, c),
-    t.modelRatingClass.source,
   );
   const months = vehicleAgeMonths(request.vehicle.firstRegistration, start);
   const newContract6S = request.driver.grade === undefined || (request.driver.grade === 6 && !request.driver.accidentCoefficientYears);
@@ -105,43 +108,40 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     'vehicle-age',
     `vehicle ${months} months since first registration`,
     (c) => vehicleAgeFactor(t, category, months, newContract6S, c),
-    t.vehicleAge.source,
   );
 
   const bookedMinutes = Math.round((end.getTime() - start.getTime()) / 60_000);
   const billed = billableMinutes(bookedMinutes, t.exposure);
   const exposure = exposureFactor(billed, t.exposure);
   sen = multiplySen(sen, exposure);
-  push('exposure', `${bookedMinutes} minutes booked, ${billed} billed (15-minute steps, 1 h minimum)`, exposure, sen, t.exposure.source);
+  push('exposure', `${bookedMinutes} minutes booked, ${billed} billed (15-minute steps, 1 h minimum)`, exposure, sen);
 
   const grade = gradeFactor(t, request.driver);
   const telematics = telematicsFactor(t, request.driver.telematics);
-  const driverFactors: [string, string, number, string][] = [
-    ['driver-age', `driver aged ${request.driver.age}`, driverAgeFactor(t, request.driver.age), t.driverAge.source],
-    ['grade', grade.label, grade.factor, t.grade.source],
-    ['licence', `${request.driver.licenceColour} licence`, t.licence[request.driver.licenceColour], t.licence.source],
-    ['eco', request.vehicle.eco ? 'eco car' : 'not an eco car', request.vehicle.eco ? t.eco.factor : 1, t.eco.source],
+  const driverFactors: [string, string, number][] = [
+    ['driver-age', `driver aged ${request.driver.age}`, driverAgeFactor(t, request.driver.age)],
+    ['grade', grade.label, grade.factor],
+    ['licence', `${request.driver.licenceColour} licence`, t.licence[request.driver.licenceColour]],
+    ['eco', request.vehicle.eco ? 'eco car' : 'not an eco car', request.vehicle.eco ? t.eco.factor : 1],
     [
       'asv',
       request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? 'automatic emergency braking' : 'no ASV discount',
       request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? t.asv.factor : 1,
-      t.asv.source,
     ],
-    ['trust-score', request.driver.trustScore === undefined ? 'no trust score: neutral' : `trust score ${request.driver.trustScore}`, trustFactor(t, request.driver.trustScore), t.trust.source],
+    ['trust-score', request.driver.trustScore === undefined ? 'no trust score: neutral' : `trust score ${request.driver.trustScore}`, trustFactor(t, request.driver.trustScore)],
     [
       'telematics',
       request.driver.telematics ? `telematics score ${request.driver.telematics.score} over ${request.driver.telematics.km} km (credibility ${telematics.credibility})` : 'no telematics: neutral',
       telematics.factor,
-      t.telematics.source,
     ],
-    ['platform-claims', `${ctx.platformClaims ?? 0} claims on this platform`, platformClaimsFactor(t, ctx.platformClaims ?? 0), t.platformClaims.source],
+    ['platform-claims', `${ctx.platformClaims ?? 0} claims on this platform`, platformClaimsFactor(t, ctx.platformClaims ?? 0)],
   ];
   let product = mrc * age;
   const senBeforeDriverFactors = sen;
-  for (const [code, label, factor, source] of driverFactors) {
+  for (const [code, label, factor] of driverFactors) {
     sen = multiplySen(sen, factor);
     product *= factor;
-    push(code, label, factor, sen, source);
+    push(code, label, factor, sen);
   }
   const capped = Math.min(t.factorCap.ceiling, Math.max(t.factorCap.floor, product));
   if (capped !== product) {
@@ -149,31 +149,25 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     // Recomputed from the amount before the driver factors, not by scaling the rounded running
     // figure: otherwise one more factor beyond the cap could lower the premium by a rounding step.
     sen = Math.round((senBeforeDriverFactors * capped) / (mrc * age));
-    push('factor-cap', `rating factors multiply to ${toFactor4(product)}; capped at ${capped}`, adjustment, sen, t.factorCap.source);
+    push('factor-cap', `rating factors multiply to ${toFactor4(product)}; capped at ${capped}`, adjustment, sen);
   }
 
   const l = t.loadings;
   sen = multiplySen(sen, 1 + l.safetyMargin);
   const labels = loadingLabels(l);
-  push('safety-margin', labels.safetyMargin, toFactor4(1 + l.safetyMargin), sen, l.source);
+  push('safety-margin', labels.safetyMargin, toFactor4(1 + l.safetyMargin), sen);
   const retained = 1 - l.expenseRatio - l.claimHandlingRatio - l.profitRatio;
   sen = divideSen(sen, retained);
-  push(
-    'loadings',
-    labels.loadings,
-    toFactor4(1 / retained),
-    sen,
-    l.source,
-  );
+  push('loadings', labels.loadings, toFactor4(1 / retained), sen);
   sen += yenToSen(l.policyFeeYen);
-  push('policy-fee', 'fixed cost per policy', null, sen, l.source, l.policyFeeYen);
+  push('policy-fee', 'fixed cost per policy', null, sen, l.policyFeeYen);
   if (sen < yenToSen(l.minimumPremiumYen)) {
     const addend = l.minimumPremiumYen - senToYen(sen);
     sen = yenToSen(l.minimumPremiumYen);
-    push('minimum-premium', `minimum premium ${l.minimumPremiumYen} yen`, null, sen, l.source, addend);
+    push('minimum-premium', `minimum premium ${l.minimumPremiumYen} yen`, null, sen, addend);
   }
   const premium = roundUpSenToYen(sen, l.roundUpToYen);
-  push('rounding', `rounded up to ${l.roundUpToYen} yen; no consumption tax`, null, yenToSen(premium), l.source, Number((premium - senToYen(sen)).toFixed(2)));
+  push('rounding', `rounded up to ${l.roundUpToYen} yen; no consumption tax`, null, yenToSen(premium), Number((premium - senToYen(sen)).toFixed(2)));
   return { premium, billedMinutes: billed, breakdown: steps };
 }
 

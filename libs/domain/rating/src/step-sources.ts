@@ -3,9 +3,9 @@ import { type TariffRegistry, tariffs } from './tariff-registry';
 import type { TariffData } from './tariff.schema';
 
 /**
- * The tariff table behind each breakdown step code. The engine writes these same sources into a
- * full breakdown (a unit test holds the two together); a step's source depends only on its tariff
- * version, so stored and transported breakdowns leave it out and readers put it back from here.
+ * The tariff table behind each breakdown step code: the one place the engine takes a step's
+ * source from. A step's source depends only on its tariff version, so stored and transported
+ * breakdowns leave it out and readers put it back from here.
  */
 export function stepSources(t: TariffData): Readonly<Record<string, string>> {
   const l = t.loadings.source;
@@ -31,7 +31,13 @@ export function stepSources(t: TariffData): Readonly<Record<string, string>> {
   };
 }
 
-const byVersion = new Map<string, Readonly<Record<string, string>>>();
+/** Made once per tariff, not once per quote (the engine's hot path asks for it). */
+const sourcesCache = new WeakMap<TariffData, Readonly<Record<string, string>>>();
+export function stepSourcesOf(t: TariffData): Readonly<Record<string, string>> {
+  let sources = sourcesCache.get(t);
+  if (!sources) sourcesCache.set(t, (sources = stepSources(t)));
+  return sources;
+}
 
 /**
  * The breakdown with each step's source filled in from its tariff version. Steps that already
@@ -40,15 +46,16 @@ const byVersion = new Map<string, Readonly<Record<string, string>>>();
  */
 export function withStepSources<T extends BreakdownStepV1>(breakdown: readonly T[], tariffVersion: string | null | undefined, registry: TariffRegistry = tariffs): T[] {
   if (!tariffVersion) return [...breakdown];
-  let sources = byVersion.get(tariffVersion);
-  if (!sources) {
-    try {
-      sources = stepSources(registry.byVersion(tariffVersion).data);
-    } catch {
-      return [...breakdown];
-    }
-    if (registry === tariffs) byVersion.set(tariffVersion, sources);
+  let sources: Readonly<Record<string, string>>;
+  try {
+    sources = stepSourcesOf(registry.byVersion(tariffVersion).data);
+  } catch {
+    return [...breakdown];
   }
-  const table = sources;
-  return breakdown.map((step) => (step.source || !table[step.code] ? step : { ...step, source: table[step.code] }));
+  return breakdown.map((step) => (step.source || !sources[step.code] ? step : { ...step, source: sources[step.code] }));
+}
+
+/** A breakdown as a table stores it (a JSON column: the steps, or null) with its sources restored. */
+export function storedBreakdownWithSources(stored: unknown, tariffVersion: string | null | undefined): unknown {
+  return Array.isArray(stored) ? withStepSources(stored as BreakdownStepV1[], tariffVersion) : stored;
 }

@@ -31,7 +31,7 @@ export interface StoredPendingEvent {
  */
 export class BookingEventRepository {
   /**
-   * Which of these (partner, event id) pairs are stored already, as `partner\u0000eventId`. Asked
+   * Which of these (partner, event id) pairs are stored already, as {@link eventKey}s. Asked
    * with the bookings locked, so no other transaction can store one of them meanwhile.
    */
   async existingEventKeys(tx: DatabaseTx, events: { partnerId: string; eventId: string }[]): Promise<Set<string>> {
@@ -39,7 +39,7 @@ export class BookingEventRepository {
     const rows = await tx.$queryRaw<{ partner_id: string; event_id: string }[]>`
       SELECT partner_id, event_id FROM booking_event
       WHERE (partner_id, event_id) IN (SELECT * FROM unnest(${events.map((e) => e.partnerId)}::text[], ${events.map((e) => e.eventId)}::text[]))`;
-    return new Set(rows.map((r) => `${r.partner_id}\u0000${r.event_id}`));
+    return new Set(rows.map((r) => eventKey(r.partner_id, r.event_id)));
   }
 
   /**
@@ -129,3 +129,6 @@ export class BookingEventRepository {
 }
 
 export const bookingKey = (partnerId: string, bookingId: string): string => `${partnerId}\u0000${bookingId}`;
+
+/** The de-duplication key of a partner's event, as {@link BookingEventRepository.existingEventKeys} returns it. */
+export const eventKey = (partnerId: string, eventId: string): string => `${partnerId}\u0000${eventId}`;

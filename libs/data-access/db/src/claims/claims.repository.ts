@@ -30,6 +30,35 @@ export interface OpenClaim {
   signalCount: number;
 }
 
+/** A provisional claim as FNOL opens it. */
+export interface NewClaim {
+  id: string;
+  claimNumber: string;
+  partnerId: string;
+  policyId: string;
+  policyNumber: string;
+  bookingId: string;
+  driverId: string;
+  plan: string;
+  severity: string;
+  cause: string;
+  accidentId: string | null;
+  occurredAt: Date;
+  lat: number | null;
+  lon: number | null;
+  coverages: string[];
+  reserveYen: number;
+}
+
+/** One device message attached to a claim. */
+export interface ClaimSignal {
+  deviceId: string;
+  eventId: string;
+  channel: string;
+  payload: unknown;
+  occurredAt: Date;
+}
+
 /** claims-trigger's tables (claims, signals, incidents, vehicle state, dead letters) and its read of cover. */
 export class ClaimsRepository {
   /** Serialises all work on one vehicle for the rest of the transaction (one accident, one claim). */
@@ -89,6 +118,34 @@ export class ClaimsRepository {
     const rows = await db.$queryRaw<{ vehicle_id: string }[]>`
       SELECT DISTINCT vehicle_id FROM claim WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     return rows.map((r) => r.vehicle_id);
+  }
+
+  async attachSignal(tx: DatabaseTx, claimId: string, signal: ClaimSignal): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
+      VALUES (gen_random_uuid(), ${claimId}::uuid, ${signal.deviceId}, ${signal.eventId}, ${signal.channel}, ${JSON.stringify(signal.payload)}::jsonb, ${signal.occurredAt})`;
+  }
+
+  /**
+   * Opens a provisional claim with its first signal and returns the vehicle's open damage claims
+   * before it, in one round trip (the caller's vehicle lock keeps the count exact; the statement's
+   * snapshot predates its own insert). The count's condition is openDamageCount's.
+   */
+  async openClaim(tx: DatabaseTx, vehicleId: string, c: NewClaim, signal: ClaimSignal): Promise<number> {
+    const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
+      WITH opened AS (
+        INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
+                           accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
+        VALUES (${c.id}::uuid, ${c.claimNumber}, ${c.partnerId}, ${vehicleId}, ${c.policyId}::uuid, ${c.policyNumber}, ${c.bookingId},
+                ${c.driverId}, ${c.plan}, 'provisional', ${c.severity}, ${c.cause}, ${c.accidentId}, ${c.occurredAt}, ${c.occurredAt},
+                ${c.lat}, ${c.lon}, ${JSON.stringify(c.coverages)}::jsonb, ${c.reserveYen})
+        RETURNING id
+      ), signal AS (
+        INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
+        SELECT gen_random_uuid(), id, ${signal.deviceId}, ${signal.eventId}, ${signal.channel}, ${JSON.stringify(signal.payload)}::jsonb, ${signal.occurredAt} FROM opened
+      )
+      SELECT count(*)::int AS n FROM claim WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
+    return n;
   }
 
   async openDamageCount(tx: DatabaseTx, vehicleId: string): Promise<number> {
