@@ -2,7 +2,10 @@ import mqtt from 'mqtt';
 import { loadStackConfig } from '@kuruma/config';
 import { TEST_ENV } from './test-env';
 
-/** More than any MQTT_INTAKE_CONNECTIONS a run uses, so a lowered setting leaves nothing behind. */
+/**
+ * More than any MQTT_INTAKE_CONNECTIONS a run uses, so a lowered setting leaves nothing behind. The
+ * ids follow claims-trigger's intake (DeviceSignalsMqttIntake.clientIdOf, MAX_CONNECTIONS there).
+ */
 const MAX_INTAKE_CONNECTIONS = 64;
 
 /**
