@@ -309,4 +309,50 @@ describe('booking events bind, extend, end and cancel cover', () => {
       expect(problem.errors.map((e) => e.field)).toContain('data.plan');
     });
   });
+
+  describe('POST /v1/quotes', () => {
+    const quote = (body: string, headers: Record<string, string> = { 'x-api-key': DEMO_API_KEY }) =>
+      fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const request = () => bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(27 * 60) }), 'booking.created', 1).data;
+
+    it('prices a booking with its breakdown and sources, and prices the same request to the same quote id', async () => {
+      const body = JSON.stringify(request());
+      const res = await quote(body);
+      expect(res.status).toBe(200);
+      const priced = (await res.json()) as { status: string; premium: number; quoteId: string; coverStart: string; billedMinutes: number; breakdown: { amount: number; source?: string }[] };
+      expect(priced.status).toBe('quoted');
+      expect(Number.isInteger(priced.premium) && priced.premium > 0).toBe(true);
+      expect(priced.billedMinutes).toBe(180);
+      expect(priced.coverStart).toMatch(/\+09:00$/);
+      expect(priced.breakdown.at(-1)?.amount).toBe(priced.premium);
+      expect(priced.breakdown.every((step) => typeof step.source === 'string' && step.source.length > 0)).toBe(true);
+      const again = (await (await quote(body)).json()) as { quoteId: string };
+      expect(again.quoteId).toBe(priced.quoteId);
+    });
+
+    it('refuses a missing API key with 401 and a field error with 400, both problem+json', async () => {
+      const unauthenticated = await quote(JSON.stringify(request()), {});
+      expect(unauthenticated.status).toBe(401);
+      expect(unauthenticated.headers.get('content-type')).toContain('application/problem+json');
+      const invalid = { ...request(), plan: 'platinum' };
+      const res = await quote(JSON.stringify(invalid));
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { errors: { field: string }[]; instance: string };
+      expect(problem.errors.map((e) => e.field)).toContain('plan');
+      expect(problem.instance).toBe('/v1/quotes');
+    });
+
+    it('answers a body that is not JSON with 400 naming the body, an unknown path with 404, and keeps quoting', async () => {
+      const broken = await quote('{ "partnerId": "demo", ');
+      expect(broken.status).toBe(400);
+      expect(broken.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await broken.json()) as { type: string; errors: { field: string }[] };
+      expect(problem.type).toBe('https://kurumacover.dev/problems/invalid-request');
+      expect(problem.errors.map((e) => e.field)).toEqual(['(body)']);
+      const missing = await fetch(`${baseUrl('pricing')}/v1/quote-typo`, { method: 'POST' });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toContain('application/problem+json');
+      expect((await quote(JSON.stringify(request()))).status).toBe(200);
+    });
+  });
 });

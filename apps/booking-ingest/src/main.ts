@@ -54,7 +54,6 @@ async function main(): Promise<void> {
     ]),
     host: config.HOST,
     port: config.PORT,
-    bodyLimit: '1mb',
     // Standard Webhooks signatures cover the exact bytes received.
     rawBody: true,
   });

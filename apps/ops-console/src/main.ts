@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     ]),
     host: config.HOST,
     port: config.PORT,
+    // Static files, login forms, cookies and SSE: Express middleware the console is built on.
+    http: 'express',
     beforeListen: (nest) => {
       nest.use('/assets/vendor/uplot', express.static(uplotDir(), { maxAge: '1d' }));
       nest.use('/assets', express.static(assets, { maxAge: 0, index: false }));

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { type HttpRequest } from '@kuruma/service-kit';
 import { ReceiveWebhookEventUseCase, type WebhookAnswer } from './receive-webhook-event.use-case';
 
 /** `POST /v1/booking-events`: for partners that cannot produce to Kafka. */
@@ -9,7 +9,7 @@ export class BookingEventsController {
 
   @Post()
   @HttpCode(202)
-  accept(@Req() req: Request): Promise<WebhookAnswer> {
+  accept(@Req() req: HttpRequest): Promise<WebhookAnswer> {
     return this.receive.execute(req);
   }
 }

@@ -1,9 +1,8 @@
-import type { Request } from 'express';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import type { EventProducer } from '@kuruma/data-access-messaging';
-import { type PartnerAuthenticator, PARTNER_API_KEY_HEADER, ProblemException } from '@kuruma/service-kit';
+import { type PartnerAuthenticator, PARTNER_API_KEY_HEADER, ProblemException, type HttpRequest, headerOf } from '@kuruma/service-kit';
 
 export interface WebhookAnswer {
   id: string;
@@ -25,8 +24,8 @@ export class ReceiveWebhookEventUseCase {
     private readonly topic: (base: string) => string,
   ) {}
 
-  async execute(req: Request): Promise<WebhookAnswer> {
-    const raw = (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8') ?? '';
+  async execute(req: HttpRequest): Promise<WebhookAnswer> {
+    const raw = req.rawBody?.toString('utf8') ?? '';
     const body: unknown = req.body;
     const claimedPartner = partnerClaimedBy(body);
     const partner = await this.authenticate(req, raw, claimedPartner);
@@ -41,9 +40,9 @@ export class ReceiveWebhookEventUseCase {
     return { id: parsed.data.id, status: 'accepted' };
   }
 
-  private async authenticate(req: Request, raw: string, claimedPartner: string | null): Promise<PartnerRecord> {
-    if (req.header(PARTNER_API_KEY_HEADER)) return this.auth.fromRequest(req);
-    const headers = { 'webhook-id': req.header('webhook-id') ?? '', 'webhook-timestamp': req.header('webhook-timestamp') ?? '', 'webhook-signature': req.header('webhook-signature') ?? '' };
+  private async authenticate(req: HttpRequest, raw: string, claimedPartner: string | null): Promise<PartnerRecord> {
+    if (headerOf(req, PARTNER_API_KEY_HEADER)) return this.auth.fromRequest(req);
+    const headers = { 'webhook-id': headerOf(req, 'webhook-id') ?? '', 'webhook-timestamp': headerOf(req, 'webhook-timestamp') ?? '', 'webhook-signature': headerOf(req, 'webhook-signature') ?? '' };
     if (!headers['webhook-signature']) throw ProblemException.unauthorized(`send ${PARTNER_API_KEY_HEADER} or Standard Webhooks signature headers`);
     // The body only says whose secret to try; the signature proves it.
     const candidate = claimedPartner ? await this.partners.findById(claimedPartner) : null;

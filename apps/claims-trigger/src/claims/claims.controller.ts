@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import type { Database } from '@kuruma/data-access-db';
-import { PartnerAuthenticator, ProblemException } from '@kuruma/service-kit';
+import { PartnerAuthenticator, ProblemException, type HttpRequest, headerOf } from '@kuruma/service-kit';
 import { CONFIG, DATABASE } from '../tokens';
 import type { ClaimsTriggerConfig } from '../claims-trigger.config';
 import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
@@ -19,21 +18,21 @@ export class ClaimsController {
     @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
   ) {}
 
-  private async actor(req: Request): Promise<Actor> {
-    const token = req.header('x-ops-token');
+  private async actor(req: HttpRequest): Promise<Actor> {
+    const token = headerOf(req, 'x-ops-token');
     if (token !== undefined) {
       const expected = Buffer.from(this.config.OPS_SERVICE_TOKEN);
       const given = Buffer.from(token);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw ProblemException.unauthorized('invalid ops token');
-      const role = req.header('x-ops-role') ?? '';
-      return { name: req.header('x-ops-actor') ?? 'ops', role };
+      const role = headerOf(req, 'x-ops-role') ?? '';
+      return { name: headerOf(req, 'x-ops-actor') ?? 'ops', role };
     }
     const partner = await this.auth.fromRequest(req);
     return { name: `partner:${partner.id}`, role: 'partner', partnerId: partner.id };
   }
 
   @Get()
-  async list(@Req() req: Request, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string) {
+  async list(@Req() req: HttpRequest, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string) {
     const actor = await this.actor(req);
     const items = await this.db.claim.findMany({
       where: { ...(actor.partnerId ? { partnerId: actor.partnerId } : {}), ...(vehicleId ? { vehicleId } : {}), ...(status ? { status } : {}) },
@@ -45,7 +44,7 @@ export class ClaimsController {
   }
 
   @Get(':claimId')
-  async one(@Req() req: Request, @Param('claimId') claimId: string) {
+  async one(@Req() req: HttpRequest, @Param('claimId') claimId: string) {
     const actor = await this.actor(req);
     if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw ProblemException.notFound(`claim ${claimId} not found`);
     const claim = await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
@@ -55,7 +54,7 @@ export class ClaimsController {
 
   @Post(':claimId/:action')
   @HttpCode(200)
-  async act(@Req() req: Request, @Param('claimId') claimId: string, @Param('action') action: string) {
+  async act(@Req() req: HttpRequest, @Param('claimId') claimId: string, @Param('action') action: string) {
     if (!['confirm', 'withdraw', 'close'].includes(action)) throw ProblemException.notFound(`unknown action ${action}`);
     const actor = await this.actor(req);
     if (!actor.partnerId && !OPS_ROLES.has(actor.role)) throw ProblemException.forbidden(`role ${actor.role || '(none)'} may not ${action} claims`);

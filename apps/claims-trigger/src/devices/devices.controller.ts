@@ -1,7 +1,6 @@
 import { Body, Controller, Inject, Param, Put, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { deviceRegistrationV1Schema, type DeviceCredentialsV1 } from '@kuruma/contracts';
-import { PartnerAuthenticator, validateBody } from '@kuruma/service-kit';
+import { PartnerAuthenticator, validateBody, type HttpRequest } from '@kuruma/service-kit';
 import { RegisterDeviceUseCase } from './register-device.use-case';
 
 @Controller('v1/devices')
@@ -13,7 +12,7 @@ export class DevicesController {
 
   /** Registers a gateway for a vehicle and returns its MQTT credentials, once. */
   @Put(':deviceId')
-  async put(@Req() req: Request, @Param('deviceId') deviceId: string, @Body() body: unknown): Promise<DeviceCredentialsV1> {
+  async put(@Req() req: HttpRequest, @Param('deviceId') deviceId: string, @Body() body: unknown): Promise<DeviceCredentialsV1> {
     const partner = await this.auth.fromRequest(req);
     const { vehicleId } = validateBody(deviceRegistrationV1Schema, body);
     return this.register.execute(partner.id, deviceId, vehicleId);

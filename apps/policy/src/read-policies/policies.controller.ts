@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { type Database, PolicyRepository } from '@kuruma/data-access-db';
-import { PartnerAuthenticator, ProblemException } from '@kuruma/service-kit';
+import { PartnerAuthenticator, ProblemException, type HttpRequest } from '@kuruma/service-kit';
 import { DATABASE } from '../tokens';
 import { certificateHtml } from '@kuruma/domain-policy';
 import { policyView } from './policy-view';
@@ -17,7 +16,7 @@ export class PoliciesController {
   ) {}
 
   @Get()
-  async byBooking(@Req() req: Request, @Query('bookingId') bookingId?: string) {
+  async byBooking(@Req() req: HttpRequest, @Query('bookingId') bookingId?: string) {
     const partner = await this.auth.fromRequest(req);
     if (!bookingId) throw ProblemException.badRequest('bookingId is required', [{ field: 'bookingId', message: 'required query parameter' }]);
     const policies = await this.repo.findByBooking(this.db, partner.id, bookingId);
@@ -25,7 +24,7 @@ export class PoliciesController {
   }
 
   @Get(':policyId')
-  async one(@Req() req: Request, @Param('policyId') policyId: string) {
+  async one(@Req() req: HttpRequest, @Param('policyId') policyId: string) {
     const partner = await this.auth.fromRequest(req);
     const policy = await this.repo.findForPartner(this.db, partner.id, policyId);
     if (!policy) throw ProblemException.notFound(`policy ${policyId} not found`);
@@ -34,7 +33,7 @@ export class PoliciesController {
 
   @Get(':policyId/certificate')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async certificate(@Req() req: Request, @Param('policyId') policyId: string): Promise<string> {
+  async certificate(@Req() req: HttpRequest, @Param('policyId') policyId: string): Promise<string> {
     const partner = await this.auth.fromRequest(req);
     const policy = await this.repo.findForPartner(this.db, partner.id, policyId);
     if (!policy || !policy.policyNumber) throw ProblemException.notFound(`policy ${policyId} not found`);

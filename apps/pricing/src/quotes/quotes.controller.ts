@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { quoteRequestV1Schema, type QuoteV1 } from '@kuruma/contracts';
-import { PartnerAuthenticator, ProblemException, validateBody } from '@kuruma/service-kit';
+import { PartnerAuthenticator, ProblemException, validateBody, type HttpRequest } from '@kuruma/service-kit';
 import { priceQuote } from '@kuruma/domain-rating';
 import { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
 
@@ -15,7 +14,7 @@ export class QuotesController {
   /** A price for a booking, with the step-by-step breakdown, or the decline reasons. */
   @Post()
   @HttpCode(200)
-  async quote(@Req() req: Request, @Body() body: unknown): Promise<QuoteV1> {
+  async quote(@Req() req: HttpRequest, @Body() body: unknown): Promise<QuoteV1> {
     const partner = await this.auth.fromRequest(req);
     const request = validateBody(quoteRequestV1Schema, body);
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');

@@ -8,3 +8,4 @@ export * from './http/problem.exception';
 export * from './messaging-runtime';
 export * from './auth/partner-authenticator';
 export * from './http/validate-body';
+export * from './http/http-request';

@@ -1,49 +1,58 @@
 import 'reflect-metadata';
 import { type Type } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { ProblemFilter } from './http/problem.filter';
 import { NestPinoLogger } from './logging/nest-logger.adapter';
 import type { ServiceKit } from './service-kit.module';
 
-export interface RunServiceOptions {
+interface CommonOptions {
   kit: ServiceKit;
   /** Root module built with ServiceKitModule.forRoot(kit) among its imports. */
   module: Type<unknown> | ReturnType<typeof Object>;
   host: string;
   port: number;
-  /** Largest JSON body accepted over HTTP. */
-  bodyLimit?: string;
+  /** Largest JSON body accepted over HTTP, in bytes (default 1 MiB). */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * The partner-facing APIs run on Fastify: under Express 5 a request's router, middleware and
+ * body-parser state was most of what pricing's major GCs collected at 500 quotes/s, and those
+ * pauses were the p99 (docs/benchmarks.md).
+ */
+export interface ApiServiceOptions extends CommonOptions {
+  http?: 'fastify';
   /**
    * Keep each request's raw body (`req.rawBody`), for services that verify signatures over the
    * exact bytes. Off by default: a second copy of every body the others never read.
    */
   rawBody?: boolean;
-  /** Extra Express middleware (static files, form parsing) mounted before the app listens. */
+}
+
+/** The ops console stays on Express for its middleware (static files, forms, sessions, SSE). */
+export interface ExpressServiceOptions extends CommonOptions {
+  http: 'express';
+  /** Extra Express middleware mounted before the app listens. */
   beforeListen?: (app: NestExpressApplication) => void;
 }
+
+export type RunServiceOptions = ApiServiceOptions | ExpressServiceOptions;
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Starts a service: HTTP (problem+json errors, raw body kept where signatures need it), then waits for
  * SIGTERM/SIGINT to drain: not-ready first, then the registered stop steps, then HTTP.
  */
-export async function runService(options: RunServiceOptions): Promise<NestExpressApplication> {
+export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const { kit } = options;
-  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, {
-    logger: new NestPinoLogger(kit.logger),
-    rawBody: options.rawBody ?? false,
-    bodyParser: true,
-  });
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  const app = options.http === 'express' ? await createExpressApp(options) : await createFastifyApp(options);
   app.useGlobalFilters(new ProblemFilter(kit.logger));
-  const express = app.getHttpAdapter().getInstance();
-  express.disable('x-powered-by');
-  // No ETag on API responses: Express hashes every body for it (POST answers included), and
-  // partners' clients do not revalidate; the console's static files keep theirs (serve-static).
-  express.set('etag', false);
-  options.beforeListen?.(app);
   await app.listen(options.port, options.host);
-  kit.logger.info({ port: options.port, host: options.host }, `${kit.name} listening`);
+  kit.logger.info({ port: options.port, host: options.host, http: options.http ?? 'fastify' }, `${kit.name} listening`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -64,5 +73,28 @@ export async function runService(options: RunServiceOptions): Promise<NestExpres
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  return app;
+}
+
+async function createFastifyApp(options: ApiServiceOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
+  return NestFactory.create<NestFastifyApplication>(options.module as Type<unknown>, adapter, {
+    logger: new NestPinoLogger(options.kit.logger),
+    rawBody: options.rawBody ?? false,
+  });
+}
+
+async function createExpressApp(options: ExpressServiceOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(options.module as Type<unknown>, {
+    logger: new NestPinoLogger(options.kit.logger),
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
+  const express = app.getHttpAdapter().getInstance();
+  express.disable('x-powered-by');
+  // No ETag on API responses: Express hashes every body for it, and clients do not revalidate;
+  // the console's static files keep theirs (serve-static).
+  express.set('etag', false);
+  options.beforeListen?.(app);
   return app;
 }

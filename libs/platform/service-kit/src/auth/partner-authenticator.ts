@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import { ProblemException } from '../http/problem.exception';
+import { headerOf, type HttpRequest } from '../http/http-request';
 
 export const PARTNER_API_KEY_HEADER = 'x-api-key';
 
@@ -17,8 +17,8 @@ export class PartnerAuthenticator {
     private readonly ttlMs = 30_000,
   ) {}
 
-  async fromRequest(req: Request): Promise<PartnerRecord> {
-    const key = req.header(PARTNER_API_KEY_HEADER);
+  async fromRequest(req: HttpRequest): Promise<PartnerRecord> {
+    const key = headerOf(req, PARTNER_API_KEY_HEADER);
     if (!key) throw ProblemException.unauthorized(`missing ${PARTNER_API_KEY_HEADER} header`);
     const partner = await this.byKey(key);
     if (!partner) throw ProblemException.unauthorized('unknown API key');

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
 import { HealthRegistry } from './health-registry';
+import type { HttpReply } from '../http/http-request';
 
 @Controller('health')
 export class HealthController {
@@ -14,8 +14,9 @@ export class HealthController {
 
   /** Every dependency this service needs answers; route traffic only when this is 200. */
   @Get('ready')
-  async ready(@Res() res: Response) {
+  async ready(@Res({ passthrough: true }) res: HttpReply) {
     const report = await this.registry.report();
-    res.status(report.status === 'ready' ? 200 : 503).json(report);
+    res.status(report.status === 'ready' ? 200 : 503);
+    return report;
   }
 }

@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProblemDetails } from '@kuruma/contracts';
 import { ProblemException } from './problem.exception';
+import type { HttpReply, HttpRequest } from './http-request';
 
 /** Every error leaves as application/problem+json; unexpected ones are logged and hidden from callers. */
 @Catch()
@@ -11,33 +11,43 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const res = http.getResponse<Response>();
-    const req = http.getRequest<Request>();
+    const res = http.getResponse<HttpReply>();
+    const req = http.getRequest<HttpRequest>();
     const problem = this.toProblem(exception, req);
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown, req: Request): ProblemDetails {
-    if (exception instanceof ProblemException) return { ...exception.problem, instance: req.originalUrl };
+  private toProblem(exception: unknown, req: HttpRequest): ProblemDetails {
+    const instance = req.originalUrl ?? req.url;
+    if (exception instanceof ProblemException) return { ...exception.problem, instance };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      // Body-parser errors (bad JSON, too large) arrive here as HttpExceptions from Nest.
-      return { type: 'about:blank', title: exception.message, status, detail: describe(exception), instance: req.originalUrl };
+      // Handlers throw ProblemException; a bare HttpException with one of these statuses is the
+      // framework refusing the body before any handler ran (malformed JSON, too large, not JSON).
+      if (BODY_REFUSALS.has(status)) return bodyRefused(status, describe(exception), instance);
+      return { type: 'about:blank', title: exception.message, status, detail: describe(exception), instance };
     }
-    const bodyParserError = exception as { type?: string; status?: number; message?: string };
+    // Express body-parser errors other than bad JSON (size, charset) reach the filter unmapped.
+    const bodyParserError = exception as { status?: number; message?: string };
     if (bodyParserError?.status && bodyParserError.status >= 400 && bodyParserError.status < 500) {
-      return {
-        type: 'https://kurumacover.dev/problems/invalid-request',
-        title: 'Invalid request',
-        status: bodyParserError.status,
-        detail: bodyParserError.message,
-        errors: [{ field: '(body)', message: bodyParserError.message ?? 'unreadable body' }],
-        instance: req.originalUrl,
-      };
+      return bodyRefused(bodyParserError.status, bodyParserError.message ?? 'unreadable body', instance);
     }
-    this.logger.error({ err: exception, path: req.originalUrl }, 'unhandled error');
-    return { type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl };
+    this.logger.error({ err: exception, path: instance }, 'unhandled error');
+    return { type: 'about:blank', title: 'Internal Server Error', status: 500, instance };
   }
+}
+
+const BODY_REFUSALS = new Set([400, 413, 415]);
+
+function bodyRefused(status: number, detail: string, instance: string): ProblemDetails {
+  return {
+    type: 'https://kurumacover.dev/problems/invalid-request',
+    title: 'Invalid request',
+    status,
+    detail,
+    errors: [{ field: '(body)', message: detail }],
+    instance,
+  };
 }
 
 function describe(exception: HttpException): string {

@@ -1,2 +1,0 @@
-import { engineQuotesPerSecond } from './bench/engine';
-console.log(engineQuotesPerSecond(4000));
