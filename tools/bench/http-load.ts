@@ -6,11 +6,17 @@ import { resolve } from 'node:path';
  * (`http-load-worker.mjs`, node:http keep-alive): the bench process holds every observed Kafka
  * record, and its garbage-collection pauses showed up as 20-45 ms stalls in the measured latency
  * when it generated the load itself (undici's fetch also cost several times more CPU per request).
+ * The warm-up runs first in the same process and over the same connections, unmeasured.
  */
-export function postAtRate(url: string, headers: Record<string, string>, body: string, ratePerSecond: number, seconds: number): Promise<{ latencyMs: number[]; errors: number }> {
+export function postAtRate(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  rate: { perSecond: number; seconds: number; warmupSeconds: number },
+): Promise<{ latencyMs: number[]; errors: number }> {
   const worker = resolve(__dirname, 'http-load-worker.mjs');
   return new Promise((done, fail) => {
-    execFile(process.execPath, [worker, JSON.stringify({ url, headers, body, ratePerSecond, seconds })], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+    execFile(process.execPath, [worker, JSON.stringify({ url, headers, body, ratePerSecond: rate.perSecond, seconds: rate.seconds, warmupSeconds: rate.warmupSeconds })], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) return fail(error);
       done(JSON.parse(stdout) as { latencyMs: number[]; errors: number });
     });
