@@ -87,7 +87,8 @@ export class HandleDeviceSignalUseCase {
   ): Promise<SignalOutcome> {
     const { topic, producer } = this.settings;
     await this.claims.lockVehicle(tx, s.vehicleId);
-    if (await this.claims.signalSeen(tx, s.deviceId, s.alert.eventId)) return 'duplicate';
+    const situation = await this.claims.vehicleSituation(tx, { deviceId: s.deviceId, eventId: s.alert.eventId, vehicleId: s.vehicleId, at: s.occurredAt, policyHint: s.hint });
+    if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
     const causeId = `${s.deviceId}:${s.alert.eventId}`;
@@ -97,7 +98,7 @@ export class HandleDeviceSignalUseCase {
       await this.insertIncident(tx, 'security', s, 'security');
       return 'security';
     }
-    const open = await this.claims.openClaimFor(tx, s.vehicleId);
+    const { open, cover } = situation;
     const joins = open && joinsOpenClaim(open, { accidentId, occurredAt: s.occurredAt }, this.settings.accidentWindowMs);
 
     if (s.triage.kind === 'withdrawal') {
@@ -123,7 +124,6 @@ export class HandleDeviceSignalUseCase {
       return 'signal-attached';
     }
 
-    const cover = await this.claims.coverInForce(tx, s.vehicleId, s.occurredAt, s.hint ?? undefined) ?? (s.hint ? await this.claims.coverInForce(tx, s.vehicleId, s.occurredAt) : null);
     if (!cover) {
       const incidentId = await this.insertIncident(tx, 'uncovered', s, triage.severity);
       outbox.push(

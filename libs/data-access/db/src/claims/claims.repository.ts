@@ -66,35 +66,36 @@ export class ClaimsRepository {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`vehicle:${vehicleId}`}))`;
   }
 
-  async signalSeen(tx: DatabaseTx, deviceId: string, eventId: string): Promise<boolean> {
-    const rows = await tx.$queryRaw<{ n: number }[]>`
-      SELECT 1 AS n FROM claim_signal WHERE device_id = ${deviceId} AND event_id = ${eventId}
-      UNION ALL SELECT 1 FROM incident WHERE device_id = ${deviceId} AND event_id = ${eventId} LIMIT 1`;
-    return rows.length > 0;
-  }
-
-  /** The database is the truth for cover: the policy whose window contains the instant. */
-  async coverInForce(db: Database | DatabaseTx, vehicleId: string, at: Date, policyId?: string): Promise<CoverInForce | null> {
-    const rows = await db.$queryRaw<CoverInForce[]>`
-      SELECT id::text AS "policyId", policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
-             driver_id AS "driverId", plan
-      FROM policy
-      WHERE vehicle_id = ${vehicleId} AND status IN ('bound', 'active', 'ended') AND policy_number IS NOT NULL
-        AND cover_start <= ${at} AND cover_end >= ${at}
-        AND (${policyId ?? null}::uuid IS NULL OR id = ${policyId ?? null}::uuid)
-      ORDER BY cover_start DESC LIMIT 1`;
-    return rows[0] ?? null;
-  }
-
-  async openClaimFor(tx: DatabaseTx, vehicleId: string): Promise<OpenClaim | null> {
-    const rows = await tx.$queryRaw<OpenClaim[]>`
-      SELECT c.id::text, claim_number AS "claimNumber", accident_id AS "accidentId", last_signal_at AS "lastSignalAt", severity, status,
-             policy_id::text AS "policyId", policy_number AS "policyNumber", booking_id AS "bookingId", partner_id AS "partnerId", plan,
-             coverages, reserve_yen AS "reserveYen", occurred_at AS "occurredAt", lat, lon, cause,
-             (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
-      FROM claim c WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed')
-      ORDER BY last_signal_at DESC LIMIT 1`;
-    return rows[0] ?? null;
+  /**
+   * What a device message finds once its vehicle is locked, in one round trip: whether it was
+   * already applied (duplicate delivery), the vehicle's open claim, and the cover in force at the
+   * instant. The database is the truth for cover; `policyHint` (the cover index's answer) is
+   * preferred when it is in force then, otherwise the latest-starting policy in force wins.
+   */
+  async vehicleSituation(
+    tx: DatabaseTx,
+    q: { deviceId: string; eventId: string; vehicleId: string; at: Date; policyHint: string | null },
+  ): Promise<{ seen: boolean; open: OpenClaim | null; cover: CoverInForce | null }> {
+    const [row] = await tx.$queryRaw<{ seen: boolean; open: (Omit<OpenClaim, 'lastSignalAt' | 'occurredAt'> & { lastSignalAt: string; occurredAt: string }) | null; cover: CoverInForce | null }[]>`
+      SELECT
+        EXISTS (SELECT 1 FROM claim_signal WHERE device_id = ${q.deviceId} AND event_id = ${q.eventId}
+                UNION ALL SELECT 1 FROM incident WHERE device_id = ${q.deviceId} AND event_id = ${q.eventId}) AS seen,
+        (SELECT row_to_json(o) FROM (
+           SELECT c.id::text AS id, claim_number AS "claimNumber", accident_id AS "accidentId", last_signal_at AS "lastSignalAt", severity, status,
+                  policy_id::text AS "policyId", policy_number AS "policyNumber", booking_id AS "bookingId", partner_id AS "partnerId", plan,
+                  coverages, reserve_yen AS "reserveYen", occurred_at AS "occurredAt", lat, lon, cause,
+                  (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
+           FROM claim c WHERE vehicle_id = ${q.vehicleId} AND status IN ('provisional', 'confirmed')
+           ORDER BY last_signal_at DESC LIMIT 1) o) AS open,
+        (SELECT row_to_json(p) FROM (
+           SELECT id::text AS "policyId", policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
+                  driver_id AS "driverId", plan
+           FROM policy
+           WHERE vehicle_id = ${q.vehicleId} AND status IN ('bound', 'active', 'ended') AND policy_number IS NOT NULL
+             AND cover_start <= ${q.at} AND cover_end >= ${q.at}
+           ORDER BY id = ${q.policyHint}::uuid IS TRUE DESC, cover_start DESC LIMIT 1) p) AS cover`;
+    const open = row?.open ? { ...row.open, lastSignalAt: new Date(row.open.lastSignalAt), occurredAt: new Date(row.open.occurredAt) } : null;
+    return { seen: row?.seen ?? false, open, cover: row?.cover ?? null };
   }
 
   /**

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClaimsRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { TEST_ENV } from '../support/test-env';
+
+/**
+ * The one-statement read every device message makes after locking its vehicle (real Postgres):
+ * duplicate delivery, the open claim, and the cover in force at the instant of the alert.
+ */
+describe('ClaimsRepository.vehicleSituation (real Postgres)', () => {
+  const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 2 });
+  const claims = new ClaimsRepository();
+  afterAll(() => db.end());
+
+  const at = (iso: string) => new Date(iso);
+  async function policy(vehicleId: string, start: string, end: string): Promise<string> {
+    const id = randomUUID();
+    await db.$executeRaw`
+      INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status, cover_start, cover_end, request, last_sequence)
+      VALUES (${id}::uuid, ${`KC-TEST-${id.slice(0, 8)}`}, 'demo', ${`bk-${id}`}, ${vehicleId}, 'drv-1', 'standard', 'ended', 'ended', ${at(start)}, ${at(end)}, '{}'::jsonb, 4)`;
+    return id;
+  }
+  const situation = (vehicleId: string, instant: string, policyHint: string | null, eventId = randomUUID()) =>
+    db.$transaction((tx) => claims.vehicleSituation(tx, { deviceId: `gw-${vehicleId}`, eventId, vehicleId, at: at(instant), policyHint }));
+
+  it('finds the policy in force at the instant, preferring the hint only when it is in force then', async () => {
+    const vehicleId = `veh-${randomUUID().slice(0, 8)}`;
+    const morning = await policy(vehicleId, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const noon = await policy(vehicleId, '2026-11-20T11:00:00+09:00', '2026-11-20T13:00:00+09:00');
+
+    expect((await situation(vehicleId, '2026-11-20T10:00:00+09:00', null)).cover?.policyId).toBe(morning);
+    // A stale hint (the cover index still names the morning booking) does not win after it ended.
+    expect((await situation(vehicleId, '2026-11-20T12:00:00+09:00', morning)).cover?.policyId).toBe(noon);
+    // At the hand-over minute both are in force: the hint decides, and without one the later start.
+    expect((await situation(vehicleId, '2026-11-20T11:00:00+09:00', morning)).cover?.policyId).toBe(morning);
+    expect((await situation(vehicleId, '2026-11-20T11:00:00+09:00', null)).cover?.policyId).toBe(noon);
+    expect((await situation(vehicleId, '2026-11-20T14:00:00+09:00', noon)).cover).toBeNull();
+  });
+
+  it("reports a device message seen once it is an incident or a claim's signal, and the open claim with its signals", async () => {
+    const vehicleId = `veh-${randomUUID().slice(0, 8)}`;
+    const policyId = await policy(vehicleId, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const eventId = randomUUID();
+    const fresh = await situation(vehicleId, '2026-11-20T10:00:00+09:00', null, eventId);
+    expect(fresh).toMatchObject({ seen: false, open: null });
+
+    const claimId = randomUUID();
+    const occurredAt = at('2026-11-20T10:00:00+09:00');
+    await db.$transaction((tx) =>
+      claims.openClaim(
+        tx,
+        vehicleId,
+        {
+          id: claimId, claimNumber: `FNOL-T-${claimId.slice(0, 8)}`, accidentId: null, severity: 'major', policyId,
+          policyNumber: `KC-TEST-${policyId.slice(0, 8)}`, bookingId: `bk-${policyId}`, partnerId: 'demo', driverId: 'drv-1', plan: 'standard',
+          coverages: ['vehicle'], reserveYen: 300_000, occurredAt, lat: 35.68, lon: 139.76, cause: 'collision',
+        },
+        { deviceId: `gw-${vehicleId}`, eventId, channel: 'crash', payload: { eventId }, occurredAt },
+      ),
+    );
+    const again = await situation(vehicleId, '2026-11-20T10:00:05+09:00', null, eventId);
+    expect(again.seen).toBe(true);
+    expect(again.open).toMatchObject({ id: claimId, status: 'provisional', signalCount: 1, reserveYen: 300_000, coverages: ['vehicle'], lat: 35.68 });
+    expect(again.open?.lastSignalAt).toEqual(occurredAt);
+    expect(again.open?.occurredAt).toEqual(occurredAt);
+  });
+});
