@@ -179,16 +179,19 @@ async function main(): Promise<void> {
       // Where the time goes, as claims-trigger measures it: MQTT receipt -> committed claim, and
       // commit -> Kafka acknowledgement of the outbox batch (the rest is MQTT in and Kafka out).
       const claimsUrl = baseUrl('claims-trigger');
-      const parts = ['kuruma_device_signal_seconds', 'kuruma_outbox_publish_delay_seconds'] as const;
-      const before = await Promise.all(parts.map((name) => scrapeHistogram(claimsUrl, name)));
+      const scrapeParts = async () => ({
+        commit: await scrapeHistogram(claimsUrl, 'kuruma_device_signal_seconds'),
+        kafka: await scrapeHistogram(claimsUrl, 'kuruma_outbox_publish_delay_seconds'),
+      });
+      const before = await scrapeParts();
       await openLoop(200, 10, async (i) => void (await crash(i)), (n) => fBar.update(n));
       await waitUntil(() => fnolLatency.length >= 2_000, 60_000);
-      const after = await Promise.all(parts.map((name) => scrapeHistogram(claimsUrl, name)));
+      const after = await scrapeParts();
       results['fnol200'] = {
         ...percentiles(fnolLatency),
         expected: 2_000,
-        receiptToCommit: windowShares(before[0]!, after[0]!),
-        commitToKafka: windowShares(before[1]!, after[1]!),
+        receiptToCommit: windowShares(before.commit, after.commit),
+        commitToKafka: windowShares(before.kafka, after.kafka),
       };
     }
 
