@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveEventBuffer, matchesFilter } from './live-event-buffer';
+import { LiveEventBuffer, liveEventJson, matchesFilter } from './live-event-buffer';
 
 const event = (n: number, type = 'policy.bound', partnerId = 'demo') => ({
   id: `ce-${n}`,
@@ -7,10 +7,25 @@ const event = (n: number, type = 'policy.bound', partnerId = 'demo') => ({
   time: '2026-12-01T10:00:00+09:00',
   partnerId,
   vehicleId: `v-${n % 3}`,
-  data: { n },
+  dataJson: JSON.stringify({ n, label: 'quote "q" 1/2' }),
 });
 
 describe('LiveEventBuffer', () => {
+  it('sends each event to browsers as one JSON object with its data nested, as stored', () => {
+    const sut = new LiveEventBuffer(10);
+    const live = sut.push(event(4, 'claim.fnol-opened', 'acme'));
+    expect(JSON.parse(liveEventJson(live))).toEqual({
+      streamId: live.streamId,
+      seq: 1,
+      id: 'ce-4',
+      type: 'claim.fnol-opened',
+      time: '2026-12-01T10:00:00+09:00',
+      partnerId: 'acme',
+      vehicleId: 'v-1',
+      data: { n: 4, label: 'quote "q" 1/2' },
+    });
+  });
+
   it('resumes exactly after the last event the browser saw: no gap, no duplicate', () => {
     const sut = new LiveEventBuffer(100);
     const pushed = [1, 2, 3, 4, 5].map((n) => sut.push(event(n)));

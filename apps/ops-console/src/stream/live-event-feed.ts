@@ -32,6 +32,10 @@ export class LiveEventFeed {
       // second is invisible on a screen people watch.
       minBytes: 64 * 1024,
       maxWaitTimeInMs: 250,
+      // Replaying the last hour at start reads as fast as the broker answers; small fetches keep
+      // that burst from growing the heap (kafkajs' default is 10 MiB per fetch) for good.
+      maxBytes: 1024 * 1024,
+      maxBytesPerPartition: 256 * 1024,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => {
@@ -65,7 +69,7 @@ export class LiveEventFeed {
             time: event.time,
             partnerId: typeof event.data?.['partnerId'] === 'string' ? event.data['partnerId'] : null,
             vehicleId: typeof event.data?.['vehicleId'] === 'string' ? event.data['vehicleId'] : null,
-            data: event.data,
+            dataJson: JSON.stringify(event.data ?? null),
           });
         } catch (error) {
           // The platform only publishes valid events here; anything else is logged, not streamed.

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { requireSession } from '../auth/ops-session';
 import { SessionCookie } from '../auth/session-cookie';
-import { type LiveEvent, LiveEventBuffer, type LiveFilter, matchesFilter } from './live-event-buffer';
+import { type LiveEvent, LiveEventBuffer, liveEventJson, type LiveFilter, matchesFilter } from './live-event-buffer';
 
 /**
  * Server-sent events. The browser's EventSource sends Last-Event-ID on reconnect; the buffer
@@ -35,7 +35,7 @@ export class LiveStreamController {
       const batch = pending;
       pending = [];
       // One SSE message per event keeps Last-Event-ID exact; one write per batch keeps it cheap.
-      res.write(batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
+      res.write(batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${liveEventJson(e)}\n\n`).join(''));
     };
     flush();
     const unsubscribe = this.buffer.subscribe((e) => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type Type } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { ProblemFilter } from './http/problem.filter';
 import { NestPinoLogger } from './logging/nest-logger.adapter';
@@ -77,6 +77,8 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
 }
 
 async function createFastifyApp(options: ApiServiceOptions): Promise<NestFastifyApplication> {
+  // Loaded only here: the console, on Express, does not carry Fastify in its memory.
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
   return NestFactory.create<NestFastifyApplication>(options.module as Type<unknown>, adapter, {
     logger: new NestPinoLogger(options.kit.logger),
