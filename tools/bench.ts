@@ -7,6 +7,7 @@
  * docs/benchmarks.md explains the figures and what limits each one.
  */
 import { MultiBar, Presets } from 'cli-progress';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -148,6 +149,12 @@ async function main(): Promise<void> {
       }, 300_000);
       const lastBound = Math.max(...ids.map((k) => boundAt.get(k) ?? 0));
       results['bindSustained'] = { bookings: backlog, producedInSeconds: produceSeconds, boundPerSec: Math.round(backlog / ((lastBound - t0) / 1000)), lost: ids.filter((k) => !boundAt.has(k)).length };
+      // The next stages measure steady state, not the wake of this backlog: in a full run FNOL
+      // otherwise met Postgres's autovacuum and checkpoint of the 20,000 bookings (receipt ->
+      // commit within 10 ms for 18 % of alerts, against 90-96 % when measured on its own).
+      say('letting Postgres absorb the backlog (VACUUM ANALYZE, CHECKPOINT)');
+      execFileSync('psql', [TEST_ENV['DATABASE_URL'], '-qc', 'VACUUM ANALYZE']);
+      execFileSync('psql', [TEST_ENV['DATABASE_URL'], '-qc', 'CHECKPOINT']);
     }
 
     // 3d. FNOL at 200/s: 100 registered devices on covered vehicles, each alert a new accident.
