@@ -1,5 +1,6 @@
 import type { DeclineCode, QuoteRequestV1 } from '@kuruma/contracts';
 import type { TariffData } from './tariff.schema';
+import { parseInstant } from './instant';
 import { vehicleAgeMonths } from './rating-factors';
 
 export interface PricingContext {
@@ -31,12 +32,20 @@ function specialPlate(classification: string): boolean {
   return classification.length === 1 ? n === 8 : classification.length === 2 ? n >= 80 && n <= 89 : n >= 800 && n <= 899;
 }
 
-/** Every reason cover cannot be offered, not just the first, so a partner can fix all at once. */
-export function eligibilityReasons(request: QuoteRequestV1, tariff: TariffData, ctx: PricingContext): DeclineReason[] {
+/**
+ * Every reason cover cannot be offered, not just the first, so a partner can fix all at once.
+ * `cover` is the request's start and end in epoch ms when the caller has already read them.
+ */
+export function eligibilityReasons(
+  request: QuoteRequestV1,
+  tariff: TariffData,
+  ctx: PricingContext,
+  cover: { start: number; end: number } = { start: parseInstant(request.startsAt), end: parseInstant(request.endsAt) },
+): DeclineReason[] {
   const reasons: DeclineReason[] = [];
   const { driver, vehicle } = request;
-  const start = Date.parse(request.startsAt);
-  const minutes = (Date.parse(request.endsAt) - start) / 60_000;
+  const start = cover.start;
+  const minutes = (cover.end - start) / 60_000;
   if (driver.age < 18) reasons.push({ code: 'driver-underage', message: `driver is ${driver.age}; cover starts at 18` });
   if (vehicle.ownerDriverId && vehicle.ownerDriverId === driver.driverId) {
     reasons.push({ code: 'vehicle-owned-by-driver', message: 'borrowed-car cover excludes cars owned by the driver or spouse' });

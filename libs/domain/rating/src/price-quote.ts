@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import type { BreakdownStepV1, QuoteRequestV1, QuoteV1 } from '@kuruma/contracts';
 import { billableMinutes, exposureFactor } from './exposure';
 import { eligibilityReasons, type PricingContext } from './eligibility';
-import { divideSen, multiplySen, roundUpSenToYen, senToYen, toFactor4, yenToSen } from './fixed-point';
+import { parseInstant } from './instant';
+import { divideSen, multiplySen, roundUpSenToYen, SEN_PER_YEN, senToYen, toFactor4, yenToSen } from './fixed-point';
 import {
   driverAgeFactor,
   gradeFactor,
@@ -167,7 +168,8 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     push('minimum-premium', `minimum premium ${l.minimumPremiumYen} yen`, null, sen, addend);
   }
   const premium = roundUpSenToYen(sen, l.roundUpToYen);
-  push('rounding', `rounded up to ${l.roundUpToYen} yen; no consumption tax`, null, yenToSen(premium), Number((premium - senToYen(sen)).toFixed(2)));
+  // Whole sen, so the rounding addend is an exact number of hundredths (no toFixed needed).
+  push('rounding', `rounded up to ${l.roundUpToYen} yen; no consumption tax`, null, yenToSen(premium), (yenToSen(premium) - sen) / SEN_PER_YEN);
   return { premium, billedMinutes: billed, breakdown: steps };
 }
 
@@ -181,13 +183,14 @@ function quoteId(request: QuoteRequestV1, tariff: Tariff, ctx: PricingContext): 
  * tariff in force at the cover's start. Pure: no clock, no I/O; the caller validates the request.
  */
 export function priceQuote(request: QuoteRequestV1, ctx: PricingContext, registry = tariffs): QuoteV1 {
-  const start = new Date(request.startsAt);
-  const end = new Date(request.endsAt);
+  const cover = { start: parseInstant(request.startsAt), end: parseInstant(request.endsAt) };
+  const start = new Date(cover.start);
+  const end = new Date(cover.end);
   const tariff = registry.inForceAt(start);
   if (!tariff) {
     return { status: 'declined', reasons: [{ code: 'start-in-past', message: 'no tariff was in force at the start of cover' }] };
   }
-  const reasons = eligibilityReasons(request, tariff.data, ctx);
+  const reasons = eligibilityReasons(request, tariff.data, ctx, cover);
   if (reasons.length) return { status: 'declined', reasons, tariffVersion: tariff.version };
   const computed = computePremium(request, tariff, start, end, ctx);
   return {
