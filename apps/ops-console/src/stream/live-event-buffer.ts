@@ -52,7 +52,7 @@ export class LiveEventBuffer {
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   readonly epoch = Date.now().toString(36);
 
-  constructor(private readonly capacity: number) {
+  constructor(readonly capacity: number) {
     this.slots = new Array<LiveEvent | undefined>(capacity);
   }
 
