@@ -78,7 +78,7 @@ async function main(): Promise<void> {
 
   // 3. The platform, as real processes.
   const platform = new PlatformProcesses({ ACCIDENT_WINDOW_MS: '0', DATABASE_POOL_SIZE: '16' });
-  const probe = new KafkaProbe();
+  const probe = new KafkaProbe({ retain: false });
   const policyTopic = testTopic(Topics.policyEvents);
   const claimTopic = testTopic(Topics.claimEvents);
   const bookingTopic = testTopic(Topics.bookingEvents);
