@@ -38,7 +38,7 @@ function selectedStages(argv: string[]): Set<Stage> {
 }
 
 async function main(): Promise<void> {
-  const { default: setup } = await import('../test/support/global-setup');
+  const { default: setup, teardown } = await import('../test/support/global-setup');
   const { TEST_ENV, testTopic, DEMO_API_KEY } = await import('../test/support/test-env');
   const { PlatformProcesses, baseUrl } = await import('../test/support/platform');
   const { KafkaProbe } = await import('../test/support/kafka-probe');
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
     bars.stop();
     await platform.stopAll();
     await probe.close();
+    await teardown();
   }
 
   results['finishedAt'] = new Date().toISOString();
