@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const { kafkaCeiling, postgresCeiling } = await import('./bench/ceilings');
   const { openLoop, percentiles } = await import('./bench/latency');
   const { postAtRate } = await import('./bench/http-load');
-  const { scrapeHistogram, windowShares } = await import('./bench/histogram-window');
+  const { scrapeCounter, scrapeHistogram, windowShares } = await import('./bench/service-metrics');
   const { engineQuotesPerSecondBundled } = await import('./bench/engine');
   const mqtt = (await import('mqtt')).default;
   const { benchmarkTable } = await import('./bench/report');
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 
     // 3e. Telemetry throughput: 20,000 lock messages as fast as the devices can send.
     if (stages.has('telemetry')) {
-      const before = await deviceSignals(baseUrl('claims-trigger'));
+      const before = await scrapeCounter(baseUrl('claims-trigger'), 'kuruma_device_signals_total');
       const tBar = bars.create(20_000, 0, { stage: 'telemetry      ', unit: 'messages' });
       const tStart = Date.now();
       for (let i = 0; i < 20_000; i += 500) {
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
         );
         tBar.update(i + 500);
       }
-      await waitUntil(async () => (await deviceSignals(baseUrl('claims-trigger'))) - before >= 20_000, 120_000);
+      await waitUntil(async () => (await scrapeCounter(baseUrl('claims-trigger'), 'kuruma_device_signals_total')) - before >= 20_000, 120_000);
       results['telemetry'] = { messages: 20_000, perSec: Math.round(20_000 / ((Date.now() - tStart) / 1000)) };
     }
     await Promise.all(devices.map((d) => d.client.endAsync()));
@@ -276,14 +276,6 @@ function summaryRows(results: Record<string, unknown>): Record<string, string | 
     { figure: 'telemetry messages/s', platform: r.telemetry?.perSec, target: '' },
     ...Object.entries(r.rssMb ?? {}).map(([app, mb]) => ({ figure: `${app} RSS MB`, platform: mb, target: '< 250' })),
   ];
-}
-
-async function deviceSignals(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith('kuruma_device_signals_total'))
-    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
 async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {

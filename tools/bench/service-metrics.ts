@@ -31,6 +31,21 @@ export function windowShares(before: CumulativeBuckets, after: CumulativeBuckets
   return { n: total, withinMs };
 }
 
+/** A counter's value, summed over its label sets. */
+export function parseCounter(metricsText: string, name: string): number {
+  let total = 0;
+  for (const line of metricsText.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+const scrape = async (serviceUrl: string): Promise<string> => (await fetch(`${serviceUrl}/metrics`)).text();
+
 export async function scrapeHistogram(serviceUrl: string, name: string): Promise<CumulativeBuckets> {
-  return parseHistogram(await (await fetch(`${serviceUrl}/metrics`)).text(), name);
+  return parseHistogram(await scrape(serviceUrl), name);
+}
+
+export async function scrapeCounter(serviceUrl: string, name: string): Promise<number> {
+  return parseCounter(await scrape(serviceUrl), name);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHistogram, windowShares } from './histogram-window';
+import { parseCounter, parseHistogram, windowShares } from './service-metrics';
 
 const scrape = (fast: number, slow: number, other = 0) =>
   [
@@ -21,5 +21,10 @@ describe('histogram windows', () => {
     const labelled = 'x_bucket{group="a",le="0.01"} 2\nx_bucket{group="b",le="0.01"} 3\nx_bucket{group="a",le="+Inf"} 5';
     expect(parseHistogram(labelled, 'x').get('0.01')).toBe(5);
     expect(Number.isNaN(windowShares(new Map(), new Map([['0.01', 0], ['+Inf', 0]])).withinMs['10'])).toBe(true);
+  });
+
+  it('sums a counter over its label sets, and not counters whose names it prefixes', () => {
+    const text = 'x_total{outcome="a"} 2\nx_total{outcome="b"} 3\nx_total_created 99\n# HELP x_total x';
+    expect(parseCounter(text, 'x_total')).toBe(5);
   });
 });
