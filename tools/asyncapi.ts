@@ -16,6 +16,7 @@ import {
   policyEventV1Schema,
   TOPIC_SPECS,
   Topics,
+  vehicleDamageV1Schema,
 } from '@kuruma/contracts';
 
 export const ASYNCAPI_PATH = resolve(__dirname, '../docs/asyncapi.yaml');
@@ -25,6 +26,7 @@ const payloads: Record<string, { name: string; schema: z.ZodType; summary: strin
   [Topics.policyEvents]: { name: 'PolicyEvent', schema: policyEventV1Schema, summary: 'A policy lifecycle event.' },
   [Topics.claimEvents]: { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.' },
   [Topics.bookingAccepted]: { name: 'BookingAccepted', schema: bookingAcceptedV1Schema, summary: 'An accepted, ordered booking event.' },
+  [Topics.vehicleDamage]: { name: 'VehicleDamage', schema: vehicleDamageV1Schema, summary: "A partner vehicle's open damage claim count." },
 };
 
 function jsonSchema(schema: z.ZodType): unknown {

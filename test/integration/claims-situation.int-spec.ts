@@ -13,15 +13,31 @@ describe('ClaimsRepository.vehicleSituation (real Postgres)', () => {
   afterAll(() => db.end());
 
   const at = (iso: string) => new Date(iso);
-  async function policy(vehicleId: string, start: string, end: string): Promise<string> {
+  async function policy(vehicleId: string, start: string, end: string, partnerId = 'demo'): Promise<string> {
     const id = randomUUID();
     await db.$executeRaw`
       INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status, cover_start, cover_end, request, last_sequence)
-      VALUES (${id}::uuid, ${`KC-TEST-${id.slice(0, 8)}`}, 'demo', ${`bk-${id}`}, ${vehicleId}, 'drv-1', 'standard', 'ended', 'ended', ${at(start)}, ${at(end)}, '{}'::jsonb, 4)`;
+      VALUES (${id}::uuid, ${`KC-TEST-${id.slice(0, 8)}`}, ${partnerId}, ${`bk-${id}`}, ${vehicleId}, 'drv-1', 'standard', 'ended', 'ended', ${at(start)}, ${at(end)}, '{}'::jsonb, 4)`;
     return id;
   }
-  const situation = (vehicleId: string, instant: string, policyHint: string | null, eventId = randomUUID()) =>
-    db.$transaction((tx) => claims.vehicleSituation(tx, { deviceId: `gw-${vehicleId}`, eventId, vehicleId, at: at(instant), policyHint }));
+  const situation = (vehicleId: string, instant: string, policyHint: string | null, eventId = randomUUID(), partnerId = 'demo') =>
+    db.$transaction((tx) => claims.vehicleSituation(tx, { deviceId: `gw-${partnerId}-${vehicleId}`, eventId, partnerId, vehicleId, at: at(instant), policyHint }));
+  const openClaim = (vehicleId: string, policyId: string, eventId: string, occurredAt: Date, partnerId = 'demo') => {
+    const claimId = randomUUID();
+    return db.$transaction(async (tx) => {
+      await claims.openClaim(
+        tx,
+        vehicleId,
+        {
+          id: claimId, claimNumber: `FNOL-T-${claimId.slice(0, 8)}`, accidentId: null, severity: 'major', policyId,
+          policyNumber: `KC-TEST-${policyId.slice(0, 8)}`, bookingId: `bk-${policyId}`, partnerId, driverId: 'drv-1', plan: 'standard',
+          coverages: ['vehicle'], reserveYen: 300_000, occurredAt, lat: 35.68, lon: 139.76, cause: 'collision',
+        },
+        { deviceId: `gw-${partnerId}-${vehicleId}`, eventId, channel: 'crash', payload: { eventId }, occurredAt },
+      );
+      return claimId;
+    });
+  };
 
   it('finds the policy in force at the instant, preferring the hint only when it is in force then', async () => {
     const vehicleId = `veh-${randomUUID().slice(0, 8)}`;
@@ -44,24 +60,29 @@ describe('ClaimsRepository.vehicleSituation (real Postgres)', () => {
     const fresh = await situation(vehicleId, '2026-11-20T10:00:00+09:00', null, eventId);
     expect(fresh).toMatchObject({ seen: false, open: null });
 
-    const claimId = randomUUID();
     const occurredAt = at('2026-11-20T10:00:00+09:00');
-    await db.$transaction((tx) =>
-      claims.openClaim(
-        tx,
-        vehicleId,
-        {
-          id: claimId, claimNumber: `FNOL-T-${claimId.slice(0, 8)}`, accidentId: null, severity: 'major', policyId,
-          policyNumber: `KC-TEST-${policyId.slice(0, 8)}`, bookingId: `bk-${policyId}`, partnerId: 'demo', driverId: 'drv-1', plan: 'standard',
-          coverages: ['vehicle'], reserveYen: 300_000, occurredAt, lat: 35.68, lon: 139.76, cause: 'collision',
-        },
-        { deviceId: `gw-${vehicleId}`, eventId, channel: 'crash', payload: { eventId }, occurredAt },
-      ),
-    );
+    const claimId = await openClaim(vehicleId, policyId, eventId, occurredAt);
     const again = await situation(vehicleId, '2026-11-20T10:00:05+09:00', null, eventId);
     expect(again.seen).toBe(true);
     expect(again.open).toMatchObject({ id: claimId, status: 'provisional', signalCount: 1, reserveYen: 300_000, coverages: ['vehicle'], lat: 35.68 });
     expect(again.open?.lastSignalAt).toEqual(occurredAt);
     expect(again.open?.occurredAt).toEqual(occurredAt);
+  });
+
+  it("finding 3: finds only the device's partner's cover and open claim on a vehicle id another partner also uses", async () => {
+    const vehicleId = `veh-${randomUUID().slice(0, 8)}`;
+    const other = `sec-other-${randomUUID().slice(0, 8)}`;
+    const demoPolicy = await policy(vehicleId, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const demoClaim = await openClaim(vehicleId, demoPolicy, randomUUID(), at('2026-11-20T10:00:00+09:00'));
+
+    // Another partner's device on the same vehicle id: no cover (even with demo's policy as the hint), no open claim.
+    const foreign = await situation(vehicleId, '2026-11-20T10:00:30+09:00', demoPolicy, randomUUID(), other);
+    expect(foreign).toMatchObject({ seen: false, open: null, cover: null });
+    // Its own policy on that vehicle id is its cover, and demo still finds only its own.
+    const otherPolicy = await policy(vehicleId, '2026-11-20T09:30:00+09:00', '2026-11-20T10:30:00+09:00', other);
+    expect((await situation(vehicleId, '2026-11-20T10:00:30+09:00', demoPolicy, randomUUID(), other)).cover).toMatchObject({ policyId: otherPolicy, partnerId: other });
+    const own = await situation(vehicleId, '2026-11-20T10:00:30+09:00', otherPolicy);
+    expect(own.cover).toMatchObject({ policyId: demoPolicy, partnerId: 'demo' });
+    expect(own.open?.id).toBe(demoClaim);
   });
 });

@@ -38,7 +38,7 @@ export const Topics = {
   bookingAccepted: 'kuruma.booking-accepted.v1',
   /** Booking events with their price (quote, extension premium or refund) attached. */
   bookingPriced: 'kuruma.booking-priced.v1',
-  /** Open damage claims per vehicle (compacted) so pricing can decline `vehicle-damage-unresolved`. */
+  /** Open damage claims per partner vehicle (compacted) so pricing can decline `vehicle-damage-unresolved`. */
   vehicleDamage: 'kuruma.vehicle-damage.v1',
   bookingEventsDlq: 'carshare.booking-events.v1.dlq',
   bookingAcceptedDlq: 'kuruma.booking-accepted.v1.dlq',
@@ -116,12 +116,12 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
     name: Topics.vehicleDamage,
     visibility: 'internal',
-    key: 'vehicleId',
+    key: '{partnerId}/{vehicleId}',
     partitions: 3,
     cleanupPolicy: 'compact',
     retentionMs: -1,
     maxMessageBytes: ONE_MIB,
-    description: 'claims-trigger -> pricing: whether a vehicle has an open damage claim (latest value per vehicle).',
+    description: "claims-trigger -> pricing: whether a partner's vehicle has an open damage claim (latest value per partner and vehicle id).",
   },
   dlq(Topics.bookingEventsDlq, 'Booking events that failed validation or authentication, with the reason in headers.'),
   dlq(Topics.bookingAcceptedDlq, 'Accepted booking events pricing could not process, with the reason in headers.'),

@@ -23,7 +23,7 @@ export interface Actor {
 
 /**
  * provisional -> confirmed | withdrawn, confirmed -> closed; audited, evented through the outbox,
- * and the vehicle's damage flag recomputed (closing or withdrawing the last damage claim lifts it).
+ * and the partner vehicle's damage flag recomputed (closing or withdrawing the last damage claim lifts it).
  */
 export class ChangeClaimStatusUseCase {
   private readonly claims = new ClaimsRepository();
@@ -43,7 +43,8 @@ export class ChangeClaimStatusUseCase {
       if (!claim || (actor.partnerId && claim.partnerId !== actor.partnerId)) throw ProblemException.notFound(`claim ${claimId} not found`);
       if (claim.status === transition.to) return { claimId, status: claim.status, changed: false };
       if (!transition.from.includes(claim.status)) throw ProblemException.conflict(`cannot ${action} a ${claim.status} claim`);
-      await this.claims.lockVehicle(tx, claim.vehicleId);
+      const vehicle = { partnerId: claim.partnerId, vehicleId: claim.vehicleId };
+      await this.claims.lockVehicle(tx, vehicle);
       await tx.claim.update({ where: { id: claimId }, data: { status: transition.to } });
       await tx.auditLog.create({ data: { actor: actor.name, role: actor.role, action: `claim.${action}`, targetType: 'claim', targetId: claimId, details: { from: claim.status, to: transition.to } } });
       const outbox: OutboxEntry[] = [];
@@ -58,10 +59,10 @@ export class ChangeClaimStatusUseCase {
         };
         outbox.push(claimEvent(transition.event, data, causeId, now, this.topic));
       }
-      const open = await this.claims.openDamageCount(tx, claim.vehicleId);
-      outbox.push(vehicleDamageRecord(claim.vehicleId, open, `${claimId}:${causeId}`, now, this.topic));
+      const open = await this.claims.openDamageCount(tx, vehicle);
+      outbox.push(vehicleDamageRecord(vehicle, open, `${claimId}:${causeId}`, now, this.topic));
       await enqueueOutbox(tx, this.producer, outbox);
-      if (open === 0) await this.damageFlags.set(claim.vehicleId, false);
+      if (open === 0) await this.damageFlags.set(vehicle, false);
       return { claimId, status: transition.to, changed: true };
     });
   }

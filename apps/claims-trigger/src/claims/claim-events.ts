@@ -1,4 +1,5 @@
-import { type ClaimEventDataV1, type ClaimEventType, makeCloudEvent, Topics } from '@kuruma/contracts';
+import { type ClaimEventDataV1, type ClaimEventType, makeCloudEvent, partnerVehicleKey, Topics, type VehicleDamageV1 } from '@kuruma/contracts';
+import type { PartnerVehicle } from '@kuruma/data-access-db';
 import type { OutboxEntry } from '@kuruma/data-access-messaging';
 
 /** A claim CloudEvent for the outbox, keyed by vehicle; the id is deterministic per cause. */
@@ -8,12 +9,9 @@ export function claimEvent(type: ClaimEventType, data: ClaimEventDataV1, causeId
   return { topic: topic(Topics.claimEvents), key: data.vehicleId, eventId: id, payload: JSON.stringify(event) };
 }
 
-/** The compacted fraud-guard topic: how many open damage claims a vehicle has. */
-export function vehicleDamageRecord(vehicleId: string, openDamageClaims: number, causeId: string, now: Date, topic: (b: string) => string): OutboxEntry {
-  return {
-    topic: topic(Topics.vehicleDamage),
-    key: vehicleId,
-    eventId: `vehicle-damage:${vehicleId}:${causeId}`,
-    payload: JSON.stringify({ vehicleId, openDamageClaims, updatedAt: now.toISOString() }),
-  };
+/** The compacted fraud-guard topic: how many open damage claims a partner's vehicle has. */
+export function vehicleDamageRecord(vehicle: PartnerVehicle, openDamageClaims: number, causeId: string, now: Date, topic: (b: string) => string): OutboxEntry {
+  const key = partnerVehicleKey(vehicle.partnerId, vehicle.vehicleId);
+  const record: VehicleDamageV1 = { partnerId: vehicle.partnerId, vehicleId: vehicle.vehicleId, openDamageClaims, updatedAt: now.toISOString() };
+  return { topic: topic(Topics.vehicleDamage), key, eventId: `vehicle-damage:${key}:${causeId}`, payload: JSON.stringify(record) };
 }

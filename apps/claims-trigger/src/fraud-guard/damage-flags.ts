@@ -1,21 +1,26 @@
 import type Redis from 'ioredis';
+import { vehicleDamageFlagKey } from '@kuruma/contracts';
+import type { PartnerVehicle } from '@kuruma/data-access-db';
 
 /**
- * `vehicle-damage:{vehicleId}` is set while the vehicle has an open damage claim; pricing reads it
- * and declines new bookings with `vehicle-damage-unresolved`. Redis keeps nothing on disk, so the
- * flags are rebuilt from the database at start-up.
+ * `vehicle-damage:{partnerId}/{vehicleId}` is set while the partner's vehicle has an open damage
+ * claim; pricing reads it and declines that partner's new bookings with `vehicle-damage-unresolved`.
+ * Keyed by the pair: vehicle ids are per partner, so one partner's claim must never decline
+ * another's bookings. Redis keeps nothing on disk, so the flags are rebuilt from the database at
+ * start-up.
  */
 export class DamageFlags {
   constructor(private readonly redis: Redis) {}
 
-  async set(vehicleId: string, open: boolean): Promise<void> {
-    if (open) await this.redis.set(`vehicle-damage:${vehicleId}`, new Date().toISOString());
-    else await this.redis.del(`vehicle-damage:${vehicleId}`);
+  async set(vehicle: PartnerVehicle, open: boolean): Promise<void> {
+    const key = vehicleDamageFlagKey(vehicle.partnerId, vehicle.vehicleId);
+    if (open) await this.redis.set(key, new Date().toISOString());
+    else await this.redis.del(key);
   }
 
-  async rebuild(vehicleIds: string[]): Promise<void> {
+  async rebuild(vehicles: PartnerVehicle[]): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const id of vehicleIds) pipeline.set(`vehicle-damage:${id}`, 'rebuilt');
+    for (const v of vehicles) pipeline.set(vehicleDamageFlagKey(v.partnerId, v.vehicleId), 'rebuilt');
     await pipeline.exec();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, describeZodError, lockAlertV1Schema, Topics, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, type DatabaseTx, type SqlTransactional } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, type DatabaseTx, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import {
   type Cause,
@@ -70,8 +70,10 @@ export class HandleDeviceSignalUseCase {
         return this.deadLetter(deviceId, channel, payload, `future-timestamp: occurredAt ${alert.occurredAt} is ahead of the platform clock`);
       }
       const triage = channel === 'crash' ? triageCrash(alert as CrashAlertV1, this.settings.thresholds) : triageLock(alert as LockAlertV1);
-      if (triage.kind === 'telemetry') return this.telemetry(device.vehicleId, triage, occurredAt);
-      const hint = await this.coverIndex.policyAt(device.vehicleId, occurredAt).catch(() => null);
+      // The device's vehicle is its partner's: cover, claims, damage and state are looked up by the pair.
+      const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
+      if (triage.kind === 'telemetry') return this.telemetry(vehicle, triage, occurredAt);
+      const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
       return await this.db.$transaction(
         (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
       );
@@ -86,8 +88,9 @@ export class HandleDeviceSignalUseCase {
     s: { deviceId: string; channel: string; alert: CrashAlertV1 | LockAlertV1; triage: Triage; occurredAt: Date; vehicleId: string; partnerId: string; hint: string | null; now: Date },
   ): Promise<SignalOutcome> {
     const { topic, producer } = this.settings;
-    await this.claims.lockVehicle(tx, s.vehicleId);
-    const situation = await this.claims.vehicleSituation(tx, { deviceId: s.deviceId, eventId: s.alert.eventId, vehicleId: s.vehicleId, at: s.occurredAt, policyHint: s.hint });
+    const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
+    await this.claims.lockVehicle(tx, vehicle);
+    const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: s.hint });
     if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
@@ -109,7 +112,7 @@ export class HandleDeviceSignalUseCase {
       await this.claims.attachSignal(tx, open.id, signalOf(s));
       await tx.$executeRaw`UPDATE claim SET status = 'withdrawn', updated_at = now() WHERE id = ${open.id}::uuid`;
       outbox.push(claimEvent('claim.withdrawn', this.claimData(open, 'withdrawn', s, open.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
-      await this.refreshDamage(tx, s.vehicleId, causeId, s.now, outbox);
+      await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
       await enqueueOutbox(tx, producer, outbox);
       return 'withdrawn';
     }
@@ -154,7 +157,7 @@ export class HandleDeviceSignalUseCase {
     };
     const damageBefore = await this.claims.openClaim(tx, s.vehicleId, created, signalOf(s));
     outbox.push(claimEvent('claim.fnol-opened', this.claimData(created, 'provisional', s, 1), causeId, s.now, topic));
-    if (isDamageClaim(coverages)) await this.flagDamage(s.vehicleId, damageBefore + 1, causeId, s.now, outbox);
+    if (isDamageClaim(coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
     await enqueueOutbox(tx, producer, outbox);
     return 'claim-opened';
   }
@@ -188,19 +191,19 @@ export class HandleDeviceSignalUseCase {
     return id;
   }
 
-  private async refreshDamage(tx: DatabaseTx, vehicleId: string, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
-    await this.flagDamage(vehicleId, await this.claims.openDamageCount(tx, vehicleId), causeId, now, outbox);
+  private async refreshDamage(tx: DatabaseTx, vehicle: PartnerVehicle, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
+    await this.flagDamage(vehicle, await this.claims.openDamageCount(tx, vehicle), causeId, now, outbox);
   }
 
-  /** Publishes the vehicle's open damage claim count and sets the flag pricing reads. */
-  private async flagDamage(vehicleId: string, open: number, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
-    outbox.push(vehicleDamageRecord(vehicleId, open, causeId, now, this.settings.topic));
+  /** Publishes the partner vehicle's open damage claim count and sets the flag pricing reads. */
+  private async flagDamage(vehicle: PartnerVehicle, open: number, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
+    outbox.push(vehicleDamageRecord(vehicle, open, causeId, now, this.settings.topic));
     // Set before commit: a booking must never slip through between the claim and the flag.
-    await this.damageFlags.set(vehicleId, open > 0);
+    await this.damageFlags.set(vehicle, open > 0);
   }
 
-  private async telemetry(vehicleId: string, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
-    if (triage.lockState || triage.doorAjar) await this.vehicleStates.record({ vehicleId, lockState: triage.lockState, doorAjar: triage.doorAjar ?? false, at });
+  private async telemetry(vehicle: PartnerVehicle, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
+    if (triage.lockState || triage.doorAjar) await this.vehicleStates.record({ ...vehicle, lockState: triage.lockState, doorAjar: triage.doorAjar ?? false, at });
     return 'telemetry';
   }
 

@@ -1,4 +1,4 @@
-import type { BookingAcceptedV1, BookingPricedV1, QuoteV1 } from '@kuruma/contracts';
+import { type BookingAcceptedV1, type BookingPricedV1, type QuoteV1, vehicleDamageFlagKey } from '@kuruma/contracts';
 import type { QuoteRecord, QuoteRepository } from '@kuruma/data-access-db';
 import { priceQuote } from '@kuruma/domain-rating';
 import type { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
@@ -24,7 +24,8 @@ export class PriceBookingEventsUseCase {
    */
   async execute(accepted: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = new Date()): Promise<void> {
     const bookable = accepted.filter((a) => BOOKABLE.has(a.event.type));
-    const damaged = await this.damage.withOpenDamage(bookable.map((a) => a.event.data.vehicle.vehicleId));
+    // By the authenticated partner's vehicle: another partner's claim on the same vehicle id is not this car's.
+    const damaged = await this.damage.withOpenDamage(bookable.map((a) => ({ partnerId: a.partnerId, vehicleId: a.event.data.vehicle.vehicleId })));
     const records: QuoteRecord[] = [];
     const priced = accepted.map((a): BookingPricedV1 => {
       let quote: QuoteV1 | undefined;
@@ -36,7 +37,7 @@ export class PriceBookingEventsUseCase {
         // replay cannot decline a booking that was on time when the partner sent it. Sources are
         // left out of what is stored and passed on: the tariff version fixes them (about half of
         // each quote's bytes).
-        quote = priceQuote(request, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(request.vehicle.vehicleId), omitSources: true });
+        quote = priceQuote(request, { now: new Date(a.acceptedAt), vehicleHasOpenDamageClaim: damaged.has(vehicleDamageFlagKey(a.partnerId, request.vehicle.vehicleId)), omitSources: true });
         records.push({ partnerId: a.partnerId, request, quote });
       }
       return { ...a, ...(quote ? { quote } : {}), pricedAt: now.toISOString() };

@@ -18,7 +18,7 @@ export class QuotesController {
     const partner = await this.auth.fromRequest(req);
     const request = validateBody(quoteRequestV1Schema, body);
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');
-    const damaged = await this.damage.withOpenDamage([request.vehicle.vehicleId]);
+    const damaged = await this.damage.withOpenDamage([{ partnerId: partner.id, vehicleId: request.vehicle.vehicleId }]);
     return priceQuote(request, { now: new Date(), vehicleHasOpenDamageClaim: damaged.size > 0 });
   }
 }

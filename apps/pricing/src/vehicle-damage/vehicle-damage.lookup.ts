@@ -1,17 +1,20 @@
 import type Redis from 'ioredis';
+import { vehicleDamageFlagKey } from '@kuruma/contracts';
 
 /**
- * Fraud guard read side: claims-trigger keeps `vehicle-damage:{vehicleId}` set while a vehicle
- * has an open damage claim. A Redis error propagates: cover must never be bound unchecked, so
- * the chunk is retried rather than priced blind.
+ * Fraud guard read side: claims-trigger keeps `vehicle-damage:{partnerId}/{vehicleId}` set while
+ * a partner's vehicle has an open damage claim. Vehicle ids are per partner, so only the booking's
+ * own partner's claims decline it. A Redis error propagates: cover must never be bound unchecked,
+ * so the chunk is retried rather than priced blind.
  */
 export class VehicleDamageLookup {
   constructor(private readonly redis: Redis) {}
 
-  async withOpenDamage(vehicleIds: string[]): Promise<Set<string>> {
-    const unique = [...new Set(vehicleIds)];
-    if (unique.length === 0) return new Set();
-    const flags = await this.redis.mget(unique.map((id) => `vehicle-damage:${id}`));
-    return new Set(unique.filter((_, i) => flags[i] !== null));
+  /** The flag keys (see `vehicleDamageFlagKey`) of the given partner vehicles that have open damage. */
+  async withOpenDamage(vehicles: { partnerId: string; vehicleId: string }[]): Promise<Set<string>> {
+    const keys = [...new Set(vehicles.map((v) => vehicleDamageFlagKey(v.partnerId, v.vehicleId)))];
+    if (keys.length === 0) return new Set();
+    const flags = await this.redis.mget(keys);
+    return new Set(keys.filter((_, i) => flags[i] !== null));
   }
 }

@@ -32,7 +32,10 @@ export const claimEventDataV1Schema = z.object({
   vehicleId: z.string(),
   /** Device that sent the signal. */
   deviceId: z.string(),
-  /** Partner that owns the vehicle. */
+  /**
+   * Partner that owns the vehicle and registered the device: claims and incidents are scoped to it
+   * (vehicle ids are per partner). Always set by this platform; readers may treat null as unknown.
+   */
   partnerId: z.string().nullable(),
   /** Policy in force at `occurredAt`; null when uncovered. */
   policyId: z.string().nullable(),

@@ -59,22 +59,35 @@ export interface ClaimSignal {
   occurredAt: Date;
 }
 
+/**
+ * A vehicle as the platform knows it: vehicle ids are the partner's own, so only the pair names
+ * one car. Every read and write of claims, cover, damage and vehicle state goes by the pair, so
+ * a partner's device can never reach another partner's policy or claim.
+ */
+export interface PartnerVehicle {
+  partnerId: string;
+  vehicleId: string;
+}
+
 /** claims-trigger's tables (claims, signals, incidents, vehicle state, dead letters) and its read of cover. */
 export class ClaimsRepository {
-  /** Serialises all work on one vehicle for the rest of the transaction (one accident, one claim). */
-  async lockVehicle(tx: DatabaseTx, vehicleId: string): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`vehicle:${vehicleId}`}))`;
+  /** Serialises all work on one partner vehicle for the rest of the transaction (one accident, one claim). */
+  async lockVehicle(tx: DatabaseTx, v: PartnerVehicle): Promise<void> {
+    // `/` is in neither identifier, so two pairs never share a lock name.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`vehicle:${v.partnerId}/${v.vehicleId}`}))`;
   }
 
   /**
    * What a device message finds once its vehicle is locked, in one round trip: whether it was
    * already applied (duplicate delivery), the vehicle's open claim, and the cover in force at the
-   * instant. The database is the truth for cover; `policyHint` (the cover index's answer) is
-   * preferred when it is in force then, otherwise the latest-starting policy in force wins.
+   * instant. Claim and cover are the device's partner's only: another partner's policy on the same
+   * vehicle id is not this car's cover. The database is the truth for cover; `policyHint` (the
+   * cover index's answer) is preferred when it is in force then, otherwise the latest-starting
+   * policy in force wins.
    */
   async vehicleSituation(
     tx: DatabaseTx,
-    q: { deviceId: string; eventId: string; vehicleId: string; at: Date; policyHint: string | null },
+    q: PartnerVehicle & { deviceId: string; eventId: string; at: Date; policyHint: string | null },
   ): Promise<{ seen: boolean; open: OpenClaim | null; cover: CoverInForce | null }> {
     const [row] = await tx.$queryRaw<{ seen: boolean; open: (Omit<OpenClaim, 'lastSignalAt' | 'occurredAt'> & { lastSignalAt: string; occurredAt: string }) | null; cover: CoverInForce | null }[]>`
       SELECT
@@ -85,13 +98,13 @@ export class ClaimsRepository {
                   policy_id::text AS "policyId", policy_number AS "policyNumber", booking_id AS "bookingId", partner_id AS "partnerId", plan,
                   coverages, reserve_yen AS "reserveYen", occurred_at AS "occurredAt", lat, lon, cause,
                   (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
-           FROM claim c WHERE vehicle_id = ${q.vehicleId} AND status IN ('provisional', 'confirmed')
+           FROM claim c WHERE partner_id = ${q.partnerId} AND vehicle_id = ${q.vehicleId} AND status IN ('provisional', 'confirmed')
            ORDER BY last_signal_at DESC LIMIT 1) o) AS open,
         (SELECT row_to_json(p) FROM (
            SELECT id::text AS "policyId", policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
                   driver_id AS "driverId", plan
            FROM policy
-           WHERE vehicle_id = ${q.vehicleId} AND status IN ('bound', 'active', 'ended') AND policy_number IS NOT NULL
+           WHERE partner_id = ${q.partnerId} AND vehicle_id = ${q.vehicleId} AND status IN ('bound', 'active', 'ended') AND policy_number IS NOT NULL
              AND cover_start <= ${q.at} AND cover_end >= ${q.at}
            ORDER BY id = ${q.policyHint}::uuid IS TRUE DESC, cover_start DESC LIMIT 1) p) AS cover`;
     const open = row?.open ? { ...row.open, lastSignalAt: new Date(row.open.lastSignalAt), occurredAt: new Date(row.open.occurredAt) } : null;
@@ -99,26 +112,26 @@ export class ClaimsRepository {
   }
 
   /**
-   * Last known lock and door state per vehicle, one statement for a batch (one row per vehicle).
-   * An older observation never overwrites a newer one; a row without a lock state keeps the lock.
+   * Last known lock and door state per partner vehicle, one statement for a batch (one row per
+   * vehicle). An older observation never overwrites a newer one; a row without a lock state keeps the lock.
    */
-  async upsertVehicleStates(db: DatabaseTx, rows: { vehicleId: string; lockState: string | null; doorAjar: boolean; lastEventAt: Date }[]): Promise<void> {
+  async upsertVehicleStates(db: DatabaseTx, rows: (PartnerVehicle & { lockState: string | null; doorAjar: boolean; lastEventAt: Date })[]): Promise<void> {
     if (rows.length === 0) return;
     await db.$executeRaw`
-      INSERT INTO vehicle_state (vehicle_id, lock_state, door_ajar, last_event_at)
-      SELECT v, COALESCE(l, 'unknown'), d, t
-      FROM unnest(${rows.map((r) => r.vehicleId)}::text[], ${rows.map((r) => r.lockState)}::text[], ${rows.map((r) => r.doorAjar)}::boolean[],
-                  ${rows.map((r) => r.lastEventAt)}::timestamptz[]) AS x(v, l, d, t)
-      ON CONFLICT (vehicle_id) DO UPDATE SET
+      INSERT INTO vehicle_state (partner_id, vehicle_id, lock_state, door_ajar, last_event_at)
+      SELECT p, v, COALESCE(l, 'unknown'), d, t
+      FROM unnest(${rows.map((r) => r.partnerId)}::text[], ${rows.map((r) => r.vehicleId)}::text[], ${rows.map((r) => r.lockState)}::text[],
+                  ${rows.map((r) => r.doorAjar)}::boolean[], ${rows.map((r) => r.lastEventAt)}::timestamptz[]) AS x(p, v, l, d, t)
+      ON CONFLICT (partner_id, vehicle_id) DO UPDATE SET
         lock_state = CASE WHEN EXCLUDED.lock_state = 'unknown' THEN vehicle_state.lock_state ELSE EXCLUDED.lock_state END,
         door_ajar = EXCLUDED.door_ajar, last_event_at = EXCLUDED.last_event_at, updated_at = now()
       WHERE vehicle_state.last_event_at <= EXCLUDED.last_event_at`;
   }
 
-  async vehiclesWithOpenDamage(db: Database): Promise<string[]> {
-    const rows = await db.$queryRaw<{ vehicle_id: string }[]>`
-      SELECT DISTINCT vehicle_id FROM claim WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
-    return rows.map((r) => r.vehicle_id);
+  async vehiclesWithOpenDamage(db: Database): Promise<PartnerVehicle[]> {
+    return db.$queryRaw<PartnerVehicle[]>`
+      SELECT DISTINCT partner_id AS "partnerId", vehicle_id AS "vehicleId" FROM claim
+      WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
   }
 
   async attachSignal(tx: DatabaseTx, claimId: string, signal: ClaimSignal): Promise<void> {
@@ -145,13 +158,15 @@ export class ClaimsRepository {
         INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
         SELECT gen_random_uuid(), id, ${signal.deviceId}, ${signal.eventId}, ${signal.channel}, ${JSON.stringify(signal.payload)}::jsonb, ${signal.occurredAt} FROM opened
       )
-      SELECT count(*)::int AS n FROM claim WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
+      SELECT count(*)::int AS n FROM claim
+      WHERE partner_id = ${c.partnerId} AND vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     return n;
   }
 
-  async openDamageCount(tx: DatabaseTx, vehicleId: string): Promise<number> {
+  async openDamageCount(tx: DatabaseTx, v: PartnerVehicle): Promise<number> {
     const rows = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM claim WHERE vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
+      SELECT count(*)::int AS n FROM claim
+      WHERE partner_id = ${v.partnerId} AND vehicle_id = ${v.vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     return rows[0]?.n ?? 0;
   }
 }
