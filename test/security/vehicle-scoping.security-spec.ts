@@ -266,4 +266,14 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
     expect(byBooking.status).toBe(200);
     expect(JSON.parse(byBooking.text)).toEqual({ items: [] });
   });
+
+  it('at start-up claims-trigger drops damage flags of the old unscoped form and rebuilds the scoped ones from the database', async () => {
+    const { vehicleId } = await claimOfA();
+    const legacy = `vehicle-damage:${vehicleId}`;
+    await redis.set(legacy, 'left from before partner scoping');
+    await redis.del(`vehicle-damage:${partnerA.id}/${vehicleId}`);
+    await platform.restart('claims-trigger');
+    expect(await redis.exists(legacy)).toBe(0);
+    expect(await redis.exists(`vehicle-damage:${partnerA.id}/${vehicleId}`)).toBe(1);
+  });
 });

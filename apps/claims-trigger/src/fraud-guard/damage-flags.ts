@@ -22,5 +22,17 @@ export class DamageFlags {
     const pipeline = this.redis.pipeline();
     for (const v of vehicles) pipeline.set(vehicleDamageFlagKey(v.partnerId, v.vehicleId), 'rebuilt');
     await pipeline.exec();
+    await this.dropUnscopedFlags();
+  }
+
+  /**
+   * Flags of the former `vehicle-damage:{vehicleId}` form (no partner, so no `/`) are read by no
+   * one any more; they go, so no flag in Redis names a vehicle without its partner.
+   */
+  private async dropUnscopedFlags(): Promise<void> {
+    for await (const keys of this.redis.scanStream({ match: 'vehicle-damage:*', count: 1000 }) as AsyncIterable<string[]>) {
+      const unscoped = keys.filter((k) => !k.includes('/'));
+      if (unscoped.length > 0) await this.redis.del(...unscoped);
+    }
   }
 }
