@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type Redis from 'ioredis';
+import type { BookingAcceptedV1, BookingPricedV1 } from '@kuruma/contracts';
+import type { QuoteRepository } from '@kuruma/data-access-db';
+import { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
+import { PriceBookingEventsUseCase } from './price-booking-events.use-case';
+
+const now = new Date('2026-12-01T00:00:00Z');
+
+/** A confirmed booking of `vehicleId` by `partnerId`, as booking-ingest accepts it. */
+function accepted(partnerId: string, vehicleId: string): BookingAcceptedV1 {
+  const bookingId = `bk-${partnerId}`;
+  return {
+    partnerId,
+    ordering: 'in-sequence',
+    acceptedAt: now.toISOString(),
+    event: {
+      specversion: '1.0', id: `${bookingId}-2`, source: `partner/${partnerId}`, type: 'booking.confirmed', subject: bookingId, time: now.toISOString(),
+      datacontenttype: 'application/json',
+      data: {
+        bookingId, partnerId, startsAt: '2026-12-01T10:00:00+09:00', endsAt: '2026-12-01T14:00:00+09:00', plan: 'standard', sequence: 2,
+        vehicle: { vehicleId, category: 'ordinary', modelRatingClass: 5, firstRegistration: '2024-06', eco: false, asv: true, plateClassification: '300', ownership: 'fleet', rental: false },
+        driver: { driverId: `drv-${partnerId}`, age: 34, licenceColour: 'gold', grade: 12 },
+      },
+    },
+  } as BookingAcceptedV1;
+}
+
+describe(PriceBookingEventsUseCase.name, () => {
+  it("finding 3: declines only the booking of the partner whose vehicle has an open damage claim, not another partner's car with the same id", async () => {
+    // Redis as claims-trigger leaves it: partner a's car v-1 has an open damage claim.
+    const flags = new Map([['vehicle-damage:a/v-1', '2026-12-01T00:00:00Z']]);
+    const redis = { mget: async (keys: string[]) => keys.map((k) => flags.get(k) ?? null) } as unknown as Redis;
+    const quotes = { saveAll: async () => undefined } as unknown as QuoteRepository;
+    const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis));
+    let priced: BookingPricedV1[] = [];
+
+    await sut.execute([accepted('a', 'v-1'), accepted('b', 'v-1')], async (p) => void (priced = p), now);
+
+    const byPartner = Object.fromEntries(priced.map((p) => [p.partnerId, p.quote]));
+    expect(byPartner['a']).toMatchObject({ status: 'declined', reasons: [expect.objectContaining({ code: 'vehicle-damage-unresolved' })] });
+    expect(byPartner['b']).toMatchObject({ status: 'quoted' });
+  });
+});
