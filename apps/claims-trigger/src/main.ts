@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       thresholds: { majorPeakG: config.CRASH_MAJOR_G, minorPeakG: config.CRASH_MINOR_G, majorDeltaVKmh: config.CRASH_MAJOR_DELTA_V_KMH, rolloverDeg: config.CRASH_ROLLOVER_DEG },
       accidentWindowMs: config.ACCIDENT_WINDOW_MS,
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
+      maxLatenessMs: config.MAX_SIGNAL_LATENESS_MS,
       topic,
       producer: kit.name,
     },

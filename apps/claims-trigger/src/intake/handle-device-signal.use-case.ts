@@ -5,6 +5,7 @@ import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, i
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   type Cause,
+  implausibleOccurredAt,
   initialReserve,
   isDamageClaim,
   joinsOpenClaim,
@@ -28,6 +29,7 @@ export interface SignalSettings {
   thresholds: TriageThresholds;
   accidentWindowMs: number;
   maxFutureSkewMs: number;
+  maxLatenessMs: number;
   topic: (base: string) => string;
   producer: string;
 }
@@ -65,10 +67,9 @@ export class HandleDeviceSignalUseCase {
       if (typeof claimedVehicle === 'string' && claimedVehicle !== device.vehicleId) {
         return this.deadLetter(deviceId, channel, payload, `vehicle-mismatch: device is registered to ${device.vehicleId}`);
       }
+      const implausible = implausibleOccurredAt(alert.occurredAt, now, this.settings);
+      if (implausible) return this.deadLetter(deviceId, channel, payload, implausible);
       const occurredAt = new Date(alert.occurredAt);
-      if (occurredAt.getTime() > now.getTime() + this.settings.maxFutureSkewMs) {
-        return this.deadLetter(deviceId, channel, payload, `future-timestamp: occurredAt ${alert.occurredAt} is ahead of the platform clock`);
-      }
       const triage = channel === 'crash' ? triageCrash(alert as CrashAlertV1, this.settings.thresholds) : triageLock(alert as LockAlertV1);
       if (triage.kind === 'telemetry') return await this.telemetry(device.vehicleId, triage, occurredAt);
       const hint = await this.coverIndex.policyAt(device.vehicleId, occurredAt).catch(() => null);
