@@ -4,15 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
+import { type DeviceCredentials, DeviceGateways } from '../support/device-gateways';
 import { KafkaProbe } from '../support/kafka-probe';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
-
-interface Credentials {
-  deviceId: string;
-  vehicleId: string;
-  mqtt: { url: string; username: string; password: string };
-}
+import { PlatformProcesses } from '../support/platform';
+import { TEST_ENV, testTopic } from '../support/test-env';
 
 /**
  * A car's gateway, registered through the partner API, publishes over MQTT with its own
@@ -24,30 +19,9 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
   const claimTopic = testTopic(Topics.claimEvents);
   const policyTopic = testTopic(Topics.policyEvents);
-  const devices: mqtt.MqttClient[] = [];
-
-  async function registerDevice(vehicleId: string): Promise<Credentials> {
-    const deviceId = `e2e-gw-${randomUUID().slice(0, 8)}`;
-    const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY },
-      body: JSON.stringify({ vehicleId }),
-    });
-    expect(res.status).toBeLessThan(300);
-    return (await res.json()) as Credentials;
-  }
-
-  async function connectDevice(creds: Credentials): Promise<mqtt.MqttClient> {
-    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], {
-      protocolVersion: 5,
-      clientId: creds.deviceId,
-      username: creds.mqtt.username,
-      password: creds.mqtt.password,
-      reconnectPeriod: 0,
-    });
-    devices.push(client);
-    return client;
-  }
+  const gateways = new DeviceGateways('e2e-gw');
+  const registerDevice = (vehicleId: string) => gateways.register(vehicleId);
+  const connectDevice = (creds: DeviceCredentials) => gateways.connect(creds);
 
   async function coveredVehicle(): Promise<string> {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
@@ -71,7 +45,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
   });
   afterAll(async () => {
-    await Promise.all(devices.map((d) => d.endAsync()));
+    await gateways.end();
     await platform.stopAll();
     await probe.close();
     await db.end();

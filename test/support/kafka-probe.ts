@@ -5,6 +5,8 @@ export interface ObservedRecord {
   topic: string;
   key: string | null;
   value: string;
+  /** The value byte for byte (for records that are not UTF-8 text). */
+  bytes: Buffer;
   headers: Record<string, string>;
   json<T = Record<string, unknown>>(): T;
 }
@@ -63,7 +65,7 @@ export class KafkaProbe {
         const value = message.value?.toString('utf8') ?? '';
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-        const record: ObservedRecord = { topic, key: message.key?.toString('utf8') ?? null, value, headers, json: () => JSON.parse(value) };
+        const record: ObservedRecord = { topic, key: message.key?.toString('utf8') ?? null, value, bytes: message.value ?? Buffer.alloc(0), headers, json: () => JSON.parse(value) };
         if (this.options.retain !== false) this.records.push(record);
         for (const listener of this.listeners) listener(record);
       },

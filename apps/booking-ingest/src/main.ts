@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     groupId: `${config.KAFKA_GROUP_PREFIX}.booking-ingest`,
     topics: [topic(Topics.bookingEvents)],
     handle: (records) => handler.handle(records),
+    deadLetter: { producer, topic: topic(Topics.bookingEventsDlq) },
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
   });
 
   await runService({

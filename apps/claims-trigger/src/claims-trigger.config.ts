@@ -26,6 +26,11 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
       ACCIDENT_WINDOW_MS: envInt(60_000, 0, 3_600_000),
       /** Device clocks may run ahead this much; beyond it a signal is implausible and dead-lettered. */
       MAX_FUTURE_SKEW_MS: envInt(300_000, 0, 86_400_000),
+      /**
+       * Alerts may arrive this long after their occurredAt: a gateway offline for days still
+       * reports its crash. Older ones are implausible (a reset clock, a replay) and dead-lettered.
+       */
+      MAX_SIGNAL_LATENESS_MS: envInt(7 * 86_400_000, 60_000, 90 * 86_400_000),
       /** Shared secret the ops console presents to act on claims for an ops user. */
       OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
     },

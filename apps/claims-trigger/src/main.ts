@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { Topics, topicName } from '@kuruma/contracts';
 import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
-import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import { DynamicSecurityClient, StuckWatch } from '@kuruma/data-access-messaging';
 import {
   connectDatabase,
   connectSql,
@@ -11,6 +11,7 @@ import {
   createServiceKafka,
   createServiceKit,
   PartnerAuthenticator,
+  reportStuckSeconds,
   runService,
   startConsumer,
   startOutboxRelay,
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     groupId: `${config.KAFKA_GROUP_PREFIX}.claims-trigger.cover-index`,
     topics: [topic(Topics.policyEvents)],
     handle: (records) => policyEvents.handle(records),
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
   });
 
   const directory = new DeviceDirectory(db);
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       thresholds: { majorPeakG: config.CRASH_MAJOR_G, minorPeakG: config.CRASH_MINOR_G, majorDeltaVKmh: config.CRASH_MAJOR_DELTA_V_KMH, rolloverDeg: config.CRASH_ROLLOVER_DEG },
       accidentWindowMs: config.ACCIDENT_WINDOW_MS,
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
+      maxLatenessMs: config.MAX_SIGNAL_LATENESS_MS,
       topic,
       producer: kit.name,
     },
@@ -70,6 +73,8 @@ async function main(): Promise<void> {
   );
   const outcomes = kit.metrics.counter('kuruma_device_signals_total', 'Device signals by outcome', ['outcome']);
   const latency = kit.metrics.histogram('kuruma_device_signal_seconds', 'MQTT receipt to committed effect');
+  const intakeProgress = new StuckWatch(config.CONSUMER_STUCK_AFTER_MS);
+  reportStuckSeconds(kit, 'mqtt-intake', intakeProgress);
   const intake = new DeviceSignalsMqttIntake(
     { url: config.MQTT_URL, username: config.MQTT_SERVICE_USER, password: config.MQTT_SERVICE_PASSWORD, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP, connections: config.MQTT_INTAKE_CONNECTIONS },
     useCase,
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
       outcomes.inc({ outcome });
       latency.observe(ms / 1000);
     },
+    intakeProgress,
   );
   await intake.start();
   kit.health.register({ name: 'mqtt', check: () => intake.check() });

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     groupId: `${config.KAFKA_GROUP_PREFIX}.policy`,
     topics: [topic(Topics.bookingPriced)],
     handle: (records) => handler.handle(records),
+    deadLetter: { producer, topic: topic(Topics.bookingPricedDlq) },
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
   });
   await runService({
     kit,

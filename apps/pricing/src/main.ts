@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     groupId: `${config.KAFKA_GROUP_PREFIX}.pricing`,
     topics: [topic(Topics.bookingAccepted)],
     handle: (records) => handler.handle(records),
+    deadLetter: { producer, topic: topic(Topics.bookingAcceptedDlq) },
+    stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
   });
   await runService({
     kit,

@@ -48,6 +48,12 @@ export const Topics = {
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
+/**
+ * A dead letter is its original record plus the x-dlq-* headers: room for the largest source
+ * record (6 MiB) and those, or the broker would refuse the dead letter and the partition stop.
+ */
+const DLQ_MAX_BYTES = SIX_MIB + ONE_MIB;
+
 const dlq = (name: string, description: string): TopicSpec => ({
   name,
   visibility: 'internal',
@@ -55,7 +61,7 @@ const dlq = (name: string, description: string): TopicSpec => ({
   partitions: 3,
   cleanupPolicy: 'delete',
   retentionMs: 30 * DAY_MS,
-  maxMessageBytes: SIX_MIB,
+  maxMessageBytes: DLQ_MAX_BYTES,
   description,
 });
 

@@ -1,5 +1,5 @@
-import { bookingEventV1Schema, describeZodError, Topics } from '@kuruma/contracts';
-import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord } from '@kuruma/data-access-messaging';
+import { bookingEventV1Schema, Topics } from '@kuruma/contracts';
+import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord, parseJsonMessage } from '@kuruma/data-access-messaging';
 import type { Logger } from 'pino';
 import type { AcceptBookingEventsUseCase, AuthenticatedBookingEvent } from './accept-booking-events.use-case';
 import type { KnownPartners } from '../partners/known-partners';
@@ -27,26 +27,21 @@ export class BookingEventsKafkaHandler {
       this.onDeadLetter(reason.split(':')[0]);
     };
     for (const record of records) {
-      const parsed = parseJson(record.value);
-      if (!parsed.ok) {
-        reject(record, `invalid-json: ${parsed.error}`);
+      const result = parseJsonMessage(bookingEventV1Schema, record.value);
+      if (!result.ok) {
+        reject(record, result.reason);
         continue;
       }
-      const result = bookingEventV1Schema.safeParse(parsed.value);
-      if (!result.success) {
-        reject(record, `schema-violation: ${describeZodError(result.error)}`);
-        continue;
-      }
-      const partnerId = result.data.data.partnerId;
+      const partnerId = result.value.data.partnerId;
       if (!(await this.partners.exists(partnerId))) {
         reject(record, `unknown-partner: ${partnerId}`);
         continue;
       }
-      if (record.key !== result.data.data.bookingId) {
-        reject(record, `wrong-key: record key must be the bookingId (${result.data.data.bookingId})`);
+      if (record.key !== result.value.data.bookingId) {
+        reject(record, `wrong-key: record key must be the bookingId (${result.value.data.bookingId})`);
         continue;
       }
-      valid.push({ partnerId, event: result.data });
+      valid.push({ partnerId, event: result.value });
     }
     // Dead letters are durable before the offsets move past them.
     if (dead.length) {
@@ -54,14 +49,5 @@ export class BookingEventsKafkaHandler {
       this.logger.warn({ count: dead.length }, 'booking events dead-lettered');
     }
     await this.useCase.execute(valid);
-  }
-}
-
-function parseJson(value: Buffer | null): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (!value || value.length === 0) return { ok: false, error: 'empty record value' };
-  try {
-    return { ok: true, value: JSON.parse(value.toString('utf8')) };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
   }
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
@@ -25,6 +26,8 @@ export class ReceiveWebhookEventUseCase {
   ) {}
 
   async execute(req: HttpRequest): Promise<WebhookAnswer> {
+    // JSON is UTF-8: decoding invalid bytes would forward an event silently altered (U+FFFD).
+    if (req.rawBody && !isUtf8(req.rawBody)) throw ProblemException.badRequest('the body is not valid UTF-8', [{ field: '(body)', message: 'must be UTF-8 encoded JSON' }]);
     const raw = req.rawBody?.toString('utf8') ?? '';
     const body: unknown = req.body;
     const claimedPartner = partnerClaimedBy(body);

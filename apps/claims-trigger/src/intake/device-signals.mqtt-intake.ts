@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { StuckWatch } from '@kuruma/data-access-messaging';
 import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-signal.use-case';
 
 export interface MqttIntakeOptions {
@@ -33,6 +34,8 @@ export class DeviceSignalsMqttIntake {
     private readonly useCase: HandleDeviceSignalUseCase,
     private readonly logger: Logger,
     private readonly onOutcome: (outcome: SignalOutcome, ms: number) => void,
+    /** Messages in flight and since when: one that never applies makes the intake not ready. */
+    private readonly progress: StuckWatch,
   ) {}
 
   async start(): Promise<void> {
@@ -57,9 +60,9 @@ export class DeviceSignalsMqttIntake {
       const client = mqtt.connect(o.url, {
         ...this.sessionOptions(this.clientIdOf(i)),
         reconnectPeriod: 0,
-        customHandleAcks: (topic, message, _packet, done) => {
+        customHandleAcks: (topic, message, packet, done) => {
           lastMessageAt = Date.now();
-          void this.process(topic, message, done);
+          void this.process(topic, message, done, packet.messageId);
         },
       });
       const connack = await new Promise<{ sessionPresent?: boolean }>((resolve, reject) => {
@@ -113,7 +116,7 @@ export class DeviceSignalsMqttIntake {
       ...this.sessionOptions(clientId),
       // Back quickly after a broker restart: until we resubscribe, the broker has no subscriber.
       reconnectPeriod: 250,
-      customHandleAcks: (topic, message, _packet, done) => void this.process(topic, message, done),
+      customHandleAcks: (topic, message, packet, done) => void this.process(topic, message, done, packet.messageId),
     });
     this.clients.push(client);
     this.connected.add(i);
@@ -130,27 +133,42 @@ export class DeviceSignalsMqttIntake {
     await client.subscribeAsync(filters, { qos: 1 });
   }
 
-  private async process(topic: string, message: Buffer, done: (error: Error | number, code?: number) => void): Promise<void> {
+  private deliveries = 0;
+
+  /**
+   * Bad data never throws here: the use case dead-letters it (schema, implausible time, or data
+   * the database refuses) and the message is acknowledged. What throws is a dependency away; the
+   * message is retried unacknowledged, and past CONSUMER_STUCK_AFTER_MS readiness says so.
+   */
+  private async process(topic: string, message: Buffer, done: (error: Error | number, code?: number) => void, messageId?: number): Promise<void> {
     const match = TOPIC.exec(topic);
     if (!match) return done(0);
     const started = Date.now();
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const outcome = await this.useCase.execute(match[1], match[2] as 'crash' | 'lock', message);
-        this.onOutcome(outcome, Date.now() - started);
-        return done(0);
-      } catch (error) {
-        // Not acknowledged: keep retrying (the database is away); if we stop, the broker redelivers.
-        if (this.stopping) return;
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
-        this.logger.warn({ err: error, topic, attempt, delay }, 'device signal not applied yet; retrying before acknowledging');
-        await new Promise((r) => setTimeout(r, delay));
+    const lane = `mqtt ${topic} (delivery ${++this.deliveries})`;
+    this.progress.begin(lane, `message id ${messageId ?? '?'}`);
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const outcome = await this.useCase.execute(match[1], match[2] as 'crash' | 'lock', message);
+          this.onOutcome(outcome, Date.now() - started);
+          return done(0);
+        } catch (error) {
+          // Not acknowledged: keep retrying (the database is away); if we stop, the broker redelivers.
+          if (this.stopping) return;
+          this.progress.failed(lane, error);
+          const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+          this.logger.warn({ err: error, topic, attempt, delay }, 'device signal not applied yet; retrying before acknowledging');
+          await new Promise((r) => setTimeout(r, delay));
+        }
       }
+    } finally {
+      this.progress.done(lane);
     }
   }
 
   async check(): Promise<void> {
     if (this.connected.size < this.options.connections) throw new Error(`mqtt intake: ${this.connected.size}/${this.options.connections} connections up`);
+    this.progress.check();
   }
 
   async stop(): Promise<void> {

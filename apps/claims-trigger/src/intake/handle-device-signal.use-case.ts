@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { crashAlertV1Schema, describeZodError, lockAlertV1Schema, Topics, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, type DatabaseTx, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
-import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import { crashAlertV1Schema, lockAlertV1Schema, Topics, toStorableText, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
+import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
+import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   type Cause,
+  implausibleOccurredAt,
   initialReserve,
   isDamageClaim,
   joinsOpenClaim,
@@ -28,6 +29,7 @@ export interface SignalSettings {
   thresholds: TriageThresholds;
   accidentWindowMs: number;
   maxFutureSkewMs: number;
+  maxLatenessMs: number;
   topic: (base: string) => string;
   producer: string;
 }
@@ -56,29 +58,31 @@ export class HandleDeviceSignalUseCase {
   async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
     try {
-      const json = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
-      const parsed = (channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema).safeParse(json);
-      if (!parsed.success) return this.deadLetter(deviceId, channel, payload, `schema-violation: ${describeZodError(parsed.error)}`);
-      alert = parsed.data;
+      const parsed = parseJsonMessage(channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema, payload);
+      if (!parsed.ok) return this.deadLetter(deviceId, channel, payload, parsed.reason);
+      alert = parsed.value;
+      const claimedVehicle = (parsed.json as Record<string, unknown>)['vehicleId'];
       const device = await this.devices.find(deviceId);
       if (!device) return this.deadLetter(deviceId, channel, payload, 'unknown-device: not registered');
-      if (typeof json['vehicleId'] === 'string' && json['vehicleId'] !== device.vehicleId) {
+      if (typeof claimedVehicle === 'string' && claimedVehicle !== device.vehicleId) {
         return this.deadLetter(deviceId, channel, payload, `vehicle-mismatch: device is registered to ${device.vehicleId}`);
       }
+      const implausible = implausibleOccurredAt(alert.occurredAt, now, this.settings);
+      if (implausible) return this.deadLetter(deviceId, channel, payload, implausible);
       const occurredAt = new Date(alert.occurredAt);
-      if (occurredAt.getTime() > now.getTime() + this.settings.maxFutureSkewMs) {
-        return this.deadLetter(deviceId, channel, payload, `future-timestamp: occurredAt ${alert.occurredAt} is ahead of the platform clock`);
-      }
       const triage = channel === 'crash' ? triageCrash(alert as CrashAlertV1, this.settings.thresholds) : triageLock(alert as LockAlertV1);
       // The device's vehicle is its partner's: cover, claims, damage and state are looked up by the pair.
       const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
-      if (triage.kind === 'telemetry') return this.telemetry(vehicle, triage, occurredAt);
+      if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
       const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
       return await this.db.$transaction(
         (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
       );
     } catch (error) {
-      if (error instanceof SyntaxError) return this.deadLetter(deviceId, channel, payload, `invalid-json: ${error.message}`);
+      // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
+      // than leave it unacknowledged for the broker to redeliver for ever. Anything else (the
+      // database or Redis away) is thrown, and the intake retries before acknowledging.
+      if (isDeterministicDataError(error)) return this.deadLetter(deviceId, channel, payload, dataErrorReason(error));
       throw error;
     }
   }
@@ -207,17 +211,21 @@ export class HandleDeviceSignalUseCase {
     return 'telemetry';
   }
 
-  private async deadLetter(deviceId: string, channel: string, payload: Buffer, reason: string): Promise<SignalOutcome> {
-    const text = payload.toString('utf8').slice(0, 1_000_000);
+  /**
+   * The payload is kept byte for byte (bytea, and bytes on the dead-letter topic): NUL bytes and
+   * invalid UTF-8 included, up to the broker's packet limit (1 MiB), which the DLQ topic exceeds.
+   */
+  private async deadLetter(deviceId: string, channel: string, payload: Buffer, why: string): Promise<SignalOutcome> {
+    const reason = toStorableText(why);
     const id = randomUUID();
     await this.db.$transaction(async (tx) => {
-      await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${id}::uuid, 'claims-trigger', ${`devices/${deviceId}/${channel}`}, ${reason}, ${text})`;
+      await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${id}::uuid, 'claims-trigger', ${`devices/${deviceId}/${channel}`}, ${reason}, ${payload})`;
       await enqueueOutbox(tx, this.settings.producer, [
         {
           topic: this.settings.topic(Topics.deviceSignalsDlq),
           key: deviceId,
           eventId: `dlq:${id}`,
-          payload: text,
+          payload,
           headers: { 'x-dlq-reason': reason, 'x-dlq-original-topic': `devices/${deviceId}/${channel}`, 'x-dlq-service': 'claims-trigger' },
         },
       ]);

@@ -1,5 +1,5 @@
-import { bookingPricedV1Schema, describeZodError, type BookingPricedV1, Topics } from '@kuruma/contracts';
-import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord } from '@kuruma/data-access-messaging';
+import { bookingPricedV1Schema, type BookingPricedV1, Topics } from '@kuruma/contracts';
+import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord, parseJsonMessage } from '@kuruma/data-access-messaging';
 import type { ApplyBookingEventsUseCase, ApplyResult } from './apply-booking-events.use-case';
 
 /** Priced booking events in; bad records dead-lettered; the rest applied in one transaction. */
@@ -16,15 +16,9 @@ export class BookingPricedKafkaHandler {
     const valid: BookingPricedV1[] = [];
     const dead: OutgoingRecord[] = [];
     for (const record of records) {
-      let reason: string | undefined;
-      try {
-        const parsed = bookingPricedV1Schema.safeParse(JSON.parse(record.value?.toString('utf8') ?? ''));
-        if (parsed.success) valid.push(parsed.data);
-        else reason = `schema-violation: ${describeZodError(parsed.error)}`;
-      } catch (error) {
-        reason = `invalid-json: ${(error as Error).message}`;
-      }
-      if (reason) dead.push(deadLetterRecord(record, this.topic(Topics.bookingPricedDlq), reason, this.service));
+      const parsed = parseJsonMessage(bookingPricedV1Schema, record.value);
+      if (parsed.ok) valid.push(parsed.value);
+      else dead.push(deadLetterRecord(record, this.topic(Topics.bookingPricedDlq), parsed.reason, this.service));
     }
     await this.producer.send(dead);
     this.onApplied(await this.useCase.execute(valid));

@@ -1,5 +1,5 @@
-import { bookingAcceptedV1Schema, describeZodError, type BookingAcceptedV1, Topics } from '@kuruma/contracts';
-import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord } from '@kuruma/data-access-messaging';
+import { bookingAcceptedV1Schema, type BookingAcceptedV1, Topics } from '@kuruma/contracts';
+import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord, parseJsonMessage } from '@kuruma/data-access-messaging';
 import type { PriceBookingEventsUseCase } from './price-booking-events.use-case';
 
 /**
@@ -19,15 +19,9 @@ export class BookingAcceptedKafkaHandler {
     const valid: BookingAcceptedV1[] = [];
     const out: OutgoingRecord[] = [];
     for (const record of records) {
-      let reason: string | undefined;
-      try {
-        const parsed = bookingAcceptedV1Schema.safeParse(JSON.parse(record.value?.toString('utf8') ?? ''));
-        if (parsed.success) valid.push(parsed.data);
-        else reason = `schema-violation: ${describeZodError(parsed.error)}`;
-      } catch (error) {
-        reason = `invalid-json: ${(error as Error).message}`;
-      }
-      if (reason) out.push(deadLetterRecord(record, this.topic(Topics.bookingAcceptedDlq), reason, this.service));
+      const parsed = parseJsonMessage(bookingAcceptedV1Schema, record.value);
+      if (parsed.ok) valid.push(parsed.value);
+      else out.push(deadLetterRecord(record, this.topic(Topics.bookingAcceptedDlq), parsed.reason, this.service));
     }
     await this.useCase.execute(valid, (priced) => {
       for (const p of priced) out.push({ topic: this.topic(Topics.bookingPriced), key: p.event.data.bookingId, value: JSON.stringify(p) });

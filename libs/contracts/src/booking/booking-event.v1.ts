@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
-import { quoteRequestV1Schema } from '../pricing/quote-request.v1';
+import { quoteRequestFieldsV1Schema } from '../pricing/quote-request.v1';
+import { storableStrings } from '../text/storable-text';
 
 /** Booking lifecycle event types partners publish on `carshare.booking-events.v1`. */
 export const BOOKING_EVENT_TYPES = [
@@ -15,7 +16,7 @@ export const BOOKING_EVENT_TYPES = [
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
 /** `data` of every booking event: the quote request plus ordering and lifecycle fields. */
-export const bookingEventDataV1Schema = quoteRequestV1Schema.extend({
+export const bookingEventDataV1Schema = quoteRequestFieldsV1Schema.extend({
   /** Increases by one with each event of this booking; the platform applies events in this order. */
   sequence: z.number().int().min(1),
   /** Actual return time; required on `booking.ended`. */
@@ -24,20 +25,22 @@ export const bookingEventDataV1Schema = quoteRequestV1Schema.extend({
 export type BookingEventDataV1 = z.infer<typeof bookingEventDataV1Schema>;
 
 /** A partner's booking event: CloudEvents 1.0 envelope, `source` = `partner/{partnerId}`, `subject` = bookingId. */
-export const bookingEventV1Schema = cloudEventSchema(BOOKING_EVENT_TYPES, bookingEventDataV1Schema)
-  .extend({
-    source: z.string().regex(/^partner\/[A-Za-z0-9._-]+$/, 'must be partner/{partnerId}'),
-    subject: z.string().min(1).max(128),
-  })
-  .superRefine((event, ctx) => {
-    if (event.subject !== event.data.bookingId) {
-      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'must equal data.bookingId' });
-    }
-    if (event.source !== `partner/${event.data.partnerId}`) {
-      ctx.addIssue({ code: 'custom', path: ['source'], message: 'must equal partner/{data.partnerId}' });
-    }
-    if (event.type === 'booking.ended' && !event.data.endedAt) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on booking.ended' });
-    }
-  });
+export const bookingEventV1Schema = storableStrings(
+  cloudEventSchema(BOOKING_EVENT_TYPES, bookingEventDataV1Schema)
+    .extend({
+      source: z.string().regex(/^partner\/[A-Za-z0-9._-]+$/, 'must be partner/{partnerId}'),
+      subject: z.string().min(1).max(128),
+    })
+    .superRefine((event, ctx) => {
+      if (event.subject !== event.data.bookingId) {
+        ctx.addIssue({ code: 'custom', path: ['subject'], message: 'must equal data.bookingId' });
+      }
+      if (event.source !== `partner/${event.data.partnerId}`) {
+        ctx.addIssue({ code: 'custom', path: ['source'], message: 'must equal partner/{data.partnerId}' });
+      }
+      if (event.type === 'booking.ended' && !event.data.endedAt) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on booking.ended' });
+      }
+    }),
+);
 export type BookingEventV1 = z.infer<typeof bookingEventV1Schema>;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { storableStrings } from '../text/storable-text';
 import { identifierSchema } from '../cloudevents/cloud-event';
 
 /** Body of `PUT /v1/devices/{deviceId}`. */
-export const deviceRegistrationV1Schema = z.object({
-  /** The partner's vehicle this gateway is fitted to. */
-  vehicleId: identifierSchema,
-});
+export const deviceRegistrationV1Schema = storableStrings(
+  z.object({
+    /** The partner's vehicle this gateway is fitted to. */
+    vehicleId: identifierSchema,
+  }),
+);
 export type DeviceRegistrationV1 = z.infer<typeof deviceRegistrationV1Schema>;
 
 /** Answer of `PUT /v1/devices/{deviceId}`: the MQTT credentials, shown once. */

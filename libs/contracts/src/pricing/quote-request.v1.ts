@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema, instantSchema } from '../cloudevents/cloud-event';
+import { storableStrings } from '../text/storable-text';
 
 /** The vehicle being driven: only what pricing and eligibility need. */
 export const quoteVehicleV1Schema = z.object({
@@ -43,8 +44,8 @@ export const quoteDriverV1Schema = z.object({
   telematics: z.object({ score: z.number().min(0).max(100), km: z.number().min(0) }).optional(),
 });
 
-/** A request for per-use cover: one booking of one vehicle by one driver. */
-export const quoteRequestV1Schema = z
+/** The fields of a quote request, which booking events extend (they check storability as a whole). */
+export const quoteRequestFieldsV1Schema = z
   .object({
     /** The partner's booking id. */
     bookingId: identifierSchema,
@@ -60,4 +61,7 @@ export const quoteRequestV1Schema = z
     driver: quoteDriverV1Schema,
   })
   .refine((r) => Date.parse(r.endsAt) > Date.parse(r.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
+
+/** A request for per-use cover: one booking of one vehicle by one driver. */
+export const quoteRequestV1Schema = storableStrings(quoteRequestFieldsV1Schema);
 export type QuoteRequestV1 = z.infer<typeof quoteRequestV1Schema>;

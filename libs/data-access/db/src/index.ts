@@ -7,3 +7,4 @@ export * from './booking/partner.repository';
 export * from './pricing/quote.repository';
 export * from './policy/policy.repository';
 export * from './claims/claims.repository';
+export * from './sql/data-error';

@@ -8,3 +8,5 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './mqtt/dynamic-security.client';
 export * from './batching/group-commit';
+export * from './payload/parse-json-payload';
+export * from './progress/stuck-watch';

@@ -29,6 +29,12 @@ const base = {
    * show what was sent); older ones are deleted in small batches by the relay.
    */
   OUTBOX_RETENTION_HOURS: envInt(168, 2, 24 * 365),
+  /**
+   * A Kafka partition or MQTT intake connection on the same record for longer than this reports
+   * not ready (naming where) and shows in kuruma_consumer_stuck_seconds: bad data is dead-lettered
+   * at once, so this means a dependency has been failing or hanging that long.
+   */
+  CONSUMER_STUCK_AFTER_MS: envInt(120_000, 1_000, 86_400_000),
 };
 
 export const serviceConfigSchema = z.object(base);

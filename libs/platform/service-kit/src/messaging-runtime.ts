@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { createDatabase, type Database, SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
-import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
+import { BatchConsumer, type BatchConsumerOptions, createKafka, deadLetterRecord, EventProducer, OutboxRelay, type StuckWatch } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from './service-kit.module';
 
 /**
@@ -44,14 +44,45 @@ export async function connectProducer(kit: ServiceKit, kafka: Kafka): Promise<Ev
   return producer;
 }
 
+const stuckWatches = new WeakMap<ServiceKit, Map<string, StuckWatch>>();
+
+/**
+ * `kuruma_consumer_stuck_seconds{consumer}`: how long the consumer's longest-waiting partition or
+ * MQTT connection has been on its current record, read at each scrape (0 when all move on). Its
+ * readiness check fails past CONSUMER_STUCK_AFTER_MS; this is the number to alert on before that.
+ */
+export function reportStuckSeconds(kit: ServiceKit, consumer: string, watch: StuckWatch): void {
+  let watches = stuckWatches.get(kit);
+  if (!watches) {
+    const all = (watches = new Map());
+    stuckWatches.set(kit, all);
+    kit.metrics.gauge('kuruma_consumer_stuck_seconds', 'Seconds the longest-waiting partition or connection has been on its current record', ['consumer'], (gauge) => {
+      for (const [name, w] of all) gauge.set({ consumer: name }, w.longestSeconds());
+    });
+  }
+  watches.set(consumer, watch);
+}
+
 export async function startConsumer(
   kit: ServiceKit,
-  options: Omit<BatchConsumerOptions, 'logger' | 'onCrash' | 'onChunk'>,
+  options: Omit<BatchConsumerOptions, 'logger' | 'onCrash' | 'onChunk' | 'deadLetter' | 'stuckAfterMs'> & {
+    stuckAfterMs: number;
+    /** Where records the database refuses go, with the reason (the source topic's `.dlq`). */
+    deadLetter?: { producer: EventProducer; topic: string };
+  },
 ): Promise<BatchConsumer> {
   const records = kit.metrics.counter('kuruma_consumed_records_total', 'Kafka records applied', ['group']);
   const chunkSeconds = kit.metrics.histogram('kuruma_consumer_chunk_seconds', 'Time to apply one chunk of records', ['group']);
+  const refused = kit.metrics.counter('kuruma_consumer_refused_records_total', 'Records the database refused (a data error), dead-lettered', ['group']);
+  const { deadLetter, ...rest } = options;
   const consumer = new BatchConsumer({
-    ...options,
+    ...rest,
+    deadLetter: deadLetter
+      ? async (record, reason) => {
+          await deadLetter.producer.send([deadLetterRecord(record, deadLetter.topic, reason, kit.name)]);
+          refused.inc({ group: options.groupId });
+        }
+      : undefined,
     logger: kit.logger.child({ component: 'consumer', groupId: options.groupId }),
     onChunk: (n, ms) => {
       records.inc({ group: options.groupId }, n);
@@ -64,6 +95,7 @@ export async function startConsumer(
     },
   });
   await consumer.start();
+  reportStuckSeconds(kit, options.groupId, consumer.progress);
   kit.health.register({ name: `consumer:${options.groupId}`, check: () => consumer.check() });
   kit.shutdown.register(`consumer:${options.groupId}`, () => consumer.stop());
   return consumer;

@@ -1,7 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { dataErrorReason, isDeterministicDataError } from '@kuruma/data-access-db';
 import { GroupCommit } from '../batching/group-commit';
-import { type ConsumedRecord, headersToStrings } from './consumed-record';
+import { StuckWatch } from '../progress/stuck-watch';
+import { type ConsumedRecord, headersToStrings, rawHeaders } from './consumed-record';
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -11,9 +13,18 @@ export interface BatchConsumerOptions {
   /**
    * Applies a chunk of records durably (one database transaction, inbox included). Throwing means
    * "not applied": the same chunk is retried after a back-off and its offsets are not committed.
-   * Bad data must not throw: the handler dead-letters it and carries on.
+   * Bad data must not throw: the handler dead-letters it and carries on. Data the database
+   * refuses (a deterministic data error, see isDeterministicDataError) is found by applying the
+   * chunk in halves down to the one record, which goes to `deadLetter`.
    */
   handle: (records: ConsumedRecord[]) => Promise<void>;
+  /**
+   * Durably dead-letters one record the database refused, with the reason. Without it such a
+   * record is retried like any failure (and the partition reports stuck).
+   */
+  deadLetter?: (record: ConsumedRecord, reason: string) => Promise<void>;
+  /** Readiness fails when a partition has been on one chunk longer than this (default 2 minutes). */
+  stuckAfterMs?: number;
   /** Records per handler call; bigger chunks mean fewer transactions and round trips. */
   chunkSize?: number;
   /**
@@ -41,9 +52,12 @@ export class BatchConsumer {
    * offsets only after the combined call has returned.
    */
   private readonly combined: GroupCommit<ConsumedRecord[]>;
+  /** Where each partition is and since when: a record that never applies makes us not ready. */
+  readonly progress: StuckWatch;
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.chunkSize = options.chunkSize ?? 500;
+    this.progress = new StuckWatch(options.stuckAfterMs ?? 120_000);
     this.combined = new GroupCommit((chunks) => this.applyAlone(chunks.flat()), this.chunkSize * 2, (chunk) => chunk.length);
   }
 
@@ -100,34 +114,67 @@ export class BatchConsumer {
       value: m.value,
       headers: headersToStrings(m.headers as Record<string, unknown>),
       timestamp: m.timestamp,
+      raw: { key: m.key, headers: rawHeaders(m.headers as Record<string, unknown>) },
     }));
+    const lane = `${batch.topic}[${batch.partition}]`;
     for (let start = 0; start < records.length; start += this.chunkSize) {
       const chunk = records.slice(start, start + this.chunkSize);
+      this.progress.begin(lane, `offset ${chunk[0].offset}`);
       let attempt = 0;
+      let isolate = false;
       for (;;) {
-        if (!isRunning() || isStale()) return;
+        if (!isRunning() || isStale()) return this.progress.done(lane);
         try {
           // First try rides along with other partitions' chunks; a retry runs alone, so a chunk
           // that keeps failing holds back its own partition only.
           if (attempt === 0) await this.combined.submit(chunk);
+          else if (isolate) await this.applyIsolatingRefused(chunk);
           else await this.applyAlone(chunk);
           break;
         } catch (error) {
           attempt += 1;
-          const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+          this.progress.failed(lane, error);
+          // Data the database refuses fails the same way every time: retrying the chunk as a
+          // whole would hold the partition for ever, so the next try finds and dead-letters it.
+          isolate = this.options.deadLetter !== undefined && isDeterministicDataError(error);
+          const delay = isolate ? 0 : Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
           this.options.logger.warn(
-            { err: error, topic: batch.topic, partition: batch.partition, attempt, delay },
-            'applying records failed; retrying (offsets not committed)',
+            { err: error, topic: batch.topic, partition: batch.partition, attempt, delay, isolate },
+            isolate ? 'the database refused data in the chunk; isolating the record' : 'applying records failed; retrying (offsets not committed)',
           );
           await heartbeat().catch(() => undefined);
-          await new Promise((resolve) => setTimeout(resolve, delay));
+          if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
       resolveOffset(chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary({
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(chunk[chunk.length - 1].offset) + 1n) }] }],
       });
+      this.progress.done(lane);
       await heartbeat();
+    }
+  }
+
+  /**
+   * Applies the chunk; when the database refuses data in it, applies each half in order (records
+   * of one key keep their order) down to the single refused record, which is dead-lettered. A
+   * half applied before a later failure is applied again on the retry: handlers are idempotent
+   * (inbox, event-id de-duplication), as for any redelivery. Any other error goes to the retry.
+   */
+  private async applyIsolatingRefused(records: ConsumedRecord[]): Promise<void> {
+    try {
+      await this.applyAlone(records);
+    } catch (error) {
+      const deadLetter = this.options.deadLetter;
+      if (!deadLetter || !isDeterministicDataError(error)) throw error;
+      if (records.length === 1) {
+        const [record] = records;
+        this.options.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'record refused by the database; dead-lettered');
+        return deadLetter(record, dataErrorReason(error));
+      }
+      const half = Math.ceil(records.length / 2);
+      await this.applyIsolatingRefused(records.slice(0, half));
+      await this.applyIsolatingRefused(records.slice(half));
     }
   }
 
@@ -143,8 +190,9 @@ export class BatchConsumer {
     await this.consumer?.disconnect();
   }
 
-  /** Readiness: connected and not crashed. */
+  /** Readiness: connected, not crashed, and no partition stuck on one chunk. */
   async check(): Promise<void> {
     if (!this.running) throw new Error('consumer is not running');
+    this.progress.check();
   }
 }

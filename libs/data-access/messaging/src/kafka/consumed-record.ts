@@ -7,6 +7,11 @@ export interface ConsumedRecord {
   value: Buffer | null;
   headers: Record<string, string>;
   timestamp: string;
+  /**
+   * The key and headers exactly as received: a dead letter carries these, so a key or header that
+   * is not valid UTF-8 reaches the dead-letter topic unchanged rather than with U+FFFD in it.
+   */
+  raw?: { key: Buffer | null; headers: Record<string, Buffer | string> };
 }
 
 export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
@@ -14,6 +19,15 @@ export function headersToStrings(headers: Record<string, unknown> | undefined): 
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined || value === null) continue;
     out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return out;
+}
+
+export function rawHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | string> {
+  const out: Record<string, Buffer | string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (Buffer.isBuffer(first) || typeof first === 'string') out[name] = first;
   }
   return out;
 }

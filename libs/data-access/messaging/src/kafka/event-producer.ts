@@ -2,9 +2,9 @@ import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer
 
 export interface OutgoingRecord {
   topic: string;
-  key: string;
+  key: string | Buffer;
   value: string | Buffer;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | Buffer>;
 }
 
 /** Well under the 1 MiB topic limit, leaving room for record and batch overheads. */

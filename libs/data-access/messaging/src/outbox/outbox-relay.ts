@@ -29,7 +29,8 @@ interface OutboxRow {
   id: bigint;
   topic: string;
   key: string;
-  payload: string;
+  payload: string | null;
+  payload_bytes: Buffer | null;
   headers: Record<string, string> | null;
   created_at: Date;
 }
@@ -102,14 +103,14 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const { db, producer, batchSize = 1_000 } = this.options;
     const rows = await db.$queryRaw<OutboxRow[]>`
-      SELECT id, topic, key, payload, headers, created_at FROM outbox
+      SELECT id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
       WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
       ORDER BY id LIMIT ${batchSize}`;
     if (rows.length === 0) {
       await this.settleMarking();
       return 0;
     }
-    await this.options.kafka.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, headers: r.headers ?? undefined })));
+    await this.options.kafka.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: r.headers ?? undefined })));
     // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
     // de-duplicate by event id), the same as a crash between send and mark.
     await this.settleMarking();

@@ -4,7 +4,8 @@ export interface OutboxEntry {
   topic: string;
   key: string;
   eventId: string;
-  payload: string;
+  /** Text (an event); a Buffer when the value must reach Kafka byte for byte (a dead letter's payload). */
+  payload: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -19,11 +20,13 @@ export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: O
   // statement, one round trip: the insert and, if it added a row, the relay's wake-up call
   // (delivered on commit only, so the relay never sees uncommitted rows). A data-modifying CTE
   // runs to completion whether or not the outer query reads all of it.
+  // Bytes travel base64-encoded in the document: JSON text cannot carry arbitrary bytes.
+  const rows = entries.map((e) => (typeof e.payload === 'string' ? e : { ...e, payload: null, payloadBase64: e.payload.toString('base64') }));
   await tx.$queryRaw`
     WITH added AS (
-      INSERT INTO outbox (producer, topic, key, event_id, payload, headers)
-      SELECT ${producer}, topic, key, "eventId", payload, headers
-      FROM json_to_recordset(${JSON.stringify(entries)}::json) AS x(topic text, key text, "eventId" text, payload text, headers jsonb)
+      INSERT INTO outbox (producer, topic, key, event_id, payload, payload_bytes, headers)
+      SELECT ${producer}, topic, key, "eventId", payload, decode("payloadBase64", 'base64'), headers
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(topic text, key text, "eventId" text, payload text, "payloadBase64" text, headers jsonb)
       ON CONFLICT (producer, event_id) DO NOTHING
       RETURNING 1
     )

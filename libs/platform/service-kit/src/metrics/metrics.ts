@@ -13,8 +13,9 @@ export class ServiceMetrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  gauge(name: string, help: string, labelNames: string[] = []) {
-    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  /** `collect`, when given, sets the gauge's values at each scrape (for values read off state). */
+  gauge(name: string, help: string, labelNames: string[] = [], collect?: (gauge: Gauge) => void) {
+    return new Gauge({ name, help, labelNames, registers: [this.registry], ...(collect ? { collect() { collect(this); } } : {}) });
   }
 
   /** Latency histogram in seconds with buckets from 1 ms to 10 s. */
