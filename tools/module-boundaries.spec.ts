@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * The layering (contracts <- domain <- data-access <- apps) is only real if lint rejects a
  * violation. These lint deliberate violations as if they were files in the projects.
  */
-describe('module boundaries', () => {
+// The first lint loads the whole project graph and parser: seconds on a busy two-core machine.
+describe('module boundaries', { timeout: 60_000 }, () => {
   const root = resolve(__dirname, '..');
   const sut = new ESLint({ cwd: root });
 
