@@ -97,7 +97,7 @@ const paths = {
       summary: 'One claim with its signals',
       security: ops,
       parameters: [{ name: 'claimId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The claim', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem('Not found') },
+      responses: { '200': { description: 'The claim', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem("Not found (or another partner's)") },
     },
   },
   '/v1/claims/{claimId}/{action}': {
@@ -109,7 +109,7 @@ const paths = {
         { name: 'claimId', in: 'path', required: true, schema: { type: 'string' } },
         { name: 'action', in: 'path', required: true, schema: { enum: ['confirm', 'withdraw', 'close'] } },
       ],
-      responses: { '200': { description: 'The new status', content: { 'application/json': { schema: { type: 'object' } } } }, '403': problem('Role may not act'), '404': problem('Not found'), '409': problem('Not allowed from the current status') },
+      responses: { '200': { description: 'The new status', content: { 'application/json': { schema: { type: 'object' } } } }, '403': problem('Role may not act'), '404': problem("Not found (or another partner's)"), '409': problem('Not allowed from the current status') },
     },
   },
   '/health/live': { get: { tags: ['every service'], summary: 'Process is alive', responses: { '200': { description: 'Alive' } } } },
