@@ -4,6 +4,7 @@ import { dataErrorReason, isDeterministicDataError } from '@kuruma/data-access-d
 import { GroupCommit } from '../batching/group-commit';
 import { StuckWatch } from '../progress/stuck-watch';
 import { type ConsumedRecord, headersToStrings, rawHeaders } from './consumed-record';
+import { applyIsolatingRefused } from './isolate-refused';
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -155,27 +156,14 @@ export class BatchConsumer {
     }
   }
 
-  /**
-   * Applies the chunk; when the database refuses data in it, applies each half in order (records
-   * of one key keep their order) down to the single refused record, which is dead-lettered. A
-   * half applied before a later failure is applied again on the retry: handlers are idempotent
-   * (inbox, event-id de-duplication), as for any redelivery. Any other error goes to the retry.
-   */
+  /** The chunk, with any record the database refuses found and dead-lettered (see applyIsolatingRefused). */
   private async applyIsolatingRefused(records: ConsumedRecord[]): Promise<void> {
-    try {
-      await this.applyAlone(records);
-    } catch (error) {
-      const deadLetter = this.options.deadLetter;
-      if (!deadLetter || !isDeterministicDataError(error)) throw error;
-      if (records.length === 1) {
-        const [record] = records;
-        this.options.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'record refused by the database; dead-lettered');
-        return deadLetter(record, dataErrorReason(error));
-      }
-      const half = Math.ceil(records.length / 2);
-      await this.applyIsolatingRefused(records.slice(0, half));
-      await this.applyIsolatingRefused(records.slice(half));
-    }
+    const deadLetter = this.options.deadLetter;
+    if (!deadLetter) return this.applyAlone(records);
+    await applyIsolatingRefused(records, (chunk) => this.applyAlone(chunk), isDeterministicDataError, async (record, error) => {
+      this.options.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'record refused by the database; dead-lettered');
+      await deadLetter(record, dataErrorReason(error));
+    });
   }
 
   private async applyAlone(records: ConsumedRecord[]): Promise<void> {
