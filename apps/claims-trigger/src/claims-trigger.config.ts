@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_DEFAULT_SECRETS, envInt, loadServiceConfig, mqttVars } from '@kuruma/config';
+import { envInt, envPort, loadServiceConfig, mqttVars, opsServiceVars } from '@kuruma/config';
 
 export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
@@ -26,8 +26,13 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
       ACCIDENT_WINDOW_MS: envInt(60_000, 0, 3_600_000),
       /** Device clocks may run ahead this much; beyond it a signal is implausible and dead-lettered. */
       MAX_FUTURE_SKEW_MS: envInt(300_000, 0, 86_400_000),
-      /** Shared secret the ops console presents to act on claims for an ops user. */
-      OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
+      ...opsServiceVars,
+      /**
+       * Internal listener for the ops console's calls: the only place OPS_SERVICE_TOKEN is
+       * accepted. Bind it to an interface partners cannot reach.
+       */
+      CLAIMS_TRIGGER_OPS_HOST: z.string().default('127.0.0.1'),
+      CLAIMS_TRIGGER_OPS_PORT: envPort(3104),
     },
     env,
   );
