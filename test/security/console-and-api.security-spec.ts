@@ -26,6 +26,7 @@ describe('console and partner APIs under attack', () => {
     OPS_TRUST_PROXY: 'loopback',
     OPS_LOGIN_MAX_FAILURES_PER_USER: '3',
     OPS_LOGIN_MAX_FAILURES_PER_ADDRESS: '6',
+    OPS_LOGIN_ATTEMPTS_PER_MIN: '100',
     OPS_STREAMS_PER_USER: '2',
     METRICS_TOKEN,
     PARTNER_RATE_LIMIT_PER_S: '20',
@@ -78,6 +79,23 @@ describe('console and partner APIs under attack', () => {
       for (let i = 0; i < 6; i++) expect((await signIn({ username: `nobody-${i}-${randomUUID()}`, password: 'guess' }, { 'x-forwarded-for': sprayer })).status).toBe(401);
       expect((await signIn(VIEWER, { 'x-forwarded-for': sprayer })).status).toBe(429);
       expect((await signIn(VIEWER, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(200);
+    });
+
+    it('rate-limits sign-in attempts of any outcome: past 100 a minute even the right password gets 429', async () => {
+      const user = await addUser('viewer');
+      const from = { 'x-forwarded-for': address() };
+      let accepted = 0;
+      let refused: Response | undefined;
+      // The bucket refills at 100/min while the loop runs, so the refusal comes a little after 100.
+      while (!refused && accepted < 200) {
+        const res = await signIn(user, from);
+        if (res.status === 200) accepted++;
+        else refused = res;
+      }
+      expect(accepted).toBeGreaterThanOrEqual(100);
+      expect(refused?.status).toBe(429);
+      expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await refused?.json()) as { detail: string }).detail).toMatch(/too many sign-in attempts/);
     });
 
     it('keeps /health/live answering while 40 sign-ins hash passwords', async () => {

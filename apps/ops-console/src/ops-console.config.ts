@@ -18,6 +18,8 @@ export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
       OPS_CONSOLE_ORIGINS: envList(''),
       /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address; empty trusts none. */
       OPS_TRUST_PROXY: z.string().default(''),
+      /** Sign-in attempts per minute (any outcome) from one address and for one user name; more get 429. */
+      OPS_LOGIN_ATTEMPTS_PER_MIN: envInt(30, 1, 100_000),
       /** Failed sign-ins of one user name before it is locked. */
       OPS_LOGIN_MAX_FAILURES_PER_USER: envInt(5, 1, 1_000),
       /** Failed sign-ins from one client address (any user names) before it is locked. */

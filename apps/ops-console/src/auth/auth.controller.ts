@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ProblemException, validateBody } from '@kuruma/service-kit';
+import { ProblemException, TokenBuckets, validateBody } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
@@ -14,13 +14,22 @@ const credentials = z.object({ username: z.string().min(1).max(100), password: z
 
 @Controller()
 export class AuthController {
+  /**
+   * Attempts of any outcome, per address and per user name, in this instance: a cap on how fast
+   * anyone can try, below the lockout (which counts failures, in the database, for all instances).
+   */
+  private readonly attempts: TokenBuckets;
+
   constructor(
     @Inject(IDENTITY_PROVIDER) private readonly identities: IdentityProvider,
     @Inject(OpsSessions) private readonly sessions: OpsSessions,
     @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
     @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(CONFIG) private readonly config: OpsConsoleConfig,
-  ) {}
+  ) {
+    const perMinute = config.OPS_LOGIN_ATTEMPTS_PER_MIN;
+    this.attempts = new TokenBuckets({ perSecond: perMinute / 60, burst: perMinute });
+  }
 
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -37,6 +46,10 @@ export class AuthController {
   async signIn(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { username, password } = validateBody(credentials, body);
     const address = req.ip ?? 'unknown';
+    for (const caller of [`addr:${address}`, `user:${username.toLowerCase()}`]) {
+      const taken = this.attempts.take(caller);
+      if (!taken.ok) throw ProblemException.tooManyRequests('too many sign-in attempts; slow down', taken.retryAfterS);
+    }
     const lockedMs = await this.throttle.lockedForMs(username, address);
     if (lockedMs > 0) {
       await this.audit.record({ username, role: '-' as never }, 'sign-in-locked', 'ops-user', username, { address });

@@ -10,3 +10,4 @@ export * from './auth/partner-authenticator';
 export * from './http/validate-body';
 export * from './http/http-request';
 export * from './auth/ops-identity';
+export * from './auth/token-bucket';
