@@ -246,7 +246,9 @@ describe('console and partner APIs under attack', () => {
   });
 
   describe('finding 10: bad requests get 4xx, never 500', () => {
-    it('answers repeated query parameters with 400 naming the parameter, on all four endpoints', async () => {
+    // Before: 500 from claims-trigger's claim list and the console's claims queue, search and live
+    // stream; policy's lookup answered 200 for a question it never asked.
+    it('answers repeated query parameters with 400 naming the parameter (policy, claims-trigger, console)', async () => {
       const { cookie } = await session(VIEWER);
       const partner = { 'x-api-key': DEMO_API_KEY };
       const cases: [string, Record<string, string>, string][] = [
@@ -254,6 +256,7 @@ describe('console and partner APIs under attack', () => {
         [`${baseUrl('claims-trigger')}/v1/claims?status=provisional&status=confirmed`, partner, 'status'],
         [`${consoleUrl}/api/claims?status=provisional&status=confirmed`, { cookie }, 'status'],
         [`${consoleUrl}/api/policies?q=a&q=b`, { cookie }, 'q'],
+        [`${consoleUrl}/api/stream?type=policy.bound&type=claim.fnol-opened`, { cookie }, 'type'],
       ];
       for (const [url, headers, field] of cases) {
         const res = await fetch(url, { headers });
