@@ -5,7 +5,7 @@ import { fieldErrors } from '@kuruma/contracts';
 import { certificateHtml } from '@kuruma/domain-policy';
 import type { Database } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
-import { requireSession } from './auth/ops-session';
+import { requireSession } from './auth/require-session';
 import { OpsSessions } from './auth/ops-sessions';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Database } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
-import { CLAIM_HANDLERS, requireSession } from '../auth/ops-session';
+import { CLAIM_HANDLERS, requireSession } from '../auth/require-session';
 import { OpsSessions } from '../auth/ops-sessions';
 import { DATABASE } from '../tokens';
 import { ClaimsTriggerClient } from './claims-trigger.client';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ProblemException, ServiceMetrics } from '@kuruma/service-kit';
-import { requireSession } from '../auth/ops-session';
+import { requireSession } from '../auth/require-session';
 import { OpsSessions, sessionIdOf } from '../auth/ops-sessions';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
