@@ -41,11 +41,14 @@ describe('ops console', () => {
     return b.bookingId;
   }
 
-  async function sessionCookie(who: { username: string; password: string }): Promise<string> {
-    const res = await fetch(`${consoleUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  /** Signs in as the console's page does (same Origin); the cookie and the session's CSRF token. */
+  async function signedIn(who: { username: string; password: string }): Promise<{ cookie: string; csrfToken: string }> {
+    const res = await fetch(`${consoleUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: consoleUrl }, body: JSON.stringify(who) });
     expect(res.status).toBe(200);
-    return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrfToken };
   }
+  const sessionCookie = async (who: { username: string; password: string }): Promise<string> => (await signedIn(who)).cookie;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -181,8 +184,8 @@ describe('ops console', () => {
   });
 
   it('refuses a viewer confirming a claim with 403, and records the attempt in the audit log', async () => {
-    const cookie = await sessionCookie(VIEWER);
-    const res = await fetch(`${consoleUrl}/api/claims/00000000-0000-7000-8000-000000000000/confirm`, { method: 'POST', headers: { cookie } });
+    const { cookie, csrfToken } = await signedIn(VIEWER);
+    const res = await fetch(`${consoleUrl}/api/claims/00000000-0000-7000-8000-000000000000/confirm`, { method: 'POST', headers: { cookie, origin: consoleUrl, 'x-csrf-token': csrfToken } });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const audit = await db.query("SELECT actor, action FROM audit_log WHERE actor = 'viewer' AND action = 'claim.confirm-refused'");

@@ -59,7 +59,9 @@ export class PlatformProcesses {
   /** A second instance of a service (its own HTTP port), e.g. to make a consumer group rebalance. */
   async startExtra(app: AppName, name: string): Promise<void> {
     const port = APP_PORTS[app] + 10 * (this.extras.size + 1);
-    this.extras.set(name, this.spawn(app, name, { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port) }));
+    // claims-trigger also opens its internal ops listener: give the extra one its own port too.
+    const ports = { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port), ...(app === 'claims-trigger' ? { CLAIMS_TRIGGER_OPS_PORT: String(port + 5) } : {}) };
+    this.extras.set(name, this.spawn(app, name, ports));
     await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 60_000, name);
   }
 

@@ -22,6 +22,9 @@ export const TEST_ENV: Record<string, string> = {
   POLICY_PORT: String(PORT_BASE + 3),
   CLAIMS_TRIGGER_PORT: String(PORT_BASE + 4),
   CLAIMS_TRIGGER_URL: `http://127.0.0.1:${PORT_BASE + 4}`,
+  // claims-trigger's internal listener for the console's claim actions (never the partner port).
+  CLAIMS_TRIGGER_OPS_PORT: String(PORT_BASE + 5),
+  CLAIMS_TRIGGER_OPS_URL: `http://127.0.0.1:${PORT_BASE + 5}`,
   // Its own MQTT session and share group: a developer's running claims-trigger keeps its own.
   MQTT_CLIENT_ID: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger-1`,
   MQTT_SHARE_GROUP: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger`,

@@ -9,6 +9,7 @@ import {
   createServiceKafka,
   createServiceKit,
   PartnerAuthenticator,
+  partnerAuthOptions,
   runService,
   startConsumer,
   startOutboxRelay,
@@ -23,7 +24,7 @@ import { ReceiveWebhookEventUseCase } from './webhook/receive-webhook-event.use-
 
 async function main(): Promise<void> {
   const config = loadBookingIngestConfig();
-  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   await runService({
     kit,
     module: BookingIngestModule.register(kit, [
-      { provide: ReceiveWebhookEventUseCase, useValue: new ReceiveWebhookEventUseCase(new PartnerAuthenticator(partners), partners, producer, topic) },
+      { provide: ReceiveWebhookEventUseCase, useValue: new ReceiveWebhookEventUseCase(new PartnerAuthenticator(partners, partnerAuthOptions(config)), partners, producer, topic) },
     ]),
     host: config.HOST,
     port: config.PORT,

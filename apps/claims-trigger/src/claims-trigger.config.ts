@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_DEFAULT_SECRETS, envInt, loadServiceConfig, mqttVars } from '@kuruma/config';
+import { envInt, envPort, loadServiceConfig, mqttVars, opsServiceVars } from '@kuruma/config';
 
 export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
@@ -31,8 +31,13 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
        * reports its crash. Older ones are implausible (a reset clock, a replay) and dead-lettered.
        */
       MAX_SIGNAL_LATENESS_MS: envInt(7 * 86_400_000, 60_000, 90 * 86_400_000),
-      /** Shared secret the ops console presents to act on claims for an ops user. */
-      OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
+      ...opsServiceVars,
+      /**
+       * Internal listener for the ops console's calls: the only place OPS_SERVICE_TOKEN is
+       * accepted. Bind it to an interface partners cannot reach.
+       */
+      CLAIMS_TRIGGER_OPS_HOST: z.string().default('127.0.0.1'),
+      CLAIMS_TRIGGER_OPS_PORT: envPort(3104),
     },
     env,
   );

@@ -11,6 +11,7 @@ import {
   createServiceKafka,
   createServiceKit,
   PartnerAuthenticator,
+  partnerAuthOptions,
   reportStuckSeconds,
   runService,
   startConsumer,
@@ -30,7 +31,7 @@ import { CONFIG, DATABASE } from './tokens';
 
 async function main(): Promise<void> {
   const config = loadClaimsTriggerConfig();
-  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   // Each intake connection applies one signal at a time and holds a connection meanwhile.
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   await runService({
     kit,
     module: ClaimsTriggerModule.register(kit, [
-      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db)) },
+      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db), partnerAuthOptions(config)) },
       { provide: DATABASE, useValue: db },
       { provide: CONFIG, useValue: config },
       { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, broker, directory, config.MQTT_PUBLIC_URL) },
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
     ]),
     host: config.HOST,
     port: config.PORT,
+    // The ops console's claim actions arrive here, on an interface partners cannot reach.
+    internalListener: { host: config.CLAIMS_TRIGGER_OPS_HOST, port: config.CLAIMS_TRIGGER_OPS_PORT },
   });
 }
 

@@ -5,8 +5,8 @@ import { fieldErrors } from '@kuruma/contracts';
 import { certificateHtml } from '@kuruma/domain-policy';
 import type { Database } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
-import { requireSession } from './auth/ops-session';
-import { SessionCookie } from './auth/session-cookie';
+import { requireSession } from './auth/require-session';
+import { OpsSessions } from './auth/ops-sessions';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';
 import { RiskMapQuery } from './risk/risk-map.query';
@@ -29,7 +29,7 @@ export class ConsoleApiController {
 
   constructor(
     @Inject(DATABASE) db: Database,
-    @Inject(SessionCookie) private readonly sessions: SessionCookie,
+    @Inject(OpsSessions) private readonly sessions: OpsSessions,
   ) {
     this.figures = new LiveFiguresQuery(db);
     this.search = new PolicySearchQuery(db);
@@ -39,13 +39,13 @@ export class ConsoleApiController {
 
   @Get('figures')
   async liveFigures(@Req() req: Request) {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     return this.figures.run();
   }
 
   @Get('policies')
   async searchPolicies(@Req() req: Request, @Query('q') q = '', @Query('cursor') cursor?: string, @Query('limit') limit = '25') {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const size = Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 200) throw ProblemException.badRequest('limit must be 1-200', [{ field: 'limit', message: 'integer 1-200' }]);
     return this.search.run(q, cursor, size);
@@ -53,7 +53,7 @@ export class ConsoleApiController {
 
   @Get('policies/:policyId')
   async policy(@Req() req: Request, @Param('policyId') policyId: string) {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const found = await this.detail.run(policyId);
     if (!found) throw ProblemException.notFound(`policy ${policyId} not found`);
     return found;
@@ -62,7 +62,7 @@ export class ConsoleApiController {
   @Get('policies/:policyId/certificate')
   @Header('Content-Type', 'text/html; charset=utf-8')
   async certificate(@Req() req: Request, @Param('policyId') policyId: string): Promise<string> {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const found = await this.detail.run(policyId);
     if (!found?.policy.policyNumber) throw ProblemException.notFound(`policy ${policyId} has no certificate`);
     return certificateHtml(found.policy);
@@ -70,7 +70,7 @@ export class ConsoleApiController {
 
   @Get('risk-map')
   async riskMap(@Req() req: Request, @Query() query: Record<string, string>) {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const parsed = riskParams.safeParse(query);
     if (!parsed.success) throw ProblemException.badRequest('invalid risk map period', fieldErrors(parsed.error));
     return { cells: await this.risk.run(new Date(parsed.data.from), new Date(parsed.data.to), parsed.data.cell) };

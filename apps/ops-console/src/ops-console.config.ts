@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_DEFAULT_SECRETS, envInt, loadServiceConfig, opsVars } from '@kuruma/config';
+import { envInt, envList, loadServiceConfig, opsServiceVars, opsVars } from '@kuruma/config';
 
 export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
@@ -7,12 +7,34 @@ export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
     3000,
     {
       ...opsVars,
-      CLAIMS_TRIGGER_URL: z.string().url().default('http://127.0.0.1:3004'),
-      OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
+      ...opsServiceVars,
+      /** claims-trigger's internal listener, where the console's claim actions go. */
+      CLAIMS_TRIGGER_OPS_URL: z.string().url().default('http://127.0.0.1:3104'),
       /** Events kept for browsers that reconnect (resume with Last-Event-ID within this many). */
       LIVE_BUFFER_SIZE: envInt(20_000, 100, 1_000_000),
       /** How far back a (re)started console reads the public topics to fill the live stream. */
       LIVE_BACKFILL_MS: envInt(3_600_000, 0, 7 * 24 * 3_600_000),
+      /** Origins the console is served from (e.g. https://ops.example.com); empty: the request's own Host. */
+      OPS_CONSOLE_ORIGINS: envList(''),
+      /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address; empty trusts none. */
+      OPS_TRUST_PROXY: z.string().default(''),
+      /** Sign-in attempts per minute (any outcome) from one address and for one user name; more get 429. */
+      OPS_LOGIN_ATTEMPTS_PER_MIN: envInt(30, 1, 100_000),
+      /** Failed sign-ins of one user name before it is locked. */
+      OPS_LOGIN_MAX_FAILURES_PER_USER: envInt(5, 1, 1_000),
+      /** Failed sign-ins from one client address (any user names) before it is locked. */
+      OPS_LOGIN_MAX_FAILURES_PER_ADDRESS: envInt(20, 1, 100_000),
+      /** First lockout; each further failure doubles it up to OPS_LOGIN_MAX_LOCK_MS. */
+      OPS_LOGIN_LOCK_MS: envInt(60_000, 1_000, 86_400_000),
+      OPS_LOGIN_MAX_LOCK_MS: envInt(3_600_000, 1_000, 7 * 86_400_000),
+      /** A user or address with no failed sign-in for this long starts again from zero. */
+      OPS_LOGIN_FAILURE_WINDOW_MS: envInt(900_000, 1_000, 7 * 86_400_000),
+      /** Live streams one user may hold open (tabs); the next is refused with 429. */
+      OPS_STREAMS_PER_USER: envInt(4, 1, 1_000),
+      /** Live streams the console holds open in total; the next is refused with 503. */
+      OPS_STREAMS_MAX: envInt(100, 1, 100_000),
+      /** Bytes a stream may have waiting for a slow browser before it is dropped (the browser resumes). */
+      OPS_STREAM_MAX_BUFFERED_BYTES: envInt(1_048_576, 16_384, 268_435_456),
     },
     env,
   );

@@ -11,8 +11,11 @@
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const MAX_ROWS = 500;
 
-  async function api(path, init) {
-    const response = await fetch(path, { credentials: 'same-origin', ...init });
+  // Changes carry the session's CSRF token (from /api/session), which another site cannot read.
+  async function api(path, init = {}) {
+    const method = (init.method || 'GET').toUpperCase();
+    const headers = method === 'GET' || method === 'HEAD' ? init.headers : { ...init.headers, 'x-csrf-token': me.csrfToken || '' };
+    const response = await fetch(path, { credentials: 'same-origin', ...init, headers });
     if (response.status === 401) {
       window.location.assign('/login');
       throw new Error('signed out');

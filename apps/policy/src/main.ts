@@ -9,6 +9,7 @@ import {
   createServiceKafka,
   createServiceKit,
   PartnerAuthenticator,
+  partnerAuthOptions,
   runService,
   startConsumer,
   startOutboxRelay,
@@ -22,7 +23,7 @@ import { DATABASE } from './tokens';
 
 async function main(): Promise<void> {
   const config = loadPolicyConfig();
-  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   await runService({
     kit,
     module: PolicyModule.register(kit, [
-      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db)) },
+      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db), partnerAuthOptions(config)) },
       { provide: DATABASE, useValue: db },
     ]),
     host: config.HOST,

@@ -10,6 +10,7 @@ import {
   createServiceKafka,
   createServiceKit,
   PartnerAuthenticator,
+  partnerAuthOptions,
   runService,
   startConsumer,
 } from '@kuruma/service-kit';
@@ -21,7 +22,7 @@ import { VehicleDamageLookup } from './vehicle-damage/vehicle-damage.lookup';
 
 async function main(): Promise<void> {
   const config = loadPricingConfig();
-  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger);
+  const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   await runService({
     kit,
     module: PricingModule.register(kit, [
-      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db)) },
+      { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db), partnerAuthOptions(config)) },
       { provide: VehicleDamageLookup, useValue: damage },
     ]),
     host: config.HOST,

@@ -56,6 +56,8 @@ export class ReceiveWebhookEventUseCase {
       const reason = error instanceof WebhookVerificationError ? error.message : 'signature does not verify';
       throw ProblemException.unauthorized(reason);
     }
+    // A signed webhook counts against the same per-partner rate as an API-key call.
+    this.auth.admit(candidate);
     return candidate;
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Database } from '@kuruma/data-access-db';
-import { PartnerAuthenticator, ProblemException, type HttpRequest, headerOf } from '@kuruma/service-kit';
+import { arrivedOn, OPS_IDENTITY_HEADER, PartnerAuthenticator, ProblemException, type HttpRequest, headerOf, verifyOpsIdentity } from '@kuruma/service-kit';
 import { CONFIG, DATABASE } from '../tokens';
 import type { ClaimsTriggerConfig } from '../claims-trigger.config';
 import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
@@ -18,14 +18,21 @@ export class ClaimsController {
     @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
   ) {}
 
-  private async actor(req: HttpRequest): Promise<Actor> {
+  /**
+   * The ops console is believed only on the internal listener, with the service token and an
+   * identity it signed for this very request; a partner-facing port never accepts the token.
+   */
+  private async actor(req: HttpRequest & { method?: string }): Promise<Actor> {
     const token = headerOf(req, 'x-ops-token');
     if (token !== undefined) {
+      if (!arrivedOn(req, this.config.CLAIMS_TRIGGER_OPS_PORT)) throw ProblemException.forbidden('the ops token is accepted only on the internal ops listener');
       const expected = Buffer.from(this.config.OPS_SERVICE_TOKEN);
       const given = Buffer.from(token);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw ProblemException.unauthorized('invalid ops token');
-      const role = headerOf(req, 'x-ops-role') ?? '';
-      return { name: headerOf(req, 'x-ops-actor') ?? 'ops', role };
+      const path = (req.originalUrl ?? req.url).split('?')[0];
+      const identity = verifyOpsIdentity(headerOf(req, OPS_IDENTITY_HEADER), this.config.OPS_IDENTITY_KEY, `${req.method ?? 'GET'} ${path}`);
+      if (!identity) throw ProblemException.unauthorized(`missing, expired or invalid ${OPS_IDENTITY_HEADER}`);
+      return { name: identity.actor, role: identity.role };
     }
     const partner = await this.auth.fromRequest(req);
     return { name: `partner:${partner.id}`, role: 'partner', partnerId: partner.id };

@@ -1,24 +1,35 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { validateBody } from '@kuruma/service-kit';
+import { ProblemException, TokenBuckets, validateBody } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
 import { loginPageHtml } from '../web/login-page.html';
 import { IDENTITY_PROVIDER, type IdentityProvider } from './identity-provider';
-import { cookieValue, SESSION_COOKIE, SessionCookie } from './session-cookie';
+import { LoginThrottle } from './login-throttle';
+import { OpsSessions, sessionIdOf } from './ops-sessions';
 
 const credentials = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 
 @Controller()
 export class AuthController {
+  /**
+   * Attempts of any outcome, per address and per user name, in this instance: a cap on how fast
+   * anyone can try, below the lockout (which counts failures, in the database, for all instances).
+   */
+  private readonly attempts: TokenBuckets;
+
   constructor(
     @Inject(IDENTITY_PROVIDER) private readonly identities: IdentityProvider,
-    @Inject(SessionCookie) private readonly sessions: SessionCookie,
+    @Inject(OpsSessions) private readonly sessions: OpsSessions,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
     @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(CONFIG) private readonly config: OpsConsoleConfig,
-  ) {}
+  ) {
+    const perMinute = config.OPS_LOGIN_ATTEMPTS_PER_MIN;
+    this.attempts = new TokenBuckets({ perSecond: perMinute / 60, burst: perMinute });
+  }
 
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -26,33 +37,56 @@ export class AuthController {
     return loginPageHtml();
   }
 
-  /** JSON (the console's own form) or a classic form post; both set the same session cookie. */
+  /**
+   * JSON (the console's own form) or a classic form post; both set the same session cookie. The
+   * Origin check (CsrfGuard) refuses sign-ins posted from other sites (login CSRF).
+   */
   @Post('api/session')
   @HttpCode(200)
-  async signIn(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async signIn(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { username, password } = validateBody(credentials, body);
+    const address = req.ip ?? 'unknown';
+    for (const caller of [`addr:${address}`, `user:${username.toLowerCase()}`]) {
+      const taken = this.attempts.take(caller);
+      if (!taken.ok) throw ProblemException.tooManyRequests('too many sign-in attempts; slow down', taken.retryAfterS);
+    }
+    const lockedMs = await this.throttle.lockedForMs(username, address);
+    if (lockedMs > 0) {
+      await this.audit.record({ username, role: '-' as never }, 'sign-in-locked', 'ops-user', username, { address });
+      throw ProblemException.tooManyRequests('too many failed sign-ins; try again later', Math.ceil(lockedMs / 1000));
+    }
     const identity = await this.identities.authenticate(username, password);
     if (!identity) {
-      await this.audit.record({ username, role: '-' as never }, 'sign-in-failed', 'ops-user', username);
-      res.status(401).type('application/problem+json');
-      return { type: 'https://kurumacover.dev/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'unknown user or wrong password' };
+      await this.throttle.failed(username, address);
+      await this.audit.record({ username, role: '-' as never }, 'sign-in-failed', 'ops-user', username, { address });
+      throw ProblemException.unauthorized('unknown user or wrong password');
     }
-    res.setHeader('Set-Cookie', this.sessions.header(this.sessions.issue(identity), this.config.APP_ENV === 'production'));
+    await this.throttle.succeeded(username);
+    const sessionId = await this.sessions.start(identity);
+    res.setHeader('Set-Cookie', this.sessions.cookie(sessionId, this.secure));
     await this.audit.record(identity, 'sign-in', 'ops-user', identity.username);
-    return identity;
+    return { ...identity, csrfToken: this.sessions.csrfToken(sessionId) };
   }
 
+  /** Who is signed in, and the CSRF token the console script sends with every change. */
   @Get('api/session')
-  me(@Req() req: Request) {
-    const identity = this.sessions.read(cookieValue(req.header('cookie'), SESSION_COOKIE));
-    return identity ?? { username: null, role: null };
+  async me(@Req() req: Request) {
+    const sessionId = sessionIdOf(req);
+    const identity = await this.sessions.identify(sessionId);
+    return identity && sessionId ? { ...identity, csrfToken: this.sessions.csrfToken(sessionId) } : { username: null, role: null };
   }
 
   @Post('api/session/end')
   @HttpCode(204)
   async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const identity = this.sessions.read(cookieValue(req.header('cookie'), SESSION_COOKIE));
+    const sessionId = sessionIdOf(req);
+    const identity = await this.sessions.identify(sessionId);
+    await this.sessions.end(sessionId);
     if (identity) await this.audit.record(identity, 'sign-out', 'ops-user', identity.username);
-    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    res.setHeader('Set-Cookie', this.sessions.clearedCookie(this.secure));
+  }
+
+  private get secure(): boolean {
+    return this.config.APP_ENV === 'production';
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from '@kuruma/data-access-db';
-import { verifyPassword } from './password-hash';
+import { PasswordVerifier } from './password-hash';
 
 export type OpsRole = 'viewer' | 'claims-handler' | 'admin';
 export interface OpsIdentity {
@@ -14,14 +14,18 @@ export interface IdentityProvider {
 
 export const IDENTITY_PROVIDER = Symbol('IDENTITY_PROVIDER');
 
+/** Verified against when the user is unknown, so timing does not reveal which accounts exist. */
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
 export class LocalAccounts implements IdentityProvider {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly passwords = new PasswordVerifier(),
+  ) {}
 
   async authenticate(username: string, password: string): Promise<OpsIdentity | null> {
     const user = await this.db.opsUser.findUnique({ where: { username } });
-    // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
-    const stored = user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-    const ok = verifyPassword(password, stored);
+    const ok = await this.passwords.verify(password, user?.passwordHash ?? DUMMY_HASH);
     return ok && user ? { username: user.username, role: user.role as OpsRole } : null;
   }
 }

@@ -1,4 +1,8 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { ProblemException } from '@kuruma/service-kit';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
 /** scrypt$N$r$p$salt$hash (Node's built-in scrypt: memory-hard, no native add-on to install). */
 export function hashPassword(password: string): string {
@@ -7,10 +11,50 @@ export function hashPassword(password: string): string {
   return `scrypt$16384$8$1$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(actual, expected);
+/**
+ * Checks passwords in libuv's thread pool, a few at a time. scryptSync ran on the event loop:
+ * 40 concurrent sign-ins held it for 455 ms, and every page, stream and health check waited.
+ * Each scrypt takes 16 MiB and a pool thread for ~50 ms, so at most `concurrency` run at once
+ * (the pool has 4 threads, shared with DNS and file I/O) and at most `queue` wait; beyond that
+ * the sign-in is refused with 503 rather than queued without bound.
+ */
+export class PasswordVerifier {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency = 2,
+    private readonly queue = 64,
+  ) {}
+
+  async verify(password: string, stored: string): Promise<boolean> {
+    const [scheme, n, r, p, salt, hash] = stored.split('$');
+    if (scheme !== 'scrypt' || !salt || !hash) return false;
+    const expected = Buffer.from(hash, 'base64');
+    await this.acquire();
+    try {
+      const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
+      return timingSafeEqual(actual, expected);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= this.queue) {
+      throw new ProblemException({ type: 'https://kurumacover.dev/problems/busy', title: 'Busy', status: 503, detail: 'too many sign-ins at once; try again in a moment' }, { 'Retry-After': '1' });
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot straight to the next waiter, so `running` never over-counts. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
 }

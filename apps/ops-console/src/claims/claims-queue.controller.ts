@@ -3,8 +3,8 @@ import type { Request } from 'express';
 import type { Database } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
-import { CLAIM_HANDLERS, requireSession } from '../auth/ops-session';
-import { SessionCookie } from '../auth/session-cookie';
+import { CLAIM_HANDLERS, requireSession } from '../auth/require-session';
+import { OpsSessions } from '../auth/ops-sessions';
 import { DATABASE } from '../tokens';
 import { ClaimsTriggerClient } from './claims-trigger.client';
 
@@ -15,14 +15,14 @@ const SEVERITY_ORDER = ['major', 'theft', 'vandalism', 'minor', 'security'];
 export class ClaimsQueueController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(SessionCookie) private readonly sessions: SessionCookie,
+    @Inject(OpsSessions) private readonly sessions: OpsSessions,
     @Inject(ClaimsTriggerClient) private readonly claimsTrigger: ClaimsTriggerClient,
     @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Get()
   async queue(@Req() req: Request, @Query('status') status = 'provisional') {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const claims = await this.db.claim.findMany({ where: { status }, orderBy: { openedAt: 'desc' }, take: 500, include: { _count: { select: { signals: true } } } });
     const items = claims
       .map(({ _count, ...c }) => ({ ...c, signalCount: _count.signals }))
@@ -32,7 +32,7 @@ export class ClaimsQueueController {
 
   @Get(':claimId')
   async detail(@Req() req: Request, @Param('claimId') claimId: string) {
-    requireSession(req, this.sessions);
+    await requireSession(req, this.sessions);
     const claim = /^[0-9a-f-]{36}$/i.test(claimId)
       ? await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } })
       : await this.db.claim.findUnique({ where: { claimNumber: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
@@ -44,7 +44,7 @@ export class ClaimsQueueController {
   @Post(':claimId/:action')
   @HttpCode(200)
   async act(@Req() req: Request, @Param('claimId') claimId: string, @Param('action') action: string) {
-    const identity = requireSession(req, this.sessions);
+    const identity = await requireSession(req, this.sessions);
     if (action !== 'confirm' && action !== 'withdraw') throw ProblemException.notFound(`unknown action ${action}`);
     if (!CLAIM_HANDLERS.includes(identity.role)) {
       await this.audit.record(identity, `claim.${action}-refused`, 'claim', claimId, { reason: 'role' });

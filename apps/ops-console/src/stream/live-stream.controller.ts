@@ -1,8 +1,15 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { requireSession } from '../auth/ops-session';
-import { SessionCookie } from '../auth/session-cookie';
+import { ProblemException, ServiceMetrics } from '@kuruma/service-kit';
+import { requireSession } from '../auth/require-session';
+import { OpsSessions, sessionIdOf } from '../auth/ops-sessions';
+import { CONFIG } from '../tokens';
+import type { OpsConsoleConfig } from '../ops-console.config';
 import { type LiveEvent, LiveEventBuffer, liveEventJson, type LiveFilter, matchesFilter } from './live-event-buffer';
+import { StreamSlots, writeOrDrop } from './stream-slots';
+
+/** How often an open stream re-reads its session, so sign-out elsewhere or user removal ends it. */
+const SESSION_RECHECK_MS = 5_000;
 
 /**
  * Server-sent events. The browser's EventSource sends Last-Event-ID on reconnect; the buffer
@@ -10,43 +17,68 @@ import { type LiveEvent, LiveEventBuffer, liveEventJson, type LiveFilter, matche
  */
 @Controller('api/stream')
 export class LiveStreamController {
+  private readonly slots: StreamSlots;
+  private readonly dropped;
+
   constructor(
     @Inject(LiveEventBuffer) private readonly buffer: LiveEventBuffer,
-    @Inject(SessionCookie) private readonly sessions: SessionCookie,
-  ) {}
+    @Inject(OpsSessions) private readonly sessions: OpsSessions,
+    @Inject(CONFIG) private readonly config: OpsConsoleConfig,
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
+  ) {
+    this.slots = new StreamSlots(config.OPS_STREAMS_PER_USER, config.OPS_STREAMS_MAX);
+    this.dropped = metrics.counter('kuruma_console_streams_dropped_total', 'Live streams dropped because the browser read too slowly');
+  }
 
   @Get()
-  stream(
+  async stream(
     @Req() req: Request,
     @Res() res: Response,
     @Query('partnerId') partnerId?: string,
     @Query('type') type?: string,
     @Query('vehicleId') vehicleId?: string,
     @Query('lastEventId') lastEventIdQuery?: string,
-  ): void {
-    requireSession(req, this.sessions);
+  ): Promise<void> {
+    const identity = await requireSession(req, this.sessions);
+    const slot = this.slots.acquire(identity.username);
+    if ('refused' in slot) {
+      throw slot.refused === 'user'
+        ? ProblemException.tooManyRequests(`at most ${this.config.OPS_STREAMS_PER_USER} live streams per user; close another tab`, 5)
+        : new ProblemException({ type: 'https://kurumacover.dev/problems/busy', title: 'Busy', status: 503, detail: 'the console has as many live streams open as it serves' }, { 'Retry-After': '5' });
+    }
+    const max = this.config.OPS_STREAM_MAX_BUFFERED_BYTES;
+    const send = (chunk: string) => writeOrDrop(res, chunk, max, () => this.dropped.inc());
     const filter: LiveFilter = { partnerId: partnerId || undefined, vehicleId: vehicleId || undefined, types: type ? type.split(',') : undefined };
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     const { events, resumed } = this.buffer.since(req.header('last-event-id') ?? lastEventIdQuery);
-    res.write(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ resumed, epoch: this.buffer.epoch })}\n\n`);
+    send(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ resumed, epoch: this.buffer.epoch })}\n\n`);
     let pending: LiveEvent[] = events.filter((e) => matchesFilter(e, filter));
     const flush = () => {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
       // One SSE message per event keeps Last-Event-ID exact; one write per batch keeps it cheap.
-      res.write(batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${liveEventJson(e)}\n\n`).join(''));
+      send(batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${liveEventJson(e)}\n\n`).join(''));
     };
     flush();
     const unsubscribe = this.buffer.subscribe((e) => {
       if (matchesFilter(e, filter)) pending.push(e);
     });
     const timer = setInterval(flush, 100);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => {
+    const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
+    const sessionId = sessionIdOf(req);
+    const recheck = setInterval(() => {
+      this.sessions.identify(sessionId).then(
+        (still) => void (still ? undefined : res.end()),
+        () => undefined,
+      );
+    }, SESSION_RECHECK_MS);
+    res.on('close', () => {
       clearInterval(timer);
       clearInterval(heartbeat);
+      clearInterval(recheck);
       unsubscribe();
+      slot.release();
     });
   }
 }

@@ -1,20 +1,20 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { join } from 'node:path';
-import { cookieValue, SESSION_COOKIE, SessionCookie } from '../auth/session-cookie';
+import { OpsSessions, sessionIdOf } from '../auth/ops-sessions';
 import { CONSOLE_ASSETS } from './console-assets';
 
 /** The single-page console: signed-in users get it, everyone else the login page. */
 @Controller()
 export class ConsolePagesController {
   constructor(
-    @Inject(SessionCookie) private readonly sessions: SessionCookie,
+    @Inject(OpsSessions) private readonly sessions: OpsSessions,
     @Inject(CONSOLE_ASSETS) private readonly assetsDir: string,
   ) {}
 
   @Get()
-  index(@Req() req: Request, @Res() res: Response): void {
-    if (!this.sessions.read(cookieValue(req.header('cookie'), SESSION_COOKIE))) return res.redirect(302, '/login');
+  async index(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!(await this.sessions.identify(sessionIdOf(req)))) return res.redirect(302, '/login');
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile(join(this.assetsDir, 'console.html'));
   }

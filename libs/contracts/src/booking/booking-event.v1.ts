@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
-import { quoteRequestFieldsV1Schema } from '../pricing/quote-request.v1';
+import { cloudEventSchema } from '../cloudevents/cloud-event';
+import { coverInstantSchema, quoteRequestFieldsV1Schema } from '../pricing/quote-request.v1';
 import { storableStrings } from '../text/storable-text';
 
 /** Booking lifecycle event types partners publish on `carshare.booking-events.v1`. */
@@ -20,7 +20,7 @@ export const bookingEventDataV1Schema = quoteRequestFieldsV1Schema.extend({
   /** Increases by one with each event of this booking; the platform applies events in this order. */
   sequence: z.number().int().min(1),
   /** Actual return time; required on `booking.ended`. */
-  endedAt: instantSchema.optional(),
+  endedAt: coverInstantSchema.optional(),
 });
 export type BookingEventDataV1 = z.infer<typeof bookingEventDataV1Schema>;
 

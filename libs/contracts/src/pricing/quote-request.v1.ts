@@ -2,6 +2,32 @@ import { z } from 'zod';
 import { identifierSchema, instantSchema } from '../cloudevents/cloud-event';
 import { storableStrings } from '../text/storable-text';
 
+/** Cover is bought for trips: a start more than this far ahead is a typo or a probe, not a booking. */
+export const MAX_COVER_LEAD_DAYS = 366;
+const EARLIEST_COVER = Date.parse('2000-01-01T00:00:00Z');
+
+/**
+ * An instant of cover: a zoned ISO-8601 instant between 2000 and {@link MAX_COVER_LEAD_DAYS} days
+ * from now. Dates centuries ahead parsed, priced and reached the database before. The bound moves
+ * only forward with the clock, so an event valid when sent stays valid when replayed later.
+ */
+export const coverInstantSchema = instantSchema.refine(
+  (v) => {
+    const at = Date.parse(v);
+    return at >= EARLIEST_COVER && at <= Date.now() + MAX_COVER_LEAD_DAYS * 86_400_000;
+  },
+  { message: `must be between 2000-01-01 and ${MAX_COVER_LEAD_DAYS} days from now` },
+);
+
+/** A month of first registration, YYYY-MM, from 1900 up to next year (no year 0000). */
+const registrationMonthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
+  .refine((v) => {
+    const year = Number(v.slice(0, 4));
+    return year >= 1900 && year <= new Date().getUTCFullYear() + 1;
+  }, 'must be a year from 1900 to next year');
+
 /** The vehicle being driven: only what pricing and eligibility need. */
 export const quoteVehicleV1Schema = z.object({
   /** The partner's vehicle id. */
@@ -11,7 +37,7 @@ export const quoteVehicleV1Schema = z.object({
   /** Model rating class (1-17 for ordinary/small, 1-7 for kei), per the rating organisation. */
   modelRatingClass: z.number().int(),
   /** Month of first registration, YYYY-MM. */
-  firstRegistration: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'),
+  firstRegistration: registrationMonthSchema,
   /** Hybrid, EV or CNG vehicle. */
   eco: z.boolean(),
   /** Fitted with automatic emergency braking (ASV). */
@@ -51,10 +77,10 @@ export const quoteRequestFieldsV1Schema = z
     bookingId: identifierSchema,
     /** The partner (checked against the authenticated partner). */
     partnerId: identifierSchema,
-    /** Start of cover, ISO-8601 with zone. */
-    startsAt: instantSchema,
-    /** End of cover, ISO-8601 with zone. */
-    endsAt: instantSchema,
+    /** Start of cover, ISO-8601 with zone; from 2000 to a year ahead. */
+    startsAt: coverInstantSchema,
+    /** End of cover, ISO-8601 with zone; from 2000 to a year ahead. */
+    endsAt: coverInstantSchema,
     /** liability, standard or full. */
     plan: z.enum(['liability', 'standard', 'full']),
     vehicle: quoteVehicleV1Schema,

@@ -26,6 +26,14 @@ export const opsVars = {
   OPS_EXTRA_USERS: z.string().default(''),
 };
 
+/** What the ops console and claims-trigger share to act on claims for a signed-in ops user. */
+export const opsServiceVars = {
+  /** Proves a call comes from the ops console; accepted only on claims-trigger's internal listener. */
+  OPS_SERVICE_TOKEN: z.string().min(16).default(DEV_DEFAULT_SECRETS.OPS_SERVICE_TOKEN),
+  /** HMAC key for the signed, short-lived {actor, role, action} the console sends with each call. */
+  OPS_IDENTITY_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.OPS_IDENTITY_KEY),
+};
+
 export const bookingOrderingVars = {
   /** How long an event ahead of a sequence gap waits for the gap to fill before it is applied. */
   BOOKING_GAP_TIMEOUT_MS: envInt(30_000, 100, 3_600_000),

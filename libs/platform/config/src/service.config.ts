@@ -10,6 +10,7 @@ export const DEV_DEFAULT_SECRETS = {
   MQTT_SERVICE_PASSWORD: 'kuruma-service-dev-password',
   OPS_SESSION_SECRET: 'dev-session-secret-change-me-0123456789abcdef',
   OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
+  OPS_IDENTITY_KEY: 'dev-ops-identity-key-change-me-0123456789abcdef',
 } as const;
 
 const base = {
@@ -35,6 +36,15 @@ const base = {
    * at once, so this means a dependency has been failing or hanging that long.
    */
   CONSUMER_STUCK_AFTER_MS: envInt(120_000, 1_000, 86_400_000),
+  /**
+   * Bearer token /metrics asks for when set; required in production, where the figures (partner
+   * volumes, error rates, internal names) are not for the public.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Requests per second each partner may make to the partner APIs (a token bucket per partner). */
+  PARTNER_RATE_LIMIT_PER_S: envInt(1_000, 1, 1_000_000),
+  /** Burst a partner may send above that rate before answers turn to 429. */
+  PARTNER_RATE_LIMIT_BURST: envInt(2_000, 1, 10_000_000),
 };
 
 export const serviceConfigSchema = z.object(base);
@@ -55,14 +65,23 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
   const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
   const parsed = parseEnv(schema, withPort) as Record<string, unknown>;
   if (parsed['APP_ENV'] === 'production') {
-    const offenders = Object.entries(DEV_DEFAULT_SECRETS)
-      .filter(([name, value]) => parsed[name] === value)
-      .map(([name]) => name);
+    const offenders = Object.keys(DEV_DEFAULT_SECRETS).filter((name) => isDevDefaultSecret(name, parsed[name]));
     if (offenders.length) {
       throw new Error(`Refusing to start in production with development defaults for: ${offenders.join(', ')}`);
     }
+    if (!parsed['METRICS_TOKEN']) throw new Error('Refusing to start in production without METRICS_TOKEN: /metrics would be public');
   }
   return { ...parsed, SERVICE: service } as never;
+}
+
+/**
+ * Whether `value` is a published development secret, or one only trimmed or re-cased: an operator
+ * who pastes " Admin-Change-Me " has not chosen a secret either. The values are compared as the
+ * published strings, so a secret that merely contains one is still allowed.
+ */
+export function isDevDefaultSecret(name: string, value: unknown): boolean {
+  const published = (DEV_DEFAULT_SECRETS as Record<string, string>)[name];
+  return published !== undefined && typeof value === 'string' && value.trim().toLowerCase() === published.toLowerCase();
 }
 
 export const topicIn = (namespace: string) => (base: string): string => `${namespace}${base}`;

@@ -9,3 +9,5 @@ export * from './messaging-runtime';
 export * from './auth/partner-authenticator';
 export * from './http/validate-body';
 export * from './http/http-request';
+export * from './auth/ops-identity';
+export * from './auth/token-bucket';

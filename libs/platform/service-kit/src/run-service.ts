@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { createServer, type RequestListener } from 'node:http';
 import { type Type } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { ProblemFilter } from './http/problem.filter';
+import { RequestShapeGuard } from './http/request-shape.guard';
+import { RouteTable } from './http/route-table';
 import { NestPinoLogger } from './logging/nest-logger.adapter';
 import type { ServiceKit } from './service-kit.module';
 
@@ -16,6 +19,13 @@ interface CommonOptions {
   port: number;
   /** Largest JSON body accepted over HTTP, in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
+  /** Media types a request body may have; others are refused with 415 (default JSON only). */
+  bodyTypes?: readonly string[];
+  /**
+   * A second listener for calls from inside the platform (e.g. the ops console), bound to an
+   * internal interface; handlers tell it apart with {@link arrivedOn}. Same routes as the main one.
+   */
+  internalListener?: { host: string; port: number };
 }
 
 /**
@@ -50,9 +60,14 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
   const { kit } = options;
   const app = options.http === 'express' ? await createExpressApp(options) : await createFastifyApp(options);
-  app.useGlobalFilters(new ProblemFilter(kit.logger));
+  const routes = new RouteTable();
+  app.useGlobalFilters(new ProblemFilter(kit.logger, routes));
+  app.useGlobalGuards(new RequestShapeGuard(options.bodyTypes ?? ['application/json']));
+  await app.init();
+  routes.load(app);
   await app.listen(options.port, options.host);
   kit.logger.info({ port: options.port, host: options.host, http: options.http ?? 'fastify' }, `${kit.name} listening`);
+  if (options.internalListener) await listenInternally(kit, app, options.internalListener);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -74,6 +89,20 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   return app;
+}
+
+/** The internal listener hands each request to the same router as the public one. */
+async function listenInternally(kit: ServiceKit, app: INestApplication, where: { host: string; port: number }): Promise<void> {
+  const instance = app.getHttpAdapter().getInstance() as RequestListener | { routing: RequestListener };
+  const server = createServer(typeof instance === 'function' ? instance : (req, res) => instance.routing(req, res));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(where.port, where.host, resolve));
+  kit.shutdown.register('internal-http', () => new Promise<void>((resolve) => server.close(() => resolve())));
+  kit.logger.info(where, `${kit.name} listening internally`);
+}
+
+/** Whether a request came in on the listener at `port` (the socket's own port: a client cannot forge it). */
+export function arrivedOn(req: { socket?: { localPort?: number } }, port: number): boolean {
+  return req.socket?.localPort === port;
 }
 
 async function createFastifyApp(options: ApiServiceOptions): Promise<NestFastifyApplication> {

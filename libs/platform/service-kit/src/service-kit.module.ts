@@ -35,12 +35,12 @@ export class ServiceKitModule {
   }
 }
 
-export function createServiceKit(name: string, logLevel: string, createLogger: (s: string, l: string) => Logger): ServiceKit {
+export function createServiceKit(name: string, logLevel: string, createLogger: (s: string, l: string) => Logger, metricsToken?: string): ServiceKit {
   return {
     name,
     logger: createLogger(name, logLevel),
     health: new HealthRegistry(),
-    metrics: new ServiceMetrics(name),
+    metrics: new ServiceMetrics(name, metricsToken),
     shutdown: new ShutdownRegistry(),
   };
 }

@@ -12,6 +12,8 @@ export interface HttpRequest {
   readonly body?: unknown;
   /** The exact bytes of the body, kept only where a service asked for them (signatures). */
   readonly rawBody?: Buffer;
+  /** The connection: its local port tells which listener the request came in on. */
+  readonly socket?: { readonly localPort?: number };
 }
 
 /** One header's value; Node lower-cases header names, so `name` must be lower case. */
@@ -24,5 +26,6 @@ export function headerOf(req: HttpRequest, name: string): string | undefined {
 export interface HttpReply {
   status(code: number): this;
   type(contentType: string): this;
+  header(name: string, value: string): this;
   send(body: string): unknown;
 }

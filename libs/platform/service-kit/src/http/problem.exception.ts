@@ -3,7 +3,11 @@ import type { ProblemDetails } from '@kuruma/contracts';
 
 /** An HTTP error whose body is RFC 9457 problem details; thrown by handlers, rendered by ProblemFilter. */
 export class ProblemException extends HttpException {
-  constructor(readonly problem: ProblemDetails) {
+  constructor(
+    readonly problem: ProblemDetails,
+    /** Response headers that go with the problem (Retry-After, Allow). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem, problem.status);
   }
 
@@ -25,5 +29,24 @@ export class ProblemException extends HttpException {
 
   static conflict(detail: string): ProblemException {
     return new ProblemException({ type: 'https://kurumacover.dev/problems/conflict', title: 'Conflict', status: 409, detail });
+  }
+
+  /** 429 with Retry-After: the caller is over its rate and may try again in `retryAfterS` seconds. */
+  static tooManyRequests(detail: string, retryAfterS: number): ProblemException {
+    return new ProblemException(
+      { type: 'https://kurumacover.dev/problems/rate-limited', title: 'Too many requests', status: 429, detail },
+      { 'Retry-After': String(retryAfterS) },
+    );
+  }
+
+  static unsupportedMediaType(detail: string, errors?: ProblemDetails['errors']): ProblemException {
+    return new ProblemException({ type: 'https://kurumacover.dev/problems/unsupported-media-type', title: 'Unsupported media type', status: 415, detail, errors });
+  }
+
+  static methodNotAllowed(method: string, allowed: readonly string[]): ProblemException {
+    return new ProblemException(
+      { type: 'https://kurumacover.dev/problems/method-not-allowed', title: 'Method not allowed', status: 405, detail: `${method} is not allowed here; use ${allowed.join(', ')}` },
+      { Allow: allowed.join(', ') },
+    );
   }
 }

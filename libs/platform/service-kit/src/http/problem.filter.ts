@@ -1,20 +1,33 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ProblemDetails } from '@kuruma/contracts';
 import { ProblemException } from './problem.exception';
 import type { HttpReply, HttpRequest } from './http-request';
+import type { RouteTable } from './route-table';
 
 /** Every error leaves as application/problem+json; unexpected ones are logged and hidden from callers. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly routes?: RouteTable,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const res = http.getResponse<HttpReply>();
-    const req = http.getRequest<HttpRequest>();
-    const problem = this.toProblem(exception, req);
+    const req = http.getRequest<HttpRequest & { method?: string }>();
+    const refusal = this.methodNotAllowed(exception, req) ?? exception;
+    const problem = this.toProblem(refusal, req);
+    if (refusal instanceof ProblemException) for (const [name, value] of Object.entries(refusal.headers)) res.header(name, value);
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  /** No route for this method, but one for the path: 405 with Allow rather than 404. */
+  private methodNotAllowed(exception: unknown, req: HttpRequest & { method?: string }): ProblemException | undefined {
+    if (!(exception instanceof NotFoundException) || exception instanceof ProblemException || !this.routes || !req.method) return undefined;
+    const allowed = this.routes.methodsFor(req.originalUrl ?? req.url);
+    return allowed.length && !allowed.includes(req.method) ? ProblemException.methodNotAllowed(req.method, allowed) : undefined;
   }
 
   private toProblem(exception: unknown, req: HttpRequest): ProblemDetails {

@@ -4,7 +4,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class ServiceMetrics {
   readonly registry = new Registry();
 
-  constructor(readonly service: string) {
+  constructor(
+    readonly service: string,
+    /** Bearer token a scrape must present (METRICS_TOKEN); none means /metrics is open. */
+    readonly scrapeToken?: string,
+  ) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
   }

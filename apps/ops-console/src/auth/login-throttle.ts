@@ -1,0 +1,63 @@
+import type { Database } from '@kuruma/data-access-db';
+
+export interface LoginThrottlePolicy {
+  /** Failures of one user name before it locks. */
+  perUser: number;
+  /** Failures from one client address (any user names) before it locks. */
+  perAddress: number;
+  /** First lock; each further failure doubles it. */
+  lockMs: number;
+  maxLockMs: number;
+  /** A key with no failure for this long starts again from zero. */
+  windowMs: number;
+}
+
+/** Progressive lockout: nothing below the threshold, then lockMs, 2x, 4x ... up to maxLockMs. */
+export function lockDurationMs(failures: number, threshold: number, policy: Pick<LoginThrottlePolicy, 'lockMs' | 'maxLockMs'>): number {
+  if (failures < threshold) return 0;
+  return Math.min(policy.maxLockMs, policy.lockMs * 2 ** Math.min(30, failures - threshold));
+}
+
+/**
+ * Failed sign-ins per user name and per client address, in Postgres so every console instance
+ * sees the same counts. Unknown user names are counted like known ones: a lockout must not tell
+ * an attacker which accounts exist. A locked key refuses even the right password until it opens.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly db: Database,
+    private readonly policy: LoginThrottlePolicy,
+  ) {}
+
+  /** Milliseconds until the user and the address may both try again; 0 when neither is locked. */
+  async lockedForMs(username: string, address: string, now = new Date()): Promise<number> {
+    const rows = await this.db.opsLoginThrottle.findMany({ where: { key: { in: [userKey(username), addressKey(address)] }, lockedUntil: { gt: now } }, select: { lockedUntil: true } });
+    return Math.max(0, ...rows.map((r) => (r.lockedUntil?.getTime() ?? 0) - now.getTime()));
+  }
+
+  async failed(username: string, address: string, now = new Date()): Promise<void> {
+    await this.count(userKey(username), this.policy.perUser, now);
+    await this.count(addressKey(address), this.policy.perAddress, now);
+    await this.db.opsLoginThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - this.policy.windowMs) }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
+  }
+
+  /** A right password clears the user's count; the address keeps its own (one good account must not reset a spray). */
+  async succeeded(username: string): Promise<void> {
+    await this.db.opsLoginThrottle.deleteMany({ where: { key: userKey(username) } });
+  }
+
+  private async count(key: string, threshold: number, now: Date): Promise<void> {
+    const quietSince = new Date(now.getTime() - this.policy.windowMs);
+    const [row] = await this.db.$queryRaw<{ failures: number }[]>`
+      INSERT INTO ops_login_throttle (key, failures, last_failure_at) VALUES (${key}, 1, ${now})
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN ops_login_throttle.last_failure_at < ${quietSince} THEN 1 ELSE ops_login_throttle.failures + 1 END,
+        last_failure_at = ${now}
+      RETURNING failures`;
+    const lockMs = lockDurationMs(row?.failures ?? 0, threshold, this.policy);
+    if (lockMs > 0) await this.db.opsLoginThrottle.update({ where: { key }, data: { lockedUntil: new Date(now.getTime() + lockMs) } });
+  }
+}
+
+const userKey = (username: string) => `user:${username.toLowerCase()}`;
+const addressKey = (address: string) => `addr:${address}`;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEV_DEFAULT_SECRETS, isDevDefaultSecret, loadServiceConfig } from './service.config';
+import { opsVars } from './service-secrets.config';
+
+const production = (overrides: Record<string, string>) => ({
+  APP_ENV: 'production',
+  OPS_ADMIN_PASSWORD: 'a-real-admin-password',
+  OPS_SESSION_SECRET: 'a-real-session-secret-of-at-least-32-chars',
+  METRICS_TOKEN: 'a-real-metrics-token',
+  ...overrides,
+});
+
+describe('finding 10: the production secret check', () => {
+  it('starts in production with secrets of its own', () => {
+    expect(loadServiceConfig('sut', 3999, opsVars, production({})).APP_ENV).toBe('production');
+  });
+
+  it.each([
+    ['the published value', DEV_DEFAULT_SECRETS.OPS_ADMIN_PASSWORD],
+    ['a trimmed variant', `  ${DEV_DEFAULT_SECRETS.OPS_ADMIN_PASSWORD}\n`],
+    ['a case variant', DEV_DEFAULT_SECRETS.OPS_ADMIN_PASSWORD.toUpperCase()],
+    ['a trimmed case variant', ` Admin-Change-Me `],
+  ])('refuses %s of a published dev secret, naming the variable', (_, value) => {
+    expect(() => loadServiceConfig('sut', 3999, opsVars, production({ OPS_ADMIN_PASSWORD: value }))).toThrow(/OPS_ADMIN_PASSWORD/);
+  });
+
+  it('catches variants of every published secret, and nothing that only contains one', () => {
+    for (const [name, value] of Object.entries(DEV_DEFAULT_SECRETS)) {
+      expect(isDevDefaultSecret(name, ` ${value.toUpperCase()}\t`)).toBe(true);
+      expect(isDevDefaultSecret(name, `${value}-but-rotated`)).toBe(false);
+    }
+  });
+});
+
+describe('finding 9: /metrics is not public in production', () => {
+  it('refuses to start in production without METRICS_TOKEN', () => {
+    expect(() => loadServiceConfig('sut', 3999, opsVars, { ...production({}), METRICS_TOKEN: undefined })).toThrow(/METRICS_TOKEN/);
+  });
+});
