@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
 import { DeviceGateways } from '../support/device-gateways';
+import { discardIntakeSessions } from '../support/intake-sessions';
 import { KafkaProbe, type ObservedRecord } from '../support/kafka-probe';
 import { baseUrl, PlatformProcesses } from '../support/platform';
 import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
@@ -45,6 +46,9 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
   }
 
   beforeAll(async () => {
+    // Earlier files ran 16 intake connections; with one, claims-trigger would take over and drain
+    // their leftover sessions at start (all their queued alerts at once, on a pool sized for one).
+    await discardIntakeSessions();
     await probe.observe([policyTopic, bookingDlq, deviceDlq, claimTopic]);
     await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
   });
