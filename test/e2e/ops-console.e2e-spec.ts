@@ -70,7 +70,8 @@ describe('ops console', () => {
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong password/);
+    // A refused sign-in still hashes (timing must not reveal accounts) and records the failure for the lockout.
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/wrong password/);
     await page.close();
   });
 

@@ -13,8 +13,15 @@ const consoleUrl = baseUrl('ops-console');
 const opsUrl = TEST_ENV['CLAIMS_TRIGGER_OPS_URL'] ?? '';
 const VIEWER = { username: 'viewer', password: 'viewer-password' };
 const HANDLER = { username: 'handler', password: 'handler-password' };
-/** Each test signs in from its own client address (X-Forwarded-For behind a trusted loopback proxy), so lockouts stay its own. */
-const address = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+/**
+ * Every sign-in comes from a client address of its own (X-Forwarded-For behind a trusted loopback
+ * proxy), so one test's address lockout never refuses another's sign-in.
+ */
+let lastAddress = 0;
+const address = () => {
+  lastAddress++;
+  return `198.51.${100 + Math.floor(lastAddress / 250)}.${(lastAddress % 250) + 1}`;
+};
 const UNKNOWN_CLAIM = '00000000-0000-7000-8000-000000000000';
 
 /**

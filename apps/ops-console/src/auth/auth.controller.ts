@@ -57,14 +57,11 @@ export class AuthController {
     }
     const identity = await this.identities.authenticate(username, password);
     if (!identity) {
-      await this.throttle.failed(username, address);
-      await this.audit.record({ username, role: '-' as never }, 'sign-in-failed', 'ops-user', username, { address });
+      await Promise.all([this.throttle.failed(username, address), this.audit.record({ username, role: '-' as never }, 'sign-in-failed', 'ops-user', username, { address })]);
       throw ProblemException.unauthorized('unknown user or wrong password');
     }
-    await this.throttle.succeeded(username);
-    const sessionId = await this.sessions.start(identity);
+    const [sessionId] = await Promise.all([this.sessions.start(identity), this.throttle.succeeded(username), this.audit.record(identity, 'sign-in', 'ops-user', identity.username)]);
     res.setHeader('Set-Cookie', this.sessions.cookie(sessionId, this.secure));
-    await this.audit.record(identity, 'sign-in', 'ops-user', identity.username);
     return { ...identity, csrfToken: this.sessions.csrfToken(sessionId) };
   }
 

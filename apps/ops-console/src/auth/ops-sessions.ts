@@ -20,9 +20,11 @@ export class OpsSessions {
 
   async start(identity: OpsIdentity, now = new Date()): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.db.opsSession.create({ data: { idHash: hashOf(id), username: identity.username, expiresAt: new Date(now.getTime() + this.maxAgeS * 1000) } });
     // Expired rows of anyone go with each sign-in: cheap (indexed) and keeps the table small.
-    await this.db.opsSession.deleteMany({ where: { expiresAt: { lt: now } } });
+    await Promise.all([
+      this.db.opsSession.create({ data: { idHash: hashOf(id), username: identity.username, expiresAt: new Date(now.getTime() + this.maxAgeS * 1000) } }),
+      this.db.opsSession.deleteMany({ where: { expiresAt: { lt: now } } }),
+    ]);
     return id;
   }
 
