@@ -12,5 +12,14 @@ export type DeviceRegistrationV1 = z.infer<typeof deviceRegistrationV1Schema>;
 export interface DeviceCredentialsV1 {
   deviceId: string;
   vehicleId: string;
-  mqtt: { url: string; username: string; password: string; topics: { crash: string; lock: string } };
+  mqtt: {
+    /** Broker address (mqtts:// with TLS in production). */
+    url: string;
+    /** `{prefix}{deviceId}`: device accounts have a namespace of their own. */
+    username: string;
+    password: string;
+    /** The only client id this account may connect with (the same as the username). */
+    clientId: string;
+    topics: { crash: string; lock: string };
+  };
 }

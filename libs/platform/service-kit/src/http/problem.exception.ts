@@ -26,4 +26,8 @@ export class ProblemException extends HttpException {
   static conflict(detail: string): ProblemException {
     return new ProblemException({ type: 'https://kurumacover.dev/problems/conflict', title: 'Conflict', status: 409, detail });
   }
+
+  static unavailable(detail: string): ProblemException {
+    return new ProblemException({ type: 'https://kurumacover.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail });
+  }
 }
