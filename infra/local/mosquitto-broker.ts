@@ -33,7 +33,7 @@ export function mosquittoPaths(stateDir: string) {
     pidFile: join(root, 'mosquitto.pid'),
     log: join(stateDir, 'logs', 'mosquitto.log'),
     tlsDir,
-    /** The development CA devices trust (`tools/devices/connect-device.ts --ca`). */
+    /** The development CA devices trust (`tools/devices/publish-alert.cli.ts --ca`). */
     caFile: join(tlsDir, 'ca.crt'),
   };
 }

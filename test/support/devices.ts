@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type pg from 'pg';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
+import { connectGateway } from '../../tools/devices/publish-alert';
 import { baseUrl } from './platform';
 import { TEST_ENV } from './test-env';
 
@@ -20,17 +21,9 @@ export async function registerDevice(apiKey: string, vehicleId = `sec-car-${rand
   return (await res.json()) as DeviceCredentialsV1;
 }
 
-/** Connects with a device's credentials; `clientId` defaults to the one its account is bound to. */
-export function connectDevice(creds: DeviceCredentialsV1, options: IClientOptions = {}, url = TEST_ENV['MQTT_URL']): Promise<MqttClient> {
-  return mqtt.connectAsync(url, {
-    protocolVersion: 5,
-    clientId: creds.mqtt.clientId,
-    username: creds.mqtt.username,
-    password: creds.mqtt.password,
-    reconnectPeriod: 0,
-    connectTimeout: 5_000,
-    ...options,
-  });
+/** Connects with a device's credentials to the test broker (plain listener unless `url` says otherwise). */
+export function connectDevice(creds: DeviceCredentialsV1, options: { caFile?: string; url?: string } & IClientOptions = {}): Promise<MqttClient> {
+  return connectGateway(creds.mqtt, { url: TEST_ENV['MQTT_URL'], ...options });
 }
 
 /** A second partner with its own API key (idempotent). */

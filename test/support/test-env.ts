@@ -13,6 +13,8 @@ export const TEST_ENV: Record<string, string> = {
   KAFKA_GROUP_PREFIX: process.env['TEST_GROUP_PREFIX'] ?? 'test',
   REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15',
   MQTT_URL: process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884',
+  // Devices are pointed at the TLS listener of the stack's Mosquitto (MQTT_TLS_PORT, as stack.config).
+  MQTT_PUBLIC_URL: `mqtts://127.0.0.1:${process.env['MQTT_TLS_PORT'] ?? 8884}`,
   BOOKING_GAP_TIMEOUT_MS: '3000',
   OPS_EXTRA_USERS: 'viewer:viewer-password:viewer,handler:handler-password:claims-handler',
   // Test ports stay clear of a developer's running platform (3000-3004).
