@@ -51,7 +51,8 @@ export function checkMqttAccountNames(config: { MQTT_DEVICE_ACCOUNT_PREFIX: stri
   const clientId = config.MQTT_CLIENT_ID;
   if (clientId !== undefined) {
     if (clientId.startsWith(prefix)) problems.push(`MQTT_CLIENT_ID: must not start with the device account prefix "${prefix}"`);
-    if (config.MQTT_ADMIN_USER === clientId || config.MQTT_ADMIN_USER.startsWith(`${clientId}-`)) {
+    const suffix = config.MQTT_ADMIN_USER.startsWith(`${clientId}-`) ? config.MQTT_ADMIN_USER.slice(clientId.length + 1) : undefined;
+    if (config.MQTT_ADMIN_USER === clientId || (suffix !== undefined && /^[1-9][0-9]?$/.test(suffix))) {
       problems.push(`MQTT_CLIENT_ID: the intake's accounts (${clientId}, ${clientId}-1, ...) must not include MQTT_ADMIN_USER`);
     }
   }
