@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   console.log(`\nKuruma Cover is up (${elapsed()}):\n`);
   for (const app of urls) console.log(`  ${app.name.padEnd(16)} ${app.url}   (health: ${app.url}/health/ready, metrics: ${app.url}/metrics)`);
   console.log(`\n  Kafka ${process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'} · MQTT ${process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884'}`);
+  console.log(`  Devices: ${process.env['MQTT_PUBLIC_URL'] ?? 'mqtts://127.0.0.1:8884'} (development CA: infra/local/.state/mosquitto/tls/ca.crt)`);
   console.log('  Sign in to the console with OPS_ADMIN_USER / OPS_ADMIN_PASSWORD (see .env.example). Ctrl-C stops.\n');
 
   if (demo) {
