@@ -75,10 +75,15 @@ async function main(): Promise<void> {
   const ca = config.MQTT_CA_FILE ? readFileSync(config.MQTT_CA_FILE) : undefined;
   const brokerAdmin = new BrokerAdmin({ url: config.MQTT_URL, username: config.MQTT_ADMIN_USER, password: config.MQTT_ADMIN_PASSWORD, ca, deviceAccountPrefix: config.MQTT_DEVICE_ACCOUNT_PREFIX });
   kit.shutdown.register('mqtt-admin', () => brokerAdmin.close());
-  // The intake's own accounts, one per client id; kept from the last start if the admin is away now.
+  // The intake's own accounts, one per client id, and older device accounts bound to their ids;
+  // kept from the last start if the admin is away now.
   await brokerAdmin
     .client()
-    .then((admin) => provisionIntakeAccounts(admin, intakeClientIds(config.MQTT_CLIENT_ID), config.MQTT_SERVICE_PASSWORD))
+    .then(async (admin) => {
+      await provisionIntakeAccounts(admin, intakeClientIds(config.MQTT_CLIENT_ID), config.MQTT_SERVICE_PASSWORD);
+      const bound = await (await brokerAdmin.deviceAccounts()).bindLegacyAccounts();
+      if (bound) kit.logger.warn({ bound }, 'bound pre-namespace device accounts to their device id as client id; register those devices again for namespaced credentials');
+    })
     .catch((error: Error) => kit.logger.error({ err: error.message }, 'could not provision the intake MQTT accounts; connecting with the existing ones'));
   const intake = new DeviceSignalsMqttIntake(
     { url: config.MQTT_URL, servicePassword: config.MQTT_SERVICE_PASSWORD, ca, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP, connections: config.MQTT_INTAKE_CONNECTIONS },

@@ -57,6 +57,17 @@ export class DeviceAccounts {
     return login;
   }
 
+  /**
+   * Device accounts from before the namespace (username = bare device id, no client id bound) keep
+   * working for their gateways, which connect with the device id as client id, but get bound to it,
+   * so none can open another client's session. Returns how many were bound.
+   */
+  async bindLegacyAccounts(): Promise<number> {
+    const legacy = (await this.admin.listAccounts()).filter((a) => !a.clientid && this.isDeviceAccount(a, a.username));
+    for (const account of legacy) await this.admin.command('modifyClient', { username: account.username, clientid: account.username });
+    return legacy.length;
+  }
+
   async remove(deviceId: string): Promise<void> {
     await this.admin.deleteClient(DeviceAccounts.loginOf(this.prefix, deviceId).username);
     await this.admin.deleteRole(DeviceAccounts.roleOf(deviceId));

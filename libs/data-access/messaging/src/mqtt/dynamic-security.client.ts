@@ -138,6 +138,13 @@ export class DynamicSecurityClient {
     if (!existing?.roles.includes(rolename)) await this.command('addClientRole', { username, rolename });
   }
 
+  /** Every account, with its binding and roles. */
+  async listAccounts(): Promise<BrokerAccount[]> {
+    const { data } = await this.command('listClients', { verbose: true, count: -1, offset: 0 });
+    const clients = (data as { clients?: { username: string; clientid?: string; roles?: { rolename: string }[] }[] }).clients ?? [];
+    return clients.map((c) => ({ username: c.username, clientid: c.clientid || undefined, roles: (c.roles ?? []).map((r) => r.rolename) }));
+  }
+
   async deleteClient(username: string): Promise<void> {
     await this.command('deleteClient', { username }, ['not found']);
   }
