@@ -101,6 +101,13 @@ export function buildAsyncApi(): Record<string, unknown> {
           'Project Mosquitto, TLS listener for devices (MQTT 5 or 3.1.1). Locally its certificate comes from a development CA (infra/local/.state/mosquitto/tls/ca.crt); in production from a public or partner-agreed CA. The plain listener (1884) is for the platform network only.',
         security: [{ $ref: '#/components/securitySchemes/mqttDeviceAccount' }],
       },
+      mqttDeviceCertificate: {
+        host: '127.0.0.1:8885',
+        protocol: 'secure-mqtt',
+        description:
+          'Project Mosquitto, listener for devices with a client certificate issued by PUT /v1/devices/{deviceId} (with a csr): the certificate is the identity and the client id; no password.',
+        security: [{ $ref: '#/components/securitySchemes/mqttDeviceX509' }],
+      },
     },
     channels,
     operations,
@@ -111,6 +118,10 @@ export function buildAsyncApi(): Record<string, unknown> {
           type: 'userPassword',
           description:
             'The credentials PUT /v1/devices/{deviceId} returns once: username and client id are both `device:{deviceId}` (the MQTT_DEVICE_ACCOUNT_PREFIX namespace); the account connects only with that client id and publishes only under devices/{deviceId}/#.',
+        },
+        mqttDeviceX509: {
+          type: 'X509',
+          description: 'A client certificate from the platform device CA with CN `device:{deviceId}`; the broker uses the CN as username and client id.',
         },
       },
     },

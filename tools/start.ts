@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
+import { devDeviceCaEnv } from '../infra/local/mosquitto-broker';
+import { loadStackConfig } from '../libs/platform/config/src/stack.config';
 import { loadDatabaseUrl } from './tool-config';
 import { seed } from './seed';
 
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
-      env: { ...SERVICE_ENV, ...process.env },
+      // Development: claims-trigger issues device certificates with the local device CA.
+      env: { ...SERVICE_ENV, ...devDeviceCaEnv(loadStackConfig().STACK_STATE_DIR), ...process.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

@@ -23,6 +23,7 @@ describe('docker-compose.yml', () => {
     expect(sut.services['redis']?.ports).toContain('127.0.0.1:6379:6379');
     expect(sut.services['mosquitto']?.ports).toContain('127.0.0.1:1884:1884');
     expect(sut.services['mosquitto']?.ports).toContain('127.0.0.1:8884:8884');
+    expect(sut.services['mosquitto']?.ports).toContain('127.0.0.1:8885:8885');
   });
 
   it('keeps broker-side topic auto-creation off, as the local broker does', () => {
@@ -31,7 +32,7 @@ describe('docker-compose.yml', () => {
 
   it("mounts a Mosquitto configuration with the local stack's settings", () => {
     const docker = readFileSync(resolve(root, 'infra/mosquitto/mosquitto.conf'), 'utf8');
-    const local = mosquittoConfig({ port: 1884, tlsPort: 8884, bind: '127.0.0.1', dataDir: '/d', tlsDir: '/d/tls', dynsecFile: '/d/ds.json', plugin: '/p.so', log: '/l' });
+    const local = mosquittoConfig({ port: 1884, tlsPort: 8884, x509Port: 8885, bind: '127.0.0.1', dataDir: '/d', tlsDir: '/d/tls', dynsecFile: '/d/ds.json', plugin: '/p.so', log: '/l' });
     expect(settings(docker)).toEqual(settings(local));
     const listeners = (conf: string) => conf.split('\n').filter((l) => l.startsWith('listener ')).map((l) => l.split(' ')[1]);
     expect(listeners(docker)).toEqual(listeners(local));

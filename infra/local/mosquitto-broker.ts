@@ -15,6 +15,8 @@ export interface MosquittoOptions {
   port: number;
   /** Devices' TLS listener (server certificate from the local CA in `{stateDir}/mosquitto/tls`). */
   tlsPort: number;
+  /** Devices' listener for client certificates issued by the device CA (identity = certificate CN). */
+  x509Port: number;
   adminUser: string;
   adminPassword: string;
 }
@@ -35,11 +37,14 @@ export function mosquittoPaths(stateDir: string) {
     tlsDir,
     /** The development CA devices trust (`tools/devices/publish-alert.cli.ts --ca`). */
     caFile: join(tlsDir, 'ca.crt'),
+    /** The development CA claims-trigger signs device certificates with (MQTT_DEVICE_CA_*). */
+    deviceCaFile: join(tlsDir, 'device-ca.crt'),
+    deviceCaKeyFile: join(tlsDir, 'device-ca.key'),
   };
 }
 
 /** The same settings docker-compose mounts (infra/mosquitto/mosquitto.conf), with local paths. */
-export function mosquittoConfig(o: { port: number; tlsPort: number; bind: string; dataDir: string; tlsDir: string; dynsecFile: string; plugin: string; log: string; pidFile?: string }): string {
+export function mosquittoConfig(o: { port: number; tlsPort: number; x509Port: number; bind: string; dataDir: string; tlsDir: string; dynsecFile: string; plugin: string; log: string; pidFile?: string }): string {
   return [
     'per_listener_settings false',
     `listener ${o.port} ${o.bind}`,
@@ -71,6 +76,16 @@ export function mosquittoConfig(o: { port: number; tlsPort: number; bind: string
     `certfile ${o.tlsDir}/server.crt`,
     `keyfile ${o.tlsDir}/server.key`,
     'tls_version tlsv1.2',
+    // Devices with a certificate from the device CA: the certificate's CN (`device:{deviceId}`) is
+    // the username, and the client id too, so such a device can open no session but its own.
+    `listener ${o.x509Port} ${o.bind}`,
+    `cafile ${o.tlsDir}/device-ca.crt`,
+    `certfile ${o.tlsDir}/server.crt`,
+    `keyfile ${o.tlsDir}/server.key`,
+    'require_certificate true',
+    'use_identity_as_username true',
+    'use_username_as_clientid true',
+    'tls_version tlsv1.2',
     '',
   ].join('\n');
 }
@@ -85,6 +100,12 @@ async function canConnect(url: string, username: string, password: string): Prom
   }
 }
 
+/** claims-trigger's variables for issuing device certificates with the development device CA. */
+export function devDeviceCaEnv(stateDir: string): Record<string, string> {
+  const { deviceCaFile, deviceCaKeyFile } = mosquittoPaths(stateDir);
+  return existsSync(deviceCaKeyFile) ? { MQTT_DEVICE_CA_CERT_FILE: deviceCaFile, MQTT_DEVICE_CA_KEY_FILE: deviceCaKeyFile } : {};
+}
+
 export function mosquittoRunning(stateDir: string): boolean {
   const { pidFile } = mosquittoPaths(stateDir);
   return existsSync(pidFile) && isPidAlive(Number(readFileSync(pidFile, 'utf8')));
@@ -94,7 +115,7 @@ function localConfig(o: MosquittoOptions): string {
   const paths = mosquittoPaths(o.stateDir);
   const plugin = PLUGIN_CANDIDATES.find((p) => existsSync(p));
   if (!plugin) throw new Error('Mosquitto dynamic-security plugin not found: install the mosquitto package (2.0 or later)');
-  return mosquittoConfig({ port: o.port, tlsPort: o.tlsPort, bind: '127.0.0.1', dataDir: paths.root, tlsDir: paths.tlsDir, dynsecFile: paths.dynsec, plugin, log: paths.log, pidFile: paths.pidFile });
+  return mosquittoConfig({ port: o.port, tlsPort: o.tlsPort, x509Port: o.x509Port, bind: '127.0.0.1', dataDir: paths.root, tlsDir: paths.tlsDir, dynsecFile: paths.dynsec, plugin, log: paths.log, pidFile: paths.pidFile });
 }
 
 /** The project's Mosquitto runs with settings older than this checkout's (restart it; persistence keeps the sessions). */

@@ -70,6 +70,7 @@ export async function ensureStack(env: NodeJS.ProcessEnv = process.env): Promise
     stateDir: config.STACK_STATE_DIR,
     port: mqttPort(config),
     tlsPort: config.MQTT_TLS_PORT,
+    x509Port: config.MQTT_X509_PORT,
     adminUser: config.MQTT_ADMIN_USER,
     adminPassword: config.MQTT_ADMIN_PASSWORD,
   };

@@ -7,11 +7,11 @@ import { baseUrl } from './platform';
 import { TEST_ENV } from './test-env';
 
 /** `PUT /v1/devices/{deviceId}` as a partner would call it; the raw response, for status checks. */
-export function putDevice(apiKey: string, deviceId: string, vehicleId: string): Promise<Response> {
+export function putDevice(apiKey: string, deviceId: string, vehicleId: string, csr?: string): Promise<Response> {
   return fetch(`${baseUrl('claims-trigger')}/v1/devices/${encodeURIComponent(deviceId)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-    body: JSON.stringify({ vehicleId }),
+    body: JSON.stringify({ vehicleId, csr }),
   });
 }
 

@@ -23,6 +23,7 @@ import { CoverIndex } from './correlation/cover-index';
 import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
 import { BrokerAdmin } from './devices/broker-admin';
 import { DeviceDirectory } from './devices/device-directory';
+import { deviceCertificates } from './devices/device-certificates.config';
 import { RegisterDeviceUseCase } from './devices/register-device.use-case';
 import { DamageFlags } from './fraud-guard/damage-flags';
 import { DeviceSignalsMqttIntake } from './intake/device-signals.mqtt-intake';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db)) },
       { provide: DATABASE, useValue: db },
       { provide: CONFIG, useValue: config },
-      { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, () => brokerAdmin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger) },
+      { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, () => brokerAdmin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)) },
       { provide: ChangeClaimStatusUseCase, useValue: new ChangeClaimStatusUseCase(db, damageFlags, kit.name, topic) },
     ]),
     host: config.HOST,

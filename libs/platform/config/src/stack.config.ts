@@ -19,6 +19,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       ...mqttVars,
       /** Port of Mosquitto's TLS listener for devices (certificates from a local CA in the state dir). */
       MQTT_TLS_PORT: envPort(8884),
+      /** Port of the listener for devices with a client certificate from the device CA. */
+      MQTT_X509_PORT: envPort(8885),
     }),
     env,
   );
