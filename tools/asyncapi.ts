@@ -78,7 +78,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     messages[name] = { name, contentType: 'application/json', payload: jsonSchema(payload) };
     channels[`devices_${channel}`] = {
       address: `devices/{deviceId}/${channel}`,
-      description: `Devices publish ${channel} alerts at QoS 1; each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,
+      description: `Devices publish ${channel} alerts at QoS 1, never retained (the broker refuses retain); each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,
       parameters: { deviceId: { description: 'The device id it was registered with (PUT /v1/devices/{deviceId}).' } },
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
       bindings: { mqtt: { qos: 1, retain: false } },
@@ -96,11 +96,37 @@ export function buildAsyncApi(): Record<string, unknown> {
     defaultContentType: 'application/json',
     servers: {
       kafka: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'Local broker (npm run stack:up)' },
-      mqtt: { host: '127.0.0.1:1884', protocol: 'mqtt', description: 'Project Mosquitto with per-device authentication' },
+      mqtt: {
+        host: '127.0.0.1:8884',
+        protocol: 'secure-mqtt',
+        description:
+          'Project Mosquitto, TLS listener for devices (MQTT 5 or 3.1.1). Locally its certificate comes from a development CA (infra/local/.state/mosquitto/tls/ca.crt); in production from a public or partner-agreed CA. The plain listener (1884) is for the platform network only.',
+        security: [{ $ref: '#/components/securitySchemes/mqttDeviceAccount' }],
+      },
+      mqttDeviceCertificate: {
+        host: '127.0.0.1:8885',
+        protocol: 'secure-mqtt',
+        description:
+          'Project Mosquitto, listener for devices with a client certificate issued by PUT /v1/devices/{deviceId} (with a csr): the certificate is the identity and the client id; no password.',
+        security: [{ $ref: '#/components/securitySchemes/mqttDeviceX509' }],
+      },
     },
     channels,
     operations,
-    components: { messages },
+    components: {
+      messages,
+      securitySchemes: {
+        mqttDeviceAccount: {
+          type: 'userPassword',
+          description:
+            'The credentials PUT /v1/devices/{deviceId} returns once: username and client id are both `device:{deviceId}` (the MQTT_DEVICE_ACCOUNT_PREFIX namespace); the account connects only with that client id and publishes only under devices/{deviceId}/#.',
+        },
+        mqttDeviceX509: {
+          type: 'X509',
+          description: 'A client certificate from the platform device CA with CN `device:{deviceId}`; the broker uses the CN as username and client id.',
+        },
+      },
+    },
   };
 }
 

@@ -167,8 +167,8 @@ async function main(): Promise<void> {
       for (const b of covered) {
         const deviceId = `bench-gw-${randomUUID().slice(0, 8)}`;
         const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
-        const creds = (await res.json()) as { mqtt: { username: string; password: string } };
-        devices.push({ id: deviceId, client: await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password }) });
+        const creds = (await res.json()) as { mqtt: { username: string; password: string; clientId: string } };
+        devices.push({ id: deviceId, client: await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password }) });
       }
       await new Promise((r) => setTimeout(r, 2_000)); // cover index catches up with the binds
     }

@@ -75,11 +75,18 @@ const paths = {
     put: {
       tags: ['claims-trigger (port 3004)'],
       summary: "Register a car's gateway; returns its MQTT credentials once",
-      description: 'The device can connect at once (no broker restart) and may publish only under devices/{deviceId}/#. Registering again rotates the password.',
+      description:
+        'The device can connect at once (no broker restart), over TLS at the returned mqtts:// address, with the returned username and client id (both `device:{deviceId}`; the account accepts no other client id) and may publish only under devices/{deviceId}/#, never retained. Registering again rotates the password; only the partner that registered the device may do so. With a `csr` (the gateway keeps its key) the answer adds a client certificate for the certificate listener.',
       security: apiKey,
-      parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } }],
+      parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' } }],
       requestBody: { required: true, content: json('DeviceRegistration') },
-      responses: { '200': { description: 'MQTT credentials (shown once)', content: json('DeviceCredentials') }, '400': problem('Invalid body'), '401': problem('Unknown API key'), '409': problem('Device registered to another partner') },
+      responses: {
+        '200': { description: 'MQTT credentials (shown once)', content: json('DeviceCredentials') },
+        '400': problem('Invalid body, device id or csr (`errors` names the field)'),
+        '401': problem('Unknown API key'),
+        '409': problem('Device registered to another partner, or the id names an MQTT account that is not a device'),
+        '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
+      },
     },
   },
   '/v1/claims': {
@@ -152,7 +159,22 @@ export function buildOpenApi(): Record<string, unknown> {
           properties: {
             deviceId: { type: 'string' },
             vehicleId: { type: 'string' },
-            mqtt: { type: 'object', properties: { url: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' }, topics: { type: 'object', properties: { crash: { type: 'string' }, lock: { type: 'string' } } } } },
+            mqtt: {
+              type: 'object',
+              required: ['url', 'username', 'password', 'clientId', 'topics'],
+              properties: {
+                url: { type: 'string', description: 'Broker address (mqtts:// with TLS)' },
+                username: { type: 'string', description: '`device:{deviceId}`' },
+                password: { type: 'string' },
+                clientId: { type: 'string', description: 'The only client id the account may connect with (same as username)' },
+                topics: { type: 'object', properties: { crash: { type: 'string' }, lock: { type: 'string' } } },
+                certificate: {
+                  type: 'object',
+                  description: 'Only when a csr was sent: a client certificate (CN = username) for the certificate listener, no password needed there',
+                  properties: { url: { type: 'string' }, pem: { type: 'string' }, notAfter: { type: 'string', format: 'date-time' } },
+                },
+              },
+            },
           },
         },
         Problem: {

@@ -43,20 +43,20 @@ interface Summary {
   errors: number;
 }
 
-async function registerDevice(vehicle: SimVehicle): Promise<{ username: string; password: string } | null> {
+async function registerDevice(vehicle: SimVehicle): Promise<{ username: string; password: string; clientId: string } | null> {
   const res = await fetch(`${env.CLAIMS_TRIGGER_URL}/v1/devices/${encodeURIComponent(vehicle.deviceId)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', 'x-api-key': env.DEMO_PARTNER_API_KEY },
     body: JSON.stringify({ vehicleId: vehicle.vehicleId }),
   }).catch(() => null);
   if (!res || !res.ok) return null;
-  const body = (await res.json()) as { mqtt: { username: string; password: string } };
+  const body = (await res.json()) as { mqtt: { username: string; password: string; clientId: string } };
   return body.mqtt;
 }
 
-function connectDevice(username: string, password: string): Promise<MqttClient | null> {
+function connectDevice({ username, password, clientId }: { username: string; password: string; clientId: string }): Promise<MqttClient | null> {
   return new Promise((resolve) => {
-    const client = mqtt.connect(env.MQTT_URL, { clientId: username, username, password, protocolVersion: 5, reconnectPeriod: 2_000, connectTimeout: 5_000 });
+    const client = mqtt.connect(env.MQTT_URL, { clientId, username, password, protocolVersion: 5, reconnectPeriod: 2_000, connectTimeout: 5_000 });
     const timer = setTimeout(() => resolve(null), 6_000);
     client.once('connect', () => {
       clearTimeout(timer);
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         summary.errors += 1;
         continue;
       }
-      const client = await connectDevice(credentials.username, credentials.password);
+      const client = await connectDevice(credentials);
       if (client) {
         devices.set(vehicle.deviceId, client);
         summary.devicesRegistered += 1;

@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
+import { devDeviceCaEnv } from '../infra/local/mosquitto-broker';
+import { loadStackConfig } from '../libs/platform/config/src/stack.config';
 import { loadDatabaseUrl } from './tool-config';
 import { seed } from './seed';
 
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
-      env: { ...SERVICE_ENV, ...process.env },
+      // Development: claims-trigger issues device certificates with the local device CA.
+      env: { ...SERVICE_ENV, ...devDeviceCaEnv(loadStackConfig().STACK_STATE_DIR), ...process.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   console.log(`\nKuruma Cover is up (${elapsed()}):\n`);
   for (const app of urls) console.log(`  ${app.name.padEnd(16)} ${app.url}   (health: ${app.url}/health/ready, metrics: ${app.url}/metrics)`);
   console.log(`\n  Kafka ${process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092'} · MQTT ${process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884'}`);
+  console.log(`  Devices: ${process.env['MQTT_PUBLIC_URL'] ?? 'mqtts://127.0.0.1:8884'} (development CA: infra/local/.state/mosquitto/tls/ca.crt)`);
   console.log('  Sign in to the console with OPS_ADMIN_USER / OPS_ADMIN_PASSWORD (see .env.example). Ctrl-C stops.\n');
 
   if (demo) {

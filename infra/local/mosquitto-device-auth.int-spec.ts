@@ -1,39 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import { DeviceAccounts, DynamicSecurityClient, intakeLoginOf, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
 import { loadStackConfig } from '@kuruma/config';
 import { publishAlert } from '../../tools/devices/publish-alert';
 
 const config = loadStackConfig();
-const connect = (username: string, password: string) =>
-  mqtt.connectAsync(config.MQTT_URL, { username, password, clientId: `${username}-${randomUUID().slice(0, 6)}`, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3_000 });
+const connect = (username: string, password: string, clientId = username) =>
+  mqtt.connectAsync(config.MQTT_URL, { username, password, clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3_000 });
+const login = (deviceId: string) => DeviceAccounts.loginOf(config.MQTT_DEVICE_ACCOUNT_PREFIX, deviceId).username;
 
 describe('project Mosquitto device authentication', () => {
   const deviceA = `test-dev-a-${randomUUID().slice(0, 8)}`;
   const deviceB = `test-dev-b-${randomUUID().slice(0, 8)}`;
+  const serviceId = `test-auth-intake-${randomUUID().slice(0, 8)}`;
   let admin: DynamicSecurityClient;
+  let accounts: DeviceAccounts;
   let service: MqttClient;
   const received: string[] = [];
 
   beforeAll(async () => {
     admin = await DynamicSecurityClient.connect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD);
-    await admin.createDeviceClient(deviceA, 'password-a-123456');
-    await admin.createDeviceClient(deviceB, 'password-b-123456');
-    service = await connect(config.MQTT_SERVICE_USER, config.MQTT_SERVICE_PASSWORD);
+    accounts = new DeviceAccounts(admin, config.MQTT_DEVICE_ACCOUNT_PREFIX);
+    await accounts.provision(deviceA, 'password-a-123456');
+    await accounts.provision(deviceB, 'password-b-123456');
+    await provisionIntakeAccounts(admin, [serviceId], config.MQTT_SERVICE_PASSWORD);
+    const intake = intakeLoginOf(serviceId, config.MQTT_SERVICE_PASSWORD);
+    service = await connect(intake.username, intake.password, serviceId);
     service.on('message', (topic) => received.push(topic));
     await service.subscribeAsync(['devices/+/crash', 'devices/+/lock'], { qos: 1 });
   });
 
   afterAll(async () => {
     await service?.endAsync();
-    await admin?.deleteDevice(deviceA);
-    await admin?.deleteDevice(deviceB);
+    await accounts?.remove(deviceA);
+    await accounts?.remove(deviceB);
+    await admin?.deleteClient(serviceId);
     await admin?.close();
   });
 
   it('lets a gateway see that no intake took its alert (PUBACK 0x10) and publish it again until one does', async () => {
-    const sut = await connect(deviceA, 'password-a-123456');
+    const sut = await connect(login(deviceA), 'password-a-123456');
     // A topic of the device's own that nobody subscribes to yet, like the moments after a broker restart.
     const topic = `devices/${deviceA}/probe-${randomUUID().slice(0, 6)}`;
     const delivery = publishAlert(sut, topic, '{"eventId":"late"}', { backoffMs: 200 });
@@ -46,14 +53,14 @@ describe('project Mosquitto device authentication', () => {
   });
 
   it('delivers what a device publishes under its own topics', async () => {
-    const sut = await connect(deviceA, 'password-a-123456');
+    const sut = await connect(login(deviceA), 'password-a-123456');
     await sut.publishAsync(`devices/${deviceA}/crash`, '{"eventId":"own"}', { qos: 1 });
     await expect.poll(() => received, { timeout: 5_000 }).toContain(`devices/${deviceA}/crash`);
     await sut.endAsync();
   });
 
   it("refuses device A publishing under device B's topics", async () => {
-    const sut = await connect(deviceA, 'password-a-123456');
+    const sut = await connect(login(deviceA), 'password-a-123456');
     // MQTT 5: the broker answers the QoS 1 publish with reason code 0x87 "not authorized".
     await expect(sut.publishAsync(`devices/${deviceB}/crash`, '{"eventId":"forged"}', { qos: 1 })).rejects.toMatchObject({ code: 0x87 });
     // And the forged message never reaches the platform (an own message sent after it does).
@@ -64,7 +71,7 @@ describe('project Mosquitto device authentication', () => {
   });
 
   it('refuses a wrong device password', async () => {
-    await expect(connect(deviceA, 'wrong-password')).rejects.toThrow(/Bad User Name or Password|Not authorized/i);
+    await expect(connect(login(deviceA), 'wrong-password')).rejects.toThrow(/Bad User Name or Password|Not authorized/i);
   });
 
   it('refuses anonymous connections', async () => {
@@ -75,11 +82,11 @@ describe('project Mosquitto device authentication', () => {
 
   it('lets a device added at runtime connect at once, without a broker restart', async () => {
     const late = `test-dev-late-${randomUUID().slice(0, 8)}`;
-    await expect(connect(late, 'late-password-123')).rejects.toThrow();
-    await admin.createDeviceClient(late, 'late-password-123');
-    const sut = await connect(late, 'late-password-123');
+    await expect(connect(login(late), 'late-password-123')).rejects.toThrow();
+    await accounts.provision(late, 'late-password-123');
+    const sut = await connect(login(late), 'late-password-123');
     expect(sut.connected).toBe(true);
     await sut.endAsync();
-    await admin.deleteDevice(late);
+    await accounts.remove(late);
   });
 });

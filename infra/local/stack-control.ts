@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackConfig, type StackConfig } from '../../libs/platform/config/src/stack.config';
 import { kafkaPaths, kafkaReady, startKafka, stopKafka } from './kafka-broker';
-import { mosquittoRunning, mqttCanConnect, provisionMosquitto, startMosquitto, stopMosquitto } from './mosquitto-broker';
+import { mosquittoConfigOutdated, mosquittoRunning, mqttCanConnect, provisionMosquitto, startMosquitto, stopMosquitto } from './mosquitto-broker';
 import { postgresReachable, redisReachable, startPostgres, startRedis, stopLocalPostgres, stopRedis } from './datastores';
 import { ensureTopics as createTopics } from './topics';
 
@@ -69,14 +69,18 @@ export async function ensureStack(env: NodeJS.ProcessEnv = process.env): Promise
   const mosquitto = {
     stateDir: config.STACK_STATE_DIR,
     port: mqttPort(config),
+    tlsPort: config.MQTT_TLS_PORT,
+    x509Port: config.MQTT_X509_PORT,
     adminUser: config.MQTT_ADMIN_USER,
     adminPassword: config.MQTT_ADMIN_PASSWORD,
-    serviceUser: config.MQTT_SERVICE_USER,
-    servicePassword: config.MQTT_SERVICE_PASSWORD,
   };
-  if (await mqttCanConnect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD)) {
+  // The project's own broker restarts when this checkout's settings differ from the ones it runs
+  // with (persistence keeps its sessions); one run elsewhere (Docker) is reused as it is.
+  const outdated = mosquittoConfigOutdated(mosquitto);
+  if (!outdated && (await mqttCanConnect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD))) {
     report.components.push({ component: 'mosquitto', status: 'reused', address: config.MQTT_URL });
   } else {
+    if (outdated) say('Mosquitto runs with outdated settings; restarting it');
     if (mosquittoRunning(config.STACK_STATE_DIR)) await stopMosquitto(config.STACK_STATE_DIR, say);
     await startMosquitto(mosquitto, say);
     started('mosquitto', config.MQTT_URL);

@@ -21,7 +21,14 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   const policyTopic = testTopic(Topics.policyEvents);
   const gateways = new DeviceGateways('e2e-gw');
   const registerDevice = (vehicleId: string) => gateways.register(vehicleId);
-  const connectDevice = (creds: DeviceCredentials) => gateways.connect(creds);
+  const connectDevice = async (creds: DeviceCredentials) => {
+    const client = await gateways.connect(creds);
+    deviceIds.set(client, creds.deviceId);
+    return client;
+  };
+  // Topics carry the bare device id; the MQTT client id is the device account's ({prefix}{deviceId}).
+  const deviceIds = new Map<mqtt.MqttClient, string>();
+  const idOf = (device: mqtt.MqttClient): string => deviceIds.get(device) ?? '';
 
   async function coveredVehicle(): Promise<string> {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
@@ -54,7 +61,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('opens one provisional major claim on the bound policy for a hard crash, with reserve and coverages', async () => {
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.4, speedKmh: 42, location: { lat: 35.68, lon: 139.76 } }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.4, speedKmh: 42, location: { lat: 35.68, lon: 139.76 } }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
 
     const { rows } = await db.query('SELECT c.*, p.booking_id AS policy_booking FROM claim c JOIN policy p ON p.id = c.policy_id WHERE c.vehicle_id = $1', [vehicleId]);
@@ -69,14 +76,14 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('joins signals of one accident into one claim and ignores a redelivered alert', async () => {
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
-    const topic = `devices/${device.options.clientId}/crash`;
+    const topic = `devices/${idOf(device)}/crash`;
     const first = crash({ peakG: 2.8 });
     await device.publishAsync(topic, first, { qos: 1 });
     await device.publishAsync(topic, crash({ peakG: 1.7 }), { qos: 1 });
     await device.publishAsync(topic, first, { qos: 1 }); // the gateway resends the same alert
     await waitForClaimEvent(vehicleId, 'claim.signal-attached');
     // A lock message after the alerts proves every earlier message was handled.
-    await device.publishAsync(`devices/${device.options.clientId}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'locked' }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'locked' }), { qos: 1 });
     await expect.poll(async () => (await db.query('SELECT lock_state FROM vehicle_state WHERE vehicle_id = $1', [vehicleId])).rows[0]?.lock_state, { timeout: 10_000 }).toBe('locked');
 
     const claims = (await db.query('SELECT id FROM claim WHERE vehicle_id = $1', [vehicleId])).rows;
@@ -90,9 +97,9 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
     const accidentId = `acc-${randomUUID().slice(0, 8)}`;
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 2.9, accidentId, score: 70 }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 2.9, accidentId, score: 70 }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 2.9, accidentId, score: 0 }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 2.9, accidentId, score: 0 }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'claim.withdrawn');
     expect((await db.query('SELECT status FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ status: 'withdrawn' }]);
   });
@@ -100,7 +107,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('opens a theft claim for a forced entry', async () => {
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
-    await device.publishAsync(`devices/${device.options.clientId}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'forced_entry' }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'forced_entry' }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
     expect((await db.query('SELECT severity FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ severity: 'theft' }]);
   });
@@ -108,7 +115,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('records an uncovered incident, not a claim, when no policy was in force', async () => {
     const vehicleId = `e2e-uncovered-${randomUUID().slice(0, 8)}`;
     const device = await connectDevice(await registerDevice(vehicleId));
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'incident.uncovered');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(0);
     expect((await db.query("SELECT kind FROM incident WHERE vehicle_id = $1", [vehicleId])).rows).toEqual([{ kind: 'uncovered' }]);
@@ -149,7 +156,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.ended'), 30_000, 'policy.ended');
     const device = await connectDevice(await registerDevice(b.vehicleId));
     const oneMinuteAfter = new Date(Date.parse(endedAt) + 60_000).toISOString();
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: oneMinuteAfter, peakG: 3.2 }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: oneMinuteAfter, peakG: 3.2 }), { qos: 1 });
     await waitForClaimEvent(b.vehicleId, 'incident.uncovered');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0].n).toBe(0);
   });
@@ -158,7 +165,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
     for (let i = 0; i < 20; i++) {
-      await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 1.6 + (i % 10) / 10 }), { qos: 1 });
+      await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 1.6 + (i % 10) / 10 }), { qos: 1 });
       await new Promise((r) => setTimeout(r, 500));
     }
     await expect
@@ -176,7 +183,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('declines a new booking on a vehicle with an open damage claim (vehicle-damage-unresolved)', async () => {
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
-    await device.publishAsync(`devices/${device.options.clientId}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
+    await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
     await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
     const next = newBooking({ vehicleId, startsAt: jstMinutesFromNow(240), endsAt: jstMinutesFromNow(360) });
     await expect

@@ -128,9 +128,9 @@ describe('ops console', () => {
     const deviceId = `e2e-console-gw-${randomUUID().slice(0, 8)}`;
     const creds = (await (
       await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) })
-    ).json()) as { mqtt: { username: string; password: string } };
+    ).json()) as { mqtt: { username: string; password: string; clientId: string } };
     await new Promise((r) => setTimeout(r, 1_000)); // the cover index follows the policy events
-    const device = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password });
+    const device = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password });
     await device.publishAsync(`devices/${deviceId}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 3.1, location: { lat: 35.66, lon: 139.7 } }), { qos: 1 });
     await device.endAsync();
     await expect.poll(async () => (await db.query('SELECT claim_number FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0]?.claim_number, { timeout: 20_000 }).toBeTruthy();

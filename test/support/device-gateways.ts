@@ -7,7 +7,8 @@ import { DEMO_API_KEY, TEST_ENV } from './test-env';
 export interface DeviceCredentials {
   deviceId: string;
   vehicleId: string;
-  mqtt: { url: string; username: string; password: string };
+  /** The device account's username and client id are `{prefix}{deviceId}`; topics carry the bare id. */
+  mqtt: { url: string; username: string; password: string; clientId: string };
 }
 
 /**
@@ -34,7 +35,7 @@ export class DeviceGateways {
   async connect(creds: DeviceCredentials): Promise<mqtt.MqttClient> {
     const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], {
       protocolVersion: 5,
-      clientId: creds.deviceId,
+      clientId: creds.mqtt.clientId,
       username: creds.mqtt.username,
       password: creds.mqtt.password,
       reconnectPeriod: 0,

@@ -1,30 +1,31 @@
 import mqtt from 'mqtt';
 import { loadStackConfig } from '@kuruma/config';
+import { DynamicSecurityClient, intakeClientIds, intakeLoginOf, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
 import { TEST_ENV } from './test-env';
 
 /**
- * More than any MQTT_INTAKE_CONNECTIONS a run uses, so a lowered setting leaves nothing behind. The
- * ids follow claims-trigger's intake (DeviceSignalsMqttIntake.clientIdOf, MAX_CONNECTIONS there).
- */
-const MAX_INTAKE_CONNECTIONS = 64;
-
-/**
  * Ends the persistent MQTT sessions of this run's claims-trigger intake (`MQTT_CLIENT_ID`,
- * `-1`, `-2`, ...) and what they queued. Between runs those offline sessions keep collecting
- * every device alert published on the shared broker (a bench, the simulator, a developer's
- * gateways), and a test's alert would then wait behind thousands of strangers' ones.
+ * `-1`, `-2`, ... every id the intake may use) and what they queued. Between runs those offline
+ * sessions keep collecting every device alert published on the shared broker (a bench, the
+ * simulator, a developer's gateways), and a test's alert would then wait behind thousands of
+ * strangers' ones. Each id has an account of its own, bound to it: provisioned here first, as
+ * claims-trigger does at start, since the broker may be fresh.
  */
 export async function discardIntakeSessions(): Promise<void> {
   const stack = loadStackConfig();
-  const base = TEST_ENV['MQTT_CLIENT_ID'];
-  const ids = Array.from({ length: MAX_INTAKE_CONNECTIONS }, (_, i) => (i === 0 ? base : `${base}-${i}`));
+  const ids = intakeClientIds(TEST_ENV['MQTT_CLIENT_ID']);
+  const admin = await DynamicSecurityClient.connect(TEST_ENV['MQTT_URL'], stack.MQTT_ADMIN_USER, stack.MQTT_ADMIN_PASSWORD);
+  try {
+    await provisionIntakeAccounts(admin, ids, stack.MQTT_SERVICE_PASSWORD);
+  } finally {
+    await admin.close();
+  }
   await Promise.all(
     ids.map(async (clientId) => {
       // Clean start drops the stored session and its queue; expiry 0 leaves none behind.
       const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], {
         clientId,
-        username: stack.MQTT_SERVICE_USER,
-        password: stack.MQTT_SERVICE_PASSWORD,
+        ...intakeLoginOf(clientId, stack.MQTT_SERVICE_PASSWORD),
         protocolVersion: 5,
         clean: true,
         reconnectPeriod: 0,

@@ -1,8 +1,11 @@
+import { join, resolve } from 'node:path';
+
 /**
  * The test run's own corner of the shared infrastructure: its own database, topic namespace,
  * consumer groups and Redis database, so `npm test` never touches a developer's running stack.
  */
 const PORT_BASE = Number(process.env['TEST_PORT_BASE'] ?? 13000);
+const STATE_DIR = resolve(process.env['STACK_STATE_DIR'] || resolve(__dirname, '../../infra/local/.state'));
 
 export const TEST_ENV: Record<string, string> = {
   APP_ENV: 'test',
@@ -13,6 +16,12 @@ export const TEST_ENV: Record<string, string> = {
   KAFKA_GROUP_PREFIX: process.env['TEST_GROUP_PREFIX'] ?? 'test',
   REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15',
   MQTT_URL: process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1884',
+  // Devices are pointed at the TLS listeners of the stack's Mosquitto (MQTT_TLS_PORT, MQTT_X509_PORT,
+  // as stack.config), and device certificates come from the stack's development device CA.
+  MQTT_PUBLIC_URL: `mqtts://127.0.0.1:${process.env['MQTT_TLS_PORT'] ?? 8884}`,
+  MQTT_PUBLIC_X509_URL: `mqtts://127.0.0.1:${process.env['MQTT_X509_PORT'] ?? 8885}`,
+  MQTT_DEVICE_CA_CERT_FILE: join(STATE_DIR, 'mosquitto/tls/device-ca.crt'),
+  MQTT_DEVICE_CA_KEY_FILE: join(STATE_DIR, 'mosquitto/tls/device-ca.key'),
   BOOKING_GAP_TIMEOUT_MS: '3000',
   OPS_EXTRA_USERS: 'viewer:viewer-password:viewer,handler:handler-password:claims-handler',
   // Test ports stay clear of a developer's running platform (3000-3004).

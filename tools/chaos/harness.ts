@@ -76,9 +76,9 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     if (covered) coverBookings.push(b);
     const deviceId = `chaos-gw-${randomUUID().slice(0, 8)}`;
     const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
-    const creds = (await res.json()) as { mqtt: { username: string; password: string } };
+    const creds = (await res.json()) as { mqtt: { username: string; password: string; clientId: string } };
     // Devices reconnect on their own (like real gateways) when the broker restarts.
-    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: deviceId, username: creds.mqtt.username, password: creds.mqtt.password, reconnectPeriod: 500, clean: false });
+    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password, reconnectPeriod: 500, clean: false });
     devices.push({ deviceId, vehicleId: b.vehicleId, covered, client });
   }
   for (const b of coverBookings) {

@@ -1,7 +1,32 @@
-import type { MqttClient, Packet } from 'mqtt';
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 
 /** MQTT 5 PUBACK reason code 0x10: the broker took the message but no subscription matched it. */
 export const NO_MATCHING_SUBSCRIBERS = 0x10;
+
+/**
+ * Connects a gateway with what `PUT /v1/devices/{id}` answered: its account, the one client id that
+ * account accepts, and the broker address (mqtts:// in production). Over TLS the broker's
+ * certificate is checked against `caFile` when given (the development CA,
+ * `infra/local/.state/mosquitto/tls/ca.crt`), else against the system's CAs.
+ */
+export function connectGateway(
+  credentials: DeviceCredentialsV1['mqtt'],
+  options: { caFile?: string; url?: string } & IClientOptions = {},
+): Promise<MqttClient> {
+  const { caFile, url = credentials.url, ...overrides } = options;
+  return mqtt.connectAsync(url, {
+    protocolVersion: 5,
+    clientId: credentials.clientId,
+    username: credentials.username,
+    password: credentials.password,
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    ...(caFile ? { ca: readFileSync(caFile) } : {}),
+    ...overrides,
+  });
+}
 
 export interface AlertDelivery {
   /** Publishes it took until the broker answered Success (0x00). */

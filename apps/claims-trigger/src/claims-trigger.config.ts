@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { envInt, envPort, loadServiceConfig, mqttVars, opsServiceVars } from '@kuruma/config';
+import { checkMqttAccountNames, envInt, envPort, loadServiceConfig, mqttVars, opsServiceVars } from '@kuruma/config';
 
-export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
-  loadServiceConfig(
+export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) => {
+  const config = loadServiceConfig(
     'claims-trigger',
     3004,
     {
@@ -16,8 +16,15 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
        * to match). 16 keeps FNOL under 100 ms at 200 alerts/s on two cores (docs/benchmarks.md).
        */
       MQTT_INTAKE_CONNECTIONS: envInt(16, 1, 64),
-      /** Public address devices connect to (returned with their credentials). */
-      MQTT_PUBLIC_URL: z.string().default('mqtt://127.0.0.1:1884'),
+      /** Public address devices connect to (returned with their credentials): the TLS listener. */
+      MQTT_PUBLIC_URL: z.string().default('mqtts://127.0.0.1:8884'),
+      /** Public address of the listener for devices with a client certificate (returned with it). */
+      MQTT_PUBLIC_X509_URL: z.string().default('mqtts://127.0.0.1:8885'),
+      /** Device CA (PEM certificate and key files) that signs device certificates; both empty: none are issued. */
+      MQTT_DEVICE_CA_CERT_FILE: z.string().default(''),
+      MQTT_DEVICE_CA_KEY_FILE: z.string().default(''),
+      /** How long an issued device certificate is valid. */
+      DEVICE_CERT_VALIDITY_DAYS: envInt(365, 1, 825),
       CRASH_MAJOR_G: z.coerce.number().positive().default(2.5),
       CRASH_MINOR_G: z.coerce.number().positive().default(1.5),
       CRASH_MAJOR_DELTA_V_KMH: z.coerce.number().positive().default(25),
@@ -41,4 +48,7 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) =>
     },
     env,
   );
+  checkMqttAccountNames(config);
+  return config;
+};
 export type ClaimsTriggerConfig = ReturnType<typeof loadClaimsTriggerConfig>;

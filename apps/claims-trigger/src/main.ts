@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Topics, topicName } from '@kuruma/contracts';
 import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
-import { DynamicSecurityClient, StuckWatch } from '@kuruma/data-access-messaging';
+import { intakeClientIds, provisionIntakeAccounts, StuckWatch } from '@kuruma/data-access-messaging';
 import {
   connectDatabase,
   connectSql,
@@ -22,7 +23,9 @@ import { ChangeClaimStatusUseCase } from './claims/change-claim-status.use-case'
 import { loadClaimsTriggerConfig } from './claims-trigger.config';
 import { CoverIndex } from './correlation/cover-index';
 import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
+import { BrokerAdmin } from './devices/broker-admin';
 import { DeviceDirectory } from './devices/device-directory';
+import { deviceCertificates } from './devices/device-certificates.config';
 import { RegisterDeviceUseCase } from './devices/register-device.use-case';
 import { DamageFlags } from './fraud-guard/damage-flags';
 import { DeviceSignalsMqttIntake } from './intake/device-signals.mqtt-intake';
@@ -76,8 +79,21 @@ async function main(): Promise<void> {
   const latency = kit.metrics.histogram('kuruma_device_signal_seconds', 'MQTT receipt to committed effect');
   const intakeProgress = new StuckWatch(config.CONSUMER_STUCK_AFTER_MS);
   reportStuckSeconds(kit, 'mqtt-intake', intakeProgress);
+  const ca = config.MQTT_CA_FILE ? readFileSync(config.MQTT_CA_FILE) : undefined;
+  const brokerAdmin = new BrokerAdmin({ url: config.MQTT_URL, username: config.MQTT_ADMIN_USER, password: config.MQTT_ADMIN_PASSWORD, ca, deviceAccountPrefix: config.MQTT_DEVICE_ACCOUNT_PREFIX });
+  kit.shutdown.register('mqtt-admin', () => brokerAdmin.close());
+  // The intake's own accounts, one per client id, and older device accounts bound to their ids;
+  // kept from the last start if the admin is away now.
+  await brokerAdmin
+    .client()
+    .then(async (admin) => {
+      await provisionIntakeAccounts(admin, intakeClientIds(config.MQTT_CLIENT_ID), config.MQTT_SERVICE_PASSWORD);
+      const bound = await (await brokerAdmin.deviceAccounts()).bindLegacyAccounts();
+      if (bound) kit.logger.warn({ bound }, 'bound pre-namespace device accounts to their device id as client id; register those devices again for namespaced credentials');
+    })
+    .catch((error: Error) => kit.logger.error({ err: error.message }, 'could not provision the intake MQTT accounts; connecting with the existing ones'));
   const intake = new DeviceSignalsMqttIntake(
-    { url: config.MQTT_URL, username: config.MQTT_SERVICE_USER, password: config.MQTT_SERVICE_PASSWORD, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP, connections: config.MQTT_INTAKE_CONNECTIONS },
+    { url: config.MQTT_URL, servicePassword: config.MQTT_SERVICE_PASSWORD, ca, clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP, connections: config.MQTT_INTAKE_CONNECTIONS },
     useCase,
     kit.logger,
     (outcome, ms) => {
@@ -90,17 +106,13 @@ async function main(): Promise<void> {
   kit.health.register({ name: 'mqtt', check: () => intake.check() });
   kit.shutdown.register('mqtt-intake', () => intake.stop());
 
-  let admin: Promise<DynamicSecurityClient> | undefined;
-  const broker = () => (admin ??= DynamicSecurityClient.connect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD));
-  kit.shutdown.register('mqtt-admin', async () => void (admin && (await (await admin).close())));
-
   await runService({
     kit,
     module: ClaimsTriggerModule.register(kit, [
       { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator(new PartnerRepository(db), partnerAuthOptions(config)) },
       { provide: DATABASE, useValue: db },
       { provide: CONFIG, useValue: config },
-      { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, broker, directory, config.MQTT_PUBLIC_URL) },
+      { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, () => brokerAdmin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)) },
       { provide: ChangeClaimStatusUseCase, useValue: new ChangeClaimStatusUseCase(db, damageFlags, kit.name, topic) },
     ]),
     host: config.HOST,

@@ -14,7 +14,7 @@ export class DevicesController {
   @Put(':deviceId')
   async put(@Req() req: HttpRequest, @Param('deviceId') deviceId: string, @Body() body: unknown): Promise<DeviceCredentialsV1> {
     const partner = await this.auth.fromRequest(req);
-    const { vehicleId } = validateBody(deviceRegistrationV1Schema, body);
-    return this.register.execute(partner.id, deviceId, vehicleId);
+    const { vehicleId, csr } = validateBody(deviceRegistrationV1Schema, body);
+    return this.register.execute(partner.id, deviceId, vehicleId, csr);
   }
 }

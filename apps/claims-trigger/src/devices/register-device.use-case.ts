@@ -1,37 +1,78 @@
 import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { Database } from '@kuruma/data-access-db';
-import type { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import type { DeviceAccounts } from '@kuruma/data-access-messaging';
 import { ProblemException } from '@kuruma/service-kit';
+import type { Logger } from 'pino';
+import { CsrRejected, type DeviceCertificateIssuer } from './device-certificate.issuer';
 import type { DeviceDirectory } from './device-directory';
+
+/** Where device certificates come from and which listener takes them; absent: none are issued. */
+export interface DeviceCertificates {
+  issuer: DeviceCertificateIssuer;
+  url: string;
+  /** The certificate's CN: the device's account name, which the broker takes as username and client id. */
+  commonNameOf: (deviceId: string) => string;
+}
 
 /**
  * Registers (or re-registers) a partner's in-car gateway: the vehicle mapping in the database and
  * fresh MQTT credentials in the broker, effective at once. The password is returned only here.
+ * Only the partner that registered a device may rotate its password, and a device id can never
+ * name another broker account (device accounts have a namespace of their own, DeviceAccounts).
  */
 export class RegisterDeviceUseCase {
   constructor(
     private readonly db: Database,
-    private readonly broker: () => Promise<DynamicSecurityClient>,
+    private readonly accounts: () => Promise<DeviceAccounts>,
     private readonly directory: DeviceDirectory,
     private readonly publicMqttUrl: string,
+    private readonly logger: Logger,
+    private readonly certificates?: DeviceCertificates,
   ) {}
 
-  async execute(partnerId: string, deviceId: string, vehicleId: string): Promise<DeviceCredentialsV1> {
+  async execute(partnerId: string, deviceId: string, vehicleId: string, csr?: string): Promise<DeviceCredentialsV1> {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(deviceId)) {
       throw ProblemException.badRequest('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
     }
     const existing = await this.db.device.findUnique({ where: { id: deviceId } });
     if (existing && existing.partnerId !== partnerId) throw ProblemException.conflict(`device ${deviceId} is registered by another partner`);
     const password = randomBytes(24).toString('base64url');
-    const broker = await this.broker();
-    await broker.createDeviceClient(deviceId, password);
+    // Signed before anything changes, so a bad request leaves the device as it was.
+    const certificate = csr === undefined ? undefined : await this.certify(deviceId, csr);
+    const login = await this.inBroker(async (accounts) => {
+      const conflict = await accounts.conflict(deviceId);
+      if (conflict) throw ProblemException.conflict(`device ${deviceId} cannot be registered: ${conflict}`);
+      return accounts.provision(deviceId, password);
+    });
     await this.db.device.upsert({ where: { id: deviceId }, create: { id: deviceId, partnerId, vehicleId }, update: { vehicleId } });
     this.directory.forget(deviceId);
     return {
       deviceId,
       vehicleId,
-      mqtt: { url: this.publicMqttUrl, username: deviceId, password, topics: { crash: deviceTopic(deviceId, 'crash'), lock: deviceTopic(deviceId, 'lock') } },
+      mqtt: { url: this.publicMqttUrl, ...login, password, topics: { crash: deviceTopic(deviceId, 'crash'), lock: deviceTopic(deviceId, 'lock') }, ...(certificate ? { certificate } : {}) },
     };
+  }
+
+  private async certify(deviceId: string, csr: string): Promise<{ url: string; pem: string; notAfter: string }> {
+    if (!this.certificates) throw ProblemException.badRequest('device certificates are not issued here', [{ field: 'csr', message: 'this platform issues no device certificates; register without csr' }]);
+    try {
+      const issued = await this.certificates.issuer.issue(this.certificates.commonNameOf(deviceId), csr);
+      return { url: this.certificates.url, pem: issued.pem, notAfter: issued.notAfter.toISOString() };
+    } catch (error) {
+      if (error instanceof CsrRejected) throw ProblemException.badRequest('invalid certificate signing request', [{ field: 'csr', message: error.message }]);
+      throw error;
+    }
+  }
+
+  /** The broker's administration being away (down, refusing the admin login) is a 503 for this request only. */
+  private async inBroker<T>(work: (accounts: DeviceAccounts) => Promise<T>): Promise<T> {
+    try {
+      return await work(await this.accounts());
+    } catch (error) {
+      if (error instanceof ProblemException) throw error;
+      this.logger.error({ err: (error as Error).message }, 'MQTT broker administration failed; device registration unavailable');
+      throw ProblemException.unavailable('device registration is unavailable: the MQTT broker cannot be administered right now; try again later');
+    }
   }
 }

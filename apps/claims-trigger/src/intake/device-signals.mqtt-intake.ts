@@ -1,12 +1,14 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { StuckWatch } from '@kuruma/data-access-messaging';
+import { intakeClientId, intakeLoginOf, MAX_INTAKE_CONNECTIONS, type StuckWatch } from '@kuruma/data-access-messaging';
 import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-signal.use-case';
 
 export interface MqttIntakeOptions {
   url: string;
-  username: string;
-  password: string;
+  /** Each connection logs in with the account bound to its client id, password derived from this. */
+  servicePassword: string;
+  /** CA to trust for an mqtts:// url. */
+  ca?: Buffer;
   clientId: string;
   shareGroup: string;
   /** Connections in the share group; each carries its own persistent session (`clientId-i`). */
@@ -14,8 +16,6 @@ export interface MqttIntakeOptions {
 }
 
 const TOPIC = /^devices\/([^/]+)\/(crash|lock)$/;
-/** Connection ids beyond the configured count that an earlier, larger configuration may have left. */
-const MAX_CONNECTIONS = 64;
 /** A retiring session is closed after this long without a message. */
 const DRAIN_QUIET_MS = 2_000;
 
@@ -55,7 +55,7 @@ export class DeviceSignalsMqttIntake {
   private async retireOrphanedSessions(): Promise<void> {
     const o = this.options;
     let retired = 0;
-    for (let i = Math.max(1, o.connections); i < MAX_CONNECTIONS && !this.stopping; i++) {
+    for (let i = Math.max(1, o.connections); i < MAX_INTAKE_CONNECTIONS && !this.stopping; i++) {
       let lastMessageAt = Date.now();
       const client = mqtt.connect(o.url, {
         ...this.sessionOptions(this.clientIdOf(i)),
@@ -82,12 +82,8 @@ export class DeviceSignalsMqttIntake {
     if (retired) this.logger.info({ retired }, 'retired orphaned intake sessions (their queued alerts applied)');
   }
 
-  /**
-   * A stable id per connection: after a restart each session (and its unacknowledged messages)
-   * resumes. Connection 0 keeps the plain id, so a single-connection deployment's session lives on.
-   */
   private clientIdOf(i: number): string {
-    return i === 0 ? this.options.clientId : `${this.options.clientId}-${i}`;
+    return intakeClientId(this.options.clientId, i);
   }
 
   private get filters(): string[] {
@@ -100,8 +96,8 @@ export class DeviceSignalsMqttIntake {
     const o = this.options;
     return {
       clientId,
-      username: o.username,
-      password: o.password,
+      ...intakeLoginOf(clientId, o.servicePassword),
+      ...(o.ca ? { ca: o.ca } : {}),
       protocolVersion: 5 as const,
       clean: false,
       properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },

@@ -7,6 +7,8 @@ export * from './inbox/inbox';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './mqtt/dynamic-security.client';
+export * from './mqtt/device-accounts';
+export * from './mqtt/intake-accounts';
 export * from './batching/group-commit';
 export * from './payload/parse-json-payload';
 export * from './progress/stuck-watch';

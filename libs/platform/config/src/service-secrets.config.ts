@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEV_DEFAULT_SECRETS } from './service.config';
-import { envInt } from './parse-env';
+import { ConfigError, envInt } from './parse-env';
 
 /** Variable groups the services pick from (see .env.example for each one's meaning). */
 export const demoPartnerVars = {
@@ -10,10 +10,17 @@ export const demoPartnerVars = {
 
 export const mqttVars = {
   MQTT_URL: z.string().default('mqtt://127.0.0.1:1884'),
-  MQTT_ADMIN_USER: z.string().default('kuruma-admin'),
+  MQTT_ADMIN_USER: z.string().min(1).default('kuruma-admin'),
   MQTT_ADMIN_PASSWORD: z.string().min(8).default(DEV_DEFAULT_SECRETS.MQTT_ADMIN_PASSWORD),
-  MQTT_SERVICE_USER: z.string().default('kuruma-claims-trigger'),
+  /** Secret each intake connection's own password is derived from (one account per client id). */
   MQTT_SERVICE_PASSWORD: z.string().min(8).default(DEV_DEFAULT_SECRETS.MQTT_SERVICE_PASSWORD),
+  /** Device accounts are `{prefix}{deviceId}` (username and client id); no other account may start with it. */
+  MQTT_DEVICE_ACCOUNT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:@-]{2,32}$/, 'must be 2-32 letters, digits or . _ : @ -')
+    .default('device:'),
+  /** CA certificate (PEM file) to trust for an mqtts:// MQTT_URL; empty: the system's CAs. */
+  MQTT_CA_FILE: z.string().default(''),
   /** Shared-subscription group, so several claims-trigger instances split the device traffic. */
   MQTT_SHARE_GROUP: z.string().default('claims-trigger'),
 };
@@ -38,3 +45,24 @@ export const bookingOrderingVars = {
   /** How long an event ahead of a sequence gap waits for the gap to fill before it is applied. */
   BOOKING_GAP_TIMEOUT_MS: envInt(30_000, 100, 3_600_000),
 };
+
+/**
+ * Device accounts are named `{MQTT_DEVICE_ACCOUNT_PREFIX}{deviceId}`. An admin or service account
+ * inside that namespace could be taken over by registering a device, and an intake account (named
+ * after its client id, `MQTT_CLIENT_ID` and `MQTT_CLIENT_ID-{i}`) that is the admin's would have
+ * the admin's password reset at start: both are refused before anything connects.
+ */
+export function checkMqttAccountNames(config: { MQTT_DEVICE_ACCOUNT_PREFIX: string; MQTT_ADMIN_USER: string; MQTT_CLIENT_ID?: string }): void {
+  const prefix = config.MQTT_DEVICE_ACCOUNT_PREFIX;
+  const problems: string[] = [];
+  if (config.MQTT_ADMIN_USER.startsWith(prefix)) problems.push(`MQTT_ADMIN_USER: must not start with the device account prefix "${prefix}"`);
+  const clientId = config.MQTT_CLIENT_ID;
+  if (clientId !== undefined) {
+    if (clientId.startsWith(prefix)) problems.push(`MQTT_CLIENT_ID: must not start with the device account prefix "${prefix}"`);
+    const suffix = config.MQTT_ADMIN_USER.startsWith(`${clientId}-`) ? config.MQTT_ADMIN_USER.slice(clientId.length + 1) : undefined;
+    if (config.MQTT_ADMIN_USER === clientId || (suffix !== undefined && /^[1-9][0-9]?$/.test(suffix))) {
+      problems.push(`MQTT_CLIENT_ID: the intake's accounts (${clientId}, ${clientId}-1, ...) must not include MQTT_ADMIN_USER`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+}

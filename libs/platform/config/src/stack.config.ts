@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { envList, parseEnv } from './parse-env';
-import { mqttVars } from './service-secrets.config';
+import { envList, envPort, parseEnv } from './parse-env';
+import { checkMqttAccountNames, mqttVars } from './service-secrets.config';
 
 /** What the local-stack scripts need: where each component lives and where state is kept. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
-  return parseEnv(
+  const config = parseEnv(
     z.object({
       KAFKA_BROKERS: envList('127.0.0.1:9092'),
       KAFKA_TOPIC_NAMESPACE: z.string().regex(/^[a-z0-9._-]*$/).default(''),
@@ -17,8 +17,14 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
         .transform((v) => resolve(v || 'infra/local/.state')),
       KAFKA_HEAP: z.string().default('512m'),
       ...mqttVars,
+      /** Port of Mosquitto's TLS listener for devices (certificates from a local CA in the state dir). */
+      MQTT_TLS_PORT: envPort(8884),
+      /** Port of the listener for devices with a client certificate from the device CA. */
+      MQTT_X509_PORT: envPort(8885),
     }),
     env,
   );
+  checkMqttAccountNames(config);
+  return config;
 }
 export type StackConfig = ReturnType<typeof loadStackConfig>;

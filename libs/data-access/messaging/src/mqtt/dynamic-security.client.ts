@@ -1,9 +1,10 @@
 import { present } from '@kuruma/contracts';
 import { randomUUID } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 const CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
 const RESPONSE_TOPIC = `${CONTROL_TOPIC}/response`;
+const ANSWER_TIMEOUT_MS = 5_000;
 
 interface DynsecResponse {
   command: string;
@@ -12,17 +13,25 @@ interface DynsecResponse {
   data?: unknown;
 }
 
+/** A broker account as dynamic security stores it (passwords are never readable). */
+export interface BrokerAccount {
+  username: string;
+  /** Set: the account can connect only with this client id. */
+  clientid?: string;
+  roles: string[];
+}
+
 /** Roles the platform relies on in the broker. */
 export const MqttRoles = {
   /** Prefix of each device's own role (`kuruma-device:{deviceId}`). */
   device: 'kuruma-device',
-  /** The claims-trigger service account: subscribes to every device channel. */
+  /** The claims-trigger intake accounts: subscribe to every device channel. */
   platformService: 'kuruma-platform-service',
 } as const;
 
 /**
- * Administers Mosquitto's dynamic-security plugin over MQTT, so device credentials are added or
- * rotated at runtime and take effect at once, without a broker restart.
+ * Administers Mosquitto's dynamic-security plugin over MQTT, so credentials are added or rotated
+ * at runtime and take effect at once, without a broker restart.
  */
 export class DynamicSecurityClient {
   private readonly pending = new Map<string, { resolve: (r: DynsecResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -41,30 +50,53 @@ export class DynamicSecurityClient {
     });
   }
 
-  static async connect(url: string, username: string, password: string): Promise<DynamicSecurityClient> {
-    const client = await mqtt.connectAsync(url, {
+  /**
+   * Connects as the dynsec admin. Fails (and stops retrying) when the broker is away or refuses the
+   * login; once connected it reconnects by itself, and a lost login shows as `connected === false`
+   * and commands that time out, never as an unhandled error that would end the process.
+   */
+  static async connect(url: string, username: string, password: string, tls: Pick<IClientOptions, 'ca'> = {}): Promise<DynamicSecurityClient> {
+    const client = mqtt.connect(url, {
+      ...tls,
       username,
       password,
       clientId: `kuruma-dynsec-${randomUUID().slice(0, 8)}`,
       protocolVersion: 5,
       reconnectPeriod: 1_000,
-      connectTimeout: 5_000,
+      connectTimeout: ANSWER_TIMEOUT_MS,
     });
-    await client.subscribeAsync(RESPONSE_TOPIC, { qos: 1 });
+    client.on('error', () => undefined);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`MQTT admin connection to ${url} timed out`)), ANSWER_TIMEOUT_MS);
+        client.once('connect', () => (clearTimeout(timer), resolve()));
+        client.once('error', (error) => (clearTimeout(timer), reject(error)));
+      });
+      await client.subscribeAsync(RESPONSE_TOPIC, { qos: 1 });
+    } catch (error) {
+      client.end(true);
+      throw error;
+    }
     return new DynamicSecurityClient(client);
   }
 
-  /** Sends one command; resolves with its response, or rejects with the broker's error. */
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** Sends one command; resolves with its response, or rejects with the broker's error or after 5 s. */
   async command(command: string, args: Record<string, unknown> = {}, allowErrors: string[] = []): Promise<DynsecResponse> {
     const correlationData = randomUUID();
     const response = new Promise<DynsecResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationData);
-        reject(new Error(`dynamic-security ${command} got no answer within 5 s`));
-      }, 5_000);
+        reject(new Error(`dynamic-security ${command} got no answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
+      }, ANSWER_TIMEOUT_MS);
       this.pending.set(correlationData, { resolve, reject, timer });
     });
-    await this.client.publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: [{ command, correlationData, ...args }] }), { qos: 1 });
+    // Not awaited: while the connection is down mqtt.js holds the publish, and the answer timeout
+    // above is what bounds the wait.
+    this.client.publishAsync(CONTROL_TOPIC, JSON.stringify({ commands: [{ command, correlationData, ...args }] }), { qos: 1 }).catch(() => undefined);
     const result = await response;
     if (result.error && !allowErrors.some((e) => (result.error ?? '').includes(e))) {
       throw new Error(`dynamic-security ${command} failed: ${result.error}`);
@@ -80,38 +112,45 @@ export class DynamicSecurityClient {
     for (const acl of acls) await this.command('addRoleACL', { rolename, priority: 0, ...acl });
   }
 
-  /** Creates the client with this password and role, or resets the password if it exists. */
-  async ensureClient(username: string, password: string, rolename: string): Promise<void> {
-    const created = await this.command('createClient', { username, password, roles: [{ rolename }] }, ['already exists']);
-    if (created.error) {
-      await this.command('setClientPassword', { username, password });
-      const existing = (await this.command('getClient', { username })).data as { client?: { roles?: { rolename: string }[] } };
-      if (!existing.client?.roles?.some((r) => r.rolename === rolename)) await this.command('addClientRole', { username, rolename });
-    }
+  /** The account with this username, or null when there is none. */
+  async getAccount(username: string): Promise<BrokerAccount | null> {
+    const response = await this.command('getClient', { username }, ['not found']);
+    if (response.error) return null;
+    const { client } = response.data as { client?: { username: string; clientid?: string; roles?: { rolename: string }[] } };
+    if (!client) return null;
+    return { username: client.username, clientid: client.clientid || undefined, roles: (client.roles ?? []).map((r) => r.rolename) };
   }
 
   /**
-   * A device's credentials: username = deviceId, with a role of its own that allows publishing
-   * only under `devices/{deviceId}/#`. (Mosquitto 2.0's dynamic-security plugin does not expand
-   * `%u` in ACL topics, so one shared role cannot pin each device to its own topics.)
+   * Creates the account bound to `clientid` with exactly this one role, or sets its password and
+   * binding when it already is such an account. An account that holds any other role is not ours
+   * to change: refused, so a name clash can never hand out another account's rights.
    */
-  async createDeviceClient(deviceId: string, password: string): Promise<void> {
-    const role = `${MqttRoles.device}:${deviceId}`;
-    await this.ensureRole(role, [{ acltype: 'publishClientSend', topic: `devices/${deviceId}/#`, allow: true }]);
-    await this.ensureClient(deviceId, password, role);
+  async ensureBoundClient(username: string, password: string, clientid: string, rolename: string): Promise<void> {
+    const created = await this.command('createClient', { username, password, clientid, roles: [{ rolename }] }, ['already exists']);
+    if (!created.error) return;
+    const existing = await this.getAccount(username);
+    if (existing && existing.roles.some((r) => r !== rolename)) {
+      throw new Error(`MQTT account ${username} exists with other roles (${existing.roles.join(', ')}); refusing to take it over`);
+    }
+    await this.command('setClientPassword', { username, password });
+    if (existing?.clientid !== clientid) await this.command('modifyClient', { username, clientid });
+    if (!existing?.roles.includes(rolename)) await this.command('addClientRole', { username, rolename });
   }
 
-  async deleteDevice(deviceId: string): Promise<void> {
-    await this.deleteClient(deviceId);
-    await this.command('deleteRole', { rolename: `${MqttRoles.device}:${deviceId}` }, ['not found']);
-  }
-
-  async ensureServiceClient(username: string, password: string): Promise<void> {
-    await this.ensureClient(username, password, MqttRoles.platformService);
+  /** Every account, with its binding and roles. */
+  async listAccounts(): Promise<BrokerAccount[]> {
+    const { data } = await this.command('listClients', { verbose: true, count: -1, offset: 0 });
+    const clients = (data as { clients?: { username: string; clientid?: string; roles?: { rolename: string }[] }[] }).clients ?? [];
+    return clients.map((c) => ({ username: c.username, clientid: c.clientid || undefined, roles: (c.roles ?? []).map((r) => r.rolename) }));
   }
 
   async deleteClient(username: string): Promise<void> {
     await this.command('deleteClient', { username }, ['not found']);
+  }
+
+  async deleteRole(rolename: string): Promise<void> {
+    await this.command('deleteRole', { rolename }, ['not found']);
   }
 
   /** The platform's roles: devices confined to their own topics, the service reading all devices. */
@@ -128,6 +167,6 @@ export class DynamicSecurityClient {
   }
 
   async close(): Promise<void> {
-    await this.client.endAsync();
+    await this.client.endAsync(true);
   }
 }

@@ -49,4 +49,8 @@ export class ProblemException extends HttpException {
       { Allow: allowed.join(', ') },
     );
   }
+
+  static unavailable(detail: string): ProblemException {
+    return new ProblemException({ type: 'https://kurumacover.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail });
+  }
 }
