@@ -9,6 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
+import { devServiceKafkaEnv } from '../infra/local/kafka-access';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { loadDatabaseUrl } from './tool-config';
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
-      env: { ...SERVICE_ENV, ...process.env },
+      // Each service connects to Kafka as its own principal, with its development password.
+      env: { ...SERVICE_ENV, ...process.env, ...devServiceKafkaEnv(app.name) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

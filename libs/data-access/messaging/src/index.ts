@@ -1,4 +1,5 @@
 export * from './kafka/kafka.factory';
+export * from './kafka/kafka-auth';
 export * from './kafka/consumed-record';
 export * from './kafka/batch-consumer';
 export * from './kafka/event-producer';

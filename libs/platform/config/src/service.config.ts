@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envInt, envList, envPort, parseEnv } from './parse-env';
+import { DefaultKafkaPrincipals, kafkaClientVars, kafkaProductionProblems } from './kafka.config';
 
 /** Development defaults that production must never run with (they are published in .env.example). */
 export const DEV_DEFAULT_SECRETS = {
@@ -31,7 +32,10 @@ const base = {
   OUTBOX_RETENTION_HOURS: envInt(168, 2, 24 * 365),
 };
 
-export const serviceConfigSchema = z.object(base);
+/** Each service authenticates to Kafka as its own principal, `service.<name>` (see kafka.config.ts). */
+type KafkaClientShape = ReturnType<typeof kafkaClientVars>;
+
+export const serviceConfigSchema = z.object({ ...base, ...kafkaClientVars('service') });
 export type ServiceConfig = z.infer<typeof serviceConfigSchema> & { PORT: number; SERVICE: string };
 
 /**
@@ -43,9 +47,9 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
   defaultPort: number,
   extra: E,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<typeof base & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
+): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
   const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
-  const schema = z.object({ ...base, ...extra, PORT: envPort(defaultPort) });
+  const schema = z.object({ ...base, ...kafkaClientVars(DefaultKafkaPrincipals.service(service)), ...extra, PORT: envPort(defaultPort) });
   const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
   const parsed = parseEnv(schema, withPort) as Record<string, unknown>;
   if (parsed['APP_ENV'] === 'production') {
@@ -55,6 +59,8 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
     if (offenders.length) {
       throw new Error(`Refusing to start in production with development defaults for: ${offenders.join(', ')}`);
     }
+    const kafka = kafkaProductionProblems(parsed as Parameters<typeof kafkaProductionProblems>[0]);
+    if (kafka.length) throw new Error(`Refusing to start in production: ${kafka.join('; ')}`);
   }
   return { ...parsed, SERVICE: service } as never;
 }

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { createDatabase, type Database, SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
-import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
+import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, type KafkaAuth, OutboxRelay } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from './service-kit.module';
 
 /**
@@ -32,8 +32,19 @@ export function connectSql(kit: ServiceKit, url: string, poolSize: number): SqlD
   return sql;
 }
 
-export function createServiceKafka(kit: ServiceKit, brokers: string[]): Kafka {
-  return createKafka({ brokers, clientId: kit.name }, kit.logger);
+/** The service's Kafka client, authenticated as the service's own principal. */
+export function createServiceKafka(
+  kit: ServiceKit,
+  config: { KAFKA_BROKERS: string[]; KAFKA_SECURITY_PROTOCOL: KafkaAuth['securityProtocol']; KAFKA_SASL_MECHANISM: KafkaAuth['saslMechanism']; KAFKA_SSL_CA_FILE: string; KAFKA_USERNAME: string; KAFKA_PASSWORD: string },
+): Kafka {
+  const auth: KafkaAuth = {
+    securityProtocol: config.KAFKA_SECURITY_PROTOCOL,
+    saslMechanism: config.KAFKA_SASL_MECHANISM,
+    sslCaFile: config.KAFKA_SSL_CA_FILE,
+    username: config.KAFKA_USERNAME,
+    password: config.KAFKA_PASSWORD,
+  };
+  return createKafka({ brokers: config.KAFKA_BROKERS, clientId: kit.name, auth }, kit.logger);
 }
 
 export async function connectProducer(kit: ServiceKit, kafka: Kafka): Promise<EventProducer> {
