@@ -6,7 +6,7 @@
  */
 import { scryptSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { demoPartnerVars, opsVars, parseEnv } from '@kuruma/config';
+import { demoPartnerKafkaVars, demoPartnerVars, opsVars, parseEnv } from '@kuruma/config';
 import { createDatabase, PartnerRepository } from '@kuruma/data-access-db';
 import { provisionPartner } from '../infra/local/partner-provisioning';
 
@@ -22,6 +22,7 @@ export async function seed(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
       DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/kuruma'),
       ...demoPartnerVars,
+      ...demoPartnerKafkaVars,
       ...opsVars,
     }),
     env,

@@ -12,7 +12,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
-import { demoPartnerVars, kafkaCredentials, kafkaTransportVars, parseEnv } from '@kuruma/config';
+import { demoPartnerKafkaVars, demoPartnerVars, kafkaCredentials, kafkaTransportVars, parseEnv } from '@kuruma/config';
 import { type BookingEventV1, KafkaPrincipals, PartnerTopics, deviceTopic, topicName } from '@kuruma/contracts';
 import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { Random } from './simulator/random';
@@ -26,6 +26,7 @@ const env = parseEnv(
     MQTT_URL: z.string().default('mqtt://127.0.0.1:1884'),
     CLAIMS_TRIGGER_URL: z.string().url().default('http://127.0.0.1:3004'),
     ...demoPartnerVars,
+    ...demoPartnerKafkaVars,
     ...kafkaTransportVars,
   }),
 );

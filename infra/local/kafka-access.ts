@@ -48,20 +48,46 @@ export function partnerGrants(partnerId: string, namespace: string): AclGrant[] 
   ];
 }
 
-/** Creates the grants; the broker keeps one copy of an ACL however often it is created. */
+/**
+ * Creates the grants (the broker keeps one copy of an ACL however often it is created) and waits
+ * until the broker enforces them: a partner provisioned a moment ago must be able to publish.
+ */
 export async function applyGrants(admin: Admin, grants: AclGrant[]): Promise<void> {
   if (grants.length === 0) return;
-  await admin.createAcls({
-    acl: grants.map((g) => ({
-      principal: `User:${g.principal}`,
-      host: '*',
-      resourceType: g.resource === 'topic' ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
-      resourceName: g.name,
-      resourcePatternType: g.pattern === 'literal' ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
-      operation: g.operation === 'read' ? AclOperationTypes.READ : AclOperationTypes.WRITE,
-      permissionType: AclPermissionTypes.ALLOW,
-    })),
-  });
+  const acl = grants.map(toAcl);
+  await admin.createAcls({ acl });
+  const deadline = Date.now() + 15_000;
+  const key = (a: { resourceType: number; resourceName: string; resourcePatternType: number; operation: number }) =>
+    `${a.resourceType}|${a.resourceName}|${a.resourcePatternType}|${a.operation}`;
+  for (const principal of new Set(acl.map((a) => a.principal))) {
+    const wanted = acl.filter((a) => a.principal === principal).map(key);
+    for (;;) {
+      const { resources } = await admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        principal,
+        host: '*',
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ALLOW,
+      });
+      const enforced = new Set(resources.flatMap((r) => r.acls.map((a) => key({ ...r, operation: a.operation }))));
+      if (wanted.every((k) => enforced.has(k))) break;
+      if (Date.now() > deadline) throw new Error(`the broker did not apply the ACLs of ${principal} within 15 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function toAcl(g: AclGrant) {
+  return {
+    principal: `User:${g.principal}`,
+    host: '*',
+    resourceType: g.resource === 'topic' ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
+    resourceName: g.name,
+    resourcePatternType: g.pattern === 'literal' ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+    operation: g.operation === 'read' ? AclOperationTypes.READ : AclOperationTypes.WRITE,
+    permissionType: AclPermissionTypes.ALLOW,
+  };
 }
 
 /** The platform's own principals with their published development passwords (local stack only). */
@@ -87,6 +113,8 @@ export async function ensureScramUsers(
   options: { libs: string; brokers: string[]; admin: KafkaAuth; keepExisting?: boolean },
   users: ScramUser[],
 ): Promise<string[]> {
+  // A broker without authentication (KAFKA_SECURITY_PROTOCOL=PLAINTEXT, e.g. docker compose) has no users.
+  if (options.admin.securityProtocol === 'plaintext') return [];
   const missing: ScramUser[] = [];
   for (const user of users) if (!(await kafkaReady(options.brokers, { ...options.admin, ...user }))) missing.push(user);
   if (missing.length === 0) return [];

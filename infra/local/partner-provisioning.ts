@@ -49,7 +49,7 @@ export async function provisionPartner(
   try {
     const specs = partnerTopicSpecs(partnerId);
     await ensureTopicSpecs(client, specs, config.KAFKA_TOPIC_NAMESPACE, say);
-    await applyGrants(client, partnerGrants(partnerId, config.KAFKA_TOPIC_NAMESPACE));
+    if (admin.securityProtocol !== 'plaintext') await applyGrants(client, partnerGrants(partnerId, config.KAFKA_TOPIC_NAMESPACE));
     return { principal, topics: specs.map((s) => `${config.KAFKA_TOPIC_NAMESPACE}${s.name}`), password: set.includes(principal) ? password : null };
   } finally {
     await client.disconnect();

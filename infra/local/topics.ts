@@ -24,7 +24,8 @@ export async function ensureTopics(
   await admin.connect();
   try {
     await ensureTopicSpecs(admin, TOPIC_SPECS, namespace, say);
-    await applyGrants(admin, platformGrants(namespace, groupPrefix));
+    // A broker without authentication (PLAINTEXT, development only) has no authorizer either.
+    if (auth.securityProtocol !== 'plaintext') await applyGrants(admin, platformGrants(namespace, groupPrefix));
   } finally {
     await admin.disconnect();
   }

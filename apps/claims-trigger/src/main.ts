@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
-import { Topics, topicName } from '@kuruma/contracts';
+import { PartnerTopics, Topics, topicName } from '@kuruma/contracts';
 import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
-import { DynamicSecurityClient } from '@kuruma/data-access-messaging';
+import { DynamicSecurityClient, PartnerTopicRouter } from '@kuruma/data-access-messaging';
 import {
   connectDatabase,
   connectSql,
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   kit.shutdown.register('redis', async () => void redis.disconnect());
   const kafka = createServiceKafka(kit, config);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
+  // Each event also goes to its partner's own topic, the only one the partner may read.
+  const partnerTopics = new PartnerTopicRouter({ kafka, sharedTopic: topic(Topics.claimEvents), partnerTopic: (id) => topic(PartnerTopics.claimEvents(id)), logger: kit.logger });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS, partnerTopics });
 
   const damageFlags = new DamageFlags(redis);
   await damageFlags.rebuild(await new ClaimsRepository().vehiclesWithOpenDamage(db));

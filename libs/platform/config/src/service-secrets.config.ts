@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { DEV_DEFAULT_SECRETS } from './service.config';
 import { envInt } from './parse-env';
-import { devKafkaPassword } from './kafka.config';
 
 /** Variable groups the services pick from (see .env.example for each one's meaning). */
 export const demoPartnerVars = {
   DEMO_PARTNER_API_KEY: z.string().min(16).default(DEV_DEFAULT_SECRETS.DEMO_PARTNER_API_KEY),
   DEMO_PARTNER_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(DEV_DEFAULT_SECRETS.DEMO_PARTNER_WEBHOOK_SECRET),
-  /** The demo partner's Kafka principal `partner.demo` (seed provisions it; the simulator and tests publish as it). */
-  DEMO_PARTNER_KAFKA_PASSWORD: z.string().min(8).default(devKafkaPassword('partner.demo')),
+};
+
+/** The demo partner's Kafka principal `partner.demo`: seed provisions it; the simulator and tests publish as it. */
+export const demoPartnerKafkaVars = {
+  DEMO_PARTNER_KAFKA_PASSWORD: z.string().min(8).default(DEV_DEFAULT_SECRETS.DEMO_PARTNER_KAFKA_PASSWORD),
 };
 
 export const mqttVars = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envInt, envList, envPort, parseEnv } from './parse-env';
-import { DefaultKafkaPrincipals, kafkaClientVars, kafkaProductionProblems } from './kafka.config';
+import { DefaultKafkaPrincipals, devKafkaPassword, kafkaClientVars, kafkaProductionProblems } from './kafka.config';
 
 /** Development defaults that production must never run with (they are published in .env.example). */
 export const DEV_DEFAULT_SECRETS = {
@@ -11,6 +11,9 @@ export const DEV_DEFAULT_SECRETS = {
   MQTT_SERVICE_PASSWORD: 'kuruma-service-dev-password',
   OPS_SESSION_SECRET: 'dev-session-secret-change-me-0123456789abcdef',
   OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
+  // Each service's own KAFKA_PASSWORD default is derived from its principal (kafkaProductionProblems).
+  KAFKA_ADMIN_PASSWORD: devKafkaPassword(DefaultKafkaPrincipals.admin),
+  DEMO_PARTNER_KAFKA_PASSWORD: devKafkaPassword('partner.demo'),
 } as const;
 
 const base = {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envList, parseEnv } from './parse-env';
 import { kafkaAdminVars, kafkaTransportVars } from './kafka.config';
-import { demoPartnerVars, mqttVars } from './service-secrets.config';
+import { demoPartnerKafkaVars, mqttVars } from './service-secrets.config';
 
 /** What the local-stack scripts need: where each component lives and where state is kept. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -22,7 +22,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
         .transform((v) => resolve(v || 'infra/local/.state')),
       KAFKA_HEAP: z.string().default('512m'),
       ...mqttVars,
-      ...demoPartnerVars,
+      ...demoPartnerKafkaVars,
     }),
     env,
   );

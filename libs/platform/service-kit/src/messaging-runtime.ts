@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { createDatabase, type Database, SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
-import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, type KafkaAuth, OutboxRelay } from '@kuruma/data-access-messaging';
+import { BatchConsumer, type BatchConsumerOptions, createKafka, EventProducer, type KafkaAuth, OutboxRelay, PartnerTopicRouter } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from './service-kit.module';
 
 /**
@@ -82,8 +82,13 @@ export async function startConsumer(
 
 export async function startOutboxRelay(
   kit: ServiceKit,
-  options: { db: SqlTx; databaseUrl: string; producer: EventProducer; retentionHours: number },
+  options: { db: SqlTx; databaseUrl: string; producer: EventProducer; retentionHours: number; partnerTopics?: PartnerTopicRouter },
 ): Promise<OutboxRelay> {
+  const router = options.partnerTopics;
+  if (router) {
+    await router.start();
+    kit.shutdown.register('partner-topic-router', () => router.stop());
+  }
   const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
   const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
   const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
@@ -94,6 +99,7 @@ export async function startOutboxRelay(
     kafka: options.producer,
     logger: kit.logger.child({ component: 'outbox-relay' }),
     retentionMs: options.retentionHours * 3_600_000,
+    ...(router ? { mirror: (row: { topic: string; headers: Record<string, string> | null }) => router.mirrorOf(row) } : {}),
     onPruned: (n) => pruned.inc(n),
     onPublished: (n, oldest) => {
       published.inc(n);
