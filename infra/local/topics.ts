@@ -42,7 +42,9 @@ export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[]
   const missing = specs.filter((s) => !existing.has(topicName(s.name, namespace)));
   if (missing.length) {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait gives up on the "not hosted here" a just-created topic answers for a
+      // moment on a busy machine; waitForLeaders() below retries it.
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: topicName(spec.name, namespace),
         numPartitions: spec.partitions,
@@ -50,6 +52,7 @@ export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[]
         configEntries: configEntries(spec),
       })),
     });
+    await waitForLeaders(admin, missing.map((s) => topicName(s.name, namespace)));
     say(`created ${missing.length} topic(s): ${missing.map((s) => topicName(s.name, namespace)).join(', ')}`);
   }
   const present = specs.filter((s) => existing.has(topicName(s.name, namespace)));
@@ -64,5 +67,20 @@ export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[]
       validateOnly: false,
       resources: present.map((spec) => ({ type: 2 /* TOPIC */, name: topicName(spec.name, namespace), configEntries: configEntries(spec) })),
     });
+  }
+}
+
+/** Until every partition of `topics` has a leader (30 s at most). */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after 30 s: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

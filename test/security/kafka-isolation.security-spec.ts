@@ -28,7 +28,8 @@ async function brokerRefusal(attempt: Promise<unknown>): Promise<string> {
 }
 
 async function produceAs(kafka: Kafka, topic: string, messages: { key: string; value: string }[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 1 } });
+  // Retries ride out a just-created topic's leader election; refusals are not retriable.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages });
