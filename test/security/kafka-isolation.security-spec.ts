@@ -7,7 +7,7 @@ import { provisionPartner } from '../../infra/local/partner-provisioning';
 import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
 import { kafkaClientAs, KafkaProbe } from '../support/kafka-probe';
 import { PlatformProcesses } from '../support/platform';
-import { DEMO_KAFKA_AUTH, kafkaAuthAs, RIVAL_KAFKA_AUTH, RIVAL_PARTNER_ID, TEST_ENV, testTopic } from '../support/test-env';
+import { ADMIN_KAFKA_AUTH, DEMO_KAFKA_AUTH, kafkaAuthAs, RIVAL_KAFKA_AUTH, RIVAL_PARTNER_ID, TEST_ENV, testTopic } from '../support/test-env';
 
 const brokers = TEST_ENV['KAFKA_BROKERS'].split(',');
 const ns = TEST_ENV['KAFKA_TOPIC_NAMESPACE'];
@@ -74,7 +74,8 @@ async function readAs(kafka: Kafka, topic: string, groupId: string): Promise<voi
 describe('finding 4: authenticated Kafka with per-partner isolation', () => {
   const platform = new PlatformProcesses({ KAFKA_TOPIC_REDISCOVER_MS: '2000' });
   const observer = new KafkaProbe();
-  const demoReader = new KafkaProbe({ observerAuth: DEMO_KAFKA_AUTH, observerGroupId: `${ns}${PartnerTopics.groupPrefix('demo')}security-${randomUUID().slice(0, 8)}` });
+  const demoReaderGroup = `${ns}${PartnerTopics.groupPrefix('demo')}security-${randomUUID().slice(0, 8)}`;
+  const demoReader = new KafkaProbe({ observerAuth: DEMO_KAFKA_AUTH, observerGroupId: demoReaderGroup });
   const rival = kafkaClientAs(RIVAL_KAFKA_AUTH, 'rival-partner');
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
 
@@ -87,6 +88,11 @@ describe('finding 4: authenticated Kafka with per-partner isolation', () => {
     await platform.stopAll();
     await observer.close();
     await demoReader.close();
+    // The partner's reader group is gone with the test: leave no lagging group behind.
+    const admin = kafkaClientAs(ADMIN_KAFKA_AUTH).admin();
+    await admin.connect();
+    await admin.deleteGroups([demoReaderGroup]).catch(() => undefined);
+    await admin.disconnect();
     await db.end();
   });
 
