@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { TOPIC_SPECS, bookingEventV1Schema, policyEventV1Schema, claimEventV1Schema, crashAlertV1Schema, lockAlertV1Schema, present } from '@kuruma/contracts';
+import { PartnerTopics, TOPIC_SPECS, bookingEventV1Schema, policyEventV1Schema, claimEventV1Schema, crashAlertV1Schema, lockAlertV1Schema, present } from '@kuruma/contracts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi';
 
 type Doc = {
-  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  servers: Record<string, { security?: { $ref: string }[] }>;
+  channels: Record<string, { address: string; messages: Record<string, { $ref: string }>; 'x-acl'?: { write: string[]; read: string[] } }>;
   components: { messages: Record<string, { payload?: { properties?: Record<string, { properties?: Record<string, unknown> }> } }> };
 };
 
@@ -20,6 +21,14 @@ describe('docs/asyncapi.yaml', () => {
     const addresses = Object.values(sut.channels).map((c) => c.address);
     for (const spec of TOPIC_SPECS) expect(addresses).toContain(spec.name);
     expect(addresses).toEqual(expect.arrayContaining(['devices/{deviceId}/crash', 'devices/{deviceId}/lock']));
+  });
+
+  it("documents each partner's own topics with their ACLs and the SASL/SCRAM security (finding 4)", () => {
+    const byAddress = (a: string) => Object.values(sut.channels).find((c) => c.address === a);
+    expect(byAddress(PartnerTopics.bookingEvents('{partnerId}'))?.['x-acl']).toEqual({ write: ['partner.{partnerId}'], read: ['service.booking-ingest'] });
+    expect(byAddress(PartnerTopics.policyEvents('{partnerId}'))?.['x-acl']?.read).toEqual(['partner.{partnerId}']);
+    expect(byAddress(PartnerTopics.claimEvents('{partnerId}'))?.['x-acl']?.read).toEqual(['partner.{partnerId}']);
+    expect(sut.servers['kafka'].security?.map((s) => s.$ref)).toEqual(['#/components/securitySchemes/scramSha256', '#/components/securitySchemes/scramSha512']);
   });
 
   it.each([

@@ -13,18 +13,29 @@ import {
   claimEventV1Schema,
   crashAlertV1Schema,
   lockAlertV1Schema,
+  PartnerTopics,
+  partnerTopicSpecs,
   policyEventV1Schema,
   TOPIC_SPECS,
   Topics,
   vehicleDamageV1Schema,
 } from '@kuruma/contracts';
 
+/** The partner topics are documented once, with `{partnerId}` as a channel parameter. */
+const PARTNER = '{partnerId}';
+
 export const ASYNCAPI_PATH = resolve(__dirname, '../docs/asyncapi.yaml');
 
+const bookingEvent = { name: 'BookingEvent', schema: bookingEventV1Schema, summary: 'A partner booking lifecycle event.' };
+const policyEvent = { name: 'PolicyEvent', schema: policyEventV1Schema, summary: 'A policy lifecycle event.' };
+const claimEvent = { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.' };
 const payloads: Record<string, { name: string; schema: z.ZodType; summary: string }> = {
-  [Topics.bookingEvents]: { name: 'BookingEvent', schema: bookingEventV1Schema, summary: 'A partner booking lifecycle event.' },
-  [Topics.policyEvents]: { name: 'PolicyEvent', schema: policyEventV1Schema, summary: 'A policy lifecycle event.' },
-  [Topics.claimEvents]: { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.' },
+  [Topics.bookingEvents]: bookingEvent,
+  [Topics.policyEvents]: policyEvent,
+  [Topics.claimEvents]: claimEvent,
+  [PartnerTopics.bookingEvents(PARTNER)]: bookingEvent,
+  [PartnerTopics.policyEvents(PARTNER)]: policyEvent,
+  [PartnerTopics.claimEvents(PARTNER)]: claimEvent,
   [Topics.bookingAccepted]: { name: 'BookingAccepted', schema: bookingAcceptedV1Schema, summary: 'An accepted, ordered booking event.' },
   [Topics.vehicleDamage]: { name: 'VehicleDamage', schema: vehicleDamageV1Schema, summary: "A partner vehicle's open damage claim count." },
 };
@@ -37,8 +48,9 @@ export function buildAsyncApi(): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
-  for (const spec of TOPIC_SPECS) {
+  for (const spec of [...partnerTopicSpecs(PARTNER), ...TOPIC_SPECS]) {
     const id = spec.name.replace(/[^A-Za-z0-9]/g, '_');
+    const perPartner = spec.name.includes(PARTNER);
     const payload = payloads[spec.name];
     const messageName = payload?.name ?? `${id}_record`;
     messages[messageName] = payload
@@ -47,6 +59,9 @@ export function buildAsyncApi(): Record<string, unknown> {
     channels[id] = {
       address: spec.name,
       description: spec.description,
+      ...(perPartner
+        ? { parameters: { partnerId: { description: 'The partner id it was onboarded with (npm run partner:provision); its principal is partner.{partnerId}.' } } }
+        : {}),
       messages: { [messageName]: { $ref: `#/components/messages/${messageName}` } },
       bindings: {
         kafka: {
@@ -62,12 +77,18 @@ export function buildAsyncApi(): Record<string, unknown> {
       'x-visibility': spec.visibility,
       'x-key': spec.key,
       ...(spec.deadLetter ? { 'x-dead-letter-topic': spec.deadLetter } : {}),
+      // The broker's ACLs: only these principals may write or read (everyone else is refused).
+      'x-acl': { write: spec.writers, read: spec.readers },
     };
-    const partnerPublishes = spec.name === Topics.bookingEvents;
+    const partnerPublishes = spec.writers.some((w) => w.startsWith('partner.'));
     operations[`${partnerPublishes ? 'publish' : 'consume'}_${id}`] = {
       action: partnerPublishes ? 'receive' : 'send',
       channel: { $ref: `#/channels/${id}` },
-      summary: partnerPublishes ? 'Partners publish; the platform receives.' : 'The platform publishes.',
+      summary: partnerPublishes
+        ? 'The partner publishes (as principal partner.{partnerId}); the platform receives.'
+        : perPartner
+          ? 'The platform publishes; only the partner (principal partner.{partnerId}) may read, in consumer groups named partner.{partnerId}.*.'
+          : 'The platform publishes, for its own services (no partner may read).',
     };
   }
   for (const [channel, payload] of [
@@ -95,7 +116,13 @@ export function buildAsyncApi(): Record<string, unknown> {
     },
     defaultContentType: 'application/json',
     servers: {
-      kafka: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'Local broker (npm run stack:up)' },
+      kafka: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description:
+          'Local broker (npm run stack:up), SASL_PLAINTEXT; production brokers use SASL_SSL. Every client authenticates as its own principal and the ACLs in x-acl decide what it may do (docs/local-kafka.md).',
+        security: [{ $ref: '#/components/securitySchemes/scramSha256' }, { $ref: '#/components/securitySchemes/scramSha512' }],
+      },
       mqtt: {
         host: '127.0.0.1:8884',
         protocol: 'secure-mqtt',
@@ -125,6 +152,8 @@ export function buildAsyncApi(): Record<string, unknown> {
           type: 'X509',
           description: 'A client certificate from the platform device CA with CN `device:{deviceId}`; the broker uses the CN as username and client id.',
         },
+        scramSha256: { type: 'scramSha256', description: 'SASL/SCRAM-SHA-256 with the credentials of the principal (a partner: partner.{partnerId}).' },
+        scramSha512: { type: 'scramSha512', description: 'SASL/SCRAM-SHA-512, the same credentials.' },
       },
     },
   };

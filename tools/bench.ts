@@ -39,11 +39,11 @@ function selectedStages(argv: string[]): Set<Stage> {
 
 async function main(): Promise<void> {
   const { default: setup, teardown } = await import('../test/support/global-setup');
-  const { TEST_ENV, testTopic, DEMO_API_KEY } = await import('../test/support/test-env');
+  const { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic, DEMO_API_KEY } = await import('../test/support/test-env');
   const { PlatformProcesses, baseUrl } = await import('../test/support/platform');
   const { KafkaProbe } = await import('../test/support/kafka-probe');
   const { bookingEvent, newBooking, jstMinutesFromNow, asMessage } = await import('../test/fixtures/booking-events');
-  const { Topics } = await import('@kuruma/contracts');
+  const { PartnerTopics, Topics } = await import('@kuruma/contracts');
   const { loadStackConfig } = await import('@kuruma/config');
   const { kafkaCeiling, postgresCeiling } = await import('./bench/ceilings');
   const { openLoop, percentiles } = await import('./bench/latency');
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
   // 2. The ceilings.
   if (stages.has('ceilings')) {
-    results['kafkaCeiling'] = await kafkaCeiling(stack.STACK_STATE_DIR, TEST_ENV['KAFKA_BROKERS'], sampleEvent.length, say);
+    results['kafkaCeiling'] = await kafkaCeiling(stack.STACK_STATE_DIR, TEST_ENV['KAFKA_BROKERS'], sampleEvent.length, ADMIN_KAFKA_AUTH, say);
     results['postgresCeiling'] = postgresCeiling(TEST_ENV['DATABASE_URL'], 1_500, say);
   }
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const probe = new KafkaProbe({ retain: false });
   const policyTopic = testTopic(Topics.policyEvents);
   const claimTopic = testTopic(Topics.claimEvents);
-  const bookingTopic = testTopic(Topics.bookingEvents);
+  const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
   const boundAt = new Map<string, number>();
   const fnolLatency: number[] = [];
   await probe.observe([policyTopic, claimTopic]);

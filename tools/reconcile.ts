@@ -12,14 +12,17 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { z } from 'zod';
-import { parseEnv } from '@kuruma/config';
-import { Topics, topicName } from '@kuruma/contracts';
+import { kafkaClientVars, kafkaCredentials, parseEnv } from '@kuruma/config';
+import { KafkaPrincipals, Topics, topicName } from '@kuruma/contracts';
+import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 
 const env = parseEnv(
   z.object({
     DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/kuruma'),
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
     KAFKA_TOPIC_NAMESPACE: z.string().default(''),
+    /** Its own read-only principal, tool.reconcile (READ on the policy and claim topics). */
+    ...kafkaClientVars(KafkaPrincipals.tool('reconcile')),
     RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
     /** The services' outbox retention: rows older than this are deleted, so not compared. */
     OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(2).default(168),
@@ -78,7 +81,8 @@ async function readTopicIds(kafka: Kafka, topic: string, since: Date): Promise<{
 export async function reconcile(): Promise<ReconcileReport> {
   const db = new Client({ connectionString: env.DATABASE_URL, application_name: 'reconcile' });
   await db.connect();
-  const kafka = new Kafka({ clientId: 'kuruma-reconcile', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const auth = kafkaCredentials(env, env.KAFKA_USERNAME, env.KAFKA_PASSWORD);
+  const kafka = new Kafka({ clientId: 'kuruma-reconcile', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(auth) });
   const report: ReconcileReport = { stuckOutbox: 0, missingOnTopic: [], phantomOnTopic: [], duplicatesOnTopic: 0, policiesWithoutEvent: [], claimsWithoutEvent: [], differences: 0 };
   try {
     const grace = `${env.RECONCILE_GRACE_SECONDS} seconds`;

@@ -1,12 +1,14 @@
 /**
  * Seeds the development stack: the `demo` partner (API key and webhook secret from the
- * environment, defaults in .env.example) and the ops admin account. Idempotent; refuses to run in
+ * environment, defaults in .env.example; on Kafka its principal `partner.demo`, its topics and
+ * ACLs) and the ops admin account. Idempotent; refuses to run in
  * production, where partners and users are provisioned on purpose, not from defaults.
  */
 import { scryptSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { demoPartnerVars, opsVars, parseEnv } from '@kuruma/config';
+import { demoPartnerKafkaVars, demoPartnerVars, opsVars, parseEnv } from '@kuruma/config';
 import { createDatabase, PartnerRepository } from '@kuruma/data-access-db';
+import { provisionPartner } from '../infra/local/partner-provisioning';
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
@@ -20,6 +22,7 @@ export async function seed(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
       DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/kuruma'),
       ...demoPartnerVars,
+      ...demoPartnerKafkaVars,
       ...opsVars,
     }),
     env,
@@ -49,7 +52,8 @@ export async function seed(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         update: { passwordHash: hashPassword(user.password), role: user.role },
       });
     }
-    console.log(`seeded partner demo and ${users.length} ops account(s)`);
+    await provisionPartner('demo', { password: config.DEMO_PARTNER_KAFKA_PASSWORD }, env);
+    console.log(`seeded partner demo (Kafka principal partner.demo) and ${users.length} ops account(s)`);
   } finally {
     await db.$disconnect();
   }

@@ -1,7 +1,8 @@
 /**
  * `npm run simulate -- --rate 50 --duration 10m --seed 42`: a carshare platform and its fleet.
- * Publishes booking lifecycles to `carshare.booking-events.v1` like a partner, registers the
- * cars' gateways through `PUT /v1/devices/{id}` and, with each device's own MQTT credentials,
+ * Publishes booking lifecycles to `partner.demo.booking-events.v1` as the demo partner (its own
+ * Kafka principal), registers the cars' gateways through `PUT /v1/devices/{id}` and, with each
+ * device's own MQTT credentials,
  * publishes lock telemetry and occasional crashes. Deterministic for a seed; progress bar while
  * it runs and a summary at the end.
  */
@@ -11,8 +12,9 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
-import { demoPartnerVars, parseEnv } from '@kuruma/config';
-import { type BookingEventV1, Topics, deviceTopic, topicName } from '@kuruma/contracts';
+import { demoPartnerKafkaVars, demoPartnerVars, kafkaCredentials, kafkaTransportVars, parseEnv } from '@kuruma/config';
+import { type BookingEventV1, KafkaPrincipals, PartnerTopics, deviceTopic, topicName } from '@kuruma/contracts';
+import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { Random } from './simulator/random';
 import { buildDrivers, buildFleet, type SimVehicle } from './simulator/fleet';
 import { scriptBooking, type SimBooking } from './simulator/booking-script';
@@ -24,6 +26,8 @@ const env = parseEnv(
     MQTT_URL: z.string().default('mqtt://127.0.0.1:1884'),
     CLAIMS_TRIGGER_URL: z.string().url().default('http://127.0.0.1:3004'),
     ...demoPartnerVars,
+    ...demoPartnerKafkaVars,
+    ...kafkaTransportVars,
   }),
 );
 
@@ -146,10 +150,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const kafka = new Kafka({ clientId: 'kuruma-simulator', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const auth = kafkaCredentials(env, KafkaPrincipals.partner('demo'), env.DEMO_PARTNER_KAFKA_PASSWORD);
+  const kafka = new Kafka({ clientId: 'kuruma-simulator', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(auth) });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const topic = topicName(Topics.bookingEvents, env.KAFKA_TOPIC_NAMESPACE);
+  const topic = topicName(PartnerTopics.bookingEvents('demo'), env.KAFKA_TOPIC_NAMESPACE);
 
   const bar = values.quiet ? null : new SingleBar({ format: 'simulating |{bar}| {percentage}% | {value}/{total} s | bookings {bookings} | events {events} | crashes {crashes}' }, Presets.shades_classic);
   bar?.start(Math.round(durationMs / 1000), 0, { bookings: 0, events: 0, crashes: 0 });

@@ -9,6 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrate } from '@kuruma/data-access-db';
+import { devServiceKafkaEnv } from '../infra/local/kafka-access';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { devDeviceCaEnv } from '../infra/local/mosquitto-broker';
@@ -71,8 +72,9 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
-      // Development: claims-trigger issues device certificates with the local device CA.
-      env: { ...SERVICE_ENV, ...devDeviceCaEnv(loadStackConfig().STACK_STATE_DIR), ...process.env },
+      // Development: claims-trigger issues device certificates with the local device CA, and each
+      // service connects to Kafka as its own principal, with its development password.
+      env: { ...SERVICE_ENV, ...devDeviceCaEnv(loadStackConfig().STACK_STATE_DIR), ...process.env, ...devServiceKafkaEnv(app.name) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

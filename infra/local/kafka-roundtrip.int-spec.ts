@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Topics, topicName } from '@kuruma/contracts';
-import { TEST_ENV } from '../../test/support/test-env';
-import { KafkaProbe } from '../../test/support/kafka-probe';
+import { ADMIN_KAFKA_AUTH, TEST_ENV } from '../../test/support/test-env';
+import { kafkaClientAs, KafkaProbe } from '../../test/support/kafka-probe';
 
 describe('local Kafka broker', () => {
-  const probe = new KafkaProbe();
+  // Dead-letter topics are the services' and the admin's only.
+  const probe = new KafkaProbe({ producerAuth: ADMIN_KAFKA_AUTH });
   afterAll(() => probe.close());
 
   it('round-trips a record through the real broker on a declared topic', async () => {
@@ -19,7 +19,8 @@ describe('local Kafka broker', () => {
   });
 
   it('does not create topics on demand (auto-creation is off)', async () => {
-    const kafka = new Kafka({ clientId: 'test-autocreate', brokers: TEST_ENV['KAFKA_BROKERS'].split(','), logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+    // Even the admin, who may create topics, cannot create one by producing to it.
+    const kafka = kafkaClientAs(ADMIN_KAFKA_AUTH, 'test-autocreate');
     const producer = kafka.producer({ allowAutoTopicCreation: true });
     await producer.connect();
     const unknown = `test.not-declared-${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackConfig, type StackConfig } from '../../libs/platform/config/src/stack.config';
-import { kafkaPaths, kafkaReady, startKafka, stopKafka } from './kafka-broker';
+import { KafkaPrincipals } from '../../libs/contracts/src/topics';
+import { devPlatformUsers, ensureScramUsers } from './kafka-access';
+import { kafkaPaths, kafkaReady, kafkaRunning, type ScramUser, startKafka, stopKafka } from './kafka-broker';
+import { adminAuth } from './partner-provisioning';
 import { mosquittoConfigOutdated, mosquittoRunning, mqttCanConnect, provisionMosquitto, startMosquitto, stopMosquitto } from './mosquitto-broker';
 import { postgresReachable, redisReachable, startPostgres, startRedis, stopLocalPostgres, stopRedis } from './datastores';
 import { ensureTopics as createTopics } from './topics';
@@ -60,11 +63,21 @@ export async function ensureStack(env: NodeJS.ProcessEnv = process.env): Promise
   }
 
   const port = Number(config.KAFKA_BROKERS[0].split(':')[1] ?? 9092);
-  if (await kafkaReady(config.KAFKA_BROKERS)) report.components.push({ component: 'kafka', status: 'reused', address: config.KAFKA_BROKERS.join(',') });
+  const kafka = kafkaPaths(config.STACK_STATE_DIR);
+  // The platform's own principals and the demo partner, with their development passwords.
+  const devUsers: ScramUser[] = [...devPlatformUsers(), { username: KafkaPrincipals.partner('demo'), password: config.DEMO_PARTNER_KAFKA_PASSWORD }];
+  if (await kafkaReady(config.KAFKA_BROKERS, adminAuth(config))) report.components.push({ component: 'kafka', status: 'reused', address: config.KAFKA_BROKERS.join(',') });
   else {
-    await startKafka(kafkaPaths(config.STACK_STATE_DIR), port, config.KAFKA_HEAP, say);
+    // Our broker runs but refuses the admin: it predates authentication (or another admin password).
+    if (kafkaRunning(kafka)) {
+      say('the running Kafka does not accept the admin credentials (started before SASL/SCRAM?); restarting it secured');
+      await stopKafka(kafka, say);
+    }
+    await startKafka(kafka, port, config.KAFKA_HEAP, { admin: adminAuth(config), bootstrapUsers: devUsers }, say);
     started('kafka', config.KAFKA_BROKERS.join(','));
   }
+  const created = await ensureScramUsers({ libs: kafka.libs, brokers: config.KAFKA_BROKERS, admin: adminAuth(config) }, devUsers);
+  if (created.length) say(`Kafka SCRAM users created: ${created.join(', ')}`);
 
   const mosquitto = {
     stateDir: config.STACK_STATE_DIR,
@@ -88,13 +101,15 @@ export async function ensureStack(env: NodeJS.ProcessEnv = process.env): Promise
   await provisionMosquitto(mosquitto);
   writeOwned(config, owned);
 
-  await createTopics(config.KAFKA_BROKERS, config.KAFKA_TOPIC_NAMESPACE, say);
+  await createTopics(config.KAFKA_BROKERS, config.KAFKA_TOPIC_NAMESPACE, config.KAFKA_GROUP_PREFIX, adminAuth(config), say);
   console.table(report.components);
   return report;
 }
 
-export async function ensureTopics(brokers: string[], namespace: string): Promise<void> {
-  await createTopics(brokers, namespace, say);
+/** The topics and service ACLs of the namespace and group prefix `env` names (a test run's own). */
+export async function ensureTopics(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadStackConfig(env);
+  await createTopics(config.KAFKA_BROKERS, config.KAFKA_TOPIC_NAMESPACE, config.KAFKA_GROUP_PREFIX, adminAuth(config), say);
 }
 
 /** Stops what the project started (all of it, or just the listed components). */
@@ -114,7 +129,7 @@ export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise
   return {
     postgres: await postgresReachable(config.DATABASE_URL),
     redis: await redisReachable(config.REDIS_URL),
-    kafka: await kafkaReady(config.KAFKA_BROKERS),
+    kafka: await kafkaReady(config.KAFKA_BROKERS, adminAuth(config)),
     mosquitto: await mqttCanConnect(config.MQTT_URL, config.MQTT_ADMIN_USER, config.MQTT_ADMIN_PASSWORD),
   };
 }

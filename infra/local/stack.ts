@@ -3,7 +3,6 @@
  * the local infrastructure without Docker. State and logs live in infra/local/.state.
  */
 import { ensureStack, ensureTopics, stackStatus, stopStack } from './stack-control';
-import { loadStackConfig } from '../../libs/platform/config/src/stack.config';
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'up';
@@ -23,11 +22,9 @@ async function main(): Promise<void> {
       process.exit(Object.values(status).every(Boolean) ? 0 : 3);
       break;
     }
-    case 'topics': {
-      const config = loadStackConfig();
-      await ensureTopics(config.KAFKA_BROKERS, config.KAFKA_TOPIC_NAMESPACE);
+    case 'topics':
+      await ensureTopics();
       break;
-    }
     default:
       console.error(`unknown command "${command}": use up, down, status or topics`);
       process.exit(2);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
+import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { KafkaProbe } from '../support/kafka-probe';
 import { baseUrl, PlatformProcesses } from '../support/platform';
@@ -16,7 +16,7 @@ describe('booking events bind, extend, end and cancel cover', () => {
   const platform = new PlatformProcesses();
   const probe = new KafkaProbe();
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
-  const bookingTopic = testTopic(Topics.bookingEvents);
+  const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
   const policyTopic = testTopic(Topics.policyEvents);
 
   const policyEvents = (bookingId: string) =>
@@ -26,7 +26,7 @@ describe('booking events bind, extend, end and cancel cover', () => {
   const policyRow = async (bookingId: string) => (await db.query('SELECT * FROM policy WHERE booking_id = $1', [bookingId])).rows;
 
   beforeAll(async () => {
-    await probe.observe([policyTopic, `${bookingTopic}.dlq`]);
+    await probe.observe([policyTopic, testTopic(Topics.bookingEventsDlq)]);
     await platform.start(['booking-ingest', 'pricing', 'policy']);
   });
   afterAll(async () => {
@@ -148,8 +148,8 @@ describe('booking events bind, extend, end and cancel cover', () => {
       asMessage(bookingEvent(b, 'booking.confirmed', 3)),
     ]);
     await waitForPolicyEvent(b.bookingId, 'policy.bound');
-    const dead = await probe.waitFor((rs) => rs.filter((r) => r.topic === `${bookingTopic}.dlq` && r.key === b.bookingId).length >= 2, 20_000, 'two dead letters');
-    const mine = dead.filter((r) => r.topic === `${bookingTopic}.dlq` && r.key === b.bookingId);
+    const dead = await probe.waitFor((rs) => rs.filter((r) => r.topic === testTopic(Topics.bookingEventsDlq) && r.key === b.bookingId).length >= 2, 20_000, 'two dead letters');
+    const mine = dead.filter((r) => r.topic === testTopic(Topics.bookingEventsDlq) && r.key === b.bookingId);
     expect(mine).toHaveLength(2);
     for (const letter of mine) {
       expect(letter.headers[DeadLetterHeaders.originalTopic]).toBe(bookingTopic);

@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics } from '@kuruma/contracts';
+import { PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { type DeviceCredentials, DeviceGateways } from '../support/device-gateways';
 import { KafkaProbe } from '../support/kafka-probe';
@@ -32,7 +32,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
 
   async function coveredVehicle(): Promise<string> {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(testTopic(Topics.bookingEvents), [
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
       asMessage(bookingEvent(b, 'booking.created', 1)),
       asMessage(bookingEvent(b, 'booking.confirmed', 2)),
       asMessage(bookingEvent(b, 'booking.started', 3)),
@@ -147,7 +147,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   it('records a crash one minute after the booking ended as an uncovered incident, not a claim', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     const endedAt = jstMinutesFromNow(1);
-    await probe.produce(testTopic(Topics.bookingEvents), [
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
       asMessage(bookingEvent(b, 'booking.created', 1)),
       asMessage(bookingEvent(b, 'booking.confirmed', 2)),
       asMessage(bookingEvent(b, 'booking.started', 3)),
@@ -190,7 +190,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
       .poll(
         async () => {
           const b = { ...next, bookingId: `${next.bookingId}-${randomUUID().slice(0, 4)}` };
-          await probe.produce(testTopic(Topics.bookingEvents), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+          await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
           await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId), 20_000, 'a policy event');
           const event = probe.records.find((r) => r.topic === policyTopic && r.key === b.bookingId)?.json<{ type: string; data: { reasons?: { code: string }[] } }>();
           return event?.type === 'policy.declined' ? event.data.reasons?.map((r) => r.code) : event?.type;

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics } from '@kuruma/contracts';
+import { PartnerTopics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { launchChromium } from '../support/browser';
 import { KafkaProbe } from '../support/kafka-probe';
@@ -23,7 +23,7 @@ describe('ops console', () => {
   const platform = new PlatformProcesses();
   const probe = new KafkaProbe();
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
-  const bookingTopic = testTopic(Topics.bookingEvents);
+  const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
   let browser: Browser;
   const consoleUrl = baseUrl('ops-console');
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics } from '@kuruma/contracts';
+import { KafkaPrincipals, Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import { createKafka, enqueueOutbox, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
-import { TEST_ENV, testTopic } from '../support/test-env';
+import { kafkaAuthAs, TEST_ENV, testTopic } from '../support/test-env';
 
 const DAY = 24 * 3_600_000;
 
@@ -12,7 +12,7 @@ describe('outbox relay (real Postgres and Kafka)', () => {
   const producerName = `test-relay-${randomUUID().slice(0, 8)}`;
   const logger = pino({ level: 'silent' });
   const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 4 });
-  const kafka = new EventProducer(createKafka({ brokers: TEST_ENV['KAFKA_BROKERS'].split(','), clientId: producerName }, logger));
+  const kafka = new EventProducer(createKafka({ brokers: TEST_ENV['KAFKA_BROKERS'].split(','), clientId: producerName, auth: kafkaAuthAs(KafkaPrincipals.service('pricing')) }, logger));
 
   beforeAll(() => kafka.connect());
   afterAll(async () => {

@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '@kuruma/data-access-db';
 import { ensureStack, ensureTopics } from '../../infra/local/stack-control';
+import { provisionPartner } from '../../infra/local/partner-provisioning';
 import { seed } from '../../tools/seed';
 import { discardIntakeSessions } from './intake-sessions';
-import { BUILD_APPS, DIST_DIR, TEST_ENV } from './test-env';
+import { BUILD_APPS, DIST_DIR, RIVAL_KAFKA_AUTH, RIVAL_PARTNER_ID, TEST_ENV } from './test-env';
 
 const root = resolve(__dirname, '../..');
 
@@ -24,7 +25,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   await migrate(TEST_ENV['DATABASE_URL'], resolve(root, 'prisma/migrations'));
   await seed({ ...process.env, ...TEST_ENV });
   step(`creating topics in namespace "${TEST_ENV['KAFKA_TOPIC_NAMESPACE']}"`);
-  await ensureTopics(TEST_ENV['KAFKA_BROKERS'].split(','), TEST_ENV['KAFKA_TOPIC_NAMESPACE']);
+  await ensureTopics({ ...process.env, ...TEST_ENV });
+  step(`provisioning a second partner (${RIVAL_PARTNER_ID}) on Kafka for the isolation tests`);
+  await provisionPartner(RIVAL_PARTNER_ID, { password: RIVAL_KAFKA_AUTH.password }, { ...process.env, ...TEST_ENV });
   step('discarding the test intake\'s leftover MQTT sessions');
   await discardIntakeSessions();
   step('building the services');

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { TEST_ENV } from './test-env';
+import { type KafkaAuth, kafkaAuthOptions } from '@kuruma/data-access-messaging';
+import { ADMIN_KAFKA_AUTH, DEMO_KAFKA_AUTH, TEST_ENV } from './test-env';
 
 export interface ObservedRecord {
   topic: string;
@@ -11,12 +12,19 @@ export interface ObservedRecord {
   json<T = Record<string, unknown>>(): T;
 }
 
+/** A kafkajs client of the test broker authenticated as `auth`. */
+export const kafkaClientAs = (auth: KafkaAuth, clientId = 'test-probe'): Kafka =>
+  new Kafka({ clientId, brokers: TEST_ENV['KAFKA_BROKERS'].split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(auth) });
+
 /**
  * A plain kafkajs producer and a from-the-start observer: what a partner or a downstream system
- * would use, with nothing of the platform's own code in between.
+ * would use, with nothing of the platform's own code in between. It produces as the demo partner
+ * (to its own topic) and observes as the admin (the platform's shared topics and dead letters),
+ * unless told otherwise.
  */
 export class KafkaProbe {
-  private readonly kafka = new Kafka({ clientId: 'test-probe', brokers: TEST_ENV['KAFKA_BROKERS'].split(','), logLevel: logLevel.NOTHING });
+  private readonly kafka: Kafka;
+  private readonly observer: Kafka;
   private producer?: Producer;
   private consumer?: Consumer;
   readonly records: ObservedRecord[] = [];
@@ -26,7 +34,10 @@ export class KafkaProbe {
    * `retain: false` keeps no records, only calls the listeners: the bench observes 60,000+ records
    * in a run, and holding them all made its own garbage collection part of the latency it measures.
    */
-  constructor(private readonly options: { retain?: boolean } = {}) {}
+  constructor(private readonly options: { retain?: boolean; producerAuth?: KafkaAuth; observerAuth?: KafkaAuth; observerGroupId?: string } = {}) {
+    this.kafka = kafkaClientAs(options.producerAuth ?? DEMO_KAFKA_AUTH);
+    this.observer = kafkaClientAs(options.observerAuth ?? ADMIN_KAFKA_AUTH);
+  }
 
   /** Calls `listener` for every record observed from now on. */
   onRecord(listener: (r: ObservedRecord) => void): void {
@@ -49,12 +60,12 @@ export class KafkaProbe {
 
   /** Observes topics from their current end (so earlier runs' records do not count). */
   async observe(topics: string[]): Promise<void> {
-    const admin = this.kafka.admin();
+    const admin = this.observer.admin();
     await admin.connect();
     const ends = new Map<string, { partition: number; offset: string }[]>();
     for (const topic of topics) ends.set(topic, await admin.fetchTopicOffsets(topic));
     await admin.disconnect();
-    this.consumer = this.kafka.consumer({ groupId: `probe-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
+    this.consumer = this.observer.consumer({ groupId: this.options.observerGroupId ?? `probe-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: false });
     let assigned!: () => void;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { devServiceKafkaEnv } from '../../infra/local/kafka-access';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
@@ -45,7 +46,8 @@ export class PlatformProcesses {
     profile.push(...(process.env['KURUMA_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
-      env: { ...SERVICE_ENV, ...process.env, ...TEST_ENV, ...this.extraEnv, ...env },
+      // Each service authenticates to Kafka as its own principal (service.<app>).
+      env: { ...SERVICE_ENV, ...process.env, ...TEST_ENV, ...devServiceKafkaEnv(app), ...this.extraEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // Two sources share one file: neither may end it (the other would then write after end).

@@ -1,4 +1,7 @@
 import { join, resolve } from 'node:path';
+import { KafkaPrincipals } from '@kuruma/contracts';
+import { devKafkaPassword, loadStackConfig } from '@kuruma/config';
+import type { KafkaAuth } from '@kuruma/data-access-messaging';
 
 /**
  * The test run's own corner of the shared infrastructure: its own database, topic namespace,
@@ -53,3 +56,19 @@ export const BUILD_APPS = (process.env['TEST_BUILD_APPS'] ?? '').split(',').filt
 export const testTopic = (base: string): string => `${TEST_ENV['KAFKA_TOPIC_NAMESPACE']}${base}`;
 export const DEMO_API_KEY = 'demo-partner-api-key-change-me';
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==';
+
+/** The broker's transport and the admin's and demo partner's credentials, as the stack scripts use them. */
+const stack = loadStackConfig(process.env);
+/** Credentials of one principal (a service's, a partner's) over the stack's transport. */
+export const kafkaAuthAs = (username: string, password = devKafkaPassword(username)): KafkaAuth => ({
+  securityProtocol: stack.KAFKA_SECURITY_PROTOCOL,
+  saslMechanism: stack.KAFKA_SASL_MECHANISM,
+  sslCaFile: stack.KAFKA_SSL_CA_FILE,
+  username,
+  password,
+});
+export const ADMIN_KAFKA_AUTH = kafkaAuthAs(stack.KAFKA_ADMIN_USER, stack.KAFKA_ADMIN_PASSWORD);
+export const DEMO_KAFKA_AUTH = kafkaAuthAs(KafkaPrincipals.partner('demo'), stack.DEMO_PARTNER_KAFKA_PASSWORD);
+/** A second partner, provisioned by the test setup, for the isolation tests. */
+export const RIVAL_PARTNER_ID = 'rival';
+export const RIVAL_KAFKA_AUTH = kafkaAuthAs(KafkaPrincipals.partner(RIVAL_PARTNER_ID));

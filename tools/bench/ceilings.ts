@@ -3,7 +3,27 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { type KafkaAuth, kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { kafkaPaths } from '../../infra/local/kafka-broker';
+
+/** The Java tools' client settings for the admin principal (SASL/SCRAM, as every client uses). */
+function javaClientProperties(auth: KafkaAuth): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kuruma-kafka-client-')), 'client.properties');
+  const mechanism = auth.saslMechanism.toUpperCase();
+  writeFileSync(
+    file,
+    auth.securityProtocol === 'plaintext'
+      ? ''
+      : [
+          `security.protocol=${auth.securityProtocol.toUpperCase()}`,
+          `sasl.mechanism=${mechanism}`,
+          `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${auth.username}" password="${auth.password}";`,
+          ...(auth.sslCaFile ? ['ssl.truststore.type=PEM', `ssl.truststore.location=${auth.sslCaFile}`] : []),
+          '',
+        ].join('\n'),
+  );
+  return file;
+}
 
 export interface KafkaCeiling {
   producerRecordsPerSec: number;
@@ -17,9 +37,10 @@ export interface KafkaCeiling {
  * The broker's own tools, with the platform's record size: what this machine's Kafka can do with
  * no application in the way (acks=all, like the platform's idempotent producers).
  */
-export async function kafkaCeiling(stateDir: string, brokers: string, recordSize: number, say: (m: string) => void): Promise<KafkaCeiling> {
+export async function kafkaCeiling(stateDir: string, brokers: string, recordSize: number, auth: KafkaAuth, say: (m: string) => void): Promise<KafkaCeiling> {
   const topic = 'bench.ceiling';
-  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(auth) });
+  const clientProperties = javaClientProperties(auth);
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] }).catch(() => false);
@@ -28,13 +49,13 @@ export async function kafkaCeiling(stateDir: string, brokers: string, recordSize
   say('Kafka ProducerPerformance: 300,000 records');
   const perf = execFileSync(
     'java',
-    ['-Xmx256m', '-cp', cp, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', '300000', '--record-size', String(recordSize), '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'linger.ms=5', 'batch.size=131072'],
+    ['-Xmx256m', '-cp', cp, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', '300000', '--record-size', String(recordSize), '--throughput', '-1', '--producer.config', clientProperties, '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'linger.ms=5', 'batch.size=131072'],
     { encoding: 'utf8' },
   );
   const summary = perf.trim().split('\n').at(-1) ?? '';
   const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency/.exec(summary);
   say('Kafka EndToEndLatency: 10,000 round trips');
-  const e2e = spawnSync('java', ['-Xmx256m', '-cp', cp, 'org.apache.kafka.tools.EndToEndLatency', brokers, topic, '10000', 'all', String(recordSize)], { encoding: 'utf8' });
+  const e2e = spawnSync('java', ['-Xmx256m', '-cp', cp, 'org.apache.kafka.tools.EndToEndLatency', brokers, topic, '10000', 'all', String(recordSize), clientProperties], { encoding: 'utf8' });
   const p50 = /Percentiles: 50th = ([\d.]+)/.exec(e2e.stdout);
   const p99 = /99th = ([\d.]+)/.exec(e2e.stdout);
   return {

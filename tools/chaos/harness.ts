@@ -2,11 +2,12 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
+import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
+import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking, type BookingScenario } from '../../test/fixtures/booking-events';
 import { KafkaProbe } from '../../test/support/kafka-probe';
 import { type AppName, baseUrl, type PlatformProcesses } from '../../test/support/platform';
-import { DEMO_API_KEY, TEST_ENV, testTopic } from '../../test/support/test-env';
+import { ADMIN_KAFKA_AUTH, DEMO_API_KEY, TEST_ENV, testTopic } from '../../test/support/test-env';
 import { publishAlert } from '../devices/publish-alert';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
 
@@ -52,10 +53,10 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const probe = new KafkaProbe();
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'], max: 4 });
-  const bookingTopic = testTopic(Topics.bookingEvents);
+  const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
   const policyTopic = testTopic(Topics.policyEvents);
   const claimTopic = testTopic(Topics.claimEvents);
-  const dlqTopic = `${bookingTopic}.dlq`;
+  const dlqTopic = testTopic(Topics.bookingEventsDlq);
   await probe.observe([policyTopic, claimTopic, dlqTopic]);
 
   const bookingOutcomes = new Map<string, { final: Final; outcome: Outcome }>();
@@ -238,13 +239,18 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
 }
 
 async function waitForZeroLag(brokers: string, groupPrefix: string, timeoutMs: number): Promise<number | null> {
-  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  // The admin: consumer groups and offsets of every service.
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(ADMIN_KAFKA_AUTH) });
   const admin = kafka.admin();
   await admin.connect();
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupPrefix}.`) && !g.includes('ops-console'));
+      // The services' groups only: not the console's (it never commits) nor partners' readers
+      // (partner.<id>.*, under the same namespace in a test run), which may be long gone.
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(`${groupPrefix}.`) && !g.includes('ops-console') && !g.includes('.partner.'));
       let lag = 0;
       for (const groupId of groups) {
         for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {

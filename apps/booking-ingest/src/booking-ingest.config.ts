@@ -1,5 +1,15 @@
-import { bookingOrderingVars, demoPartnerVars, loadServiceConfig } from '@kuruma/config';
+import { bookingOrderingVars, demoPartnerVars, envInt, loadServiceConfig } from '@kuruma/config';
 
 export const loadBookingIngestConfig = (env?: NodeJS.ProcessEnv) =>
-  loadServiceConfig('booking-ingest', 3001, { ...bookingOrderingVars, ...demoPartnerVars }, env);
+  loadServiceConfig(
+    'booking-ingest',
+    3001,
+    {
+      ...bookingOrderingVars,
+      ...demoPartnerVars,
+      /** How often the ingest looks for booking topics of newly onboarded partners. */
+      KAFKA_TOPIC_REDISCOVER_MS: envInt(30_000, 1_000, 3_600_000),
+    },
+    env,
+  );
 export type BookingIngestConfig = ReturnType<typeof loadBookingIngestConfig>;

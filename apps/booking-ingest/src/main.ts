@@ -1,4 +1,4 @@
-import { Topics, topicName } from '@kuruma/contracts';
+import { partnerOfBookingTopic, Topics, topicName } from '@kuruma/contracts';
 import { PartnerRepository } from '@kuruma/data-access-db';
 import {
   connectDatabase,
@@ -28,14 +28,15 @@ async function main(): Promise<void> {
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
-  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const kafka = createServiceKafka(kit, config);
   const producer = await connectProducer(kit, kafka);
   await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
 
   const useCase = new AcceptBookingEventsUseCase(sql, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS });
   const partners = new PartnerRepository(db);
   const deadLettered = kit.metrics.counter('kuruma_booking_events_dead_lettered_total', 'Booking events sent to the dead-letter topic', ['reason']);
-  const handler = new BookingEventsKafkaHandler(useCase, new KnownPartners(partners), producer, topic, kit.name, kit.logger, (reason) =>
+  const partnerOfTopic = (name: string) => partnerOfBookingTopic(name, config.KAFKA_TOPIC_NAMESPACE);
+  const handler = new BookingEventsKafkaHandler(useCase, new KnownPartners(partners), producer, { topic, partnerOfTopic }, kit.name, kit.logger, (reason) =>
     deadLettered.inc({ reason }),
   );
   const releaser = new ReleaseHeldEventsJob(sql, { producer: kit.name, topic, gapTimeoutMs: config.BOOKING_GAP_TIMEOUT_MS }, kit.logger);
@@ -44,7 +45,10 @@ async function main(): Promise<void> {
   await startConsumer(kit, {
     kafka,
     groupId: `${config.KAFKA_GROUP_PREFIX}.booking-ingest`,
+    // The webhook's topic, and every partner's own booking topic (new partners' within a minute).
     topics: [topic(Topics.bookingEvents)],
+    topicFilter: (name) => partnerOfTopic(name) !== null,
+    rediscoverMs: config.KAFKA_TOPIC_REDISCOVER_MS,
     handle: (records) => handler.handle(records),
     deadLetter: { producer, topic: topic(Topics.bookingEventsDlq) },
     stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,

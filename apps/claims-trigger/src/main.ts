@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
-import { Topics, topicName } from '@kuruma/contracts';
+import { PartnerTopics, Topics, topicName } from '@kuruma/contracts';
 import { ClaimsRepository, PartnerRepository } from '@kuruma/data-access-db';
-import { intakeClientIds, provisionIntakeAccounts, StuckWatch } from '@kuruma/data-access-messaging';
+import { intakeClientIds, PartnerTopicRouter, provisionIntakeAccounts, StuckWatch } from '@kuruma/data-access-messaging';
 import {
   connectDatabase,
   connectSql,
@@ -43,9 +43,11 @@ async function main(): Promise<void> {
   redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
   kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });
   kit.shutdown.register('redis', async () => void redis.disconnect());
-  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const kafka = createServiceKafka(kit, config);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
+  // Each event also goes to its partner's own topic, the only one the partner may read.
+  const partnerTopics = new PartnerTopicRouter({ kafka, sharedTopic: topic(Topics.claimEvents), partnerTopic: (id) => topic(PartnerTopics.claimEvents(id)), logger: kit.logger });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS, partnerTopics });
 
   const damageFlags = new DamageFlags(redis);
   await damageFlags.rebuild(await new ClaimsRepository().vehiclesWithOpenDamage(db));

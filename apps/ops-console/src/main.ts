@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const production = config.APP_ENV === 'production';
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
-  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const kafka = createServiceKafka(kit, config);
 
   const buffer = new LiveEventBuffer(config.LIVE_BUFFER_SIZE);
   const streamed = kit.metrics.counter('kuruma_console_live_events_total', 'Public events received for the live stream');

@@ -1,4 +1,5 @@
-import { Topics, topicName } from '@kuruma/contracts';
+import { PartnerTopics, Topics, topicName } from '@kuruma/contracts';
+import { PartnerTopicRouter } from '@kuruma/data-access-messaging';
 import { PartnerRepository } from '@kuruma/data-access-db';
 import {
   connectDatabase,
@@ -27,9 +28,11 @@ async function main(): Promise<void> {
   const topic = (base: string) => topicName(base, config.KAFKA_TOPIC_NAMESPACE);
   const db = connectDatabase(kit, config.DATABASE_URL, readerPoolSize(config.DATABASE_POOL_SIZE));
   const sql = connectSql(kit, config.DATABASE_URL, config.DATABASE_POOL_SIZE);
-  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const kafka = createServiceKafka(kit, config);
   const producer = await connectProducer(kit, kafka);
-  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS });
+  // Each event also goes to its partner's own topic, the only one the partner may read.
+  const partnerTopics = new PartnerTopicRouter({ kafka, sharedTopic: topic(Topics.policyEvents), partnerTopic: (id) => topic(PartnerTopics.policyEvents(id)), logger: kit.logger });
+  await startOutboxRelay(kit, { db: sql, databaseUrl: config.DATABASE_URL, producer, retentionHours: config.OUTBOX_RETENTION_HOURS, partnerTopics });
 
   const bindLatency = kit.metrics.histogram('kuruma_policy_bind_latency_seconds', 'booking accepted -> policy bound (committed)');
   const outcomes = kit.metrics.counter('kuruma_policy_events_applied_total', 'Booking events applied by policy', ['outcome']);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
   kit.health.register({ name: 'redis', check: async () => void (await redis.ping()) });
   kit.shutdown.register('redis', async () => void redis.disconnect());
-  const kafka = createServiceKafka(kit, config.KAFKA_BROKERS);
+  const kafka = createServiceKafka(kit, config);
   const producer = await connectProducer(kit, kafka);
   const damage = new VehicleDamageLookup(redis);
   const handler = new BookingAcceptedKafkaHandler(new PriceBookingEventsUseCase(new QuoteRepository(sql), damage), producer, topic, kit.name);

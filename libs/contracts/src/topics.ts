@@ -22,7 +22,25 @@ export interface TopicSpec {
   /** Dead-letter topic for records of this topic that cannot be processed. */
   readonly deadLetter?: string;
   readonly description: string;
+  /** Principals the broker lets write it (ACL WRITE); nobody else can. */
+  readonly writers: readonly string[];
+  /** Principals the broker lets read it (ACL READ); nobody else can. */
+  readonly readers: readonly string[];
 }
+
+/**
+ * Kafka principals (SASL/SCRAM user names): the broker authenticates every client and its ACLs
+ * grant each principal exactly the topics and consumer groups it needs.
+ */
+export const KafkaPrincipals = {
+  /** The platform admin: the only super user (stack scripts, partner provisioning, inter-broker). */
+  admin: 'kuruma-admin',
+  service: (service: string): string => `service.${service}`,
+  partner: (partnerId: string): string => `partner.${partnerId}`,
+  tool: (tool: string): string => `tool.${tool}`,
+} as const;
+
+const svc = KafkaPrincipals.service;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default 1 MiB broker limit; producers reject larger records before they reach us. */
@@ -54,8 +72,11 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
  */
 const DLQ_MAX_BYTES = SIX_MIB + ONE_MIB;
 
-const dlq = (name: string, description: string): TopicSpec => ({
+/** Dead letters are written by the service that consumed the record; only the admin reads them. */
+const dlq = (name: string, writer: string, description: string): TopicSpec => ({
   name,
+  writers: [writer],
+  readers: [],
   visibility: 'internal',
   key: 'the original record key',
   partitions: 3,
@@ -68,34 +89,41 @@ const dlq = (name: string, description: string): TopicSpec => ({
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
     name: Topics.bookingEvents,
-    visibility: 'public',
+    visibility: 'internal',
     key: 'bookingId',
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 7 * DAY_MS,
     maxMessageBytes: SIX_MIB,
     deadLetter: Topics.bookingEventsDlq,
-    description: 'Partners publish booking lifecycle events (CloudEvents 1.0, structured JSON).',
+    description:
+      'Booking events received over HTTP (POST /v1/booking-events), written by booking-ingest after it authenticated the partner. Partners cannot write it: they publish to their own partner.{partnerId}.booking-events.v1.',
+    writers: [svc('booking-ingest')],
+    readers: [svc('booking-ingest')],
   },
   {
     name: Topics.policyEvents,
-    visibility: 'public',
+    visibility: 'internal',
     key: 'bookingId',
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
     maxMessageBytes: ONE_MIB,
-    description: 'The platform publishes policy lifecycle events (CloudEvents 1.0).',
+    description: 'The platform publishes policy lifecycle events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.policy-events.v1.',
+    writers: [svc('policy')],
+    readers: [svc('claims-trigger'), svc('ops-console'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.claimEvents,
-    visibility: 'public',
+    visibility: 'internal',
     key: 'vehicleId',
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
     maxMessageBytes: ONE_MIB,
-    description: 'The platform publishes FNOL claim and uncovered-incident events (CloudEvents 1.0).',
+    description: 'The platform publishes FNOL claim and uncovered-incident events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.claim-events.v1.',
+    writers: [svc('claims-trigger')],
+    readers: [svc('ops-console'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.bookingAccepted,
@@ -107,6 +135,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     deadLetter: Topics.bookingAcceptedDlq,
     description: 'booking-ingest -> pricing: validated, de-duplicated, ordered booking events.',
+    writers: [svc('booking-ingest')],
+    readers: [svc('pricing')],
   },
   {
     name: Topics.bookingPriced,
@@ -118,6 +148,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     deadLetter: Topics.bookingPricedDlq,
     description: 'pricing -> policy: booking events with the quote (its breakdown steps without `source`, which the tariff version fixes), extension premium or refund.',
+    writers: [svc('pricing')],
+    readers: [svc('policy')],
   },
   {
     name: Topics.vehicleDamage,
@@ -128,11 +160,13 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: -1,
     maxMessageBytes: ONE_MIB,
     description: "claims-trigger -> pricing: whether a partner's vehicle has an open damage claim (latest value per partner and vehicle id).",
+    writers: [svc('claims-trigger')],
+    readers: [],
   },
-  dlq(Topics.bookingEventsDlq, 'Booking events that failed validation or authentication, with the reason in headers.'),
-  dlq(Topics.bookingAcceptedDlq, 'Accepted booking events pricing could not process, with the reason in headers.'),
-  dlq(Topics.bookingPricedDlq, 'Priced booking events policy could not process, with the reason in headers.'),
-  dlq(Topics.deviceSignalsDlq, 'MQTT device payloads that were malformed, unknown or implausible, with the reason.'),
+  dlq(Topics.bookingEventsDlq, svc('booking-ingest'), 'Booking events that failed validation or authentication, with the reason in headers.'),
+  dlq(Topics.bookingAcceptedDlq, svc('pricing'), 'Accepted booking events pricing could not process, with the reason in headers.'),
+  dlq(Topics.bookingPricedDlq, svc('policy'), 'Priced booking events policy could not process, with the reason in headers.'),
+  dlq(Topics.deviceSignalsDlq, svc('claims-trigger'), 'MQTT device payloads that were malformed, unknown or implausible, with the reason.'),
 ];
 
 /** MQTT channels devices publish on, QoS 1. `+` is the device id. */
@@ -153,5 +187,67 @@ export const DeadLetterHeaders = {
   service: 'x-dlq-service',
 } as const;
 
+/**
+ * Set by booking-ingest's webhook, the only writer of the shared booking topic, to the partner it
+ * authenticated over HTTP; the consumer takes the sender from it (partner topics: from the name).
+ */
+export const AUTHENTICATED_PARTNER_HEADER = 'x-authenticated-partner';
+
 /** The broker-side name of a topic: a namespace prefix isolates test runs; empty in production. */
 export const topicName = (base: string, namespace = ''): string => `${namespace}${base}`;
+
+/**
+ * Each partner's own topics: it writes its booking events to one and reads its policy and claim
+ * events from the others; the broker's ACLs (prefixed by nothing but these exact names) keep every
+ * partner out of every other partner's topics and out of the platform's shared ones. Created with
+ * the partner's principal by `npm run partner:provision`.
+ */
+export const PartnerTopics = {
+  bookingEvents: (partnerId: string): string => `partner.${partnerId}.booking-events.v1`,
+  policyEvents: (partnerId: string): string => `partner.${partnerId}.policy-events.v1`,
+  claimEvents: (partnerId: string): string => `partner.${partnerId}.claim-events.v1`,
+  /** Consumer group ids a partner may use start with this. */
+  groupPrefix: (partnerId: string): string => `partner.${partnerId}.`,
+} as const;
+
+/** Partner ids that can name topics and principals: no dots, so a topic name parses one way. */
+export const PARTNER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The partner owning a partner booking topic (namespace included), or null for any other topic. */
+export function partnerOfBookingTopic(topic: string, namespace = ''): string | null {
+  if (!topic.startsWith(`${namespace}partner.`)) return null;
+  const match = /^partner\.([a-z0-9][a-z0-9-]{0,62})\.booking-events\.v1$/.exec(topic.slice(namespace.length));
+  return match ? match[1] : null;
+}
+
+/** A partner's three topics, configured like the shared topics they mirror. */
+export function partnerTopicSpecs(partnerId: string): TopicSpec[] {
+  const partner = KafkaPrincipals.partner(partnerId);
+  const shared = (name: string) => TOPIC_SPECS.find((s) => s.name === name) as TopicSpec;
+  return [
+    {
+      ...shared(Topics.bookingEvents),
+      name: PartnerTopics.bookingEvents(partnerId),
+      visibility: 'public',
+      description: 'The partner publishes its booking lifecycle events (CloudEvents 1.0, structured JSON); data.partnerId must be the partner owning the topic, or the event is dead-lettered.',
+      writers: [partner],
+      readers: [svc('booking-ingest')],
+    },
+    {
+      ...shared(Topics.policyEvents),
+      name: PartnerTopics.policyEvents(partnerId),
+      visibility: 'public',
+      description: "The platform publishes the partner's own policy lifecycle events (CloudEvents 1.0).",
+      writers: [svc('policy')],
+      readers: [partner],
+    },
+    {
+      ...shared(Topics.claimEvents),
+      name: PartnerTopics.claimEvents(partnerId),
+      visibility: 'public',
+      description: "The platform publishes the partner's own FNOL claim and uncovered-incident events (CloudEvents 1.0).",
+      writers: [svc('claims-trigger')],
+      readers: [partner],
+    },
+  ];
+}

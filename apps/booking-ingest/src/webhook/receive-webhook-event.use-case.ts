@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
+import { AUTHENTICATED_PARTNER_HEADER, bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import type { EventProducer } from '@kuruma/data-access-messaging';
 import { type PartnerAuthenticator, PARTNER_API_KEY_HEADER, ProblemException, type HttpRequest, headerOf } from '@kuruma/service-kit';
@@ -14,7 +14,8 @@ export interface WebhookAnswer {
  * A partner's booking event over HTTP. Identity comes from the API key or from a valid Standard
  * Webhooks signature (HMAC-SHA256 over `id.timestamp.body` with the partner's secret, 5-minute
  * tolerance), never from the body alone. The event then takes exactly the Kafka path: it is
- * produced to `carshare.booking-events.v1` (acks from all replicas before we answer 202), where
+ * produced to `carshare.booking-events.v1`, which only booking-ingest may write, with the partner
+ * it authenticated in a header (acks from all replicas before we answer 202), where
  * de-duplication by (partner, event id) makes a replay a no-op with the same answer.
  */
 export class ReceiveWebhookEventUseCase {
@@ -38,7 +39,7 @@ export class ReceiveWebhookEventUseCase {
       throw ProblemException.forbidden(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
     }
     await this.producer.send([
-      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { 'x-received-via': 'webhook', 'x-authenticated-partner': partner.id } },
+      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
     ]);
     return { id: parsed.data.id, status: 'accepted' };
   }

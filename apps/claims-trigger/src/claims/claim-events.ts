@@ -1,12 +1,15 @@
 import { type ClaimEventDataV1, type ClaimEventType, makeCloudEvent, partnerVehicleKey, Topics, type VehicleDamageV1 } from '@kuruma/contracts';
 import type { PartnerVehicle } from '@kuruma/data-access-db';
-import type { OutboxEntry } from '@kuruma/data-access-messaging';
+import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messaging';
 
 /** A claim CloudEvent for the outbox, keyed by vehicle; the id is deterministic per cause. */
 export function claimEvent(type: ClaimEventType, data: ClaimEventDataV1, causeId: string, now: Date, topic: (b: string) => string): OutboxEntry {
   const id = `${data.claimId ?? data.incidentId}:${type}:${causeId}`;
   const event = makeCloudEvent({ id, source: 'kuruma/claims-trigger', type, subject: data.claimId ?? data.incidentId ?? data.vehicleId, time: now.toISOString(), data });
-  return { topic: topic(Topics.claimEvents), key: data.vehicleId, eventId: id, payload: JSON.stringify(event) };
+  // The header routes a copy to the partner's own topic (PartnerTopicRouter); the partner is the
+  // one data.partnerId names (the device's, or the policy's).
+  const headers = data.partnerId ? { [PARTNER_ID_HEADER]: data.partnerId } : undefined;
+  return { topic: topic(Topics.claimEvents), key: data.vehicleId, eventId: id, payload: JSON.stringify(event), headers };
 }
 
 /** The compacted fraud-guard topic: how many open damage claims a partner's vehicle has. */

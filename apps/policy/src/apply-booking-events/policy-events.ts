@@ -1,6 +1,6 @@
 import { makeCloudEvent, type PolicyEventDataV1, type PolicyEventType, Topics } from '@kuruma/contracts';
 import type { PolicyRow } from '@kuruma/data-access-db';
-import type { OutboxEntry } from '@kuruma/data-access-messaging';
+import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messaging';
 import { toJapanTime } from '@kuruma/domain-rating';
 
 export interface PolicyEventExtras {
@@ -34,5 +34,6 @@ export function policyEvent(type: PolicyEventType, p: PolicyRow, extras: PolicyE
   };
   const id = `${p.id}:${type}:${extras.causationId}`;
   const event = makeCloudEvent({ id, source: 'kuruma/policy', type, subject: p.bookingId, time: now.toISOString(), data });
-  return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event) };
+  // The header routes a copy to the partner's own topic (PartnerTopicRouter).
+  return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event), headers: { [PARTNER_ID_HEADER]: p.partnerId } };
 }

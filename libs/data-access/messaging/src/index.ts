@@ -1,4 +1,6 @@
 export * from './kafka/kafka.factory';
+export * from './kafka/kafka-auth';
+export * from './kafka/partner-topic-router';
 export * from './kafka/consumed-record';
 export * from './kafka/batch-consumer';
 export * from './kafka/event-producer';

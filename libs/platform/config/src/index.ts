@@ -2,3 +2,4 @@ export * from './parse-env';
 export * from './service.config';
 export * from './service-secrets.config';
 export * from './stack.config';
+export * from './kafka.config';

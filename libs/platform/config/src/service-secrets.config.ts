@@ -8,6 +8,11 @@ export const demoPartnerVars = {
   DEMO_PARTNER_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(DEV_DEFAULT_SECRETS.DEMO_PARTNER_WEBHOOK_SECRET),
 };
 
+/** The demo partner's Kafka principal `partner.demo`: seed provisions it; the simulator and tests publish as it. */
+export const demoPartnerKafkaVars = {
+  DEMO_PARTNER_KAFKA_PASSWORD: z.string().min(8).default(DEV_DEFAULT_SECRETS.DEMO_PARTNER_KAFKA_PASSWORD),
+};
+
 export const mqttVars = {
   MQTT_URL: z.string().default('mqtt://127.0.0.1:1884'),
   MQTT_ADMIN_USER: z.string().min(1).default('kuruma-admin'),

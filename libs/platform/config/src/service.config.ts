@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envInt, envList, envPort, parseEnv } from './parse-env';
+import { DefaultKafkaPrincipals, devKafkaPassword, kafkaClientVars, kafkaProductionProblems } from './kafka.config';
 
 /** Development defaults that production must never run with (they are published in .env.example). */
 export const DEV_DEFAULT_SECRETS = {
@@ -11,6 +12,9 @@ export const DEV_DEFAULT_SECRETS = {
   OPS_SESSION_SECRET: 'dev-session-secret-change-me-0123456789abcdef',
   OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
   OPS_IDENTITY_KEY: 'dev-ops-identity-key-change-me-0123456789abcdef',
+  // Each service's own KAFKA_PASSWORD default is derived from its principal (kafkaProductionProblems).
+  KAFKA_ADMIN_PASSWORD: devKafkaPassword(DefaultKafkaPrincipals.admin),
+  DEMO_PARTNER_KAFKA_PASSWORD: devKafkaPassword('partner.demo'),
 } as const;
 
 const base = {
@@ -47,7 +51,10 @@ const base = {
   PARTNER_RATE_LIMIT_BURST: envInt(2_000, 1, 10_000_000),
 };
 
-export const serviceConfigSchema = z.object(base);
+/** Each service authenticates to Kafka as its own principal, `service.<name>` (see kafka.config.ts). */
+type KafkaClientShape = ReturnType<typeof kafkaClientVars>;
+
+export const serviceConfigSchema = z.object({ ...base, ...kafkaClientVars('service') });
 export type ServiceConfig = z.infer<typeof serviceConfigSchema> & { PORT: number; SERVICE: string };
 
 /**
@@ -59,9 +66,9 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
   defaultPort: number,
   extra: E,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<typeof base & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
+): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
   const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
-  const schema = z.object({ ...base, ...extra, PORT: envPort(defaultPort) });
+  const schema = z.object({ ...base, ...kafkaClientVars(DefaultKafkaPrincipals.service(service)), ...extra, PORT: envPort(defaultPort) });
   const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
   const parsed = parseEnv(schema, withPort) as Record<string, unknown>;
   if (parsed['APP_ENV'] === 'production') {
@@ -70,6 +77,8 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
       throw new Error(`Refusing to start in production with development defaults for: ${offenders.join(', ')}`);
     }
     if (!parsed['METRICS_TOKEN']) throw new Error('Refusing to start in production without METRICS_TOKEN: /metrics would be public');
+    const kafka = kafkaProductionProblems(parsed as Parameters<typeof kafkaProductionProblems>[0]);
+    if (kafka.length) throw new Error(`Refusing to start in production: ${kafka.join('; ')}`);
   }
   return { ...parsed, SERVICE: service } as never;
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { envList, envPort, parseEnv } from './parse-env';
-import { checkMqttAccountNames, mqttVars } from './service-secrets.config';
+import { kafkaAdminVars, kafkaTransportVars } from './kafka.config';
+import { checkMqttAccountNames, demoPartnerKafkaVars, mqttVars } from './service-secrets.config';
 
 /** What the local-stack scripts need: where each component lives and where state is kept. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -9,6 +10,10 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
     z.object({
       KAFKA_BROKERS: envList('127.0.0.1:9092'),
       KAFKA_TOPIC_NAMESPACE: z.string().regex(/^[a-z0-9._-]*$/).default(''),
+      /** The services' consumer group prefix: their group ACLs are granted under it. */
+      KAFKA_GROUP_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default('kuruma'),
+      ...kafkaTransportVars,
+      ...kafkaAdminVars,
       DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/kuruma'),
       REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
       STACK_STATE_DIR: z
@@ -21,6 +26,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
       MQTT_TLS_PORT: envPort(8884),
       /** Port of the listener for devices with a client certificate from the device CA. */
       MQTT_X509_PORT: envPort(8885),
+      ...demoPartnerKafkaVars,
     }),
     env,
   );

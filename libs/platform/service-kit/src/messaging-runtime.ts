@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { createDatabase, type Database, SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
-import { BatchConsumer, type BatchConsumerOptions, createKafka, deadLetterRecord, EventProducer, OutboxRelay, type StuckWatch } from '@kuruma/data-access-messaging';
+import { BatchConsumer, type BatchConsumerOptions, createKafka, deadLetterRecord, EventProducer, type KafkaAuth, OutboxRelay, PartnerTopicRouter, type StuckWatch } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from './service-kit.module';
 
 /**
@@ -32,8 +32,19 @@ export function connectSql(kit: ServiceKit, url: string, poolSize: number): SqlD
   return sql;
 }
 
-export function createServiceKafka(kit: ServiceKit, brokers: string[]): Kafka {
-  return createKafka({ brokers, clientId: kit.name }, kit.logger);
+/** The service's Kafka client, authenticated as the service's own principal. */
+export function createServiceKafka(
+  kit: ServiceKit,
+  config: { KAFKA_BROKERS: string[]; KAFKA_SECURITY_PROTOCOL: KafkaAuth['securityProtocol']; KAFKA_SASL_MECHANISM: KafkaAuth['saslMechanism']; KAFKA_SSL_CA_FILE: string; KAFKA_USERNAME: string; KAFKA_PASSWORD: string },
+): Kafka {
+  const auth: KafkaAuth = {
+    securityProtocol: config.KAFKA_SECURITY_PROTOCOL,
+    saslMechanism: config.KAFKA_SASL_MECHANISM,
+    sslCaFile: config.KAFKA_SSL_CA_FILE,
+    username: config.KAFKA_USERNAME,
+    password: config.KAFKA_PASSWORD,
+  };
+  return createKafka({ brokers: config.KAFKA_BROKERS, clientId: kit.name, auth }, kit.logger);
 }
 
 export async function connectProducer(kit: ServiceKit, kafka: Kafka): Promise<EventProducer> {
@@ -103,8 +114,13 @@ export async function startConsumer(
 
 export async function startOutboxRelay(
   kit: ServiceKit,
-  options: { db: SqlTx; databaseUrl: string; producer: EventProducer; retentionHours: number },
+  options: { db: SqlTx; databaseUrl: string; producer: EventProducer; retentionHours: number; partnerTopics?: PartnerTopicRouter },
 ): Promise<OutboxRelay> {
+  const router = options.partnerTopics;
+  if (router) {
+    await router.start();
+    kit.shutdown.register('partner-topic-router', () => router.stop());
+  }
   const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
   const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
   const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
@@ -115,6 +131,7 @@ export async function startOutboxRelay(
     kafka: options.producer,
     logger: kit.logger.child({ component: 'outbox-relay' }),
     retentionMs: options.retentionHours * 3_600_000,
+    ...(router ? { mirror: (row: { topic: string; headers: Record<string, string> | null }) => router.mirrorOf(row) } : {}),
     onPruned: (n) => pruned.inc(n),
     onPublished: (n, oldest) => {
       published.inc(n);

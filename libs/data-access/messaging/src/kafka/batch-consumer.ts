@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { dataErrorReason, isDeterministicDataError } from '@kuruma/data-access-db';
 import { GroupCommit } from '../batching/group-commit';
@@ -10,6 +10,13 @@ export interface BatchConsumerOptions {
   kafka: Kafka;
   groupId: string;
   topics: string[];
+  /**
+   * Also consume every topic the principal may see that this accepts (e.g. each partner's booking
+   * topic). Checked again every `rediscoverMs` (default 30 s), so a topic created later, such as a
+   * newly onboarded partner's, is consumed without a restart.
+   */
+  topicFilter?: (topic: string) => boolean;
+  rediscoverMs?: number;
   logger: Logger;
   /**
    * Applies a chunk of records durably (one database transaction, inbox included). Throwing means
@@ -45,7 +52,12 @@ export interface BatchConsumerOptions {
  */
 export class BatchConsumer {
   private consumer?: Consumer;
+  private admin?: Admin;
   private running = false;
+  private readonly subscribed = new Set<string>();
+  private rediscoverTimer?: NodeJS.Timeout;
+  /** A re-subscription in progress (stop waits for it). */
+  private resubscribing?: Promise<void>;
   private readonly chunkSize: number;
   /**
    * Chunks from partitions handled concurrently join one handler call (one transaction) when they
@@ -94,16 +106,57 @@ export class BatchConsumer {
       }
     });
     await this.consumer.connect();
+    if (this.options.topicFilter) {
+      this.admin = kafka.admin();
+      await this.admin.connect();
+    }
+    const all = [...topics, ...(await this.discover())];
+    for (const topic of all) this.subscribed.add(topic);
     // New groups start from the earliest offset so no backlog is silently skipped.
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({
+    await this.consumer.subscribe({ topics: all, fromBeginning: true });
+    await this.consumer.run(this.runConfig());
+    this.running = true;
+    logger.info({ groupId, topics: all }, 'kafka consumer started');
+    if (this.options.topicFilter) {
+      this.rediscoverTimer = setInterval(() => {
+        this.resubscribing ??= this.subscribeToNewTopics()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not check for new topics; trying again later'))
+          .finally(() => (this.resubscribing = undefined));
+      }, this.options.rediscoverMs ?? 30_000);
+      this.rediscoverTimer.unref();
+    }
+  }
+
+  private runConfig(): ConsumerRunConfig {
+    return {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachBatch: (payload) => this.eachBatch(payload),
-    });
-    this.running = true;
-    logger.info({ groupId, topics }, 'kafka consumer started');
+    };
+  }
+
+  /** The topics the principal may see (the broker lists only those) that the filter accepts. */
+  private async discover(): Promise<string[]> {
+    const filter = this.options.topicFilter;
+    if (!filter || !this.admin) return [];
+    return (await this.admin.listTopics()).filter((t) => filter(t) && !this.options.topics.includes(t)).sort();
+  }
+
+  /**
+   * kafkajs fixes the subscription when the consumer runs, so a new topic means stop, subscribe
+   * and run again: the group rebalances once, uncommitted records are redelivered (the handler's
+   * inbox makes them no-ops) and the new topic is read from its beginning.
+   */
+  private async subscribeToNewTopics(): Promise<void> {
+    const fresh = (await this.discover()).filter((t) => !this.subscribed.has(t));
+    const consumer = this.consumer;
+    if (fresh.length === 0 || !consumer || !this.running) return;
+    this.options.logger.info({ groupId: this.options.groupId, topics: fresh }, 'new topics found; subscribing');
+    await consumer.stop();
+    await consumer.subscribe({ topics: fresh, fromBeginning: true });
+    for (const topic of fresh) this.subscribed.add(topic);
+    await consumer.run(this.runConfig());
   }
 
   private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload) {
@@ -175,7 +228,10 @@ export class BatchConsumer {
   /** Finishes the chunk in flight, commits its offsets and leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.rediscoverTimer);
+    await this.resubscribing;
     await this.consumer?.disconnect();
+    await this.admin?.disconnect();
   }
 
   /** Readiness: connected, not crashed, and no partition stuck on one chunk. */

@@ -1,9 +1,12 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { type KafkaAuth, kafkaAuthOptions } from './kafka-auth';
 
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;
+  /** The principal this client authenticates as (SASL/SCRAM, optionally over TLS). */
+  auth: KafkaAuth;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -19,6 +22,7 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
   return new Kafka({
     clientId: connection.clientId,
     brokers: connection.brokers,
+    ...kafkaAuthOptions(connection.auth),
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     // A broker restart takes ~10 s here; retry long enough to ride it out instead of crashing.

@@ -20,6 +20,11 @@ export interface OutboxRelayOptions {
   /** How often the leader deletes expired rows (default every minute). */
   pruneIntervalMs?: number;
   onPruned?: (count: number) => void;
+  /**
+   * Another topic a row is also published to (the partner's own copy of a shared-topic event,
+   * see PartnerTopicRouter), or null. Both copies go in the same send, before the row is marked.
+   */
+  mirror?: (row: { topic: string; headers: Record<string, string> | null }) => Promise<string | null>;
 }
 
 /** Rows deleted per statement: short transactions that never hold up the relay for long. */
@@ -110,7 +115,14 @@ export class OutboxRelay {
       await this.settleMarking();
       return 0;
     }
-    await this.options.kafka.send(rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: r.headers ?? undefined })));
+    const records = [];
+    for (const r of rows) {
+      const record = { topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: r.headers ?? undefined };
+      records.push(record);
+      const mirror = await this.options.mirror?.(r);
+      if (mirror) records.push({ ...record, topic: mirror });
+    }
+    await this.options.kafka.send(records);
     // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
     // de-duplicate by event id), the same as a crash between send and mark.
     await this.settleMarking();
