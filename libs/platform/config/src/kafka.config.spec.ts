@@ -12,6 +12,8 @@ const productionEnv = {
   MQTT_SERVICE_PASSWORD: 'a-real-mqtt-service-password',
   OPS_SESSION_SECRET: 'a-real-session-secret-0123456789abcdef0123',
   OPS_SERVICE_TOKEN: 'a-real-ops-service-token',
+  OPS_IDENTITY_KEY: 'a-real-ops-identity-key-0123456789abcdef',
+  METRICS_TOKEN: 'a-real-metrics-token',
 };
 const load = (env: Record<string, string>) => loadServiceConfig('pricing', 3002, {}, env);
 

@@ -7,6 +7,8 @@ const production = (overrides: Record<string, string>) => ({
   OPS_ADMIN_PASSWORD: 'a-real-admin-password',
   OPS_SESSION_SECRET: 'a-real-session-secret-of-at-least-32-chars',
   METRICS_TOKEN: 'a-real-metrics-token',
+  KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+  KAFKA_PASSWORD: 'a-real-kafka-password',
   ...overrides,
 });
 
