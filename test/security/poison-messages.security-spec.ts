@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
+import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
 import { DeviceGateways } from '../support/device-gateways';
 import { discardIntakeSessions } from '../support/intake-sessions';
@@ -22,7 +22,8 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
   const platform = new PlatformProcesses({ CONSUMER_STUCK_AFTER_MS: String(STUCK_AFTER_MS), MQTT_INTAKE_CONNECTIONS: '1' });
   const probe = new KafkaProbe();
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
-  const bookingTopic = testTopic(Topics.bookingEvents);
+  // The demo partner publishes on its own booking topic (finding 4).
+  const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
   const policyTopic = testTopic(Topics.policyEvents);
   const bookingDlq = testTopic(Topics.bookingEventsDlq);
   const deviceDlq = testTopic(Topics.deviceSignalsDlq);

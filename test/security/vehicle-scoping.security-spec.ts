@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics, type QuoteV1 } from '@kuruma/contracts';
+import { PartnerTopics, Topics, type QuoteV1 } from '@kuruma/contracts';
 import { createDatabase, PartnerRepository } from '@kuruma/data-access-db';
 import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
 import { KafkaProbe } from '../support/kafka-probe';
@@ -54,7 +54,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
   /** Partner A binds cover for a fresh vehicle through its booking events; returns the policy. */
   async function coverForA(): Promise<{ vehicleId: string; bookingId: string; policyId: string }> {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(testTopic(Topics.bookingEvents), [
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
       asMessage(bookingEvent(b, 'booking.created', 1)),
       asMessage(bookingEvent(b, 'booking.confirmed', 2)),
       asMessage(bookingEvent(b, 'booking.started', 3)),
