@@ -19,7 +19,12 @@ export interface BrokerAccount {
   /** Set: the account can connect only with this client id. */
   clientid?: string;
   roles: string[];
+  /** Free text the platform keeps on its own accounts (a tag of the secret the password comes from). */
+  textdescription?: string;
 }
+
+type DynsecClient = { username: string; clientid?: string; textdescription?: string; roles?: { rolename: string }[] };
+const toAccount = (c: DynsecClient): BrokerAccount => ({ username: c.username, clientid: c.clientid || undefined, roles: (c.roles ?? []).map((r) => r.rolename), textdescription: c.textdescription });
 
 /** Roles the platform relies on in the broker. */
 export const MqttRoles = {
@@ -104,10 +109,13 @@ export class DynamicSecurityClient {
     return result;
   }
 
-  /** Creates or updates a role with exactly these ACLs. */
+  /** Creates or updates a role with exactly these ACLs (no change, and no broker write, when it has them). */
   async ensureRole(rolename: string, acls: { acltype: string; topic: string; allow: boolean; priority?: number }[]): Promise<void> {
     await this.command('createRole', { rolename }, ['already exists']);
-    const existing = (await this.command('getRole', { rolename })).data as { role?: { acls?: { acltype: string; topic: string }[] } };
+    const existing = (await this.command('getRole', { rolename })).data as { role?: { acls?: { acltype: string; topic: string; allow: boolean }[] } };
+    const key = (a: { acltype: string; topic: string; allow: boolean }) => `${a.acltype} ${a.topic} ${a.allow}`;
+    const have = (existing.role?.acls ?? []).map(key).sort();
+    if (have.length === acls.length && have.join('\n') === acls.map(key).sort().join('\n')) return;
     for (const acl of existing.role?.acls ?? []) await this.command('removeRoleACL', { rolename, acltype: acl.acltype, topic: acl.topic }, ['not found']);
     for (const acl of acls) await this.command('addRoleACL', { rolename, priority: 0, ...acl });
   }
@@ -116,9 +124,8 @@ export class DynamicSecurityClient {
   async getAccount(username: string): Promise<BrokerAccount | null> {
     const response = await this.command('getClient', { username }, ['not found']);
     if (response.error) return null;
-    const { client } = response.data as { client?: { username: string; clientid?: string; roles?: { rolename: string }[] } };
-    if (!client) return null;
-    return { username: client.username, clientid: client.clientid || undefined, roles: (client.roles ?? []).map((r) => r.rolename) };
+    const { client } = response.data as { client?: DynsecClient };
+    return client ? toAccount(client) : null;
   }
 
   /**
@@ -126,23 +133,22 @@ export class DynamicSecurityClient {
    * binding when it already is such an account. An account that holds any other role is not ours
    * to change: refused, so a name clash can never hand out another account's rights.
    */
-  async ensureBoundClient(username: string, password: string, clientid: string, rolename: string): Promise<void> {
-    const created = await this.command('createClient', { username, password, clientid, roles: [{ rolename }] }, ['already exists']);
+  async ensureBoundClient(username: string, password: string, clientid: string, rolename: string, textdescription?: string): Promise<void> {
+    const created = await this.command('createClient', { username, password, clientid, textdescription, roles: [{ rolename }] }, ['already exists']);
     if (!created.error) return;
     const existing = await this.getAccount(username);
     if (existing && existing.roles.some((r) => r !== rolename)) {
       throw new Error(`MQTT account ${username} exists with other roles (${existing.roles.join(', ')}); refusing to take it over`);
     }
     await this.command('setClientPassword', { username, password });
-    if (existing?.clientid !== clientid) await this.command('modifyClient', { username, clientid });
+    if (existing?.clientid !== clientid || existing?.textdescription !== textdescription) await this.command('modifyClient', { username, clientid, textdescription });
     if (!existing?.roles.includes(rolename)) await this.command('addClientRole', { username, rolename });
   }
 
   /** Every account, with its binding and roles. */
   async listAccounts(): Promise<BrokerAccount[]> {
     const { data } = await this.command('listClients', { verbose: true, count: -1, offset: 0 });
-    const clients = (data as { clients?: { username: string; clientid?: string; roles?: { rolename: string }[] }[] }).clients ?? [];
-    return clients.map((c) => ({ username: c.username, clientid: c.clientid || undefined, roles: (c.roles ?? []).map((r) => r.rolename) }));
+    return ((data as { clients?: DynsecClient[] }).clients ?? []).map(toAccount);
   }
 
   async deleteClient(username: string): Promise<void> {

@@ -30,14 +30,30 @@ export function intakeLoginOf(clientId: string, servicePassword: string): Intake
   return { username: clientId, password: createHmac('sha256', servicePassword).update(`mqtt-intake:${clientId}`).digest('base64url') };
 }
 
+/**
+ * Marks an account's password as derived from this secret, without revealing it: an account that
+ * carries the current tag, binding and role is left alone, so a restart costs one listing instead
+ * of a password write per account (each makes the broker rewrite its dynsec file).
+ */
+const secretTagOf = (servicePassword: string): string =>
+  `kuruma intake account; password from secret ${createHmac('sha256', servicePassword).update('mqtt-intake-secret-tag').digest('base64url').slice(0, 16)}`;
+
 /** Creates or refreshes the accounts of these intake client ids (idempotent; refuses to take over any other account). */
 export async function provisionIntakeAccounts(admin: DynamicSecurityClient, clientIds: readonly string[], servicePassword: string): Promise<void> {
   await admin.ensurePlatformRoles();
+  const tag = secretTagOf(servicePassword);
+  const current = new Set(
+    (await admin.listAccounts())
+      .filter((a) => a.clientid === a.username && a.textdescription === tag && a.roles.length === 1 && a.roles[0] === MqttRoles.platformService)
+      .map((a) => a.username),
+  );
   // The broker applies dynsec commands one at a time; sending them together saves the round trips.
   await Promise.all(
-    clientIds.map((clientId) => {
-      const login = intakeLoginOf(clientId, servicePassword);
-      return admin.ensureBoundClient(login.username, login.password, clientId, MqttRoles.platformService);
-    }),
+    clientIds
+      .filter((clientId) => !current.has(clientId))
+      .map((clientId) => {
+        const login = intakeLoginOf(clientId, servicePassword);
+        return admin.ensureBoundClient(login.username, login.password, clientId, MqttRoles.platformService, tag);
+      }),
   );
 }
