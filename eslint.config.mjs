@@ -1,9 +1,12 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { kurumaLintPlugin } from './tools/lint/harness-boundaries.mjs';
 
 /**
  * Layering is enforced, not suggested: contracts <- domain <- data-access <- platform <- apps.
- * `tools/lint-fixtures/` holds a deliberate violation that a unit test lints to prove it fails.
+ * tools/module-boundaries.spec.ts lints deliberate violations to prove each rule fails them.
+ * Outside the Nx projects, `kuruma/harness-boundaries` keeps tools/, test/ and the harness they
+ * share (tools/harness) from importing each other in a cycle.
  */
 export const depConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
@@ -50,6 +53,11 @@ export default [
         { object: 'test', property: 'only', message: 'test.only would silently skip the rest of the suite.' },
       ],
     },
+  },
+  {
+    files: ['tools/**/*.ts', 'test/**/*.ts', 'infra/**/*.ts'],
+    plugins: { kuruma: kurumaLintPlugin },
+    rules: { 'kuruma/harness-boundaries': 'error' },
   },
   {
     // Configuration is parsed once, in the config library; everything else receives a typed object.

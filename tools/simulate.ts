@@ -6,7 +6,7 @@
  * publishes lock telemetry and occasional crashes. Deterministic for a seed; progress bar while
  * it runs and a summary at the end.
  */
-import { publishAlert } from './devices/publish-alert';
+import { publishAlert, Random } from './harness';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,7 +15,6 @@ import { z } from 'zod';
 import { demoPartnerKafkaVars, demoPartnerVars, kafkaCredentials, kafkaTransportVars, parseEnv } from '@kuruma/config';
 import { type BookingEventV1, KafkaPrincipals, PartnerTopics, deviceTopic, topicName } from '@kuruma/contracts';
 import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
-import { Random } from './simulator/random';
 import { buildDrivers, buildFleet, type SimVehicle } from './simulator/fleet';
 import { scriptBooking, type SimBooking } from './simulator/booking-script';
 

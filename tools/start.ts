@@ -15,7 +15,7 @@ import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { devDeviceCaEnv } from '../infra/local/mosquitto-broker';
 import { loadStackConfig } from '../libs/platform/config/src/stack.config';
 import { loadDatabaseUrl } from './tool-config';
-import { seed } from './seed';
+import { seed } from './harness';
 
 const root = resolve(__dirname, '..');
 const APPS = [

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Topics, topicName } from '@kuruma/contracts';
-import { ADMIN_KAFKA_AUTH, TEST_ENV } from '../../test/support/test-env';
-import { kafkaClientAs, KafkaProbe } from '../../test/support/kafka-probe';
+import { ADMIN_KAFKA_AUTH, kafkaClientAs, KafkaProbe, TEST_ENV } from '../../tools/harness';
 
 describe('local Kafka broker', () => {
   // Dead-letter topics are the services' and the admin's only.

@@ -3,7 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceAccounts, DynamicSecurityClient, intakeLoginOf, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
 import { loadStackConfig } from '@kuruma/config';
-import { publishAlert } from '../../tools/devices/publish-alert';
+import { publishAlert } from '../../tools/harness';
 
 const config = loadStackConfig();
 const connect = (username: string, password: string, clientId = username) =>

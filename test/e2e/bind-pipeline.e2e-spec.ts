@@ -3,10 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
-import { KafkaProbe } from '../support/kafka-probe';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, DEMO_WEBHOOK_SECRET, TEST_ENV, testTopic } from '../support/test-env';
+import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, DEMO_WEBHOOK_SECRET, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
  * The walking skeleton and the booking lifecycle: a plain Kafka producer plays the partner, the

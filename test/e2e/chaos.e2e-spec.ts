@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChaos } from '../../tools/chaos/harness';
-import type { ChaosReport } from '../../tools/chaos/ledger';
-import { PlatformProcesses } from '../support/platform';
+import { type ChaosReport, PlatformProcesses, runChaos } from '../../tools/harness';
 
 /**
  * The short variant of `npm run chaos`: every back-end service killed with -9 while bookings

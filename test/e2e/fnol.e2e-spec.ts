@@ -3,11 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
-import { type DeviceCredentials, DeviceGateways } from '../support/device-gateways';
-import { KafkaProbe } from '../support/kafka-probe';
-import { PlatformProcesses } from '../support/platform';
-import { TEST_ENV, testTopic } from '../support/test-env';
+import { asMessage, bookingEvent, type DeviceCredentials, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
  * A car's gateway, registered through the partner API, publishes over MQTT with its own

@@ -6,11 +6,8 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
+import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 import { launchChromium } from '../support/browser';
-import { KafkaProbe } from '../support/kafka-probe';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
 
 const ADMIN = { username: 'admin', password: 'admin-change-me' };
 const VIEWER = { username: 'viewer', password: 'viewer-password' };

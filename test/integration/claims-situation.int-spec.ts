@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClaimsRepository, SqlDatabase } from '@kuruma/data-access-db';
-import { TEST_ENV } from '../support/test-env';
+import { TEST_ENV } from '../../tools/harness';
 
 /**
  * The one-statement read every device message makes after locking its vehicle (real Postgres):

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaPrincipals, Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import { createKafka, enqueueOutbox, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
-import { kafkaAuthAs, TEST_ENV, testTopic } from '../support/test-env';
+import { kafkaAuthAs, TEST_ENV, testTopic } from '../../tools/harness';
 
 const DAY = 24 * 3_600_000;
 

@@ -3,10 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_DEFAULT_SECRETS } from '@kuruma/config';
 import { signOpsIdentity } from '@kuruma/service-kit';
-import { hashPassword } from '../../tools/seed';
-import { bookingEvent, newBooking } from '../fixtures/booking-events';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV } from '../support/test-env';
+import { baseUrl, bookingEvent, DEMO_API_KEY, hashPassword, newBooking, PlatformProcesses, TEST_ENV } from '../../tools/harness';
 
 const METRICS_TOKEN = 'security-spec-metrics-token';
 const consoleUrl = baseUrl('ops-console');

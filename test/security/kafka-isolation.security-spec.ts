@@ -4,10 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterHeaders, KafkaPrincipals, PartnerTopics, Topics } from '@kuruma/contracts';
 import { provisionPartner } from '../../infra/local/partner-provisioning';
-import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
-import { kafkaClientAs, KafkaProbe } from '../support/kafka-probe';
-import { PlatformProcesses } from '../support/platform';
-import { ADMIN_KAFKA_AUTH, DEMO_KAFKA_AUTH, kafkaAuthAs, RIVAL_KAFKA_AUTH, RIVAL_PARTNER_ID, TEST_ENV, testTopic } from '../support/test-env';
+import { ADMIN_KAFKA_AUTH, asMessage, bookingEvent, DEMO_KAFKA_AUTH, kafkaAuthAs, kafkaClientAs, KafkaProbe, newBooking, PlatformProcesses, RIVAL_KAFKA_AUTH, RIVAL_PARTNER_ID, TEST_ENV, testTopic } from '../../tools/harness';
 
 const brokers = TEST_ENV['KAFKA_BROKERS'].split(',');
 const ns = TEST_ENV['KAFKA_TOPIC_NAMESPACE'];

@@ -10,10 +10,7 @@ import { loadStackConfig } from '@kuruma/config';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import { DynamicSecurityClient, intakeLoginOf, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
 import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
-import { publishAlert } from '../../tools/devices/publish-alert';
-import { connectDevice, registerDevice } from '../support/devices';
-import { PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV } from '../support/test-env';
+import { connectDevice, DEMO_API_KEY, PlatformProcesses, publishAlert, registerDevice, TEST_ENV } from '../../tools/harness';
 
 const stack = loadStackConfig();
 const devCa = mosquittoPaths(stack.STACK_STATE_DIR).caFile;

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import { DynamicSecurityClient, intakeLoginOf, MqttRoles } from '@kuruma/data-access-messaging';
-import { connectDevice, ensurePartner, putDevice, registerDevice } from '../support/devices';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV } from '../support/test-env';
+import { baseUrl, connectDevice, DEMO_API_KEY, ensurePartner, PlatformProcesses, putDevice, registerDevice, TEST_ENV } from '../../tools/harness';
 
 const stack = loadStackConfig();
 const prefix = stack.MQTT_DEVICE_ACCOUNT_PREFIX;

@@ -11,10 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
-import { publishAlert } from '../../tools/devices/publish-alert';
-import { putDevice, registerDevice } from '../support/devices';
-import { PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV } from '../support/test-env';
+import { DEMO_API_KEY, PlatformProcesses, publishAlert, putDevice, registerDevice, TEST_ENV } from '../../tools/harness';
 
 x509.cryptoProvider.set(webcrypto as never);
 const stack = loadStackConfig();

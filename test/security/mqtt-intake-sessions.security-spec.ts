@@ -5,9 +5,7 @@ import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import mqtt from 'mqtt';
 import { loadStackConfig } from '@kuruma/config';
 import { DeviceAccounts, DynamicSecurityClient, intakeClientId } from '@kuruma/data-access-messaging';
-import { connectDevice, registerDevice } from '../support/devices';
-import { PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV } from '../support/test-env';
+import { connectDevice, DEMO_API_KEY, PlatformProcesses, registerDevice, TEST_ENV } from '../../tools/harness';
 
 const stack = loadStackConfig();
 /** The intake's connections in this run (claims-trigger's default MQTT_INTAKE_CONNECTIONS). */

@@ -3,12 +3,7 @@ import type mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, newBooking } from '../fixtures/booking-events';
-import { DeviceGateways } from '../support/device-gateways';
-import { discardIntakeSessions } from '../support/intake-sessions';
-import { KafkaProbe, type ObservedRecord } from '../support/kafka-probe';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
+import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, DeviceGateways, discardIntakeSessions, KafkaProbe, newBooking, type ObservedRecord, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 const STUCK_AFTER_MS = 3_000;
 

@@ -5,10 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics, Topics, type QuoteV1 } from '@kuruma/contracts';
 import { createDatabase, PartnerRepository } from '@kuruma/data-access-db';
-import { asMessage, bookingEvent, jstMinutesFromNow, newBooking } from '../fixtures/booking-events';
-import { KafkaProbe } from '../support/kafka-probe';
-import { baseUrl, PlatformProcesses } from '../support/platform';
-import { DEMO_API_KEY, TEST_ENV, testTopic } from '../support/test-env';
+import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 interface Credentials {
   deviceId: string;

@@ -1,8 +1,7 @@
 // A lean load generator in its own process (plain Node, no TypeScript loader, nothing else on its
 // heap): open-loop POSTs at a fixed rate over keep-alive connections. Its own pauses would
 // otherwise show up as the server's latency. The warm-up runs in this same process on the same
-// connections, straight into the measured part: measured in a fresh process, the first half-second
-// (cold JIT here, 64 new connections there) held most of the slowest 1 % of requests.
+// connections, straight into the measured part, so cold JIT and new connections stay out of it.
 // Input: one JSON argument; output: one JSON line (measured requests only).
 import http from 'node:http';
 

@@ -41,3 +41,27 @@ export function benchmarkTable(r: BenchResults): string {
     '',
   ].join('\n');
 }
+
+/** docs/benchmarks.md keeps its prose; the table between the markers is this run's. */
+export function rewriteBenchmarkTable(doc: string, r: BenchResults): string {
+  const [head, rest] = doc.split('<!-- bench:table:start -->');
+  const tail = rest?.split('<!-- bench:table:end -->')[1] ?? '';
+  return `${head}<!-- bench:table:start -->\n${benchmarkTable(r)}<!-- bench:table:end -->${tail}`;
+}
+
+/** The console summary at the end of a run: each figure next to its target. */
+export function summaryRows(r: BenchResults): Record<string, string | number | undefined>[] {
+  return [
+    { figure: 'engine quotes/s', platform: r.engine?.quotesPerSec, target: '>= 100,000' },
+    { figure: 'Kafka producer ceiling records/s', platform: r.kafkaCeiling?.producerRecordsPerSec, target: '(ceiling)' },
+    { figure: 'Kafka end-to-end p99 ms', platform: r.kafkaCeiling?.endToEndP99Ms, target: '(ceiling)' },
+    { figure: 'Postgres single-row inserts/s', platform: r.postgresCeiling?.singleRowInsertsPerSec, target: '(ceiling)' },
+    { figure: 'bookings bound/s sustained', platform: r.bindSustained?.boundPerSec, target: '>= 1,000' },
+    { figure: 'bind p99 ms at 100/s', platform: r.bind100?.p99, target: '' },
+    { figure: 'bind p99 ms at 300/s', platform: r.bind300?.p99, target: '<= 500' },
+    { figure: 'FNOL p99 ms at 200/s', platform: r.fnol200?.p99, target: '<= 100' },
+    { figure: 'POST /v1/quotes p99 ms at 500/s', platform: r.quotes500?.p99, target: '<= 10' },
+    { figure: 'telemetry messages/s', platform: r.telemetry?.perSec, target: '' },
+    ...Object.entries(r.rssMb ?? {}).map(([app, mb]) => ({ figure: `${app} RSS MB`, platform: mb, target: '< 250' })),
+  ];
+}

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
-import { connectGateway, publishAlert } from './publish-alert';
+import { connectGateway, publishAlert } from '../harness';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

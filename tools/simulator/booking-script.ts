@@ -1,5 +1,5 @@
 import type { BookingEventType } from '@kuruma/contracts';
-import type { Random } from './random';
+import type { Random } from '../harness';
 import type { SimDriver, SimVehicle } from './fleet';
 
 export type Ending = 'on-time' | 'early' | 'late' | 'extended' | 'cancelled' | 'no-show';

@@ -1,4 +1,4 @@
-import type { Random } from './random';
+import type { Random } from '../harness';
 
 export interface SimVehicle {
   vehicleId: string;

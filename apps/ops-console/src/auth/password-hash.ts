@@ -12,11 +12,11 @@ export function hashPassword(password: string): string {
 }
 
 /**
- * Checks passwords in libuv's thread pool, a few at a time. scryptSync ran on the event loop:
- * 40 concurrent sign-ins held it for 455 ms, and every page, stream and health check waited.
- * Each scrypt takes 16 MiB and a pool thread for ~50 ms, so at most `concurrency` run at once
- * (the pool has 4 threads, shared with DNS and file I/O) and at most `queue` wait; beyond that
- * the sign-in is refused with 503 rather than queued without bound.
+ * Checks passwords in libuv's thread pool, a few at a time, so a burst of sign-ins cannot stall
+ * the event loop every page, stream and health check shares (docs/benchmarks.md, design notes).
+ * Each scrypt holds 16 MiB and a pool thread, so at most `concurrency` run at once (the pool has
+ * 4 threads, shared with DNS and file I/O) and at most `queue` wait; beyond that the sign-in is
+ * refused with 503 rather than queued without bound.
  */
 export class PasswordVerifier {
   private running = 0;

@@ -10,9 +10,8 @@ export interface LiveEvent {
   partnerId: string | null;
   vehicleId: string | null;
   /**
-   * The event's `data` as JSON text, not as objects: a full ring of 20,000 parsed events held
-   * 60+ MB of small objects and took the console past its 250 MB budget after a busy hour; as
-   * text it is a quarter of that, and it goes to every browser without being serialised again.
+   * The event's `data` as JSON text, not as objects: a full ring fits the console's memory budget
+   * (docs/benchmarks.md, design notes), and it goes to every browser without being serialised again.
    */
   dataJson: string;
 }

@@ -71,9 +71,9 @@ class ClientTx implements SqlTx {
  *
  * Why not Prisma here: its runtime keeps the arguments of its last 100 debug calls, query
  * parameters included, for error reports. A chunk's set-based statement carries megabytes of
- * parameters (event envelopes, breakdowns), so a draining consumer held hundreds of MB (pricing
- * reached 690 MB of heap, measured by heap snapshot), and each query cost about three times a
- * plain pg round trip. Same SQL, same bind parameters, same transactions.
+ * parameters (event envelopes, breakdowns), so a draining consumer held hundreds of MB, and each
+ * query cost more than a plain pg round trip (docs/benchmarks.md, design notes). Same SQL, same
+ * bind parameters, same transactions.
  *
  * Results are node-postgres's: int8 and numeric columns come back as strings (cast in SQL where a
  * number is wanted), timestamps as Date, json as parsed values.

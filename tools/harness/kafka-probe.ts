@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { type KafkaAuth, kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { ADMIN_KAFKA_AUTH, DEMO_KAFKA_AUTH, TEST_ENV } from './test-env';
+import { waitUntil } from './wait-until';
 
 export interface ObservedRecord {
   topic: string;
@@ -31,8 +32,8 @@ export class KafkaProbe {
   private readonly listeners: ((r: ObservedRecord) => void)[] = [];
 
   /**
-   * `retain: false` keeps no records, only calls the listeners: the bench observes 60,000+ records
-   * in a run, and holding them all made its own garbage collection part of the latency it measures.
+   * `retain: false` keeps no records, only calls the listeners: the bench observes too many to
+   * hold without its own garbage collection showing in the latency it measures.
    */
   constructor(private readonly options: { retain?: boolean; producerAuth?: KafkaAuth; observerAuth?: KafkaAuth; observerGroupId?: string } = {}) {
     this.kafka = kafkaClientAs(options.producerAuth ?? DEMO_KAFKA_AUTH);
@@ -86,11 +87,7 @@ export class KafkaProbe {
   }
 
   async waitFor(predicate: (r: ObservedRecord[]) => boolean, timeoutMs = 20_000, what = 'records'): Promise<ObservedRecord[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (predicate(this.records)) return this.records;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (await waitUntil(() => predicate(this.records), timeoutMs)) return this.records;
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; saw ${this.records.length} records`);
   }
 

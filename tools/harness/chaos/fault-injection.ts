@@ -1,14 +1,15 @@
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
-import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, jstMinutesFromNow, newBooking, type BookingScenario } from '../../test/fixtures/booking-events';
-import { KafkaProbe } from '../../test/support/kafka-probe';
-import { type AppName, baseUrl, type PlatformProcesses } from '../../test/support/platform';
-import { ADMIN_KAFKA_AUTH, DEMO_API_KEY, TEST_ENV, testTopic } from '../../test/support/test-env';
-import { publishAlert } from '../devices/publish-alert';
+import { asMessage, bookingEvent, jstMinutesFromNow, newBooking, type BookingScenario } from '../booking-events';
+import { DeviceGateways } from '../devices';
+import { kafkaClientAs, KafkaProbe } from '../kafka-probe';
+import type { AppName, PlatformProcesses } from '../platform-processes';
+import { publishAlert } from '../publish-alert';
+import { Random } from '../random';
+import { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic } from '../test-env';
+import { waitUntil } from '../wait-until';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
 
 export interface ChaosOptions {
@@ -32,25 +33,15 @@ export type FaultKind = 'kill' | 'postgres-cut' | 'kafka-restart' | 'mosquitto-r
 const SERVICES: AppName[] = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'];
 type Final = 'bound' | 'cancelled' | 'ended';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a seed replays the same scenario. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Drives bookings and device alerts with unique business keys while faults hit the platform, then
  * waits for it to settle and checks the ledger against Postgres and the output topics.
  */
 export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Promise<ChaosReport> {
-  const rnd = random(o.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  // Seeded, so a seed replays the same scenario.
+  const random = new Random(o.seed);
+  const rnd = () => random.next();
+  const pick = <T>(xs: readonly T[]): T => random.pick(xs);
   const probe = new KafkaProbe();
   const db = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'], max: 4 });
   const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
@@ -69,24 +60,23 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
 
   // Vehicles with devices: covered ones get a policy first (their booking is part of the ledger too).
   o.log(`registering ${o.coveredAlerts + o.uncoveredAlerts} devices`);
-  const devices: { deviceId: string; vehicleId: string; covered: boolean; client: mqtt.MqttClient }[] = [];
+  // Devices reconnect on their own (like real gateways) when the broker restarts.
+  const gateways = new DeviceGateways('chaos-gw', { reconnectPeriod: 500, clean: false });
+  const devices: { deviceId: string; vehicleId: string; covered: boolean; client: MqttClient }[] = [];
   const coverBookings: BookingScenario[] = [];
   for (let i = 0; i < o.coveredAlerts + o.uncoveredAlerts; i++) {
     const covered = i < o.coveredAlerts;
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(24 * 60) });
     if (covered) coverBookings.push(b);
-    const deviceId = `chaos-gw-${randomUUID().slice(0, 8)}`;
-    const res = await fetch(`${baseUrl('claims-trigger')}/v1/devices/${deviceId}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify({ vehicleId: b.vehicleId }) });
-    const creds = (await res.json()) as { mqtt: { username: string; password: string; clientId: string } };
-    // Devices reconnect on their own (like real gateways) when the broker restarts.
-    const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], { protocolVersion: 5, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password, reconnectPeriod: 500, clean: false });
-    devices.push({ deviceId, vehicleId: b.vehicleId, covered, client });
+    const creds = await gateways.register(b.vehicleId);
+    devices.push({ deviceId: creds.deviceId, vehicleId: b.vehicleId, covered, client: await gateways.connect(creds) });
   }
   for (const b of coverBookings) {
     await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
     bookingOutcomes.set(b.bookingId, { final: 'bound', outcome: 'ok' });
   }
-  await waitUntil(async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length, 60_000);
+  const coverBound = async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length;
+  if (!(await waitUntil(coverBound, 60_000, 250))) throw new Error('cover bookings not bound within 60000 ms');
   await new Promise((r) => setTimeout(r, 1_500)); // the cover index follows the policy events
 
   // Faults run on their own timer while traffic flows.
@@ -187,7 +177,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
 
   // Settle: every service ready and every consumer group's lag back to 0.
   await Promise.all(SERVICES.map((app) => platform.ensureRunning(app)));
-  const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_BROKERS'], TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
+  const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
   // The MQTT side has no lag to read: wait until every alert has its effect, or nothing moved for 15 s.
   const alertIds = [...alertOutcomes.keys()];
   const effects = async () =>
@@ -217,7 +207,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   report.faults = faults;
   report.durationSeconds = Math.round((trafficEnded - started) / 1000);
   report.recoverySeconds = lagZeroAt ? Math.round(((lagZeroAt - lastFaultAt) / 1000) * 10) / 10 : null;
-  await Promise.all(devices.map((d) => d.client.endAsync(true)));
+  await gateways.end(true);
   await probe.close();
   await db.end();
   return report;
@@ -238,10 +228,9 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
   }
 }
 
-async function waitForZeroLag(brokers: string, groupPrefix: string, timeoutMs: number): Promise<number | null> {
+async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
-  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(ADMIN_KAFKA_AUTH) });
-  const admin = kafka.admin();
+  const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'chaos-lag').admin();
   await admin.connect();
   const deadline = Date.now() + timeoutMs;
   try {
@@ -272,13 +261,4 @@ async function waitForZeroLag(brokers: string, groupPrefix: string, timeoutMs: n
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-}
-
-async function waitUntil(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await done()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not settled within ${timeoutMs} ms`);
 }

@@ -68,11 +68,7 @@ export class PlatformProcesses {
   }
 
   async stopExtra(name: string): Promise<void> {
-    const child = this.extras.get(name);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    await signalAndWait(this.extras.get(name), 'SIGTERM');
     this.extras.delete(name);
   }
 
@@ -85,11 +81,7 @@ export class PlatformProcesses {
 
   /** kill -9: no graceful shutdown, exactly what a crash or OOM kill looks like. */
   async kill(app: AppName): Promise<void> {
-    const child = this.children.get(app);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await signalAndWait(this.children.get(app), 'SIGKILL');
   }
 
   async restart(app: AppName): Promise<void> {
@@ -121,6 +113,14 @@ export class PlatformProcesses {
     );
     this.children.clear();
   }
+}
+
+/** Sends `signal` to a running process and resolves once it has exited. */
+async function signalAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
 }
 
 export const baseUrl = (app: AppName): string => `http://127.0.0.1:${APP_PORTS[app]}`;

@@ -1,0 +1,69 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type pg from 'pg';
+import type { DeviceCredentialsV1 } from '@kuruma/contracts';
+import { connectGateway } from './publish-alert';
+import { baseUrl } from './platform-processes';
+import { DEMO_API_KEY, TEST_ENV } from './test-env';
+
+export type DeviceCredentials = DeviceCredentialsV1;
+
+/** `PUT /v1/devices/{deviceId}` as a partner would call it; the raw response, for status checks. */
+export function putDevice(apiKey: string, deviceId: string, vehicleId: string, csr?: string): Promise<Response> {
+  return fetch(`${baseUrl('claims-trigger')}/v1/devices/${encodeURIComponent(deviceId)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify({ vehicleId, csr }),
+  });
+}
+
+export async function registerDevice(apiKey: string, vehicleId = `sec-car-${randomUUID().slice(0, 8)}`, deviceId = `sec-gw-${randomUUID().slice(0, 8)}`): Promise<DeviceCredentials> {
+  const res = await putDevice(apiKey, deviceId, vehicleId);
+  if (res.status !== 200) throw new Error(`registering ${deviceId} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as DeviceCredentials;
+}
+
+/** Connects with a device's credentials to the test broker (plain listener unless `url` says otherwise). */
+export function connectDevice(creds: DeviceCredentials, options: { caFile?: string; url?: string } & IClientOptions = {}): Promise<MqttClient> {
+  return connectGateway(creds.mqtt, { url: TEST_ENV['MQTT_URL'], ...options });
+}
+
+/** A second partner with its own API key (idempotent). */
+export async function ensurePartner(db: pg.Pool, id: string): Promise<string> {
+  const apiKey = `${id}-api-key-${randomUUID()}`;
+  await db.query(
+    `INSERT INTO partner (id, name, api_key_hash, webhook_secret) VALUES ($1, $1, $2, 'whsec_c2VjdXJpdHktdGVzdC1wYXJ0bmVyLXNlY3JldA==')
+     ON CONFLICT (id) DO UPDATE SET api_key_hash = EXCLUDED.api_key_hash`,
+    [id, createHash('sha256').update(apiKey).digest('hex')],
+  );
+  return apiKey;
+}
+
+/**
+ * Car gateways of the demo partner, registered as a partner does (`PUT /v1/devices/{id}`) and
+ * connected as they do (MQTT 5 with the credentials answered): one place for every test, the bench
+ * and the chaos run. `end()` closes every connection opened.
+ */
+export class DeviceGateways {
+  private readonly clients: MqttClient[] = [];
+
+  constructor(
+    private readonly idPrefix: string,
+    private readonly connectOptions: IClientOptions = {},
+  ) {}
+
+  register(vehicleId: string): Promise<DeviceCredentials> {
+    return registerDevice(DEMO_API_KEY, vehicleId, `${this.idPrefix}-${randomUUID().slice(0, 8)}`);
+  }
+
+  async connect(creds: DeviceCredentials): Promise<MqttClient> {
+    const client = await connectDevice(creds, this.connectOptions);
+    this.clients.push(client);
+    return client;
+  }
+
+  /** `force` drops the connections without waiting for in-flight QoS 1 acknowledgements. */
+  async end(force = false): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.endAsync(force)));
+  }
+}
