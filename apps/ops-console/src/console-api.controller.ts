@@ -1,12 +1,9 @@
-import { Controller, Get, Header, Inject, Param, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { fieldErrors } from '@kuruma/contracts';
 import { certificateHtml } from '@kuruma/domain-policy';
 import type { Database } from '@kuruma/data-access-db';
-import { ProblemException } from '@kuruma/service-kit';
-import { requireSession } from './auth/require-session';
-import { OpsSessions } from './auth/ops-sessions';
+import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { OpsSessionGuard } from './auth/ops-session.guard';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';
 import { RiskMapQuery } from './risk/risk-map.query';
@@ -21,16 +18,14 @@ const riskParams = z.object({
 
 /** Read side of the console: figures, search, policy drill-down, risk map. Every call needs a session. */
 @Controller('api')
+@UseGuards(OpsSessionGuard)
 export class ConsoleApiController {
   private readonly figures: LiveFiguresQuery;
   private readonly search: PolicySearchQuery;
   private readonly detail: PolicyDetailQuery;
   private readonly risk: RiskMapQuery;
 
-  constructor(
-    @Inject(DATABASE) db: Database,
-    @Inject(OpsSessions) private readonly sessions: OpsSessions,
-  ) {
+  constructor(@Inject(DATABASE) db: Database) {
     this.figures = new LiveFiguresQuery(db);
     this.search = new PolicySearchQuery(db);
     this.detail = new PolicyDetailQuery(db);
@@ -38,22 +33,19 @@ export class ConsoleApiController {
   }
 
   @Get('figures')
-  async liveFigures(@Req() req: Request) {
-    await requireSession(req, this.sessions);
+  liveFigures() {
     return this.figures.run();
   }
 
   @Get('policies')
-  async searchPolicies(@Req() req: Request, @Query('q') q = '', @Query('cursor') cursor?: string, @Query('limit') limit = '25') {
-    await requireSession(req, this.sessions);
+  searchPolicies(@Query('q') q = '', @Query('cursor') cursor?: string, @Query('limit') limit = '25') {
     const size = Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 200) throw ProblemException.badRequest('limit must be 1-200', [{ field: 'limit', message: 'integer 1-200' }]);
     return this.search.run(q, cursor, size);
   }
 
   @Get('policies/:policyId')
-  async policy(@Req() req: Request, @Param('policyId') policyId: string) {
-    await requireSession(req, this.sessions);
+  async policy(@Param('policyId') policyId: string) {
     const found = await this.detail.run(policyId);
     if (!found) throw ProblemException.notFound(`policy ${policyId} not found`);
     return found;
@@ -61,18 +53,14 @@ export class ConsoleApiController {
 
   @Get('policies/:policyId/certificate')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  async certificate(@Req() req: Request, @Param('policyId') policyId: string): Promise<string> {
-    await requireSession(req, this.sessions);
+  async certificate(@Param('policyId') policyId: string): Promise<string> {
     const found = await this.detail.run(policyId);
     if (!found?.policy.policyNumber) throw ProblemException.notFound(`policy ${policyId} has no certificate`);
     return certificateHtml(found.policy);
   }
 
   @Get('risk-map')
-  async riskMap(@Req() req: Request, @Query() query: Record<string, string>) {
-    await requireSession(req, this.sessions);
-    const parsed = riskParams.safeParse(query);
-    if (!parsed.success) throw ProblemException.badRequest('invalid risk map period', fieldErrors(parsed.error));
-    return { cells: await this.risk.run(new Date(parsed.data.from), new Date(parsed.data.to), parsed.data.cell) };
+  async riskMap(@Query(new ZodValidationPipe(riskParams, 'invalid risk map period')) period: z.infer<typeof riskParams>) {
+    return { cells: await this.risk.run(new Date(period.from), new Date(period.to), period.cell) };
   }
 }

@@ -3,7 +3,25 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { AUTHENTICATED_PARTNER_HEADER, bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import type { EventProducer } from '@kuruma/data-access-messaging';
-import { type PartnerAuthenticator, PARTNER_API_KEY_HEADER, ProblemException, type HttpRequest, headerOf } from '@kuruma/service-kit';
+import { ForbiddenError, InvalidRequestError, type PartnerAuthenticator, PARTNER_API_KEY_HEADER, UnauthenticatedError } from '@kuruma/service-kit';
+
+/** The Standard Webhooks headers as received; empty strings where a header is absent. */
+export type WebhookSignatureHeaders = {
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+};
+
+/** One webhook call, as plain values: the controller reads them off the request. */
+export interface WebhookDelivery {
+  /** The exact bytes received: the signature covers them, and they are what goes to Kafka. */
+  rawBody?: Buffer;
+  /** The same bytes parsed as JSON. */
+  body: unknown;
+  /** `x-api-key`, when the partner authenticates with its key instead of a signature. */
+  apiKey?: string;
+  signature: WebhookSignatureHeaders;
+}
 
 export interface WebhookAnswer {
   id: string;
@@ -26,17 +44,17 @@ export class ReceiveWebhookEventUseCase {
     private readonly topic: (base: string) => string,
   ) {}
 
-  async execute(req: HttpRequest): Promise<WebhookAnswer> {
+  async execute(delivery: WebhookDelivery): Promise<WebhookAnswer> {
     // JSON is UTF-8: decoding invalid bytes would forward an event silently altered (U+FFFD).
-    if (req.rawBody && !isUtf8(req.rawBody)) throw ProblemException.badRequest('the body is not valid UTF-8', [{ field: '(body)', message: 'must be UTF-8 encoded JSON' }]);
-    const raw = req.rawBody?.toString('utf8') ?? '';
-    const body: unknown = req.body;
+    if (delivery.rawBody && !isUtf8(delivery.rawBody)) throw new InvalidRequestError('the body is not valid UTF-8', [{ field: '(body)', message: 'must be UTF-8 encoded JSON' }]);
+    const raw = delivery.rawBody?.toString('utf8') ?? '';
+    const body: unknown = delivery.body;
     const claimedPartner = partnerClaimedBy(body);
-    const partner = await this.authenticate(req, raw, claimedPartner);
+    const partner = await this.authenticate(delivery, raw, claimedPartner);
     const parsed = bookingEventV1Schema.safeParse(body);
-    if (!parsed.success) throw ProblemException.badRequest('the booking event is invalid', fieldErrors(parsed.error));
+    if (!parsed.success) throw new InvalidRequestError('the booking event is invalid', fieldErrors(parsed.error));
     if (parsed.data.data.partnerId !== partner.id) {
-      throw ProblemException.forbidden(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
+      throw new ForbiddenError(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
     }
     await this.producer.send([
       { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
@@ -44,18 +62,18 @@ export class ReceiveWebhookEventUseCase {
     return { id: parsed.data.id, status: 'accepted' };
   }
 
-  private async authenticate(req: HttpRequest, raw: string, claimedPartner: string | null): Promise<PartnerRecord> {
-    if (headerOf(req, PARTNER_API_KEY_HEADER)) return this.auth.fromRequest(req);
-    const headers = { 'webhook-id': headerOf(req, 'webhook-id') ?? '', 'webhook-timestamp': headerOf(req, 'webhook-timestamp') ?? '', 'webhook-signature': headerOf(req, 'webhook-signature') ?? '' };
-    if (!headers['webhook-signature']) throw ProblemException.unauthorized(`send ${PARTNER_API_KEY_HEADER} or Standard Webhooks signature headers`);
+  private async authenticate(delivery: WebhookDelivery, raw: string, claimedPartner: string | null): Promise<PartnerRecord> {
+    if (delivery.apiKey) return this.auth.authenticate(delivery.apiKey);
+    const headers = delivery.signature;
+    if (!headers['webhook-signature']) throw new UnauthenticatedError(`send ${PARTNER_API_KEY_HEADER} or Standard Webhooks signature headers`);
     // The body only says whose secret to try; the signature proves it.
     const candidate = claimedPartner ? await this.partners.findById(claimedPartner) : null;
-    if (!candidate) throw ProblemException.unauthorized('signature does not verify');
+    if (!candidate) throw new UnauthenticatedError('signature does not verify');
     try {
       new Webhook(candidate.webhookSecret).verify(raw, headers);
     } catch (error) {
       const reason = error instanceof WebhookVerificationError ? error.message : 'signature does not verify';
-      throw ProblemException.unauthorized(reason);
+      throw new UnauthenticatedError(reason);
     }
     // A signed webhook counts against the same per-partner rate as an API-key call.
     this.auth.admit(candidate);

@@ -1,6 +1,6 @@
 import { type Database, ClaimsRepository } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
-import { ProblemException } from '@kuruma/service-kit';
+import { ConflictError, NotFoundError } from '@kuruma/service-kit';
 import type { ClaimEventDataV1 } from '@kuruma/contracts';
 import { claimEvent, vehicleDamageRecord } from './claim-events';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
@@ -36,13 +36,13 @@ export class ChangeClaimStatusUseCase {
   ) {}
 
   async execute(claimId: string, action: ClaimAction, actor: Actor, now = new Date()) {
-    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw ProblemException.notFound(`claim ${claimId} not found`);
+    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     const transition = TRANSITIONS[action];
     return this.db.$transaction(async (tx) => {
       const claim = await tx.claim.findUnique({ where: { id: claimId }, include: { signals: { select: { id: true, deviceId: true } } } });
-      if (!claim || (actor.partnerId && claim.partnerId !== actor.partnerId)) throw ProblemException.notFound(`claim ${claimId} not found`);
+      if (!claim || (actor.partnerId && claim.partnerId !== actor.partnerId)) throw new NotFoundError(`claim ${claimId} not found`);
       if (claim.status === transition.to) return { claimId, status: claim.status, changed: false };
-      if (!transition.from.includes(claim.status)) throw ProblemException.conflict(`cannot ${action} a ${claim.status} claim`);
+      if (!transition.from.includes(claim.status)) throw new ConflictError(`cannot ${action} a ${claim.status} claim`);
       const vehicle = { partnerId: claim.partnerId, vehicleId: claim.vehicleId };
       await this.claims.lockVehicle(tx, vehicle);
       await tx.claim.update({ where: { id: claimId }, data: { status: transition.to } });

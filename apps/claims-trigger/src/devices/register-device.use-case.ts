@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { Database } from '@kuruma/data-access-db';
 import type { DeviceAccounts } from '@kuruma/data-access-messaging';
-import { ProblemException } from '@kuruma/service-kit';
+import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
 import { CsrRejected, type DeviceCertificateIssuer } from './device-certificate.issuer';
 import type { DeviceDirectory } from './device-directory';
@@ -33,16 +33,16 @@ export class RegisterDeviceUseCase {
 
   async execute(partnerId: string, deviceId: string, vehicleId: string, csr?: string): Promise<DeviceCredentialsV1> {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(deviceId)) {
-      throw ProblemException.badRequest('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
+      throw new InvalidRequestError('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
     }
     const existing = await this.db.device.findUnique({ where: { id: deviceId } });
-    if (existing && existing.partnerId !== partnerId) throw ProblemException.conflict(`device ${deviceId} is registered by another partner`);
+    if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
     const password = randomBytes(24).toString('base64url');
     // Signed before anything changes, so a bad request leaves the device as it was.
     const certificate = csr === undefined ? undefined : await this.certify(deviceId, csr);
     const login = await this.inBroker(async (accounts) => {
       const conflict = await accounts.conflict(deviceId);
-      if (conflict) throw ProblemException.conflict(`device ${deviceId} cannot be registered: ${conflict}`);
+      if (conflict) throw new ConflictError(`device ${deviceId} cannot be registered: ${conflict}`);
       return accounts.provision(deviceId, password);
     });
     await this.db.device.upsert({ where: { id: deviceId }, create: { id: deviceId, partnerId, vehicleId }, update: { vehicleId } });
@@ -55,24 +55,24 @@ export class RegisterDeviceUseCase {
   }
 
   private async certify(deviceId: string, csr: string): Promise<{ url: string; pem: string; notAfter: string }> {
-    if (!this.certificates) throw ProblemException.badRequest('device certificates are not issued here', [{ field: 'csr', message: 'this platform issues no device certificates; register without csr' }]);
+    if (!this.certificates) throw new InvalidRequestError('device certificates are not issued here', [{ field: 'csr', message: 'this platform issues no device certificates; register without csr' }]);
     try {
       const issued = await this.certificates.issuer.issue(this.certificates.commonNameOf(deviceId), csr);
       return { url: this.certificates.url, pem: issued.pem, notAfter: issued.notAfter.toISOString() };
     } catch (error) {
-      if (error instanceof CsrRejected) throw ProblemException.badRequest('invalid certificate signing request', [{ field: 'csr', message: error.message }]);
+      if (error instanceof CsrRejected) throw new InvalidRequestError('invalid certificate signing request', [{ field: 'csr', message: error.message }]);
       throw error;
     }
   }
 
-  /** The broker's administration being away (down, refusing the admin login) is a 503 for this request only. */
+  /** The broker's administration being away (down, refusing the admin login) makes this request, and only it, unavailable. */
   private async inBroker<T>(work: (accounts: DeviceAccounts) => Promise<T>): Promise<T> {
     try {
       return await work(await this.accounts());
     } catch (error) {
-      if (error instanceof ProblemException) throw error;
+      if (error instanceof DomainError) throw error;
       this.logger.error({ err: (error as Error).message }, 'MQTT broker administration failed; device registration unavailable');
-      throw ProblemException.unavailable('device registration is unavailable: the MQTT broker cannot be administered right now; try again later');
+      throw new UnavailableError('device registration is unavailable: the MQTT broker cannot be administered right now; try again later');
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ProblemException, TokenBuckets, validateBody } from '@kuruma/service-kit';
+import { ProblemException, TokenBuckets, ZodValidationPipe } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
@@ -43,8 +43,7 @@ export class AuthController {
    */
   @Post('api/session')
   @HttpCode(200)
-  async signIn(@Body() body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { username, password } = validateBody(credentials, body);
+  async signIn(@Body(new ZodValidationPipe(credentials)) { username, password }: z.infer<typeof credentials>, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const address = req.ip ?? 'unknown';
     for (const caller of [`addr:${address}`, `user:${username.toLowerCase()}`]) {
       const taken = this.attempts.take(caller);

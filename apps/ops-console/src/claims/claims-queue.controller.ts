@@ -1,10 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { Database } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
-import { AuditLog } from '../audit/audit-log';
-import { CLAIM_HANDLERS, requireSession } from '../auth/require-session';
-import { OpsSessions } from '../auth/ops-sessions';
+import type { OpsIdentity } from '../auth/identity-provider';
+import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
+import { AuditRoleRefusal, CLAIM_HANDLERS, Roles } from '../auth/roles.decorator';
 import { DATABASE } from '../tokens';
 import { ClaimsTriggerClient } from './claims-trigger.client';
 
@@ -12,17 +11,15 @@ import { ClaimsTriggerClient } from './claims-trigger.client';
 const SEVERITY_ORDER = ['major', 'theft', 'vandalism', 'minor', 'security'];
 
 @Controller('api/claims')
+@UseGuards(OpsSessionGuard)
 export class ClaimsQueueController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(OpsSessions) private readonly sessions: OpsSessions,
     @Inject(ClaimsTriggerClient) private readonly claimsTrigger: ClaimsTriggerClient,
-    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Get()
-  async queue(@Req() req: Request, @Query('status') status = 'provisional') {
-    await requireSession(req, this.sessions);
+  async queue(@Query('status') status = 'provisional') {
     const claims = await this.db.claim.findMany({ where: { status }, orderBy: { openedAt: 'desc' }, take: 500, include: { _count: { select: { signals: true } } } });
     const items = claims
       .map(({ _count, ...c }) => ({ ...c, signalCount: _count.signals }))
@@ -31,8 +28,7 @@ export class ClaimsQueueController {
   }
 
   @Get(':claimId')
-  async detail(@Req() req: Request, @Param('claimId') claimId: string) {
-    await requireSession(req, this.sessions);
+  async detail(@Param('claimId') claimId: string) {
     const claim = /^[0-9a-f-]{36}$/i.test(claimId)
       ? await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } })
       : await this.db.claim.findUnique({ where: { claimNumber: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
@@ -41,16 +37,26 @@ export class ClaimsQueueController {
     return { ...claim, audit };
   }
 
-  @Post(':claimId/:action')
+  // claims-trigger writes the audit entry of an action in the same transaction as the status change.
+  @Post(':claimId/confirm')
   @HttpCode(200)
-  async act(@Req() req: Request, @Param('claimId') claimId: string, @Param('action') action: string) {
-    const identity = await requireSession(req, this.sessions);
-    if (action !== 'confirm' && action !== 'withdraw') throw ProblemException.notFound(`unknown action ${action}`);
-    if (!CLAIM_HANDLERS.includes(identity.role)) {
-      await this.audit.record(identity, `claim.${action}-refused`, 'claim', claimId, { reason: 'role' });
-      throw ProblemException.forbidden(`role ${identity.role} may not ${action} claims`);
-    }
-    // claims-trigger writes the audit entry in the same transaction as the status change.
-    return this.claimsTrigger.act(claimId, action, identity);
+  @Roles(...CLAIM_HANDLERS)
+  @AuditRoleRefusal({ attempt: 'confirm claims', auditAction: 'claim.confirm-refused', targetType: 'claim', targetParam: 'claimId' })
+  confirm(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string) {
+    return this.claimsTrigger.act(claimId, 'confirm', identity);
+  }
+
+  @Post(':claimId/withdraw')
+  @HttpCode(200)
+  @Roles(...CLAIM_HANDLERS)
+  @AuditRoleRefusal({ attempt: 'withdraw claims', auditAction: 'claim.withdraw-refused', targetType: 'claim', targetParam: 'claimId' })
+  withdraw(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string) {
+    return this.claimsTrigger.act(claimId, 'withdraw', identity);
+  }
+
+  /** Declared after the actions: any signed-in user learns an action does not exist (404), whatever the role. */
+  @Post(':claimId/:action')
+  unknownAction(@Param('action') action: string): never {
+    throw ProblemException.notFound(`unknown action ${action}`);
   }
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ProblemException, ServiceMetrics } from '@kuruma/service-kit';
-import { requireSession } from '../auth/require-session';
+import type { OpsIdentity } from '../auth/identity-provider';
+import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
 import { OpsSessions, sessionIdOf } from '../auth/ops-sessions';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
@@ -16,6 +17,7 @@ const SESSION_RECHECK_MS = 5_000;
  * replays from there. Events go out in batches every 100 ms so 500 events/s cost 10 writes/s.
  */
 @Controller('api/stream')
+@UseGuards(OpsSessionGuard)
 export class LiveStreamController {
   private readonly slots: StreamSlots;
   private readonly dropped;
@@ -31,15 +33,15 @@ export class LiveStreamController {
   }
 
   @Get()
-  async stream(
+  stream(
+    @OpsUser() identity: OpsIdentity,
     @Req() req: Request,
     @Res() res: Response,
     @Query('partnerId') partnerId?: string,
     @Query('type') type?: string,
     @Query('vehicleId') vehicleId?: string,
     @Query('lastEventId') lastEventIdQuery?: string,
-  ): Promise<void> {
-    const identity = await requireSession(req, this.sessions);
+  ): void {
     const slot = this.slots.acquire(identity.username);
     if ('refused' in slot) {
       throw slot.refused === 'user'

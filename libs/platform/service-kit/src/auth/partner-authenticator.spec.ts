@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PartnerRecord } from '@kuruma/data-access-db';
-import { ProblemException } from '../http/problem.exception';
+import { RateLimitedError, UnauthenticatedError } from '../errors/domain-errors';
+import { problemFor } from '../http/domain-error.problem';
 import { PartnerAuthenticator } from './partner-authenticator';
 import { BoundedLru } from './bounded-lru';
 import { TokenBuckets } from './token-bucket';
@@ -16,7 +17,7 @@ describe('finding 9: bounded caches for partner API keys', () => {
   it('a flood of unknown keys keeps both caches under their ceilings', async () => {
     const repo = repository();
     const sut = new PartnerAuthenticator(repo, { knownKeys: 10, unknownKeys: 100 });
-    for (let i = 0; i < 5_000; i++) await expect(sut.fromRequest(withKey(`made-up-${i}`))).rejects.toBeInstanceOf(ProblemException);
+    for (let i = 0; i < 5_000; i++) await expect(sut.fromRequest(withKey(`made-up-${i}`))).rejects.toBeInstanceOf(UnauthenticatedError);
     await sut.fromRequest(withKey('good-key'));
     expect(sut.cacheSizes).toEqual({ known: 1, unknown: 100 });
   });
@@ -24,7 +25,7 @@ describe('finding 9: bounded caches for partner API keys', () => {
   it('remembers an unknown key, so repeating it costs no database query', async () => {
     const repo = repository();
     const sut = new PartnerAuthenticator(repo);
-    for (let i = 0; i < 50; i++) await expect(sut.fromRequest(withKey('wrong-key'))).rejects.toMatchObject({ problem: { status: 401, detail: 'unknown API key' } });
+    for (let i = 0; i < 50; i++) await expect(sut.fromRequest(withKey('wrong-key'))).rejects.toMatchObject({ name: 'UnauthenticatedError', detail: 'unknown API key' });
     expect(repo.calls).toEqual(['wrong-key']);
   });
 
@@ -42,9 +43,11 @@ describe('finding 9: per-partner rate limit', () => {
   it('answers 429 with Retry-After once the burst is spent', async () => {
     const sut = new PartnerAuthenticator(repository(), { rateLimit: { perSecond: 1, burst: 3 } });
     for (let i = 0; i < 3; i++) await sut.fromRequest(withKey('good-key'));
-    const refusal = (await sut.fromRequest(withKey('good-key')).catch((e: unknown) => e)) as ProblemException;
-    expect(refusal.problem.status).toBe(429);
-    expect(refusal.headers['Retry-After']).toBe('1');
+    const refusal = (await sut.fromRequest(withKey('good-key')).catch((e: unknown) => e)) as RateLimitedError;
+    expect(refusal).toBeInstanceOf(RateLimitedError);
+    const answer = problemFor(refusal);
+    expect(answer?.problem.status).toBe(429);
+    expect(answer?.headers['Retry-After']).toBe('1');
   });
 
   it('refills at the configured rate', () => {

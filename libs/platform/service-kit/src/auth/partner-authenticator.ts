@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
-import { ProblemException } from '../http/problem.exception';
+import { RateLimitedError, UnauthenticatedError } from '../errors/domain-errors';
 import { headerOf, type HttpRequest } from '../http/http-request';
 import { BoundedLru } from './bounded-lru';
 import { type RateLimit, TokenBuckets } from './token-bucket';
@@ -24,6 +24,8 @@ export interface PartnerAuthOptions {
 /**
  * Partner identity from the API key (never from the body). Keys are looked up by their sha256
  * and cached briefly, so the hot path costs no query per request; both caches are bounded LRUs.
+ * Refusals are domain errors (401, 429 with Retry-After once rendered), so use cases that
+ * authenticate from plain values (the webhook) can use it without seeing HTTP.
  */
 export class PartnerAuthenticator {
   private readonly known: BoundedLru<string, { partner: PartnerRecord; at: number }>;
@@ -41,11 +43,16 @@ export class PartnerAuthenticator {
     if (options.rateLimit) this.buckets = new TokenBuckets(options.rateLimit);
   }
 
-  async fromRequest(req: HttpRequest): Promise<PartnerRecord> {
-    const key = headerOf(req, PARTNER_API_KEY_HEADER);
-    if (!key) throw ProblemException.unauthorized(`missing ${PARTNER_API_KEY_HEADER} header`);
-    const partner = await this.byKey(key);
-    if (!partner) throw ProblemException.unauthorized('unknown API key');
+  /** The partner whose API key the request carries in `x-api-key` (PartnerGuard). */
+  fromRequest(req: HttpRequest): Promise<PartnerRecord> {
+    return this.authenticate(headerOf(req, PARTNER_API_KEY_HEADER));
+  }
+
+  /** The partner holding `apiKey`, counted against its rate; refuses a missing or unknown key. */
+  async authenticate(apiKey: string | undefined): Promise<PartnerRecord> {
+    if (!apiKey) throw new UnauthenticatedError(`missing ${PARTNER_API_KEY_HEADER} header`);
+    const partner = await this.byKey(apiKey);
+    if (!partner) throw new UnauthenticatedError('unknown API key');
     this.admit(partner);
     return partner;
   }
@@ -53,7 +60,7 @@ export class PartnerAuthenticator {
   /** Counts one request against the partner's rate limit: 429 with Retry-After when it is spent. */
   admit(partner: Pick<PartnerRecord, 'id'>): void {
     const taken = this.buckets?.take(partner.id);
-    if (taken && !taken.ok) throw ProblemException.tooManyRequests(`partner ${partner.id} is over its request rate; retry after ${taken.retryAfterS} s`, taken.retryAfterS);
+    if (taken && !taken.ok) throw new RateLimitedError(`partner ${partner.id} is over its request rate; retry after ${taken.retryAfterS} s`, taken.retryAfterS);
   }
 
   /** Entries held by each cache (the unit tests prove the ceilings hold). */

@@ -1,11 +1,16 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ProblemDetails } from '@kuruma/contracts';
+import { DomainError } from '../errors/domain-errors';
+import { problemFor } from './domain-error.problem';
 import { ProblemException } from './problem.exception';
 import type { HttpReply, HttpRequest } from './http-request';
 import type { RouteTable } from './route-table';
 
-/** Every error leaves as application/problem+json; unexpected ones are logged and hidden from callers. */
+/**
+ * Every error leaves as application/problem+json: domain errors thrown by use cases get their
+ * status here, unexpected errors are logged and hidden from callers.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(
@@ -17,7 +22,7 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<HttpReply>();
     const req = http.getRequest<HttpRequest & { method?: string }>();
-    const refusal = this.methodNotAllowed(exception, req) ?? exception;
+    const refusal = this.methodNotAllowed(exception, req) ?? (exception instanceof DomainError ? (problemFor(exception) ?? exception) : exception);
     const problem = this.toProblem(refusal, req);
     if (refusal instanceof ProblemException) for (const [name, value] of Object.entries(refusal.headers)) res.header(name, value);
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
