@@ -115,7 +115,7 @@ async function main(): Promise<void> {
       { provide: DATABASE, useValue: db },
       { provide: CONFIG, useValue: config },
       { provide: RegisterDeviceUseCase, useValue: new RegisterDeviceUseCase(db, () => brokerAdmin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)) },
-      { provide: ChangeClaimStatusUseCase, useValue: new ChangeClaimStatusUseCase(db, damageFlags, kit.name, topic) },
+      { provide: ChangeClaimStatusUseCase, useValue: new ChangeClaimStatusUseCase(sql, damageFlags, kit.name, topic) },
     ]),
     host: config.HOST,
     port: config.PORT,

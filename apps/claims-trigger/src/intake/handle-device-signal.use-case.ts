@@ -1,21 +1,19 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { crashAlertV1Schema, lockAlertV1Schema, Topics, toStorableText, type CrashAlertV1, type LockAlertV1, type ClaimEventDataV1 } from '@kuruma/contracts';
+import { crashAlertV1Schema, lockAlertV1Schema, Topics, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
 import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
-  type Cause,
+  claimEventData,
+  decideSignal,
   implausibleOccurredAt,
-  initialReserve,
   isDamageClaim,
-  joinsOpenClaim,
-  type Plan,
-  respondingCoverages,
-  type Severity,
+  openFnolClaim,
   triageCrash,
   triageLock,
   type Triage,
   type TriageThresholds,
+  uncoveredIncidentData,
 } from '@kuruma/domain-claims';
 import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
 import type { CoverIndex } from '../correlation/cover-index';
@@ -33,8 +31,6 @@ export interface SignalSettings {
   topic: (base: string) => string;
   producer: string;
 }
-
-const SEVERITY_RANK: Record<string, number> = { minor: 1, vandalism: 1, major: 2, theft: 2 };
 
 /**
  * One device message, start to finish, made durable before the caller acknowledges it: validate,
@@ -87,10 +83,7 @@ export class HandleDeviceSignalUseCase {
     }
   }
 
-  private async apply(
-    tx: DatabaseTx,
-    s: { deviceId: string; channel: string; alert: CrashAlertV1 | LockAlertV1; triage: Triage; occurredAt: Date; vehicleId: string; partnerId: string; hint: string | null; now: Date },
-  ): Promise<SignalOutcome> {
+  private async apply(tx: DatabaseTx, s: Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date }): Promise<SignalOutcome> {
     const { topic, producer } = this.settings;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
     await this.claims.lockVehicle(tx, vehicle);
@@ -100,98 +93,58 @@ export class HandleDeviceSignalUseCase {
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
     const causeId = `${s.deviceId}:${s.alert.eventId}`;
     const outbox: OutboxEntry[] = [];
-
-    if (s.triage.kind === 'security') {
-      await this.insertIncident(tx, 'security', s, 'security');
-      return 'security';
-    }
-    const { open, cover } = situation;
-    const joins = open && joinsOpenClaim(open, { accidentId, occurredAt: s.occurredAt }, this.settings.accidentWindowMs);
-
-    if (s.triage.kind === 'withdrawal') {
-      if (!open || open.status !== 'provisional' || !joins) {
+    const decision = decideSignal(s.triage, situation, { accidentId, occurredAt: s.occurredAt }, this.settings.accidentWindowMs);
+    switch (decision.kind) {
+      case 'security':
+        await this.insertIncident(tx, 'security', s, 'security');
+        return 'security';
+      case 'unmatched-withdrawal':
         await this.insertIncident(tx, 'withdrawal-without-claim', s, 'minor');
         return 'ignored';
+      case 'withdraw': {
+        const { claim } = decision;
+        await this.claims.attachSignal(tx, claim.id, signalOf(s));
+        await this.claims.setStatus(tx, claim.id, 'withdrawn');
+        outbox.push(claimEvent('claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
+        await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
+        await enqueueOutbox(tx, producer, outbox);
+        return 'withdrawn';
       }
-      await this.claims.attachSignal(tx, open.id, signalOf(s));
-      await tx.$executeRaw`UPDATE claim SET status = 'withdrawn', updated_at = now() WHERE id = ${open.id}::uuid`;
-      outbox.push(claimEvent('claim.withdrawn', this.claimData(open, 'withdrawn', s, open.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
-      await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
-      await enqueueOutbox(tx, producer, outbox);
-      return 'withdrawn';
+      case 'attach': {
+        const { claim, severity } = decision;
+        await this.claims.attachSignal(tx, claim.id, signalOf(s));
+        await this.claims.recordJoinedSignal(tx, claim.id, s.occurredAt, severity);
+        outbox.push(claimEvent('claim.signal-attached', claimEventData({ ...claim, severity }, claim.status, s, claim.signalCount + 1), causeId, s.now, topic));
+        await enqueueOutbox(tx, producer, outbox);
+        return 'signal-attached';
+      }
+      case 'uncovered': {
+        const { severity, cause } = decision.triage;
+        const incidentId = await this.insertIncident(tx, 'uncovered', s, severity);
+        const data = uncoveredIncidentData({ incidentId, partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, severity, cause, occurredAt: s.alert.occurredAt, location });
+        outbox.push(claimEvent('incident.uncovered', data, causeId, s.now, topic));
+        await enqueueOutbox(tx, producer, outbox);
+        return 'uncovered';
+      }
+      case 'open': {
+        const { severity, cause } = decision.triage;
+        const claim = openFnolClaim({ id: randomUUID(), openedAt: s.now, cover: decision.cover, severity, cause, accidentId: accidentId ?? null, occurredAt: s.occurredAt, location });
+        const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
+        outbox.push(claimEvent('claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
+        if (isDamageClaim(claim.coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
+        await enqueueOutbox(tx, producer, outbox);
+        return 'claim-opened';
+      }
     }
-
-    const triage = s.triage as Extract<Triage, { kind: 'claim' }>;
-    if (open && joins) {
-      await this.claims.attachSignal(tx, open.id, signalOf(s));
-      const severity = (SEVERITY_RANK[triage.severity] ?? 0) > (SEVERITY_RANK[open.severity] ?? 0) ? triage.severity : open.severity;
-      await tx.$executeRaw`UPDATE claim SET last_signal_at = GREATEST(last_signal_at, ${s.occurredAt}), severity = ${severity}, updated_at = now() WHERE id = ${open.id}::uuid`;
-      outbox.push(claimEvent('claim.signal-attached', this.claimData({ ...open, severity }, open.status, s, open.signalCount + 1), causeId, s.now, topic));
-      await enqueueOutbox(tx, producer, outbox);
-      return 'signal-attached';
-    }
-
-    if (!cover) {
-      const incidentId = await this.insertIncident(tx, 'uncovered', s, triage.severity);
-      outbox.push(
-        claimEvent(
-          'incident.uncovered',
-          {
-            claimId: null, claimNumber: null, incidentId, vehicleId: s.vehicleId, deviceId: s.deviceId, partnerId: s.partnerId, policyId: null,
-            policyNumber: null, bookingId: null, status: 'uncovered', severity: triage.severity, cause: triage.cause, occurredAt: s.alert.occurredAt,
-            location, coverages: [], reserve: 0, signalCount: 1,
-          },
-          causeId,
-          s.now,
-          topic,
-        ),
-      );
-      await enqueueOutbox(tx, producer, outbox);
-      return 'uncovered';
-    }
-    const coverages = respondingCoverages(cover.plan as Plan, triage.cause as Cause);
-    const reserve = initialReserve(coverages, triage.severity as Severity);
-    const claimId = randomUUID();
-    const claimNumber = `FNOL-${s.now.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(claimId).digest('hex').slice(0, 8).toUpperCase()}`;
-    const created = {
-      id: claimId, claimNumber, accidentId: accidentId ?? null, lastSignalAt: s.occurredAt, severity: triage.severity, status: 'provisional',
-      policyId: cover.policyId, policyNumber: cover.policyNumber, bookingId: cover.bookingId, partnerId: cover.partnerId, driverId: cover.driverId,
-      plan: cover.plan, coverages, reserveYen: reserve, occurredAt: s.occurredAt, lat: location?.lat ?? null, lon: location?.lon ?? null, cause: triage.cause,
-      signalCount: 1,
-    };
-    const damageBefore = await this.claims.openClaim(tx, s.vehicleId, created, signalOf(s));
-    outbox.push(claimEvent('claim.fnol-opened', this.claimData(created, 'provisional', s, 1), causeId, s.now, topic));
-    if (isDamageClaim(coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
-    await enqueueOutbox(tx, producer, outbox);
-    return 'claim-opened';
   }
 
-  private claimData(
-    c: { id: string; claimNumber: string; policyId: string; policyNumber: string; bookingId: string; partnerId: string; severity: string; cause: string; occurredAt: Date; lat: number | null; lon: number | null; coverages: string[]; reserveYen: number },
-    status: string,
-    s: { vehicleId: string; deviceId: string },
-    signalCount: number,
-    actor?: string,
-  ): ClaimEventDataV1 {
-    return {
-      claimId: c.id, claimNumber: c.claimNumber, vehicleId: s.vehicleId, deviceId: s.deviceId, partnerId: c.partnerId, policyId: c.policyId,
-      policyNumber: c.policyNumber, bookingId: c.bookingId, status: status as ClaimEventDataV1['status'], severity: c.severity as ClaimEventDataV1['severity'],
-      cause: c.cause, occurredAt: c.occurredAt.toISOString(), location: c.lat !== null && c.lon !== null ? { lat: c.lat, lon: c.lon } : null,
-      coverages: c.coverages, reserve: c.reserveYen, signalCount, ...(actor ? { actor } : {}),
-    };
-  }
-
-  private async insertIncident(
-    tx: DatabaseTx,
-    kind: string,
-    s: { deviceId: string; channel: string; alert: CrashAlertV1 | LockAlertV1; occurredAt: Date; vehicleId: string; partnerId: string },
-    severity: string,
-  ): Promise<string> {
+  private async insertIncident(tx: DatabaseTx, kind: string, s: Signal, severity: string): Promise<string> {
     const id = randomUUID();
-    await tx.$executeRaw`
-      INSERT INTO incident (id, kind, partner_id, vehicle_id, device_id, event_id, channel, severity, payload, lat, lon, occurred_at)
-      VALUES (${id}::uuid, ${kind}, ${s.partnerId}, ${s.vehicleId}, ${s.deviceId}, ${s.alert.eventId}, ${s.channel}, ${severity},
-              ${JSON.stringify(s.alert)}::jsonb, ${s.alert.location?.lat ?? null}, ${s.alert.location?.lon ?? null}, ${s.occurredAt})`;
+    const { alert } = s;
+    await this.claims.insertIncident(tx, {
+      id, kind, partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, eventId: alert.eventId, channel: s.channel, severity,
+      payload: alert, lat: alert.location?.lat ?? null, lon: alert.location?.lon ?? null, occurredAt: s.occurredAt,
+    });
     return id;
   }
 
@@ -219,7 +172,7 @@ export class HandleDeviceSignalUseCase {
     const reason = toStorableText(why);
     const id = randomUUID();
     await this.db.$transaction(async (tx) => {
-      await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${id}::uuid, 'claims-trigger', ${`devices/${deviceId}/${channel}`}, ${reason}, ${payload})`;
+      await this.claims.insertDeadLetter(tx, { id, source: `devices/${deviceId}/${channel}`, reason, payload });
       await enqueueOutbox(tx, this.settings.producer, [
         {
           topic: this.settings.topic(Topics.deviceSignalsDlq),
@@ -235,8 +188,18 @@ export class HandleDeviceSignalUseCase {
   }
 }
 
+/** A device message past validation, on the vehicle its device is registered to. */
+interface Signal {
+  deviceId: string;
+  channel: string;
+  alert: CrashAlertV1 | LockAlertV1;
+  occurredAt: Date;
+  vehicleId: string;
+  partnerId: string;
+}
+
 /** The signal row of a device message. */
-const signalOf = (s: { deviceId: string; channel: string; alert: { eventId: string }; occurredAt: Date }): ClaimSignal => ({
+const signalOf = (s: Signal): ClaimSignal => ({
   deviceId: s.deviceId,
   eventId: s.alert.eventId,
   channel: s.channel,

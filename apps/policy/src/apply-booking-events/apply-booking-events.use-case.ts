@@ -45,7 +45,7 @@ export class ApplyBookingEventsUseCase {
           const key = policyKey(priced.partnerId, priced.event.data.bookingId);
           const current = policies.get(key);
           const result = applyLifecycleEffect(current, priced, now, this.topic);
-          if (result.rejection) {
+          if (result.policy === null) {
             rejections.push({
               partnerId: priced.partnerId,
               bookingId: priced.event.data.bookingId,
@@ -56,13 +56,11 @@ export class ApplyBookingEventsUseCase {
             });
             continue;
           }
-          if (result.policy) {
-            policies.set(key, result.policy);
-            dirty.set(key, result.policy);
-          }
+          policies.set(key, result.policy);
+          dirty.set(key, result.policy);
           endorsements.push(...result.endorsements);
           outbox.push(...result.events);
-          if (result.policy?.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
+          if (result.policy.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
         }
         await this.repo.upsertAll(tx, [...dirty.values()]);
         await this.repo.insertEndorsements(tx, endorsements);

@@ -1,18 +1,11 @@
-import { makeCloudEvent, type PolicyEventDataV1, type PolicyEventType, Topics } from '@kuruma/contracts';
-import type { PolicyRow } from '@kuruma/data-access-db';
+import { makeCloudEvent, type PolicyEventDataV1, Topics } from '@kuruma/contracts';
 import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messaging';
+import type { PolicyEventRecord } from '@kuruma/domain-policy';
 import { toJapanTime } from '@kuruma/domain-rating';
 
-export interface PolicyEventExtras {
-  premiumDelta?: number;
-  refund?: number;
-  reason?: string;
-  reasons?: { code: string; message: string }[];
-  causationId: string;
-}
-
 /** A policy CloudEvent for the outbox; its id is deterministic, so a retry cannot enqueue it twice. */
-export function policyEvent(type: PolicyEventType, p: PolicyRow, extras: PolicyEventExtras, now: Date, topic: (b: string) => string): OutboxEntry {
+export function policyEvent(record: PolicyEventRecord, now: Date, topic: (b: string) => string): OutboxEntry {
+  const { type, policy: p } = record;
   const declined = p.status === 'declined';
   const data: PolicyEventDataV1 = {
     bookingId: p.bookingId,
@@ -25,14 +18,14 @@ export function policyEvent(type: PolicyEventType, p: PolicyRow, extras: PolicyE
     coverStart: declined || !p.coverStart ? null : toJapanTime(p.coverStart),
     coverEnd: declined || !p.coverEnd ? null : toJapanTime(p.coverEnd),
     premium: p.premiumYen,
-    premiumDelta: extras.premiumDelta ?? 0,
-    refund: extras.refund ?? 0,
+    premiumDelta: record.premiumDelta ?? 0,
+    refund: record.refund ?? 0,
     tariffVersion: p.tariffVersion,
-    ...(extras.reason ? { reason: extras.reason } : {}),
-    ...(extras.reasons ? { reasons: extras.reasons } : {}),
-    causationId: extras.causationId,
+    ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.reasons ? { reasons: record.reasons } : {}),
+    causationId: record.causationId,
   };
-  const id = `${p.id}:${type}:${extras.causationId}`;
+  const id = `${p.id}:${type}:${record.causationId}`;
   const event = makeCloudEvent({ id, source: 'kuruma/policy', type, subject: p.bookingId, time: now.toISOString(), data });
   // The header routes a copy to the partner's own topic (PartnerTopicRouter).
   return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event), headers: { [PARTNER_ID_HEADER]: p.partnerId } };

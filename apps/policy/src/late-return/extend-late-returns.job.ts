@@ -1,10 +1,7 @@
-import { present } from '@kuruma/contracts';
 import type { Logger } from 'pino';
-import { type SqlTransactional, PolicyRepository } from '@kuruma/data-access-db';
-import { enqueueOutbox } from '@kuruma/data-access-messaging';
-import { lateReturnExtension } from '@kuruma/domain-policy';
-import { lateReturnRule, priceExtension, type BoundCover } from '@kuruma/domain-rating';
-import { policyEvent } from '../apply-booking-events/policy-events';
+import { type EndorsementRow, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import { changesOf, policyOf } from '../apply-booking-events/apply-lifecycle-effect';
 
 /**
  * A started booking with no `booking.ended` as its end approaches gets its cover extended in
@@ -35,23 +32,21 @@ export class ExtendLateReturnsJob {
     try {
       return await this.db.$transaction(async (tx) => {
         const due = await this.repo.lockDueForLateReturn(tx, new Date(now.getTime() + this.leadMs), 200);
-        let extended = 0;
-        for (const policy of due) {
-          const rule = lateReturnRule(present(policy.tariffVersion, 'tariff version'));
-          const newEnd = lateReturnExtension({ coverStart: present(policy.coverStart, 'cover start'), coverEnd: present(policy.coverEnd, 'cover end'), now, leadMs: this.leadMs, ...rule });
-          if (!newEnd) continue;
-          const cover: BoundCover = { request: policy.request as BoundCover['request'], tariffVersion: present(policy.tariffVersion, 'tariff version'), premium: policy.premiumYen };
-          const { premiumDelta, newPremium } = priceExtension(cover, present(policy.coverEnd, 'cover end'), newEnd);
-          const causeId = `late-return:${newEnd.toISOString()}`;
-          const before = policy.coverEnd;
-          const updated = { ...policy, coverEnd: newEnd, premiumYen: newPremium };
-          await this.repo.upsertAll(tx, [updated]);
-          await this.repo.insertEndorsements(tx, [
-            { policyId: policy.id, kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId },
-          ]);
-          await enqueueOutbox(tx, this.producer, [policyEvent('policy.extended', updated, { causationId: causeId, premiumDelta, reason: 'late-return' }, now, this.topic)]);
-          extended += 1;
+        const policies: PolicyRow[] = [];
+        const endorsements: EndorsementRow[] = [];
+        const outbox: OutboxEntry[] = [];
+        for (const row of due) {
+          const policy = policyOf(row);
+          if (!policy.extendForLateReturn(now, this.leadMs)) continue;
+          const changes = changesOf(policy, now, this.topic);
+          policies.push(changes.policy);
+          endorsements.push(...changes.endorsements);
+          outbox.push(...changes.events);
         }
+        await this.repo.upsertAll(tx, policies);
+        await this.repo.insertEndorsements(tx, endorsements);
+        await enqueueOutbox(tx, this.producer, outbox);
+        const extended = policies.length;
         if (extended) this.logger.info({ extended }, 'cover extended for late returns');
         return extended;
       });

@@ -59,6 +59,38 @@ export interface ClaimSignal {
   occurredAt: Date;
 }
 
+/** A device message that is not a claim: no cover, a security event, or a withdrawal with no claim to withdraw. */
+export interface IncidentRow {
+  id: string;
+  kind: string;
+  partnerId: string;
+  vehicleId: string;
+  deviceId: string;
+  eventId: string;
+  channel: string;
+  severity: string;
+  payload: unknown;
+  lat: number | null;
+  lon: number | null;
+  occurredAt: Date;
+}
+
+/** A claim as ops and partners act on it: its facts, status and signals. */
+export interface ClaimUnderReview extends Omit<OpenClaim, 'accidentId' | 'lastSignalAt' | 'plan'> {
+  vehicleId: string;
+  /** The device of its first signal. */
+  deviceId: string | null;
+}
+
+/** Who did what to a claim, for the audit log. */
+export interface ClaimAuditEntry {
+  actor: string;
+  role: string;
+  action: string;
+  claimId: string;
+  details: unknown;
+}
+
 /**
  * A vehicle as the platform knows it: vehicle ids are the partner's own, so only the pair names
  * one car. Every read and write of claims, cover, damage and vehicle state goes by the pair, so
@@ -168,5 +200,44 @@ export class ClaimsRepository {
       SELECT count(*)::int AS n FROM claim
       WHERE partner_id = ${v.partnerId} AND vehicle_id = ${v.vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
     return rows[0]?.n ?? 0;
+  }
+
+  /** A further signal of an open claim's accident: the claim's latest signal time and its severity (already merged). */
+  async recordJoinedSignal(tx: DatabaseTx, claimId: string, occurredAt: Date, severity: string): Promise<void> {
+    await tx.$executeRaw`UPDATE claim SET last_signal_at = GREATEST(last_signal_at, ${occurredAt}), severity = ${severity}, updated_at = now() WHERE id = ${claimId}::uuid`;
+  }
+
+  async setStatus(tx: DatabaseTx, claimId: string, status: string): Promise<void> {
+    await tx.$executeRaw`UPDATE claim SET status = ${status}, updated_at = now() WHERE id = ${claimId}::uuid`;
+  }
+
+  /** A claim with its signal count and first device, or null; ops and partners act on it by id. */
+  async findForReview(tx: DatabaseTx, claimId: string): Promise<ClaimUnderReview | null> {
+    const rows = await tx.$queryRaw<ClaimUnderReview[]>`
+      SELECT c.id::text AS id, claim_number AS "claimNumber", partner_id AS "partnerId", vehicle_id AS "vehicleId", status, severity, cause,
+             policy_id::text AS "policyId", policy_number AS "policyNumber", booking_id AS "bookingId", coverages, reserve_yen AS "reserveYen",
+             occurred_at AS "occurredAt", lat, lon,
+             (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount",
+             (SELECT device_id FROM claim_signal s WHERE s.claim_id = c.id ORDER BY s.occurred_at, s.received_at LIMIT 1) AS "deviceId"
+      FROM claim c WHERE c.id = ${claimId}::uuid`;
+    return rows[0] ?? null;
+  }
+
+  async recordAudit(tx: DatabaseTx, entry: ClaimAuditEntry): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO audit_log (id, actor, role, action, target_type, target_id, details)
+      VALUES (gen_random_uuid(), ${entry.actor}, ${entry.role}, ${entry.action}, 'claim', ${entry.claimId}, ${JSON.stringify(entry.details)}::jsonb)`;
+  }
+
+  async insertIncident(tx: DatabaseTx, i: IncidentRow): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO incident (id, kind, partner_id, vehicle_id, device_id, event_id, channel, severity, payload, lat, lon, occurred_at)
+      VALUES (${i.id}::uuid, ${i.kind}, ${i.partnerId}, ${i.vehicleId}, ${i.deviceId}, ${i.eventId}, ${i.channel}, ${i.severity},
+              ${JSON.stringify(i.payload)}::jsonb, ${i.lat}, ${i.lon}, ${i.occurredAt})`;
+  }
+
+  /** A device message kept byte for byte (bytea) with the reason it could not be applied. */
+  async insertDeadLetter(tx: DatabaseTx, d: { id: string; source: string; reason: string; payload: Buffer }): Promise<void> {
+    await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${d.id}::uuid, 'claims-trigger', ${d.source}, ${d.reason}, ${d.payload})`;
   }
 }

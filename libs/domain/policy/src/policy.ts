@@ -1,0 +1,310 @@
+import { type BookingEventDataV1, type DeclinedV1, present, type QuotedV1 } from '@kuruma/contracts';
+import type { BookingChange } from './booking-change';
+import { lateReturnExtension } from './late-return';
+import { policyNumber } from './policy-number';
+import type { EndorsementRecord, PolicyEventRecord } from './policy-records';
+import type { PolicySnapshot, PolicyStatus } from './policy-snapshot';
+import type { PolicyTariff, PricedCover } from './policy-tariff';
+
+/** A transition either applies, or is refused with a reason and leaves the policy as it was. */
+export type TransitionOutcome = { accepted: true } | { accepted: false; reason: string };
+
+const ACCEPTED: TransitionOutcome = { accepted: true };
+const refused = (reason: string): TransitionOutcome => ({ accepted: false, reason });
+
+/**
+ * The cover that follows one partner booking. Each booking event is a transition that checks its
+ * rule against the current state, changes the state and records the policy events and
+ * endorsements it causes; the caller stores the state and publishes what was recorded.
+ */
+export class Policy {
+  private readonly state: PolicySnapshot;
+  private events: PolicyEventRecord[] = [];
+  private endorsements: EndorsementRecord[] = [];
+
+  private constructor(
+    state: PolicySnapshot,
+    private readonly tariff: PolicyTariff,
+  ) {
+    this.state = { ...state };
+  }
+
+  /** A stored policy. */
+  static restore(snapshot: PolicySnapshot, tariff: PolicyTariff): Policy {
+    return new Policy(snapshot, tariff);
+  }
+
+  /** A booking seen for the first time: nothing quoted or covered until a transition applies. */
+  static forBooking(id: string, partnerId: string, booking: BookingEventDataV1, tariff: PolicyTariff): Policy {
+    return new Policy(
+      {
+        id,
+        policyNumber: null,
+        partnerId,
+        bookingId: booking.bookingId,
+        vehicleId: booking.vehicle.vehicleId,
+        driverId: booking.driver.driverId,
+        plan: booking.plan,
+        status: 'none',
+        bookingStatus: 'none',
+        coverStart: null,
+        coverEnd: null,
+        bookedEnd: null,
+        premiumYen: 0,
+        refundYen: 0,
+        tariffVersion: null,
+        quoteId: null,
+        breakdown: null,
+        declineReasons: null,
+        request: booking,
+        lastSequence: 0,
+        boundAt: null,
+      },
+      tariff,
+    );
+  }
+
+  get status(): PolicyStatus {
+    return this.state.status;
+  }
+
+  snapshot(): PolicySnapshot {
+    return { ...this.state };
+  }
+
+  /** Policy events recorded since the last commit, in the order they happened. */
+  uncommittedEvents(): readonly PolicyEventRecord[] {
+    return this.events;
+  }
+
+  /** Endorsements recorded since the last commit. */
+  uncommittedEndorsements(): readonly EndorsementRecord[] {
+    return this.endorsements;
+  }
+
+  /** The recorded events and endorsements are stored: start afresh. */
+  commit(): void {
+    this.events = [];
+    this.endorsements = [];
+  }
+
+  /** Applies one booking event: the transition its type names. */
+  applyBookingEvent(change: BookingChange, now: Date): TransitionOutcome {
+    switch (change.type) {
+      case 'booking.created':
+        return this.quote(change);
+      case 'booking.confirmed':
+        return this.confirm(change, now);
+      case 'booking.started':
+        return this.start(change);
+      case 'booking.extended':
+        return this.extend(change);
+      case 'booking.ended':
+        return this.end(change);
+      case 'booking.cancelled':
+        return this.cancel(change);
+      case 'booking.no-show':
+        return this.noShow(change);
+      default:
+        return refused(`unknown event type ${String((change as { type: unknown }).type)}`);
+    }
+  }
+
+  /** booking.created: records the quote, or the decline, for a booking not yet seen. */
+  quote(change: BookingChange): TransitionOutcome {
+    if (this.state.status !== 'none') return refused(`booking already created (policy is ${this.state.status})`);
+    const quote = change.quote;
+    if (!quote) return refused('no quote for a bookable event');
+    if (quote.status === 'declined') {
+      this.follow(change, 'declined');
+      this.decline(change, quote, true);
+      return ACCEPTED;
+    }
+    this.follow(change, 'quoted');
+    this.takeQuote(change.booking, quote);
+    return ACCEPTED;
+  }
+
+  /** booking.confirmed: binds cover at the quoted price, or declines it. */
+  confirm(change: BookingChange, now: Date): TransitionOutcome {
+    const from = this.state.status;
+    if (from !== 'none' && from !== 'quoted' && from !== 'declined') return refused(`cannot confirm: policy is already ${from}`);
+    const quote = change.quote;
+    if (!quote) return refused('no quote for a bookable event');
+    if (quote.status === 'declined') {
+      this.follow(change, 'declined');
+      // Declined again: publish only if the partner has not been told yet.
+      this.decline(change, quote, from !== 'declined');
+      return ACCEPTED;
+    }
+    this.follow(change, 'bound');
+    this.takeQuote(change.booking, quote);
+    this.state.boundAt = now;
+    this.state.policyNumber = policyNumber(this.state.id, now);
+    this.record({ type: 'policy.bound', causationId: change.causationId });
+    return ACCEPTED;
+  }
+
+  /** booking.started: bound cover is now in use. */
+  start(change: BookingChange): TransitionOutcome {
+    if (this.state.status !== 'bound') return refused(`cannot start: policy is ${this.state.status}`);
+    this.follow(change, 'active');
+    return ACCEPTED;
+  }
+
+  /** booking.extended: cover runs to the new end, for the extra premium of the longer booking. */
+  extend(change: BookingChange): TransitionOutcome {
+    const status = this.state.status;
+    if (status !== 'bound' && status !== 'active') return refused(`cannot extend: policy is ${status}`);
+    const before = this.state.coverEnd;
+    if (!before) return refused('extension without a new end');
+    const newEnd = new Date(change.booking.endsAt);
+    if (newEnd.getTime() <= before.getTime()) return refused('the new end is not later than the current cover end');
+    this.follow(change, status);
+    const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, newEnd);
+    this.state.coverEnd = newEnd;
+    this.state.bookedEnd = newEnd;
+    this.state.premiumYen = newPremium;
+    this.endorse({ kind: 'extension', reason: 'booking-extended', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId: change.causationId });
+    this.record({ type: 'policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
+    return ACCEPTED;
+  }
+
+  /**
+   * booking.ended: cover ends at the return. An early return refunds the unused part; a late one
+   * is charged up to the return first. A partner that never sent booking.started still ended a
+   * trip, so bound cover may end too.
+   */
+  end(change: BookingChange): TransitionOutcome {
+    const { status, coverStart, coverEnd: before } = this.state;
+    if (status !== 'active' && status !== 'bound') return refused(`cannot end: policy is ${status}`);
+    const endedAt = change.booking.endedAt ? new Date(change.booking.endedAt) : undefined;
+    if (!endedAt || !before || !coverStart) return refused('end without a return time');
+    if (endedAt.getTime() < coverStart.getTime()) return refused('return time is before the start of cover');
+    const early = endedAt.getTime() < before.getTime();
+    const late = endedAt.getTime() > before.getTime();
+    this.follow(change, 'ended');
+    if (late) {
+      const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, endedAt);
+      this.state.premiumYen = newPremium;
+      this.state.coverEnd = endedAt;
+      this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: endedAt, causeId: change.causationId });
+      this.record({ type: 'policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return' });
+    }
+    const refund = early ? this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt) : 0;
+    this.state.coverEnd = endedAt;
+    const reason = early ? 'early-end' : 'returned';
+    this.refund(change, { type: 'policy.ended', kind: 'end', refund, reason, endorsementReason: late ? 'late-return' : reason, coverEndBefore: before });
+    return ACCEPTED;
+  }
+
+  /**
+   * booking.cancelled: a quote is withdrawn; cover cancelled before its start is refunded in full;
+   * cover cancelled after its start ends at the cancellation, refunded like an early return.
+   */
+  cancel(change: BookingChange): TransitionOutcome {
+    const { status, coverStart } = this.state;
+    if (status === 'quoted' || status === 'declined') {
+      this.follow(change, 'cancelled');
+      return ACCEPTED;
+    }
+    if (status === 'bound' && coverStart && change.at.getTime() < coverStart.getTime()) {
+      this.follow(change, 'cancelled');
+      const refund = this.tariff.cancellationRefund(this.pricedCover());
+      this.refund(change, { type: 'policy.cancelled', kind: 'cancellation', refund, reason: 'cancelled-before-start', coverEndBefore: this.state.coverEnd });
+      return ACCEPTED;
+    }
+    if (status !== 'bound' && status !== 'active') return refused(`cannot cancel: policy is ${status}`);
+    this.follow(change, 'ended');
+    const before = present(this.state.coverEnd, 'cover end');
+    const endedAt = new Date(Math.min(change.at.getTime(), before.getTime()));
+    const refund = this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt);
+    this.state.coverEnd = endedAt;
+    this.refund(change, { type: 'policy.ended', kind: 'end', refund, reason: 'cancelled-after-start', coverEndBefore: before });
+    return ACCEPTED;
+  }
+
+  /** booking.no-show: bound cover never used is cancelled, refunded less the tariff's fee. */
+  noShow(change: BookingChange): TransitionOutcome {
+    if (this.state.status !== 'bound') return refused(`no-show only applies to bound cover; policy is ${this.state.status}`);
+    this.follow(change, 'cancelled');
+    const refund = this.tariff.noShowRefund(this.pricedCover());
+    this.refund(change, { type: 'policy.cancelled', kind: 'no-show', refund, reason: 'no-show', coverEndBefore: this.state.coverEnd });
+    return ACCEPTED;
+  }
+
+  /**
+   * A started booking not returned as its end approaches: cover runs on in the tariff's steps, up
+   * to the product maximum, so a late driver is never uninsured. The new end names the step, so
+   * applying the same step twice records it once. False when no step is due.
+   */
+  extendForLateReturn(now: Date, leadMs: number): boolean {
+    if (this.state.status !== 'active') return false;
+    const before = present(this.state.coverEnd, 'cover end');
+    const rule = this.tariff.lateReturnRule(present(this.state.tariffVersion, 'tariff version'));
+    const newEnd = lateReturnExtension({ coverStart: present(this.state.coverStart, 'cover start'), coverEnd: before, now, leadMs, ...rule });
+    if (!newEnd) return false;
+    const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, newEnd);
+    const causeId = `late-return:${newEnd.toISOString()}`;
+    this.state.coverEnd = newEnd;
+    this.state.premiumYen = newPremium;
+    this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId });
+    this.record({ type: 'policy.extended', causationId: causeId, premiumDelta, reason: 'late-return' });
+    return true;
+  }
+
+  /** Every applied booking event moves the policy to `status` and is remembered as the booking's latest. */
+  private follow(change: BookingChange, status: PolicyStatus): void {
+    this.state.bookingStatus = change.type.replace('booking.', '');
+    this.state.lastSequence = change.sequence;
+    this.state.status = status;
+  }
+
+  /**
+   * Cover that ends or is cancelled gives `refund` back (possibly 0) and records it: an
+   * endorsement from `coverEndBefore` to the cover end as it now stands, and the partner's event.
+   */
+  private refund(
+    change: BookingChange,
+    r: { type: 'policy.ended' | 'policy.cancelled'; kind: EndorsementRecord['kind']; refund: number; reason: string; endorsementReason?: string; coverEndBefore: Date | null },
+  ): void {
+    this.state.refundYen += r.refund;
+    const endorsement = { kind: r.kind, reason: r.endorsementReason ?? r.reason, premiumDeltaYen: 0, refundYen: r.refund, coverEndBefore: r.coverEndBefore, coverEndAfter: this.state.coverEnd };
+    this.endorse({ ...endorsement, causeId: change.causationId });
+    this.record({ type: r.type, causationId: change.causationId, refund: r.refund, reason: r.reason });
+  }
+
+  private takeQuote(booking: BookingEventDataV1, quote: QuotedV1): void {
+    const s = this.state;
+    s.request = booking;
+    s.vehicleId = booking.vehicle.vehicleId;
+    s.driverId = booking.driver.driverId;
+    s.plan = booking.plan;
+    s.coverStart = new Date(booking.startsAt);
+    s.coverEnd = new Date(booking.endsAt);
+    s.bookedEnd = s.coverEnd;
+    s.premiumYen = quote.premium;
+    s.tariffVersion = quote.tariffVersion;
+    s.quoteId = quote.quoteId;
+    s.breakdown = quote.breakdown;
+    s.declineReasons = null;
+  }
+
+  private decline(change: BookingChange, quote: DeclinedV1, publish: boolean): void {
+    this.state.declineReasons = quote.reasons;
+    this.state.request = change.booking;
+    if (publish) this.record({ type: 'policy.declined', causationId: change.causationId, reasons: quote.reasons });
+  }
+
+  private pricedCover(): PricedCover {
+    return { request: this.state.request, tariffVersion: present(this.state.tariffVersion, 'tariff version'), premium: this.state.premiumYen };
+  }
+
+  private record(event: Omit<PolicyEventRecord, 'policy'>): void {
+    this.events.push({ ...event, policy: this.snapshot() });
+  }
+
+  private endorse(endorsement: EndorsementRecord): void {
+    this.endorsements.push(endorsement);
+  }
+}
