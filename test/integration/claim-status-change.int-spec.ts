@@ -5,7 +5,7 @@ import { claimEventV1Schema, vehicleDamageFlagKey } from '@kuruma/contracts';
 import { ClaimsRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { ChangeClaimStatusUseCase } from '../../apps/claims-trigger/src/claims/change-claim-status.use-case';
 import { DamageFlags } from '../../apps/claims-trigger/src/fraud-guard/damage-flags';
-import { TEST_ENV } from '../support/test-env';
+import { TEST_ENV } from '../../tools/harness';
 
 /**
  * Ops and partners confirm, withdraw and close claims through the same node-postgres transactions
