@@ -46,6 +46,12 @@ describe('fault injection (short run)', () => {
     expect(report.deadLetters.withReason).toBe(report.deadLetters.found);
   });
 
+  it('dead-lettered a record that fails in its handler every time after the attempt limit, while its partition kept flowing', () => {
+    // The stale-tariff extension (tools/harness/chaos/stale-tariff.ts); the bookings behind it on its
+    // partition are in the ledger above (0 lost).
+    expect(report.deterministicFailures).toEqual({ injected: 1, deadLettered: 1, attempts: [5] });
+  });
+
   it('reports no violation and recovered to zero consumer lag', () => {
     expect(report.violations).toEqual([]);
     expect(report.recoverySeconds).not.toBeNull();

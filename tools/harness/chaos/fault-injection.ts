@@ -11,6 +11,7 @@ import { Random } from '../random';
 import { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic } from '../test-env';
 import { waitUntil } from '../wait-until';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
+import { injectStaleTariffExtension, staleTariffVerdict } from './stale-tariff';
 
 export interface ChaosOptions {
   bookings: number;
@@ -48,7 +49,11 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   const policyTopic = testTopic(Topics.policyEvents);
   const claimTopic = testTopic(Topics.claimEvents);
   const dlqTopic = testTopic(Topics.bookingEventsDlq);
-  await probe.observe([policyTopic, claimTopic, dlqTopic]);
+  const pricedDlqTopic = testTopic(Topics.bookingPricedDlq);
+  await probe.observe([policyTopic, claimTopic, dlqTopic, pricedDlqTopic]);
+  // Records that fail deterministically in policy (see stale-tariff.ts): one in a short run, three in a full one.
+  const staleTariffAt = new Set(o.bookings >= 1_000 ? [0.25, 0.5, 0.75].map((f) => Math.floor(o.bookings * f)) : [Math.floor(o.bookings / 2)]);
+  const staleTariffCases: Promise<string | null>[] = [];
 
   const bookingOutcomes = new Map<string, { final: Final; outcome: Outcome }>();
   const alertOutcomes = new Map<string, { vehicleId: string; covered: boolean; outcome: Outcome }>();
@@ -149,6 +154,14 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     }
     bookingOutcomes.set(b.bookingId, { final, outcome });
 
+    if (staleTariffAt.has(i)) {
+      staleTariffCases.push(
+        injectStaleTariffExtension(probe, db, bookingTopic).catch((error: Error) => {
+          o.log(`stale-tariff case failed to inject: ${error.message}`);
+          return null;
+        }),
+      );
+    }
     if (rnd() < 0.05) {
       poisonInjected += await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), b.bookingId);
     }
@@ -172,6 +185,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   }
   faulting = false;
   await faultLoop;
+  const staleTariffBookings = (await Promise.all(staleTariffCases)).filter((id): id is string => id !== null);
   const trafficEnded = Date.now();
   o.log('traffic done; waiting for the platform to settle');
 
@@ -203,6 +217,8 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     alerts: alertOutcomes,
     poisonInjected,
   });
+  report.deterministicFailures = await staleTariffVerdict(db, probe.records, pricedDlqTopic, staleTariffBookings, Number(TEST_ENV['CONSUMER_MAX_ATTEMPTS'] ?? 5), report.violations);
+  if (staleTariffBookings.length < staleTariffAt.size) report.violations.push(`stale-tariff cases: ${staleTariffBookings.length} of ${staleTariffAt.size} injected`);
   report.kills = kills;
   report.faults = faults;
   report.durationSeconds = Math.round((trafficEnded - started) / 1000);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { StaleTariffVerdict } from './stale-tariff';
 
 /** What the sender knows of an operation: acknowledged, refused, or unknown (timed out). */
 export type Outcome = 'ok' | 'failed' | 'indeterminate';
@@ -9,6 +10,8 @@ export interface ChaosReport {
   policyTopic: { records: number; distinctEvents: number; redeliveredCopies: number; conflicting: number };
   claims: { alerts: number; claims: number; incidents: number; lost: number; duplicated: number };
   deadLetters: { injected: number; found: number; withReason: number };
+  /** Records that passed validation but failed in their handler every time (dead-lettered after the attempt limit). */
+  deterministicFailures?: StaleTariffVerdict;
   kills: Record<string, number>;
   faults: Record<string, number>;
   durationSeconds: number;

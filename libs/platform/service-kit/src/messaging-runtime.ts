@@ -89,8 +89,8 @@ export async function startConsumer(
   const consumer = new BatchConsumer({
     ...rest,
     deadLetter: deadLetter
-      ? async (record, reason) => {
-          await deadLetter.producer.send([deadLetterRecord(record, deadLetter.topic, reason, kit.name)]);
+      ? async (record, reason, attempts) => {
+          await deadLetter.producer.send([deadLetterRecord(record, deadLetter.topic, reason, kit.name, attempts)]);
           refused.inc({ group: options.groupId });
         }
       : undefined,
