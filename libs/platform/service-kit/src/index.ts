@@ -9,6 +9,7 @@ export * from './messaging-runtime';
 export * from './auth/partner-authenticator';
 export * from './http/validate-body';
 export * from './http/zod-validation.pipe';
+export * from './http/problem.filter';
 export * from './errors/domain-errors';
 export * from './auth/partner.guard';
 export * from './http/http-request';

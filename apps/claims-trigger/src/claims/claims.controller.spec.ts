@@ -1,0 +1,79 @@
+import { type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PartnerRecord } from '@kuruma/data-access-db';
+import { ConflictError, NotFoundError, PartnerAuthenticator, ProblemFilter } from '@kuruma/service-kit';
+import { CONFIG, DATABASE } from '../tokens';
+import { type Actor, ChangeClaimStatusUseCase, type ClaimAction } from './change-claim-status.use-case';
+import { ClaimsController } from './claims.controller';
+
+const CLAIM = '0190c0de-0000-7000-8000-000000000001';
+const CLOSED = '0190c0de-0000-7000-8000-000000000002';
+const demo = { id: 'demo', name: 'Demo', webhookSecret: 'whsec_x' } as PartnerRecord;
+
+/** The use case as the controller sees it: its refusals are domain errors, its answer the new status. */
+const change = {
+  calls: [] as [string, ClaimAction, Actor][],
+  async execute(claimId: string, action: ClaimAction, actor: Actor) {
+    this.calls.push([claimId, action, actor]);
+    if (claimId === CLOSED) throw new ConflictError(`cannot ${action} a closed claim`);
+    if (claimId !== CLAIM) throw new NotFoundError(`claim ${claimId} not found`);
+    return { claimId, status: 'confirmed', changed: true };
+  },
+};
+
+@Module({
+  controllers: [ClaimsController],
+  providers: [
+    { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator({ findByApiKey: async (key: string) => (key === 'good-key' ? demo : null) }) },
+    { provide: DATABASE, useValue: {} },
+    { provide: CONFIG, useValue: { CLAIMS_TRIGGER_OPS_PORT: 1, OPS_SERVICE_TOKEN: 'ops-service-token-for-tests', OPS_IDENTITY_KEY: 'ops-identity-key-for-tests-0123456789abcdef' } },
+    { provide: ChangeClaimStatusUseCase, useValue: change },
+  ],
+})
+class ClaimsRoutes {}
+
+describe(ClaimsController.name, () => {
+  let app: INestApplication;
+  const post = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: path, headers });
+    return { status: res.statusCode, type: String(res.headers['content-type']), body: res.json() as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    // In memory: Fastify's inject runs the real router, guards, pipes and filter without a socket.
+    app = await NestFactory.create(ClaimsRoutes, new FastifyAdapter(), { logger: false });
+    app.useGlobalFilters(new ProblemFilter({ error: () => undefined } as unknown as Logger));
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  it('answers an unknown action 404 before reading any credentials', async () => {
+    expect(await post(`/v1/claims/${CLAIM}/approve`)).toMatchObject({ status: 404, body: { detail: 'unknown action approve' } });
+    expect(change.calls).toEqual([]);
+  });
+
+  it('answers a known action without credentials 401 problem+json, and the use case never runs', async () => {
+    const res = await post(`/v1/claims/${CLAIM}/confirm`);
+    expect(res).toMatchObject({ status: 401, body: { type: 'https://kurumacover.dev/problems/unauthorized', detail: 'missing x-api-key header' } });
+    expect(res.type).toContain('application/problem+json');
+    expect(change.calls).toEqual([]);
+  });
+
+  it('acts for the partner of the API key, and answers the use case refusals with their problem+json', async () => {
+    const key = { 'x-api-key': 'good-key' };
+    expect(await post(`/v1/claims/${CLAIM}/withdraw`, key)).toMatchObject({ status: 200, body: { claimId: CLAIM, changed: true } });
+    expect(change.calls.at(-1)).toEqual([CLAIM, 'withdraw', { name: 'partner:demo', role: 'partner', partnerId: 'demo' }]);
+    expect(await post(`/v1/claims/${CLOSED}/confirm`, key)).toMatchObject({ status: 409, body: { title: 'Conflict', detail: 'cannot confirm a closed claim', instance: `/v1/claims/${CLOSED}/confirm` } });
+    expect(await post('/v1/claims/0190c0de-0000-7000-8000-00000000dead/confirm', key)).toMatchObject({ status: 404, body: { title: 'Not found' } });
+  });
+
+  it('leaves closing to ops: a partner is refused 403 before the use case runs', async () => {
+    const before = change.calls.length;
+    expect(await post(`/v1/claims/${CLAIM}/close`, { 'x-api-key': 'good-key' })).toMatchObject({ status: 403, body: { detail: 'only ops close claims' } });
+    expect(change.calls).toHaveLength(before);
+  });
+});
