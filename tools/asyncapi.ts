@@ -16,6 +16,7 @@ import {
   PartnerTopics,
   partnerTopicSpecs,
   policyEventV1Schema,
+  SHARED_STATE_SPECS,
   TOPIC_SPECS,
   Topics,
   vehicleDamageV1Schema,
@@ -106,13 +107,31 @@ export function buildAsyncApi(): Record<string, unknown> {
     };
     operations[`device_${channel}`] = { action: 'receive', channel: { $ref: `#/channels/devices_${channel}` } };
   }
+  for (const spec of SHARED_STATE_SPECS) {
+    const id = `${spec.store}_${spec.name}`;
+    messages[spec.name] = { name: spec.name, summary: spec.meaning, contentType: 'text/plain', payload: jsonSchema(spec.value) };
+    const parameters = Object.fromEntries([...spec.key.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, { description: `The ${name} the state is about.` }]));
+    channels[id] = {
+      address: spec.key,
+      description: spec.meaning,
+      parameters,
+      servers: [{ $ref: `#/servers/${spec.store}` }],
+      messages: { [spec.name]: { $ref: `#/components/messages/${spec.name}` } },
+      'x-visibility': 'internal',
+      'x-writers': spec.writers,
+      'x-readers': spec.readers,
+      'x-rebuilt-from': spec.source,
+    };
+    operations[`set_${id}`] = { action: 'send', channel: { $ref: `#/channels/${id}` }, summary: `Written by ${spec.writers.join(', ')} only.` };
+    operations[`read_${id}`] = { action: 'receive', channel: { $ref: `#/channels/${id}` }, summary: `Read by ${spec.readers.join(', ')}.` };
+  }
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'Kuruma Cover event contract',
       version: '1.0.0',
       description:
-        'Kafka topics and MQTT channels of the Kuruma Cover platform. Generated from libs/contracts by `npm run docs:asyncapi`; do not edit by hand.',
+        'Kafka topics, MQTT channels and the state services share in Redis, of the Kuruma Cover platform. Generated from libs/contracts by `npm run docs:asyncapi`; do not edit by hand.',
     },
     defaultContentType: 'application/json',
     servers: {
@@ -129,6 +148,11 @@ export function buildAsyncApi(): Record<string, unknown> {
         description:
           'Project Mosquitto, TLS listener for devices (MQTT 5 or 3.1.1). Locally its certificate comes from a development CA (infra/local/.state/mosquitto/tls/ca.crt); in production from a public or partner-agreed CA. The plain listener (1884) is for the platform network only.',
         security: [{ $ref: '#/components/securitySchemes/mqttDeviceAccount' }],
+      },
+      redis: {
+        host: '127.0.0.1:6379',
+        protocol: 'redis',
+        description: 'Platform-internal Redis (REDIS_URL) for state one service keeps for another; partners and devices never reach it.',
       },
       mqttDeviceCertificate: {
         host: '127.0.0.1:8885',

@@ -1,15 +1,74 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { PartnerRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { EventProducer } from '@kuruma/data-access-messaging';
+import {
+  DatabaseModule,
+  JobSchedule,
+  KafkaModule,
+  KafkaTransportModule,
+  LOGGER,
+  OutboxRelayModule,
+  PartnerAuthenticator,
+  PartnerAuthModule,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+  ServiceMetrics,
+  ShutdownRegistry,
+  TopicNames,
+} from '@kuruma/service-kit';
+import { AcceptBookingEventsUseCase } from './accept-booking-events/accept-booking-events.use-case';
+import { BookingEventRefusals } from './accept-booking-events/booking-event-refusals';
+import { BookingEventsKafkaHandler } from './accept-booking-events/booking-events.kafka-handler';
+import type { ApplyContext } from './accept-booking-events/apply-pending-events';
+import type { BookingIngestConfig } from './booking-ingest.config';
+import { KnownPartners } from './partners/known-partners';
+import { ReleaseHeldEventsJob } from './release-held-events/release-held-events.job';
 import { BookingEventsController } from './webhook/booking-events.controller';
+import { ReceiveWebhookEventUseCase } from './webhook/receive-webhook-event.use-case';
 
+/** What accepting and releasing booking events both need: who enqueues, where to, how long a gap is held. */
+const APPLY_CONTEXT = Symbol('APPLY_CONTEXT');
+
+/**
+ * Booking-ingest: partners' booking events from their Kafka topics and the signed webhook,
+ * authenticated, de-duplicated and put in sequence, then forwarded to pricing through the outbox.
+ */
 @Module({})
 export class BookingIngestModule {
-  static register(kit: ServiceKit, providers: { provide: unknown; useValue: unknown }[] = []): DynamicModule {
+  static forRoot(config: BookingIngestConfig): DynamicModule {
     return {
       module: BookingIngestModule,
-      imports: [ServiceKitModule.forRoot(kit)],
-      controllers: [BookingEventsController],
-      providers: providers as never,
+      imports: [
+        ServiceKitModule.forService(config),
+        DatabaseModule.forRoot(),
+        KafkaModule.forRoot(),
+        KafkaTransportModule.forGroup('booking-ingest'),
+        OutboxRelayModule.forRoot(),
+        PartnerAuthModule.forRoot(),
+      ],
+      controllers: [BookingEventsController, BookingEventsKafkaHandler],
+      providers: [
+        {
+          provide: APPLY_CONTEXT,
+          inject: [SERVICE_CONFIG, TopicNames],
+          useFactory: (cfg: BookingIngestConfig, topics: TopicNames): Omit<ApplyContext, 'now'> => ({ producer: cfg.SERVICE, topic: (base) => topics.of(base), gapTimeoutMs: cfg.BOOKING_GAP_TIMEOUT_MS }),
+        },
+        { provide: KnownPartners, inject: [PartnerRepository], useFactory: (partners: PartnerRepository) => new KnownPartners(partners) },
+        { provide: BookingEventRefusals, inject: [ServiceMetrics, LOGGER], useFactory: (metrics: ServiceMetrics, logger: Logger) => new BookingEventRefusals(metrics, logger) },
+        { provide: AcceptBookingEventsUseCase, inject: [SqlDatabase, APPLY_CONTEXT], useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>) => new AcceptBookingEventsUseCase(sql, ctx) },
+        {
+          provide: ReleaseHeldEventsJob,
+          inject: [SqlDatabase, APPLY_CONTEXT, LOGGER],
+          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, logger: Logger) => new ReleaseHeldEventsJob(sql, ctx, logger),
+        },
+        { provide: JobSchedule, inject: [ReleaseHeldEventsJob, ShutdownRegistry], useFactory: (job: ReleaseHeldEventsJob, shutdown: ShutdownRegistry) => new JobSchedule('held-event-releaser', job, shutdown) },
+        {
+          provide: ReceiveWebhookEventUseCase,
+          inject: [PartnerAuthenticator, PartnerRepository, EventProducer, TopicNames],
+          useFactory: (auth: PartnerAuthenticator, partners: PartnerRepository, producer: EventProducer, topics: TopicNames) => new ReceiveWebhookEventUseCase(auth, partners, producer, (base) => topics.of(base)),
+        },
+      ],
     };
   }
 }

@@ -1,19 +1,76 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Database } from '@kuruma/data-access-db';
+import { DatabaseModule, KafkaModule, KafkaTailModule, ServiceKitModule, ServiceMetrics } from '@kuruma/service-kit';
+import { AuditLog } from './audit/audit-log';
 import { AuthController } from './auth/auth.controller';
+import { CsrfGuard } from './auth/csrf.guard';
+import { IDENTITY_PROVIDER, LocalAccounts } from './auth/identity-provider';
+import { LoginThrottle } from './auth/login-throttle';
+import { OpsSessions } from './auth/ops-sessions';
 import { ClaimsQueueController } from './claims/claims-queue.controller';
+import { ClaimsTriggerClient } from './claims/claims-trigger.client';
 import { ConsoleApiController } from './console-api.controller';
+import type { OpsConsoleConfig } from './ops-console.config';
+import { LiveEventBuffer } from './stream/live-event-buffer';
 import { LiveStreamController } from './stream/live-stream.controller';
+import { PublicEventsKafkaHandler } from './stream/public-events.kafka-handler';
+import { CONFIG, DATABASE } from './tokens';
+import { CONSOLE_ASSETS, consoleAssetsDir } from './web/console-assets';
 import { ConsolePagesController } from './web/console-pages.controller';
 
+/**
+ * The ops console: pages, sign-in and the read API over Postgres (reads only: the Prisma client
+ * gets the whole pool), claim actions through claims-trigger, and the live stream of the public
+ * policy and claim events tailed from Kafka (no producer: the console publishes nothing).
+ */
 @Module({})
 export class OpsConsoleModule {
-  static register(kit: ServiceKit, providers: Provider[]): DynamicModule {
+  static forRoot(config: OpsConsoleConfig): DynamicModule {
     return {
       module: OpsConsoleModule,
-      imports: [ServiceKitModule.forRoot(kit)],
-      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, LiveStreamController],
-      providers,
+      imports: [
+        ServiceKitModule.forService(config),
+        DatabaseModule.forRoot({ readerOnly: true }),
+        KafkaModule.forRoot({ producer: false }),
+        KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
+      ],
+      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, LiveStreamController, PublicEventsKafkaHandler],
+      providers: [
+        { provide: CONSOLE_ASSETS, useFactory: consoleAssetsDir },
+        {
+          provide: LiveEventBuffer,
+          inject: [CONFIG, ServiceMetrics],
+          useFactory: (cfg: OpsConsoleConfig, metrics: ServiceMetrics) => {
+            const buffer = new LiveEventBuffer(cfg.LIVE_BUFFER_SIZE);
+            const streamed = metrics.counter('kuruma_console_live_events_total', 'Public events received for the live stream');
+            buffer.subscribe(() => streamed.inc());
+            return buffer;
+          },
+        },
+        { provide: OpsSessions, inject: [DATABASE, CONFIG], useFactory: (db: Database, cfg: OpsConsoleConfig) => new OpsSessions(db, cfg.OPS_SESSION_SECRET) },
+        {
+          provide: LoginThrottle,
+          inject: [DATABASE, CONFIG],
+          useFactory: (db: Database, cfg: OpsConsoleConfig) =>
+            new LoginThrottle(db, {
+              perUser: cfg.OPS_LOGIN_MAX_FAILURES_PER_USER,
+              perAddress: cfg.OPS_LOGIN_MAX_FAILURES_PER_ADDRESS,
+              lockMs: cfg.OPS_LOGIN_LOCK_MS,
+              maxLockMs: cfg.OPS_LOGIN_MAX_LOCK_MS,
+              windowMs: cfg.OPS_LOGIN_FAILURE_WINDOW_MS,
+            }),
+        },
+        { provide: IDENTITY_PROVIDER, inject: [DATABASE], useFactory: (db: Database) => new LocalAccounts(db) },
+        { provide: AuditLog, inject: [DATABASE], useFactory: (db: Database) => new AuditLog(db) },
+        {
+          provide: ClaimsTriggerClient,
+          inject: [CONFIG],
+          useFactory: (cfg: OpsConsoleConfig) => new ClaimsTriggerClient(cfg.CLAIMS_TRIGGER_OPS_URL, cfg.OPS_SERVICE_TOKEN, cfg.OPS_IDENTITY_KEY),
+        },
+        // Before every route guard: a state-changing request must come from the console's own pages.
+        { provide: APP_GUARD, inject: [OpsSessions, CONFIG], useFactory: (sessions: OpsSessions, cfg: OpsConsoleConfig) => new CsrfGuard(sessions, cfg.OPS_CONSOLE_ORIGINS) },
+      ],
     };
   }
 }

@@ -1,3 +1,5 @@
-/** Injection tokens (Nest DI is explicit here: no decorator metadata in esbuild/vitest builds). */
-export const DATABASE = Symbol('DATABASE');
-export const CONFIG = Symbol('CONFIG');
+/**
+ * Injection tokens of the console's controllers: the platform's Prisma client and the parsed
+ * configuration (an `OpsConsoleConfig`), both from the platform modules.
+ */
+export { DATABASE, SERVICE_CONFIG as CONFIG } from '@kuruma/service-kit';

@@ -1,10 +1,62 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Topics } from '@kuruma/contracts';
+import { SqlDatabase } from '@kuruma/data-access-db';
+import {
+  DatabaseModule,
+  JobSchedule,
+  KafkaModule,
+  KafkaTransportModule,
+  LOGGER,
+  OutboxRelayModule,
+  PartnerAuthModule,
+  SERVICE_CONFIG,
+  ServiceKitModule,
+  ServiceMetrics,
+  ShutdownRegistry,
+  TopicNames,
+} from '@kuruma/service-kit';
+import { ApplyBookingEventsUseCase } from './apply-booking-events/apply-booking-events.use-case';
+import { BookingPricedKafkaHandler } from './apply-booking-events/booking-priced.kafka-handler';
+import { PolicyOutcomes } from './apply-booking-events/policy-outcomes';
+import { ExtendLateReturnsJob } from './late-return/extend-late-returns.job';
+import type { PolicyConfig } from './policy.config';
 import { PoliciesController } from './read-policies/policies.controller';
 
+/**
+ * Policy: priced booking events bind, extend, end and refund cover; late returns are extended on
+ * a timer; partners read their policies over HTTP. Policy events leave through the outbox, each
+ * also to its partner's own topic, the only one that partner may read.
+ */
 @Module({})
 export class PolicyModule {
-  static register(kit: ServiceKit, providers: Provider[]): DynamicModule {
-    return { module: PolicyModule, imports: [ServiceKitModule.forRoot(kit)], controllers: [PoliciesController], providers };
+  static forRoot(config: PolicyConfig): DynamicModule {
+    return {
+      module: PolicyModule,
+      imports: [
+        ServiceKitModule.forService(config),
+        DatabaseModule.forRoot(),
+        KafkaModule.forRoot(),
+        KafkaTransportModule.forGroup('policy'),
+        OutboxRelayModule.forRoot({ mirrorToPartnerTopics: { sharedTopic: Topics.policyEvents, kind: 'policyEvents' } }),
+        PartnerAuthModule.forRoot(),
+      ],
+      controllers: [PoliciesController, BookingPricedKafkaHandler],
+      providers: [
+        { provide: PolicyOutcomes, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new PolicyOutcomes(metrics) },
+        {
+          provide: ApplyBookingEventsUseCase,
+          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames) => new ApplyBookingEventsUseCase(sql, cfg.SERVICE, (base) => topics.of(base)),
+        },
+        {
+          provide: ExtendLateReturnsJob,
+          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames, LOGGER],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames, logger: Logger) =>
+            new ExtendLateReturnsJob(sql, cfg.SERVICE, (base) => topics.of(base), cfg.LATE_RETURN_LEAD_MS, cfg.LATE_RETURN_INTERVAL_MS, logger),
+        },
+        { provide: JobSchedule, inject: [ExtendLateReturnsJob, ShutdownRegistry], useFactory: (job: ExtendLateReturnsJob, shutdown: ShutdownRegistry) => new JobSchedule('late-return-job', job, shutdown) },
+      ],
+    };
   }
 }

@@ -1,2 +1,2 @@
-/** Injection tokens (Nest DI is explicit here: no decorator metadata in esbuild/vitest builds). */
-export const DATABASE = Symbol('DATABASE');
+/** The Prisma client the read side uses (the platform's, from DatabaseModule). */
+export { DATABASE } from '@kuruma/service-kit';

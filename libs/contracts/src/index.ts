@@ -1,4 +1,5 @@
 export * from './topics';
+export * from './shared-state';
 export * from './cloudevents/cloud-event';
 export * from './problem/problem-details';
 export * from './pricing';

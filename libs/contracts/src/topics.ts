@@ -56,15 +56,13 @@ export const Topics = {
   bookingAccepted: 'kuruma.booking-accepted.v1',
   /** Booking events with their price (quote, extension premium or refund) attached. */
   bookingPriced: 'kuruma.booking-priced.v1',
-  /** Open damage claims per partner vehicle (compacted) so pricing can decline `vehicle-damage-unresolved`. */
+  /** Open damage claims per partner vehicle (compacted): the durable record; pricing reads VEHICLE_DAMAGE_FLAG in Redis. */
   vehicleDamage: 'kuruma.vehicle-damage.v1',
   bookingEventsDlq: 'carshare.booking-events.v1.dlq',
   bookingAcceptedDlq: 'kuruma.booking-accepted.v1.dlq',
   bookingPricedDlq: 'kuruma.booking-priced.v1.dlq',
   deviceSignalsDlq: 'kuruma.device-signals.dlq',
 } as const;
-
-export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 /**
  * A dead letter is its original record plus the x-dlq-* headers: room for the largest source
@@ -159,7 +157,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     cleanupPolicy: 'compact',
     retentionMs: -1,
     maxMessageBytes: ONE_MIB,
-    description: "claims-trigger -> pricing: whether a partner's vehicle has an open damage claim (latest value per partner and vehicle id).",
+    description:
+      "claims-trigger's durable record of each partner vehicle's open damage claims (latest value per partner and vehicle id). No service consumes it: pricing reads the same fact from the Redis key vehicle-damage:{partnerId}/{vehicleId} (VEHICLE_DAMAGE_FLAG), which it needs at quote time.",
     writers: [svc('claims-trigger')],
     readers: [],
   },

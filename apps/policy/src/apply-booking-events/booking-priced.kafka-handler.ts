@@ -1,26 +1,20 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { bookingPricedV1Schema, type BookingPricedV1, Topics } from '@kuruma/contracts';
-import { type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord, parseJsonMessage } from '@kuruma/data-access-messaging';
-import type { ApplyBookingEventsUseCase, ApplyResult } from './apply-booking-events.use-case';
+import { ConsumeTopic, type DecodedRecord } from '@kuruma/service-kit';
+import { ApplyBookingEventsUseCase } from './apply-booking-events.use-case';
+import { PolicyOutcomes } from './policy-outcomes';
 
-/** Priced booking events in; bad records dead-lettered; the rest applied in one transaction. */
+/** Priced booking events in (bad records dead-lettered by the transport), applied in one transaction. */
+@Controller()
 export class BookingPricedKafkaHandler {
   constructor(
-    private readonly useCase: ApplyBookingEventsUseCase,
-    private readonly producer: EventProducer,
-    private readonly topic: (base: string) => string,
-    private readonly service: string,
-    private readonly onApplied: (result: ApplyResult) => void,
+    @Inject(ApplyBookingEventsUseCase) private readonly useCase: ApplyBookingEventsUseCase,
+    @Inject(PolicyOutcomes) private readonly outcomes: PolicyOutcomes,
   ) {}
 
-  async handle(records: ConsumedRecord[]): Promise<void> {
-    const valid: BookingPricedV1[] = [];
-    const dead: OutgoingRecord[] = [];
-    for (const record of records) {
-      const parsed = parseJsonMessage(bookingPricedV1Schema, record.value);
-      if (parsed.ok) valid.push(parsed.value);
-      else dead.push(deadLetterRecord(record, this.topic(Topics.bookingPricedDlq), parsed.reason, this.service));
-    }
-    await this.producer.send(dead);
-    this.onApplied(await this.useCase.execute(valid));
+  @ConsumeTopic(Topics.bookingPriced, { schema: bookingPricedV1Schema, deadLetter: Topics.bookingPricedDlq })
+  async apply(@Payload() records: DecodedRecord<BookingPricedV1>[]): Promise<void> {
+    this.outcomes.record(await this.useCase.execute(records.map((r) => r.data)));
   }
 }

@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import { vehicleDamageFlagKey } from '@kuruma/contracts';
 
 /**
- * Fraud guard read side: claims-trigger keeps `vehicle-damage:{partnerId}/{vehicleId}` set while
+ * Fraud guard read side of the declared contract VEHICLE_DAMAGE_FLAG (libs/contracts, and
+ * docs/asyncapi.yaml): claims-trigger keeps `vehicle-damage:{partnerId}/{vehicleId}` set while
  * a partner's vehicle has an open damage claim. Vehicle ids are per partner, so only the booking's
  * own partner's claims decline it. A Redis error propagates: cover must never be bound unchecked,
  * so the chunk is retried rather than priced blind.

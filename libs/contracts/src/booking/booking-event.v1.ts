@@ -4,7 +4,7 @@ import { coverInstantSchema, quoteRequestFieldsV1Schema } from '../pricing/quote
 import { storableStrings } from '../text/storable-text';
 
 /** Booking lifecycle event types partners publish on `carshare.booking-events.v1`. */
-export const BOOKING_EVENT_TYPES = [
+const BOOKING_EVENT_TYPES = [
   'booking.created',
   'booking.confirmed',
   'booking.started',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
 
 /** Claim event types the platform publishes on `insurance.claim-events.v1` (key = vehicleId). */
-export const CLAIM_EVENT_TYPES = [
+const CLAIM_EVENT_TYPES = [
   'claim.fnol-opened',
   'claim.signal-attached',
   'claim.confirmed',
@@ -11,8 +11,8 @@ export const CLAIM_EVENT_TYPES = [
 ] as const;
 export type ClaimEventType = (typeof CLAIM_EVENT_TYPES)[number];
 
-export const CLAIM_STATUSES = ['provisional', 'confirmed', 'withdrawn', 'closed'] as const;
-export const CLAIM_SEVERITIES = ['major', 'minor', 'theft', 'vandalism', 'security'] as const;
+const CLAIM_STATUSES = ['provisional', 'confirmed', 'withdrawn', 'closed'] as const;
+const CLAIM_SEVERITIES = ['major', 'minor', 'theft', 'vandalism', 'security'] as const;
 
 export const claimLocationSchema = z.object({
   /** WGS84 latitude in degrees. */

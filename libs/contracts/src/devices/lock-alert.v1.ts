@@ -3,7 +3,7 @@ import { storableStrings } from '../text/storable-text';
 import { identifierSchema, instantSchema } from '../cloudevents/cloud-event';
 import { claimLocationSchema } from '../claims/claim-event.v1';
 
-export const LOCK_EVENT_KINDS = [
+const LOCK_EVENT_KINDS = [
   'forced_entry',
   'tamper',
   'unlock_outside_booking',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
 
 /** Policy event types the platform publishes on `insurance.policy-events.v1` (key = bookingId). */
-export const POLICY_EVENT_TYPES = [
+const POLICY_EVENT_TYPES = [
   'policy.bound',
   'policy.extended',
   'policy.ended',
@@ -11,17 +11,17 @@ export const POLICY_EVENT_TYPES = [
 ] as const;
 export type PolicyEventType = (typeof POLICY_EVENT_TYPES)[number];
 
-export const POLICY_STATUSES = ['bound', 'active', 'ended', 'cancelled', 'declined'] as const;
+const POLICY_STATUSES = ['bound', 'active', 'ended', 'cancelled', 'declined'] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
-export const declineReasonItemSchema = z.object({
+const declineReasonItemSchema = z.object({
   /** Machine-readable reason, e.g. `driver-underage`. */
   code: z.string(),
   /** Human-readable explanation. */
   message: z.string(),
 });
 
-export const policyEventDataV1Schema = z.object({
+const policyEventDataV1Schema = z.object({
   /** The partner's booking this cover follows. */
   bookingId: z.string(),
   /** Platform policy id; null only for a declined booking. */

@@ -3,7 +3,7 @@ import { identifierSchema, instantSchema } from '../cloudevents/cloud-event';
 import { storableStrings } from '../text/storable-text';
 
 /** Cover is bought for trips: a start more than this far ahead is a typo or a probe, not a booking. */
-export const MAX_COVER_LEAD_DAYS = 366;
+const MAX_COVER_LEAD_DAYS = 366;
 const EARLIEST_COVER = Date.parse('2000-01-01T00:00:00Z');
 
 /**
@@ -29,7 +29,7 @@ const registrationMonthSchema = z
   }, 'must be a year from 1900 to next year');
 
 /** The vehicle being driven: only what pricing and eligibility need. */
-export const quoteVehicleV1Schema = z.object({
+const quoteVehicleV1Schema = z.object({
   /** The partner's vehicle id. */
   vehicleId: identifierSchema,
   /** Private passenger car class: ordinary (3-number plate), small (5-number) or kei. */
@@ -53,7 +53,7 @@ export const quoteVehicleV1Schema = z.object({
 });
 
 /** The driver: pseudonymous; no names, addresses or licence numbers. */
-export const quoteDriverV1Schema = z.object({
+const quoteDriverV1Schema = z.object({
   /** Pseudonymous driver id from the partner. */
   driverId: identifierSchema,
   /** Age in whole years at the start of cover. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DECLINE_CODES } from './decline-reason.v1';
 
 /** One step of the premium calculation; `amount` is the running figure after the step. */
-export const breakdownStepV1Schema = z.object({
+const breakdownStepV1Schema = z.object({
   /** Stable step code, e.g. `base`, `exposure`, `driver-age`, `rounding`. */
   code: z.string(),
   /** Human-readable explanation of the step. */
@@ -18,7 +18,7 @@ export const breakdownStepV1Schema = z.object({
 });
 export type BreakdownStepV1 = z.infer<typeof breakdownStepV1Schema>;
 
-export const quotedV1Schema = z.object({
+const quotedV1Schema = z.object({
   status: z.literal('quoted'),
   /** Premium in integer yen, no consumption tax. */
   premium: z.number().int(),
@@ -36,7 +36,7 @@ export const quotedV1Schema = z.object({
   breakdown: z.array(breakdownStepV1Schema),
 });
 
-export const declinedV1Schema = z.object({
+const declinedV1Schema = z.object({
   status: z.literal('declined'),
   /** Every reason the booking cannot be covered. */
   reasons: z.array(z.object({ code: z.enum(DECLINE_CODES), message: z.string() })).min(1),

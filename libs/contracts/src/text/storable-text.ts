@@ -10,7 +10,7 @@ import type { z } from 'zod';
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
-export const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 (NUL) or an unpaired surrogate';
+const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 (NUL) or an unpaired surrogate';
 
 export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
 

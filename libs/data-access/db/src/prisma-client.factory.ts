@@ -3,8 +3,6 @@ import { PrismaClient } from './generated/prisma/client';
 import type { SqlTx } from './sql/sql-database';
 
 export type Database = InstanceType<typeof PrismaClient>;
-/** Prisma's client handed to a `$transaction` callback (model API included). */
-export type PrismaTx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 /** What repositories need of a transaction: raw SQL, from Prisma or from {@link SqlDatabase}. */
 export type DatabaseTx = SqlTx;
 

@@ -24,7 +24,7 @@ export interface DeclineReason {
 }
 
 /** How far in the past a start may be (clock skew, a booking confirmed as it starts). */
-export const START_TOLERANCE_MS = 5 * 60_000;
+const START_TOLERANCE_MS = 5 * 60_000;
 const CATEGORIES = new Set(['ordinary', 'small', 'kei']);
 
 function specialPlate(classification: string): boolean {

@@ -7,7 +7,7 @@ import type { TariffData } from './tariff.schema';
  * source from. A step's source depends only on its tariff version, so stored and transported
  * breakdowns leave it out and readers put it back from here.
  */
-export function stepSources(t: TariffData): Readonly<Record<string, string>> {
+function stepSources(t: TariffData): Readonly<Record<string, string>> {
   const l = t.loadings.source;
   return {
     base: t.basePerDay.source,

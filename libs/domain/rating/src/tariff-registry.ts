@@ -24,7 +24,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function loadTariff(raw: unknown): Tariff {
+function loadTariff(raw: unknown): Tariff {
   const result = tariffSchema.safeParse(raw);
   if (!result.success) {
     const id = (raw as { id?: string })?.id ?? '(unknown)';

@@ -60,9 +60,6 @@ const base = {
 /** Each service authenticates to Kafka as its own principal, `service.<name>` (see kafka.config.ts). */
 type KafkaClientShape = ReturnType<typeof kafkaClientVars>;
 
-export const serviceConfigSchema = z.object({ ...base, ...kafkaClientVars('service') });
-export type ServiceConfig = z.infer<typeof serviceConfigSchema> & { PORT: number; SERVICE: string };
-
 /**
  * Parses a service's environment once at start-up. Production refuses the published development
  * secrets, so a forgotten variable cannot ship a known password.
@@ -98,5 +95,3 @@ export function isDevDefaultSecret(name: string, value: unknown): boolean {
   const published = (DEV_DEFAULT_SECRETS as Record<string, string>)[name];
   return published !== undefined && typeof value === 'string' && value.trim().toLowerCase() === published.toLowerCase();
 }
-
-export const topicIn = (namespace: string) => (base: string): string => `${namespace}${base}`;

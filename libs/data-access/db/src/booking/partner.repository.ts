@@ -7,7 +7,7 @@ export interface PartnerRecord {
   webhookSecret: string;
 }
 
-export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
+const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
 
 /** Partners and their credentials. The API key is stored only as a sha256 hash. */
 export class PartnerRepository {

@@ -35,7 +35,7 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export function readMigrations(migrationsDir: string): MigrationFile[] {
+function readMigrations(migrationsDir: string): MigrationFile[] {
   return readdirSync(migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(migrationsDir, d.name, 'migration.sql')))
     .map((d) => d.name)
@@ -47,7 +47,7 @@ export function readMigrations(migrationsDir: string): MigrationFile[] {
 }
 
 /** Creates the database named in the URL when it does not exist yet (connects to `postgres`). */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';

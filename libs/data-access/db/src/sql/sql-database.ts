@@ -24,7 +24,7 @@ export interface SqlDatabaseOptions {
 }
 
 /** `a${x}b${y}c` -> `a$1b$2c`: the text and the parameters node-postgres expects. */
-export function toParameterized(strings: TemplateStringsArray): string {
+function toParameterized(strings: TemplateStringsArray): string {
   let text = strings[0] ?? '';
   for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
   return text;

@@ -8,7 +8,7 @@ export interface OutgoingRecord {
 }
 
 /** Well under the 1 MiB topic limit, leaving room for record and batch overheads. */
-export const MAX_REQUEST_BYTES = 512 * 1024;
+const MAX_REQUEST_BYTES = 512 * 1024;
 
 const recordBytes = (r: OutgoingRecord): number =>
   Buffer.byteLength(r.key) + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length) + Object.entries(r.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;

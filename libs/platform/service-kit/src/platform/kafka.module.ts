@@ -5,11 +5,16 @@ import type { ServiceKit } from '../service-kit.module';
 import type { PlatformConfig } from './platform-config';
 import { KAFKA, SERVICE_CONFIG, SERVICE_KIT } from './tokens';
 
+export interface KafkaModuleOptions {
+  /** Connect the producer (`EventProducer`; default true). Off for services that only read. */
+  producer?: boolean;
+}
+
 /** The service's Kafka client (`KAFKA`) and its connected producer (`EventProducer`), flushed on shutdown. */
 @Module({})
 export class KafkaModule {
-  static forRoot(): DynamicModule {
-    const providers = [
+  static forRoot(options: KafkaModuleOptions = {}): DynamicModule {
+    const client = [
       {
         provide: KAFKA,
         inject: [SERVICE_CONFIG, SERVICE_KIT],
@@ -29,6 +34,8 @@ export class KafkaModule {
             kit.logger,
           ),
       },
+    ];
+    const producer = [
       {
         provide: EventProducer,
         inject: [KAFKA, SERVICE_KIT],
@@ -41,6 +48,7 @@ export class KafkaModule {
         },
       },
     ];
-    return { module: KafkaModule, global: true, providers, exports: [KAFKA, EventProducer] };
+    const providers = options.producer === false ? client : [...client, ...producer];
+    return { module: KafkaModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
 }

@@ -1,6 +1,7 @@
 import { applyDecorators, UseFilters } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import type { ZodType } from 'zod';
+import type { TopicNames } from '../../platform/topic-names';
 import { RethrowRpcErrors } from '../shared/rethrow-rpc-errors.filter';
 
 /** Transport id of {@link KafkaBatchServer}: handlers of other transports never see its patterns. */
@@ -16,9 +17,10 @@ export interface KafkaTopicRoute<T = unknown> {
   deadLetter?: string;
   /**
    * Also consume every topic the service may read whose deployed name this accepts (e.g. each
-   * partner's own booking topic), including topics created while the service runs.
+   * partner's own booking topic), including topics created while the service runs. `topics` are
+   * the deployment's names: `(name, topics) => topics.partnerOfBookingTopic(name) !== null`.
    */
-  alsoFrom?: (topicName: string) => boolean;
+  alsoFrom?: (topicName: string, topics: TopicNames) => boolean;
 }
 
 export const KAFKA_ROUTE_EXTRAS = 'kafkaBatchRoute';

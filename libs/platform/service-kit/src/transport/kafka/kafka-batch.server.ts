@@ -72,7 +72,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       kafka,
       groupId,
       topics: this.routes.map((r) => r.topic),
-      topicFilter: filters.length ? (name) => filters.some((r) => r.options.alsoFrom?.(name)) : undefined,
+      topicFilter: filters.length ? (name) => filters.some((r) => r.options.alsoFrom?.(name, topics)) : undefined,
       rediscoverMs: this.options.rediscoverMs,
       logger: kit.logger.child({ component: 'consumer', groupId }),
       handle: (chunk) => this.dispatch(chunk),
@@ -117,7 +117,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   private routeOf(topic: string): Route | undefined {
-    return this.routes.find((r) => r.topic === topic) ?? this.routes.find((r) => r.options.alsoFrom?.(topic));
+    return this.routes.find((r) => r.topic === topic) ?? this.routes.find((r) => r.options.alsoFrom?.(topic, this.options.topics));
   }
 
   private async apply(route: Route, records: ConsumedRecord[]): Promise<void> {
@@ -129,7 +129,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       else refused.push({ record, reason: parsed.reason });
     }
     const context = new KafkaChunkContext([records, this.options.groupId, refused]);
-    if (decoded.length > 0) {
+    // Also when every record failed its schema: the handler may account for its refusals.
+    if (decoded.length > 0 || refused.length > 0) {
       await new Promise<void>((resolve, reject) => {
         this.onProcessingStartHook(this.transportId, context, () => awaitHandler(route.handler, decoded, context).then(resolve, reject));
       });

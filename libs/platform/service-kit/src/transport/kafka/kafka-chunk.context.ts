@@ -43,6 +43,11 @@ export class KafkaChunkContext extends BaseRpcContext<Args> {
     return [...spans.values()];
   }
 
+  /** The records of the chunk going to the dead-letter topic so far, with their reasons. */
+  getRefusals(): readonly { record: ConsumedRecord; reason: string }[] {
+    return this.args[2];
+  }
+
   /** Dead-letters `record` with `reason` (`<code>: <detail>`) when the chunk is committed. */
   refuse(record: ConsumedRecord, reason: string): void {
     this.args[2].push({ record, reason });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { replayFrom } from './live-event-feed';
+import { replayFrom } from './kafka-tail.server';
 
 describe('replayFrom', () => {
-  it('replays the whole backfill period when it fits the partition share of the ring', () => {
+  it('replays the whole backfill period when it fits the partition share of the replay limit', () => {
     expect(replayFrom(900n, 1_000n, 1_667n)).toBe(900n);
   });
 

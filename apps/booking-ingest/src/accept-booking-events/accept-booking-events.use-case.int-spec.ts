@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BookingAcceptedV1, BookingEventV1 } from '@kuruma/contracts';
+import { SqlDatabase } from '@kuruma/data-access-db';
+import { ReleaseHeldEventsJob } from '../release-held-events/release-held-events.job';
+import { AcceptBookingEventsUseCase } from './accept-booking-events.use-case';
+
+/** The database the int tier's global setup migrates for this run (see test/support/test-env.ts). */
+const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test';
+
+const GAP_TIMEOUT_MS = 60_000;
+
+function event(bookingId: string, sequence: number, type: BookingEventV1['type'] = sequence === 1 ? 'booking.created' : 'booking.extended'): BookingEventV1 {
+  return {
+    specversion: '1.0', id: `${bookingId}-${sequence}`, source: 'partner/demo', type, subject: bookingId, time: '2026-12-01T10:00:00Z', datacontenttype: 'application/json',
+    data: {
+      bookingId, partnerId: 'demo', startsAt: '2026-12-02T10:00:00+09:00', endsAt: '2026-12-02T16:00:00+09:00', plan: 'standard', sequence,
+      vehicle: { vehicleId: 'v-1', category: 'ordinary', modelRatingClass: 5, firstRegistration: '2024-06', eco: false, asv: true, plateClassification: '300', ownership: 'fleet', rental: false },
+      driver: { driverId: 'd-1', age: 34, licenceColour: 'gold', grade: 12 },
+    },
+  } as BookingEventV1;
+}
+
+describe(`${AcceptBookingEventsUseCase.name} (real Postgres)`, () => {
+  const db = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 4 });
+  // A producer name of its own: this test's outbox rows are its alone, and no relay publishes them.
+  const producer = `ingest-test-${randomUUID().slice(0, 8)}`;
+  const ctx = { producer, topic: (base: string) => `int.${base}`, gapTimeoutMs: GAP_TIMEOUT_MS };
+  const sut = new AcceptBookingEventsUseCase(db, ctx);
+  afterAll(() => db.end());
+
+  /** What went to pricing for the booking, in outbox order: [sequence, ordering]. */
+  const forwarded = async (bookingId: string) =>
+    (await db.$queryRaw<{ payload: string }[]>`SELECT payload FROM outbox WHERE producer = ${producer} AND key = ${bookingId} ORDER BY id`)
+      .map((r) => JSON.parse(r.payload) as BookingAcceptedV1)
+      .map((a) => [a.event.data.sequence, a.ordering]);
+
+  it('forwards in sequence, holds an event that arrives early until the gap is filled, and answers a repeat as a duplicate', async () => {
+    const bookingId = `b-${randomUUID().slice(0, 8)}`;
+
+    expect(await sut.execute([{ partnerId: 'demo', event: event(bookingId, 1) }, { partnerId: 'demo', event: event(bookingId, 3) }])).toEqual(['accepted', 'held']);
+    expect(await forwarded(bookingId)).toEqual([[1, 'in-sequence']]);
+
+    expect(await sut.execute([{ partnerId: 'demo', event: event(bookingId, 2) }, { partnerId: 'demo', event: event(bookingId, 1) }])).toEqual(['accepted', 'duplicate']);
+    expect(await forwarded(bookingId)).toEqual([
+      [1, 'in-sequence'],
+      [2, 'in-sequence'],
+      [3, 'in-sequence'],
+    ]);
+  });
+
+  it('releases a held event once the gap timeout has passed and never before', async () => {
+    const bookingId = `b-${randomUUID().slice(0, 8)}`;
+    const job = new ReleaseHeldEventsJob(db, ctx, pino({ level: 'silent' }));
+    const now = new Date();
+    expect(await sut.execute([{ partnerId: 'demo', event: event(bookingId, 1) }, { partnerId: 'demo', event: event(bookingId, 3) }], now)).toEqual(['accepted', 'held']);
+
+    await job.tick(new Date(now.getTime() + GAP_TIMEOUT_MS - 1_000));
+    expect(await forwarded(bookingId)).toEqual([[1, 'in-sequence']]);
+
+    await job.tick(new Date(now.getTime() + GAP_TIMEOUT_MS + 1_000));
+    expect(await forwarded(bookingId)).toEqual([
+      [1, 'in-sequence'],
+      [3, 'gap-timeout'],
+    ]);
+  });
+});
