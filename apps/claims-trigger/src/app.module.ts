@@ -1,11 +1,87 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { readFileSync } from 'node:fs';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { Topics } from '@kuruma/contracts';
+import { type Database, SqlDatabase } from '@kuruma/data-access-db';
+import {
+  DATABASE,
+  DatabaseModule,
+  KafkaModule,
+  KafkaTransportModule,
+  OutboxRelayModule,
+  PartnerAuthModule,
+  REDIS,
+  RedisModule,
+  SERVICE_KIT,
+  ServiceKitModule,
+  type ServiceKit,
+  TopicNames,
+} from '@kuruma/service-kit';
+import { ChangeClaimStatusUseCase } from './claims/change-claim-status.use-case';
 import { ClaimsController } from './claims/claims.controller';
+import type { ClaimsTriggerConfig } from './claims-trigger.config';
+import { CoverIndex } from './correlation/cover-index';
+import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
+import { BrokerAdmin } from './devices/broker-admin';
+import { deviceCertificates } from './devices/device-certificates.config';
+import { DeviceDirectory } from './devices/device-directory';
 import { DevicesController } from './devices/devices.controller';
+import { IntakeAccountsProvisioning } from './devices/intake-accounts.provisioning';
+import { RegisterDeviceUseCase } from './devices/register-device.use-case';
+import { DamageFlags } from './fraud-guard/damage-flags';
+import { DamageFlagsRebuild } from './fraud-guard/damage-flags.rebuild';
+import { DeviceSignalsMqttHandler } from './intake/device-signals.mqtt-handler';
+import { mqttIntakeProviders } from './intake/mqtt-intake.providers';
 
+/**
+ * claims-trigger: device alerts in over MQTT (triage, correlation, one claim per accident), the
+ * cover index kept from the policy topic, device registration and the claims API over HTTP.
+ */
 @Module({})
 export class ClaimsTriggerModule {
-  static register(kit: ServiceKit, providers: Provider[]): DynamicModule {
-    return { module: ClaimsTriggerModule, imports: [ServiceKitModule.forRoot(kit)], controllers: [DevicesController, ClaimsController], providers };
+  static forRoot(config: ClaimsTriggerConfig): DynamicModule {
+    const mqttCa = config.MQTT_CA_FILE ? readFileSync(config.MQTT_CA_FILE) : undefined;
+    return {
+      module: ClaimsTriggerModule,
+      imports: [
+        ServiceKitModule.forService(config),
+        // Each intake connection applies one signal at a time and holds a writer connection meanwhile.
+        DatabaseModule.forRoot({ writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
+        KafkaModule.forRoot(),
+        RedisModule.forRoot(),
+        // Each claim event also goes to its partner's own topic, the only one the partner may read.
+        OutboxRelayModule.forRoot({ mirrorToPartnerTopics: { sharedTopic: Topics.claimEvents, kind: 'claimEvents' } }),
+        KafkaTransportModule.forGroup('claims-trigger.cover-index'),
+        PartnerAuthModule.forRoot(),
+      ],
+      controllers: [DevicesController, ClaimsController, PolicyEventsKafkaHandler, DeviceSignalsMqttHandler],
+      providers: [
+        { provide: CoverIndex, inject: [REDIS], useFactory: (redis: Redis) => new CoverIndex(redis) },
+        { provide: DamageFlags, inject: [REDIS], useFactory: (redis: Redis) => new DamageFlags(redis) },
+        DamageFlagsRebuild,
+        {
+          provide: BrokerAdmin,
+          inject: [SERVICE_KIT],
+          useFactory: (kit: ServiceKit) => {
+            const admin = new BrokerAdmin({ url: config.MQTT_URL, username: config.MQTT_ADMIN_USER, password: config.MQTT_ADMIN_PASSWORD, ca: mqttCa, deviceAccountPrefix: config.MQTT_DEVICE_ACCOUNT_PREFIX });
+            kit.shutdown.register('mqtt-admin', () => admin.close(), 'clients');
+            return admin;
+          },
+        },
+        IntakeAccountsProvisioning,
+        ...mqttIntakeProviders(config, mqttCa),
+        {
+          provide: RegisterDeviceUseCase,
+          inject: [DATABASE, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
+          useFactory: (db: Database, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
+            new RegisterDeviceUseCase(db, () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)),
+        },
+        {
+          provide: ChangeClaimStatusUseCase,
+          inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],
+          useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base)),
+        },
+      ],
+    };
   }
 }

@@ -6,7 +6,7 @@ import { SqlDatabase } from '@kuruma/data-access-db';
 import { ReleaseHeldEventsJob } from '../release-held-events/release-held-events.job';
 import { AcceptBookingEventsUseCase } from './accept-booking-events.use-case';
 
-/** The database the int tier's global setup migrates for this run (see test/support/test-env.ts). */
+/** The database the int tier's global setup migrates for this run (see tools/harness/test-env.ts). */
 const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test';
 
 const GAP_TIMEOUT_MS = 60_000;

@@ -1,25 +1,20 @@
-import type { Logger } from 'pino';
-import { policyEventV1Schema, type PolicyEventDataV1 } from '@kuruma/contracts';
-import type { ConsumedRecord } from '@kuruma/data-access-messaging';
-import type { CoverIndex } from './cover-index';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { policyEventV1Schema, type PolicyEventV1, Topics } from '@kuruma/contracts';
+import { ConsumeTopic, type DecodedRecord } from '@kuruma/service-kit';
+import { CoverIndex } from './cover-index';
 
-/** Keeps the cover index current from the public policy topic; unreadable records are skipped (the DB stays the truth). */
+/**
+ * Keeps the cover index current from the public policy topic. Records that fail the schema are
+ * logged and skipped by the transport (no dead-letter topic: the index is only a hint, the
+ * database stays the truth, and claims-trigger may write no policy dead-letter topic).
+ */
+@Controller()
 export class PolicyEventsKafkaHandler {
-  constructor(
-    private readonly index: CoverIndex,
-    private readonly logger: Logger,
-  ) {}
+  constructor(@Inject(CoverIndex) private readonly index: CoverIndex) {}
 
-  async handle(records: ConsumedRecord[]): Promise<void> {
-    const events: PolicyEventDataV1[] = [];
-    for (const record of records) {
-      try {
-        const parsed = policyEventV1Schema.safeParse(JSON.parse(record.value?.toString('utf8') ?? ''));
-        if (parsed.success) events.push(parsed.data.data);
-      } catch {
-        this.logger.warn({ offset: record.offset, partition: record.partition }, 'unreadable policy event skipped by the cover index');
-      }
-    }
-    await this.index.apply(events);
+  @ConsumeTopic(Topics.policyEvents, { schema: policyEventV1Schema })
+  async apply(@Payload() records: DecodedRecord<PolicyEventV1>[]): Promise<void> {
+    await this.index.apply(records.map((r) => r.data.data));
   }
 }

@@ -14,3 +14,4 @@ export * from './mqtt/intake-accounts';
 export * from './batching/group-commit';
 export * from './payload/parse-json-payload';
 export * from './progress/stuck-watch';
+export * from './failure/transient-failure';

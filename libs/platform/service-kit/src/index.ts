@@ -34,3 +34,7 @@ export * from './transport/shared/rethrow-rpc-errors.filter';
 export * from './transport/shared/await-handler';
 export * from './bootstrap/create-service-app';
 export * from './auth/partner-auth.module';
+export * from './transport/mqtt/mqtt-topic-filter';
+export * from './transport/mqtt/mqtt-intake.pattern';
+export * from './transport/mqtt/mqtt-message';
+export * from './transport/mqtt/mqtt-intake.server';

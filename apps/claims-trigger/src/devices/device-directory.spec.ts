@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { Database } from '@kuruma/data-access-db';
+import { DeviceDirectory } from './device-directory';
+
+function memoryDevices(rows: Record<string, { id: string; partnerId: string; vehicleId: string }>) {
+  let reads = 0;
+  const db = { device: { findUnique: async ({ where }: { where: { id: string } }) => (reads++, rows[where.id] ?? null) } } as unknown as Database;
+  return { db, reads: () => reads };
+}
+
+describe(DeviceDirectory.name, () => {
+  it("answers a device's vehicle and partner, from the cache while it is fresh", async () => {
+    const devices = memoryDevices({ 'gw-1': { id: 'gw-1', partnerId: 'demo', vehicleId: 'car-1' } });
+    const sut = new DeviceDirectory(devices.db, 60_000);
+    expect(await sut.find('gw-1')).toEqual({ deviceId: 'gw-1', partnerId: 'demo', vehicleId: 'car-1' });
+    expect(await sut.find('gw-1')).toEqual({ deviceId: 'gw-1', partnerId: 'demo', vehicleId: 'car-1' });
+    expect(devices.reads()).toBe(1);
+  });
+
+  it('reads again once the entry is older than its time to live, so a device moved elsewhere is seen', async () => {
+    const rows = { 'gw-2': { id: 'gw-2', partnerId: 'demo', vehicleId: 'car-1' } };
+    const devices = memoryDevices(rows);
+    const sut = new DeviceDirectory(devices.db, 0);
+    await sut.find('gw-2');
+    rows['gw-2'] = { id: 'gw-2', partnerId: 'demo', vehicleId: 'car-2' };
+    await new Promise((r) => setTimeout(r, 2));
+    expect((await sut.find('gw-2'))?.vehicleId).toBe('car-2');
+  });
+
+  it('forgets a device on re-registration, including one it had cached as unknown', async () => {
+    const rows: Record<string, { id: string; partnerId: string; vehicleId: string }> = {};
+    const sut = new DeviceDirectory(memoryDevices(rows).db, 60_000);
+    expect(await sut.find('gw-3')).toBeNull();
+    rows['gw-3'] = { id: 'gw-3', partnerId: 'demo', vehicleId: 'car-3' };
+    expect(await sut.find('gw-3')).toBeNull();
+    sut.forget('gw-3');
+    expect(await sut.find('gw-3')).toEqual({ deviceId: 'gw-3', partnerId: 'demo', vehicleId: 'car-3' });
+  });
+});

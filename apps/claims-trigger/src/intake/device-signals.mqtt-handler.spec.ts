@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceMetrics } from '@kuruma/service-kit';
+import { DeviceSignalMetrics } from './device-signal.metrics';
+import { DeviceSignalsMqttHandler } from './device-signals.mqtt-handler';
+import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-signal.use-case';
+
+const message = (topic: string, deviceId: string) => ({ topic, params: [deviceId], payload: Buffer.from('{"eventId":"e-1"}'), receivedAt: new Date(Date.now() - 40) });
+
+function setup(execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer) => Promise<SignalOutcome>) {
+  const metrics = new ServiceMetrics('claims-trigger');
+  const calls: [string, string, string][] = [];
+  const useCase = {
+    execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer) => {
+      calls.push([deviceId, channel, payload.toString()]);
+      return execute(deviceId, channel, payload);
+    },
+  } as unknown as HandleDeviceSignalUseCase;
+  const sut = new DeviceSignalsMqttHandler(useCase, new DeviceSignalMetrics(metrics));
+  const counted = async () => (await metrics.registry.getSingleMetric('kuruma_device_signals_total')?.get())?.values.map((v) => [v.labels['outcome'], v.value]);
+  const latencies = async () => Number(/^kuruma_device_signal_seconds_sum\{[^}]*\} (\S+)$/m.exec(await metrics.registry.getSingleMetricAsString('kuruma_device_signal_seconds'))?.[1]);
+  return { sut, calls, counted, latencies };
+}
+
+describe(DeviceSignalsMqttHandler.name, () => {
+  it('applies a crash alert of the device its topic names and counts the outcome, with its latency from receipt', async () => {
+    const { sut, calls, counted, latencies } = setup(async () => 'claim-opened');
+    await sut.crash(message('devices/gw-1/crash', 'gw-1'));
+    expect(calls).toEqual([['gw-1', 'crash', '{"eventId":"e-1"}']]);
+    expect(await counted()).toEqual([['claim-opened', 1]]);
+    expect(await latencies()).toBeGreaterThanOrEqual(0.04);
+  });
+
+  it('applies a lock alert on the lock channel', async () => {
+    const { sut, calls, counted } = setup(async () => 'telemetry');
+    await sut.lock(message('devices/gw-2/lock', 'gw-2'));
+    expect(calls).toEqual([['gw-2', 'lock', '{"eventId":"e-1"}']]);
+    expect(await counted()).toEqual([['telemetry', 1]]);
+  });
+
+  it('rejects with the use case error, so the transport retries the alert unacknowledged, and counts nothing', async () => {
+    const outage = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const { sut, counted } = setup(async () => {
+      throw outage;
+    });
+    await expect(sut.crash(message('devices/gw-3/crash', 'gw-3'))).rejects.toBe(outage);
+    expect(await counted()).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { MqttTopics } from '@kuruma/contracts';
+import { ConsumeMqttTopic, type MqttMessage } from '@kuruma/service-kit';
+import { DeviceSignalMetrics } from './device-signal.metrics';
+import { HandleDeviceSignalUseCase } from './handle-device-signal.use-case';
+
+/**
+ * Crash and lock alerts from the devices. Bad data does not throw: the use case dead-letters it and
+ * the message is acknowledged. What throws is a dependency away (retried unacknowledged) or a
+ * failure of the message's own, which the transport dead-letters after CONSUMER_MAX_ATTEMPTS.
+ */
+@Controller()
+export class DeviceSignalsMqttHandler {
+  constructor(
+    @Inject(HandleDeviceSignalUseCase) private readonly useCase: HandleDeviceSignalUseCase,
+    @Inject(DeviceSignalMetrics) private readonly metrics: DeviceSignalMetrics,
+  ) {}
+
+  @ConsumeMqttTopic(MqttTopics.crash)
+  crash(@Payload() message: MqttMessage): Promise<void> {
+    return this.apply(message, 'crash');
+  }
+
+  @ConsumeMqttTopic(MqttTopics.lock)
+  lock(@Payload() message: MqttMessage): Promise<void> {
+    return this.apply(message, 'lock');
+  }
+
+  private async apply(message: MqttMessage, channel: 'crash' | 'lock'): Promise<void> {
+    const [deviceId] = message.params;
+    this.metrics.record(await this.useCase.execute(deviceId, channel, message.payload), message.receivedAt);
+  }
+}
