@@ -1,10 +1,34 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { ServiceKitModule, type ServiceKit } from '@kuruma/service-kit';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { QuoteRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { DatabaseModule, KafkaModule, KafkaTransportModule, PartnerAuthModule, REDIS, RedisModule, ServiceKitModule } from '@kuruma/service-kit';
+import { BookingAcceptedController } from './price-booking-events/booking-accepted.controller';
+import { PriceBookingEventsUseCase } from './price-booking-events/price-booking-events.use-case';
+import type { PricingConfig } from './pricing.config';
 import { QuotesController } from './quotes/quotes.controller';
+import { VehicleDamageLookup } from './vehicle-damage/vehicle-damage.lookup';
 
+/** Pricing: quotes over HTTP, and accepted booking events priced from Kafka. */
 @Module({})
 export class PricingModule {
-  static register(kit: ServiceKit, providers: Provider[]): DynamicModule {
-    return { module: PricingModule, imports: [ServiceKitModule.forRoot(kit)], controllers: [QuotesController], providers };
+  static forRoot(config: PricingConfig): DynamicModule {
+    return {
+      module: PricingModule,
+      imports: [
+        ServiceKitModule.forService(config),
+        DatabaseModule.forRoot(),
+        KafkaModule.forRoot(),
+        // A lookup waits for Redis or fails now: cover is never bound unchecked, the chunk is retried.
+        RedisModule.forRoot({ offlineQueue: false }),
+        KafkaTransportModule.forGroup('pricing'),
+        PartnerAuthModule.forRoot(),
+      ],
+      controllers: [QuotesController, BookingAcceptedController],
+      providers: [
+        { provide: VehicleDamageLookup, inject: [REDIS], useFactory: (redis: Redis) => new VehicleDamageLookup(redis) },
+        { provide: QuoteRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new QuoteRepository(sql) },
+        { provide: PriceBookingEventsUseCase, inject: [QuoteRepository, VehicleDamageLookup], useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup) => new PriceBookingEventsUseCase(quotes, damage) },
+      ],
+    };
   }
 }

@@ -185,6 +185,8 @@ export const DeadLetterHeaders = {
   originalOffset: 'x-dlq-original-offset',
   failedAt: 'x-dlq-failed-at',
   service: 'x-dlq-service',
+  /** Times the record was tried before it was dead-lettered (1 for bad data, found on the first try). */
+  attempts: 'x-dlq-attempts',
 } as const;
 
 /**

@@ -41,6 +41,12 @@ const base = {
    */
   CONSUMER_STUCK_AFTER_MS: envInt(120_000, 1_000, 86_400_000),
   /**
+   * Failed attempts after which a Kafka record or MQTT message that keeps failing for a reason of
+   * its own goes to its dead-letter topic (or table) so its partition or connection moves on.
+   * Outages (database, broker, Redis unreachable) never count: those are retried for as long as they last.
+   */
+  CONSUMER_MAX_ATTEMPTS: envInt(5, 1, 1_000),
+  /**
    * Bearer token /metrics asks for when set; required in production, where the figures (partner
    * volumes, error rates, internal names) are not for the public.
    */

@@ -1,10 +1,14 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type DynamicModule, Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { HealthController } from './health/health.controller';
 import { HealthRegistry } from './health/health-registry';
 import { MetricsController } from './metrics/metrics.controller';
 import { ServiceMetrics } from './metrics/metrics';
 import { ShutdownRegistry } from './shutdown-registry';
+import type { PlatformConfig } from './platform/platform-config';
+import { TopicNames } from './platform/topic-names';
+import { SERVICE_CONFIG, SERVICE_KIT } from './platform/tokens';
+import { createLogger } from './logging/logger';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -16,10 +20,45 @@ export interface ServiceKit {
   shutdown: ShutdownRegistry;
 }
 
+/**
+ * The one ordered drain when the app closes (SIGTERM): not ready first, so traffic moves away,
+ * then consumers, jobs, relay, producer, clients and pools in that order (ShutdownRegistry); HTTP
+ * and the transports close after it, in Nest's own dispose.
+ */
+@Injectable()
+export class GracefulDrain implements BeforeApplicationShutdown {
+  constructor(@Inject(SERVICE_KIT) private readonly kit: ServiceKit) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const { kit } = this;
+    kit.logger.info('graceful shutdown started');
+    kit.health.markShuttingDown();
+    await kit.shutdown.runAll((msg, err) => (err ? kit.logger.error({ err }, msg) : kit.logger.info(msg)));
+  }
+}
+
 /** Health, metrics, the logger and the shutdown registry, available to every provider of a service. */
 @Global()
 @Module({})
 export class ServiceKitModule {
+  /**
+   * The platform basics for a service, from its configuration parsed once in main.ts: the config
+   * itself (`SERVICE_CONFIG`), the kit (`SERVICE_KIT`, with LOGGER, HealthRegistry, ServiceMetrics
+   * and ShutdownRegistry), the topic names and the graceful drain.
+   */
+  static forService(config: PlatformConfig): DynamicModule {
+    const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
+    const base = ServiceKitModule.forRoot(kit);
+    const providers = [
+      ...(base.providers ?? []),
+      { provide: SERVICE_CONFIG, useValue: config },
+      { provide: SERVICE_KIT, useValue: kit },
+      { provide: TopicNames, useValue: new TopicNames(config.KAFKA_TOPIC_NAMESPACE) },
+      GracefulDrain,
+    ];
+    return { ...base, providers, exports: [...(base.exports ?? []), SERVICE_CONFIG, SERVICE_KIT, TopicNames] };
+  }
+
   static forRoot(kit: ServiceKit): DynamicModule {
     return {
       module: ServiceKitModule,

@@ -10,7 +10,8 @@ import { toStorableText } from '@kuruma/contracts';
  */
 const DETERMINISTIC_INTEGRITY = new Set(['23502', '23514']);
 
-const sqlStateOf = (error: unknown): string | undefined => {
+/** The SQLSTATE a pg or Prisma error carries, if any. */
+export const sqlStateOf = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 };

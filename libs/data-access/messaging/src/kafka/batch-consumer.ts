@@ -2,6 +2,7 @@ import type { Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from
 import type { Logger } from 'pino';
 import { dataErrorReason, isDeterministicDataError } from '@kuruma/data-access-db';
 import { GroupCommit } from '../batching/group-commit';
+import { isTransientFailure } from '../failure/transient-failure';
 import { StuckWatch } from '../progress/stuck-watch';
 import { type ConsumedRecord, headersToStrings, rawHeaders } from './consumed-record';
 import { applyIsolatingRefused } from './isolate-refused';
@@ -27,10 +28,21 @@ export interface BatchConsumerOptions {
    */
   handle: (records: ConsumedRecord[]) => Promise<void>;
   /**
-   * Durably dead-letters one record the database refused, with the reason. Without it such a
-   * record is retried like any failure (and the partition reports stuck).
+   * Durably dead-letters one record that cannot be applied, with the reason and the attempts it
+   * took. Without it such a record is retried like any failure (and the partition reports stuck).
    */
-  deadLetter?: (record: ConsumedRecord, reason: string) => Promise<void>;
+  deadLetter?: (record: ConsumedRecord, reason: string, attempts: number) => Promise<void>;
+  /**
+   * Failed attempts after which a record that keeps failing for a reason other than its
+   * environment (see isTransientFailure) is found and dead-lettered so its partition moves on
+   * (default 5). Transient failures never count: those are retried in order for as long as it takes.
+   */
+  maxAttempts?: number;
+  /**
+   * Asked before a record is dead-lettered for failing: false (a dependency is down) means the
+   * failures may be the environment after all, and the record is retried instead.
+   */
+  dependenciesHealthy?: () => Promise<boolean>;
   /** Readiness fails when a partition has been on one chunk longer than this (default 2 minutes). */
   stuckAfterMs?: number;
   /** Records per handler call; bigger chunks mean fewer transactions and round trips. */
@@ -59,6 +71,7 @@ export class BatchConsumer {
   /** A re-subscription in progress (stop waits for it). */
   private resubscribing?: Promise<void>;
   private readonly chunkSize: number;
+  private readonly maxAttempts: number;
   /**
    * Chunks from partitions handled concurrently join one handler call (one transaction) when they
    * arrive while the previous call is running; each caller still commits its own partition's
@@ -70,6 +83,7 @@ export class BatchConsumer {
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.chunkSize = options.chunkSize ?? 500;
+    this.maxAttempts = options.maxAttempts ?? 5;
     this.progress = new StuckWatch(options.stuckAfterMs ?? 120_000);
     this.combined = new GroupCommit((chunks) => this.applyAlone(chunks.flat()), this.chunkSize * 2, (chunk) => chunk.length);
   }
@@ -174,27 +188,38 @@ export class BatchConsumer {
     for (let start = 0; start < records.length; start += this.chunkSize) {
       const chunk = records.slice(start, start + this.chunkSize);
       this.progress.begin(lane, `offset ${chunk[0].offset}`);
+      // Failures that count toward the poison limit; transient ones (the environment) do not.
       let attempt = 0;
-      let isolate = false;
+      let tries = 0;
+      let isolate: 'refused' | 'poison' | undefined;
+      let lastError: unknown;
       for (;;) {
         if (!isRunning() || isStale()) return this.progress.done(lane);
         try {
           // First try rides along with other partitions' chunks; a retry runs alone, so a chunk
           // that keeps failing holds back its own partition only.
-          if (attempt === 0) await this.combined.submit(chunk);
-          else if (isolate) await this.applyIsolatingRefused(chunk);
+          if (tries === 0) await this.combined.submit(chunk);
+          else if (isolate === 'refused') await this.applyIsolating(chunk, isDeterministicDataError, attempt, lastError);
+          else if (isolate === 'poison') await this.applyIsolating(chunk, (error) => !isTransientFailure(error), attempt, lastError);
           else await this.applyAlone(chunk);
           break;
         } catch (error) {
-          attempt += 1;
+          tries += 1;
+          lastError = error;
+          const transient = isTransientFailure(error);
+          if (!transient) attempt += 1;
           this.progress.failed(lane, error);
           // Data the database refuses fails the same way every time: retrying the chunk as a
           // whole would hold the partition for ever, so the next try finds and dead-letters it.
-          isolate = this.options.deadLetter !== undefined && isDeterministicDataError(error);
-          const delay = isolate ? 0 : Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+          // Any other failure of the record's own making does the same after the attempt limit.
+          const canDeadLetter = this.options.deadLetter !== undefined;
+          isolate = !canDeadLetter ? undefined : isDeterministicDataError(error) ? 'refused' : !transient && attempt >= this.maxAttempts ? 'poison' : undefined;
+          // Isolation starts at once; a failed isolation (a dependency went away meanwhile) backs off like any retry.
+          const isolatingNow = isolate === 'refused' || (isolate === 'poison' && attempt === this.maxAttempts);
+          const delay = isolatingNow ? 0 : Math.min(5_000, 100 * 2 ** Math.min(tries, 6));
           this.options.logger.warn(
-            { err: error, topic: batch.topic, partition: batch.partition, attempt, delay, isolate },
-            isolate ? 'the database refused data in the chunk; isolating the record' : 'applying records failed; retrying (offsets not committed)',
+            { err: error, topic: batch.topic, partition: batch.partition, attempt, transient, delay, isolate },
+            isolate ? 'records in the chunk cannot be applied; isolating them for the dead-letter topic' : 'applying records failed; retrying (offsets not committed)',
           );
           await heartbeat().catch(() => undefined);
           if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -209,14 +234,24 @@ export class BatchConsumer {
     }
   }
 
-  /** The chunk, with any record the database refuses found and dead-lettered (see applyIsolatingRefused). */
-  private async applyIsolatingRefused(records: ConsumedRecord[]): Promise<void> {
+  /**
+   * The chunk, with each record that fails the way `isRefusal` recognises found by halving and
+   * dead-lettered (see applyIsolatingRefused). A record is dead-lettered for failing only while the
+   * service's dependencies answer: otherwise the failure is thrown and retried like any outage.
+   */
+  private async applyIsolating(records: ConsumedRecord[], isRefusal: (error: unknown) => boolean, attempts: number, lastError: unknown): Promise<void> {
     const deadLetter = this.options.deadLetter;
     if (!deadLetter) return this.applyAlone(records);
-    await applyIsolatingRefused(records, (chunk) => this.applyAlone(chunk), isDeterministicDataError, async (record, error) => {
-      this.options.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error }, 'record refused by the database; dead-lettered');
-      await deadLetter(record, dataErrorReason(error));
-    });
+    const refuse = async (record: ConsumedRecord, error: unknown) => {
+      const dataError = isDeterministicDataError(error);
+      if (!dataError && this.options.dependenciesHealthy && !(await this.options.dependenciesHealthy())) throw error;
+      this.options.logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, err: error, attempts }, 'record cannot be applied; dead-lettered');
+      await deadLetter(record, dataError ? dataErrorReason(error) : handlerFailureReason(error), attempts);
+    };
+    // The whole chunk has just failed this way: go straight to its halves (or its one record).
+    if (records.length === 1) return refuse(records[0], lastError);
+    const half = Math.ceil(records.length / 2);
+    for (const part of [records.slice(0, half), records.slice(half)]) await applyIsolatingRefused(part, (chunk) => this.applyAlone(chunk), isRefusal, refuse);
   }
 
   private async applyAlone(records: ConsumedRecord[]): Promise<void> {
@@ -239,4 +274,10 @@ export class BatchConsumer {
     if (!this.running) throw new Error('consumer is not running');
     this.progress.check();
   }
+}
+
+/** The dead-letter reason for a record its handler kept failing on: `handler-failed: <error>`. */
+export function handlerFailureReason(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `handler-failed: ${text}`.slice(0, 1_000);
 }

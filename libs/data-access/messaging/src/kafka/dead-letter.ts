@@ -8,7 +8,7 @@ import type { OutgoingRecord } from './event-producer';
  * the dead-letter topics allow 1 MiB more for these headers), with why and where it came from in
  * headers, so it never blocks its partition and can be replayed after a fix.
  */
-export function deadLetterRecord(record: ConsumedRecord, dlqTopic: string, reason: string, service: string): OutgoingRecord {
+export function deadLetterRecord(record: ConsumedRecord, dlqTopic: string, reason: string, service: string, attempts = 1): OutgoingRecord {
   return {
     topic: dlqTopic,
     key: record.raw?.key ?? record.key ?? `${record.topic}:${record.partition}:${record.offset}`,
@@ -21,6 +21,7 @@ export function deadLetterRecord(record: ConsumedRecord, dlqTopic: string, reaso
       [DeadLetterHeaders.originalOffset]: record.offset,
       [DeadLetterHeaders.failedAt]: new Date().toISOString(),
       [DeadLetterHeaders.service]: service,
+      [DeadLetterHeaders.attempts]: String(attempts),
     },
   };
 }

@@ -3,6 +3,11 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when healthy; throws or rejects with the reason when not. */
   check: () => Promise<void>;
+  /**
+   * A dependency the service's handlers call (database, broker, Redis), as opposed to a component
+   * of the service itself (a consumer): consumers ask these before blaming a record for a failure.
+   */
+  dependency?: boolean;
 }
 
 export interface ReadinessReport {
@@ -24,6 +29,12 @@ export class HealthRegistry {
   /** Once shutdown starts the service reports not-ready so traffic drains away first. */
   markShuttingDown(): void {
     this.shuttingDown = true;
+  }
+
+  /** Whether every dependency answers now: a failure seen meanwhile was then the record's own. */
+  async dependenciesHealthy(): Promise<boolean> {
+    const results = await Promise.allSettled(this.checks.filter((c) => c.dependency).map((c) => withTimeout(c.check(), CHECK_TIMEOUT_MS, `${c.name} did not answer`)));
+    return results.every((r) => r.status === 'fulfilled');
   }
 
   async report(): Promise<ReadinessReport> {

@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type Database, PartnerRepository } from '@kuruma/data-access-db';
+import { DATABASE, SERVICE_CONFIG } from '../platform/tokens';
+import { PartnerAuthenticator, partnerAuthOptions } from './partner-authenticator';
+
+/** The partner repository and the API-key authenticator (with the per-partner rate limit) for a partner-facing API. */
+@Module({})
+export class PartnerAuthModule {
+  static forRoot(): DynamicModule {
+    const providers = [
+      { provide: PartnerRepository, inject: [DATABASE], useFactory: (db: Database) => new PartnerRepository(db) },
+      {
+        provide: PartnerAuthenticator,
+        inject: [PartnerRepository, SERVICE_CONFIG],
+        useFactory: (partners: PartnerRepository, config: { PARTNER_RATE_LIMIT_PER_S: number; PARTNER_RATE_LIMIT_BURST: number }) => new PartnerAuthenticator(partners, partnerAuthOptions(config)),
+      },
+    ];
+    return { module: PartnerAuthModule, global: true, providers, exports: [PartnerRepository, PartnerAuthenticator] };
+  }
+}

@@ -1,0 +1,28 @@
+import type { KafkaAuth } from '@kuruma/data-access-messaging';
+
+/**
+ * What the platform providers read from a service's parsed configuration (every service config
+ * from `loadServiceConfig` has these).
+ */
+export interface PlatformConfig {
+  SERVICE: string;
+  LOG_LEVEL: string;
+  METRICS_TOKEN?: string;
+  HOST: string;
+  PORT: number;
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  REDIS_URL: string;
+  KAFKA_BROKERS: string[];
+  KAFKA_TOPIC_NAMESPACE: string;
+  KAFKA_GROUP_PREFIX: string;
+  KAFKA_SECURITY_PROTOCOL: KafkaAuth['securityProtocol'];
+  KAFKA_SASL_MECHANISM: KafkaAuth['saslMechanism'];
+  KAFKA_SSL_CA_FILE: string;
+  KAFKA_USERNAME: string;
+  KAFKA_PASSWORD: string;
+  OUTBOX_RETENTION_HOURS: number;
+  CONSUMER_STUCK_AFTER_MS: number;
+  CONSUMER_MAX_ATTEMPTS: number;
+  KAFKA_TOPIC_REDISCOVER_MS?: number;
+}
