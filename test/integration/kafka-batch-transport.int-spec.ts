@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DeadLetterHeaders } from '@kuruma/contracts';
 import { createKafka, EventProducer } from '@kuruma/data-access-messaging';
 import { ConsumeTopic, createLogger, createServiceKit, type DecodedRecord, KafkaBatchServer, type KafkaChunkContext, TopicNames } from '@kuruma/service-kit';
-import { ADMIN_KAFKA_AUTH, KafkaProbe, kafkaClientAs, TEST_ENV, testTopic } from '../../tools/harness';
+import { ADMIN_KAFKA_AUTH, kafkaClientAs, KafkaProbe, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
  * The Kafka transport every service consumes through, against the real broker and Postgres: what

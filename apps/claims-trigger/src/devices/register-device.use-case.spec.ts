@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '@kuruma/data-access-db';
@@ -51,13 +51,14 @@ function setup(options: { brokerAway?: boolean } = {}) {
   return { sut, broker, devices, directory };
 }
 
-const statusOf = async (work: Promise<unknown>) => {
+/** The domain error a refusal is thrown as (ProblemFilter renders ConflictError 409, InvalidRequestError 400, UnavailableError 503). */
+const refusalOf = async (work: Promise<unknown>) => {
   const error = await work.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpException);
-  return (error as HttpException).getStatus();
+  expect(error).toBeInstanceOf(DomainError);
+  return (error as DomainError).constructor;
 };
 
 describe(RegisterDeviceUseCase.name, () => {
@@ -87,7 +88,7 @@ describe(RegisterDeviceUseCase.name, () => {
   it("refuses with 409 another partner re-registering a device, and the owner's credentials stay", async () => {
     const { sut, broker, devices } = setup();
     const owner = await sut.execute('demo', 'gw-3', 'car-1');
-    expect(await statusOf(sut.execute('rival', 'gw-3', 'car-9'))).toBe(409);
+    expect(await refusalOf(sut.execute('rival', 'gw-3', 'car-9'))).toBe(ConflictError);
     expect(broker.accounts.get('device:gw-3')?.password).toBe(owner.mqtt.password);
     expect(devices.rows.get('gw-3')).toEqual({ id: 'gw-3', partnerId: 'demo', vehicleId: 'car-1' });
   });
@@ -95,25 +96,25 @@ describe(RegisterDeviceUseCase.name, () => {
   it('refuses with 409 a device id whose account name is a platform account, and leaves that account alone', async () => {
     const { sut, broker } = setup();
     broker.accounts.set('device:kuruma', { username: 'device:kuruma', password: 'platform-secret', roles: ['platform-service'] });
-    expect(await statusOf(sut.execute('demo', 'kuruma', 'car-1'))).toBe(409);
+    expect(await refusalOf(sut.execute('demo', 'kuruma', 'car-1'))).toBe(ConflictError);
     expect(broker.accounts.get('device:kuruma')).toMatchObject({ password: 'platform-secret', roles: ['platform-service'] });
   });
 
   it('refuses with 400 a device id that could not be a topic level, before touching the broker', async () => {
     const { sut, broker } = setup();
-    expect(await statusOf(sut.execute('demo', 'gw/+/#', 'car-1'))).toBe(400);
+    expect(await refusalOf(sut.execute('demo', 'gw/+/#', 'car-1'))).toBe(InvalidRequestError);
     expect(broker.accounts.size).toBe(0);
   });
 
   it('refuses with 400 a certificate request where no device CA is configured', async () => {
     const { sut, broker } = setup();
-    expect(await statusOf(sut.execute('demo', 'gw-4', 'car-1', '-----BEGIN CERTIFICATE REQUEST-----'))).toBe(400);
+    expect(await refusalOf(sut.execute('demo', 'gw-4', 'car-1', '-----BEGIN CERTIFICATE REQUEST-----'))).toBe(InvalidRequestError);
     expect(broker.accounts.size).toBe(0);
   });
 
   it('answers 503 while the broker cannot be administered, and stores nothing', async () => {
     const { sut, devices } = setup({ brokerAway: true });
-    expect(await statusOf(sut.execute('demo', 'gw-5', 'car-1'))).toBe(503);
+    expect(await refusalOf(sut.execute('demo', 'gw-5', 'car-1'))).toBe(UnavailableError);
     expect(devices.rows.size).toBe(0);
   });
 });
