@@ -59,8 +59,9 @@ export interface BatchConsumerOptions {
 
 /**
  * At-least-once consumption with effects made idempotent by the handler's inbox: offsets are
- * committed only after `handle` has returned, and never auto-committed. Used instead of the
- * NestJS Kafka transport, which commits after handler errors and has no dead-letter path.
+ * committed only after `handle` has returned, and never auto-committed. Services reach it through
+ * their Nest transport (KafkaBatchServer in service-kit); Nest's own Kafka transport commits after
+ * handler errors and has no dead-letter path.
  */
 export class BatchConsumer {
   private consumer?: Consumer;
@@ -102,8 +103,8 @@ export class BatchConsumer {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       // How long the broker may hold a fetch that finds nothing; a record arriving meanwhile is
-      // returned at once (min bytes 1), so this costs no latency. 50 ms meant 20 empty fetches a
-      // second per idle consumer, which showed in the HTTP latency tail of co-located services.
+      // returned at once (min bytes 1), so this costs no latency, and idle consumers stay quiet
+      // (docs/benchmarks.md, design notes).
       maxWaitTimeInMs: 500,
       // Small fetches keep a backlog from ballooning memory (the broker still returns one record
       // larger than this: KIP-74), and chunks stay small enough to commit often.

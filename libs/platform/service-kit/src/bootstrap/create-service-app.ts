@@ -61,7 +61,7 @@ export async function createServiceApp<A extends INestApplication = INestApplica
 /**
  * Listens on HOST:PORT, and on `internal` too when given: a second listener for calls from inside
  * the platform (the ops console's), bound to an internal interface; handlers tell it apart with
- * `arrivedOn`. Same routes as the main one.
+ * {@link arrivedOn}. Same routes as the main one.
  */
 export async function listen(app: INestApplication, internal?: { host: string; port: number }): Promise<void> {
   const kit = app.get<ServiceKit>(SERVICE_KIT);
@@ -71,6 +71,11 @@ export async function listen(app: INestApplication, internal?: { host: string; p
   await app.listen(config.PORT, config.HOST);
   kit.logger.info({ port: config.PORT, host: config.HOST }, `${kit.name} listening`);
   if (internal) await listenInternally(kit, app, internal);
+}
+
+/** Whether a request came in on the listener at `port` (the socket's own port: a client cannot forge it). */
+export function arrivedOn(req: { socket?: { localPort?: number } }, port: number): boolean {
+  return req.socket?.localPort === port;
 }
 
 /** Logs a failed start as one JSON line and exits non-zero, for main.ts's bootstrap().catch. */

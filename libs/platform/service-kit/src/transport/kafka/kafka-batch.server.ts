@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { BatchConsumer, type ConsumedRecord, deadLetterRecord, type EventProducer, type OutgoingRecord, parseJsonMessage } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from '../../service-kit.module';
 import type { TopicNames } from '../../platform/topic-names';
-import { reportStuckSeconds } from '../../messaging-runtime';
+import { reportStuckSeconds } from '../shared/stuck-seconds';
 import { awaitHandler } from '../shared/await-handler';
 import { KAFKA_BATCH_TRANSPORT, KAFKA_ROUTE_EXTRAS, type KafkaTopicRoute } from './kafka-batch.pattern';
 import { type DecodedRecord, KafkaChunkContext } from './kafka-chunk.context';

@@ -2,7 +2,7 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { handlerFailureReason, intakeClientId, intakeLoginOf, isTransientFailure, MAX_INTAKE_CONNECTIONS, StuckWatch } from '@kuruma/data-access-messaging';
-import { reportStuckSeconds } from '../../messaging-runtime';
+import { reportStuckSeconds } from '../shared/stuck-seconds';
 import type { ServiceKit } from '../../service-kit.module';
 import { awaitHandler } from '../shared/await-handler';
 import { MQTT_INTAKE_TRANSPORT } from './mqtt-intake.pattern';
