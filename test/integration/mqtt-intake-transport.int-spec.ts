@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
 import { DeadLetterHeaders, deviceTopic, MqttTopics, Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
-import { DeviceAccounts, DynamicSecurityClient, intakeClientIds, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
+import { DeviceAccounts, DynamicSecurityClient, intakeClientIds, intakeLoginOf, provisionIntakeAccounts } from '@kuruma/data-access-messaging';
 import { ConsumeMqttTopic, createLogger, createServiceKit, MqttIntakeServer, type MqttMessage, TopicNames } from '@kuruma/service-kit';
 import { DeviceSignalDeadLetters } from '../../apps/claims-trigger/src/intake/device-signal.dead-letters';
 import { DeviceSignalMetrics } from '../../apps/claims-trigger/src/intake/device-signal.metrics';
@@ -29,6 +29,22 @@ const SERVICE = 'mqtt-transport-test';
 const MAX_ATTEMPTS = 5;
 const OUTAGE_ATTEMPTS = 8;
 const deviceId = `transport-test-${run}`;
+
+/**
+ * Ends the intake's persistent session and what it queued: a session left from an earlier run
+ * keeps that run's subscriptions, and each would deliver the test's alerts once more.
+ */
+async function discardSession(): Promise<void> {
+  const client = await mqtt.connectAsync(TEST_ENV['MQTT_URL'], {
+    clientId: CLIENT_ID,
+    ...intakeLoginOf(CLIENT_ID, stack.MQTT_SERVICE_PASSWORD),
+    protocolVersion: 5,
+    clean: true,
+    reconnectPeriod: 0,
+    properties: { sessionExpiryInterval: 0 },
+  });
+  await client.endAsync();
+}
 
 const applied: { n: number; deviceId: string; at: number }[] = [];
 const attemptsOf = new Map<number, number>();
@@ -59,6 +75,7 @@ describe(MqttIntakeServer.name, () => {
   beforeAll(async () => {
     admin = await DynamicSecurityClient.connect(TEST_ENV['MQTT_URL'], stack.MQTT_ADMIN_USER, stack.MQTT_ADMIN_PASSWORD);
     await provisionIntakeAccounts(admin, intakeClientIds(CLIENT_ID), stack.MQTT_SERVICE_PASSWORD);
+    await discardSession();
     devices = new DeviceAccounts(admin, stack.MQTT_DEVICE_ACCOUNT_PREFIX);
     const password = randomUUID();
     const login = await devices.provision(deviceId, password);
@@ -73,7 +90,7 @@ describe(MqttIntakeServer.name, () => {
       url: TEST_ENV['MQTT_URL'],
       servicePassword: stack.MQTT_SERVICE_PASSWORD,
       clientId: CLIENT_ID,
-      shareGroup: `${CLIENT_ID}-${run}`,
+      shareGroup: CLIENT_ID,
       // One connection: an alert that blocked it would block every later one.
       connections: 1,
       stuckAfterMs: 60_000,
@@ -93,6 +110,7 @@ describe(MqttIntakeServer.name, () => {
 
   afterAll(async () => {
     await app?.close();
+    await discardSession().catch(() => undefined);
     await device?.endAsync();
     await devices?.remove(deviceId);
     await admin?.close();
