@@ -114,9 +114,9 @@ describe('console and partner APIs under attack', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
       expect(await logins).toEqual(Array(40).fill(200));
-      // With scrypt on the event loop each probe queued behind the hashing (455 ms in the issue;
-      // 9 probes in 2.5 s, median 192 ms, before the fix). Functional, not a benchmark: the loop
-      // keeps turning (more probes answered than there are sign-ins) and a typical probe is quick.
+      // With scrypt on the event loop each probe queued behind the hashing (docs/security.md).
+      // Functional, not a benchmark: the loop keeps turning (more probes answered than there are
+      // sign-ins) and a typical probe is quick.
       const median = [...liveMs].sort((a, b) => a - b)[Math.floor(liveMs.length / 2)] ?? Infinity;
       expect(liveMs.length).toBeGreaterThanOrEqual(40);
       expect(median).toBeLessThan(100);
