@@ -12,6 +12,7 @@ import {
   bookingEventV1Schema,
   claimEventV1Schema,
   crashAlertV1Schema,
+  DEAD_LETTER_HEADER_MEANINGS,
   lockAlertV1Schema,
   PartnerTopics,
   partnerTopicSpecs,
@@ -41,6 +42,12 @@ const payloads: Record<string, { name: string; schema: z.ZodType; summary: strin
   [Topics.vehicleDamage]: { name: 'VehicleDamage', schema: vehicleDamageV1Schema, summary: "A partner vehicle's open damage claim count." },
 };
 
+/** The headers every dead letter carries besides the original record's own. */
+function deadLetterHeadersSchema(): unknown {
+  const properties = Object.fromEntries(Object.entries(DEAD_LETTER_HEADER_MEANINGS).map(([name, meaning]) => [name, { type: 'string', description: meaning }]));
+  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: true };
+}
+
 function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
@@ -56,7 +63,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     const messageName = payload?.name ?? `${id}_record`;
     messages[messageName] = payload
       ? { name: payload.name, summary: payload.summary, contentType: 'application/json', payload: jsonSchema(payload.schema) }
-      : { name: messageName, summary: spec.description, contentType: 'application/json' };
+      : { name: messageName, summary: spec.description, contentType: 'application/json', ...(spec.deadLetterHeaders ? { headers: deadLetterHeadersSchema() } : {}) };
     channels[id] = {
       address: spec.name,
       description: spec.description,

@@ -21,6 +21,8 @@ export interface TopicSpec {
   readonly maxMessageBytes: number;
   /** Dead-letter topic for records of this topic that cannot be processed. */
   readonly deadLetter?: string;
+  /** A dead-letter topic: each record carries the original bytes plus the DeadLetterHeaders. */
+  readonly deadLetterHeaders?: boolean;
   readonly description: string;
   /** Principals the broker lets write it (ACL WRITE); nobody else can. */
   readonly writers: readonly string[];
@@ -73,6 +75,7 @@ const DLQ_MAX_BYTES = SIX_MIB + ONE_MIB;
 /** Dead letters are written by the service that consumed the record; only the admin reads them. */
 const dlq = (name: string, writer: string, description: string): TopicSpec => ({
   name,
+  deadLetterHeaders: true,
   writers: [writer],
   readers: [],
   visibility: 'internal',
@@ -187,6 +190,18 @@ export const DeadLetterHeaders = {
   /** Times the record was tried before it was dead-lettered (1 for bad data, found on the first try). */
   attempts: 'x-dlq-attempts',
 } as const;
+
+/** What each dead-letter header says, for the contract documentation (AsyncAPI). */
+export const DEAD_LETTER_HEADER_MEANINGS: Readonly<Record<(typeof DeadLetterHeaders)[keyof typeof DeadLetterHeaders], string>> = {
+  'x-dlq-reason':
+    'Why: `<code>: <detail>` - invalid-json, invalid-utf8, schema-violation, database-rejected (a SQLSTATE the data can never pass), handler-failed (the handler kept failing past CONSUMER_MAX_ATTEMPTS), or a refusal of the consuming service (unknown-partner, partner-mismatch, ...).',
+  'x-dlq-original-topic': 'The topic the record was consumed from.',
+  'x-dlq-original-partition': 'Its partition there.',
+  'x-dlq-original-offset': 'Its offset there (copies with the same topic, partition and offset are redeliveries of one dead letter).',
+  'x-dlq-failed-at': 'When it was dead-lettered (ISO-8601 UTC).',
+  'x-dlq-service': 'The service that dead-lettered it.',
+  'x-dlq-attempts': 'How many times it was tried: 1 for bad data, CONSUMER_MAX_ATTEMPTS for a record its handler kept failing on.',
+};
 
 /**
  * Set by booking-ingest's webhook, the only writer of the shared booking topic, to the partner it
