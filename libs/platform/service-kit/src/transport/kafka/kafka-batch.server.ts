@@ -7,6 +7,7 @@ import { reportStuckSeconds } from '../shared/stuck-seconds';
 import { awaitHandler } from '../shared/await-handler';
 import { KAFKA_BATCH_TRANSPORT, KAFKA_ROUTE_EXTRAS, type KafkaTopicRoute } from './kafka-batch.pattern';
 import { type DecodedRecord, KafkaChunkContext } from './kafka-chunk.context';
+import { listenWhenStarted } from '../shared/listen-when-started';
 
 export interface KafkaBatchServerOptions {
   kit: ServiceKit;
@@ -49,10 +50,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    listenWhenStarted(() => this.start(), callback);
   }
 
   private async start(): Promise<void> {
@@ -116,8 +114,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     for (const [route, records] of byRoute) await this.apply(route, records);
   }
 
+  /** Each topic's route, found once: a chunk asks for every record, and `alsoFrom` runs a pattern. */
+  private readonly routeByTopic = new Map<string, Route | undefined>();
+
   private routeOf(topic: string): Route | undefined {
-    return this.routes.find((r) => r.topic === topic) ?? this.routes.find((r) => r.options.alsoFrom?.(topic, this.options.topics));
+    if (!this.routeByTopic.has(topic)) {
+      this.routeByTopic.set(topic, this.routes.find((r) => r.topic === topic) ?? this.routes.find((r) => r.options.alsoFrom?.(topic, this.options.topics)));
+    }
+    return this.routeByTopic.get(topic);
   }
 
   private async apply(route: Route, records: ConsumedRecord[]): Promise<void> {

@@ -5,6 +5,7 @@ import type { ServiceKit } from '../../service-kit.module';
 import type { TopicNames } from '../../platform/topic-names';
 import { awaitHandler } from '../shared/await-handler';
 import { KAFKA_TAIL_TRANSPORT, type TailedRecord } from './kafka-tail.pattern';
+import { listenWhenStarted } from '../shared/listen-when-started';
 
 export interface KafkaTailServerOptions {
   kit: ServiceKit;
@@ -38,10 +39,7 @@ export class KafkaTailServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    listenWhenStarted(() => this.start(), callback);
   }
 
   private async start(): Promise<void> {

@@ -8,6 +8,7 @@ import { awaitHandler } from '../shared/await-handler';
 import { MQTT_INTAKE_TRANSPORT } from './mqtt-intake.pattern';
 import { type MqttMessage, MqttMessageContext } from './mqtt-message';
 import { MqttTopicFilter } from './mqtt-topic-filter';
+import { listenWhenStarted } from '../shared/listen-when-started';
 
 export interface MqttIntakeServerOptions {
   kit: ServiceKit;
@@ -76,10 +77,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
   }
 
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    listenWhenStarted(() => this.start(), callback);
   }
 
   private async start(): Promise<void> {
