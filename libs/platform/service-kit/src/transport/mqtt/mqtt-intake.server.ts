@@ -1,5 +1,5 @@
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { handlerFailureReason, intakeClientId, intakeLoginOf, isTransientFailure, MAX_INTAKE_CONNECTIONS, StuckWatch } from '@kuruma/data-access-messaging';
 import { reportStuckSeconds } from '../shared/stuck-seconds';
@@ -9,6 +9,8 @@ import { MQTT_INTAKE_TRANSPORT } from './mqtt-intake.pattern';
 import { type MqttMessage, MqttMessageContext } from './mqtt-message';
 import { MqttTopicFilter } from './mqtt-topic-filter';
 import { listenWhenStarted } from '../shared/listen-when-started';
+import { KeyedLanes } from './keyed-lanes';
+import { PubackWindow } from './puback-window';
 
 export interface MqttIntakeServerOptions {
   kit: ServiceKit;
@@ -21,8 +23,13 @@ export interface MqttIntakeServerOptions {
   clientId: string;
   /** Share group of the subscriptions (`$share/<group>/<filter>`): the instances split the messages. */
   shareGroup: string;
-  /** Connections in the share group, each with its own persistent session and one message in flight. */
+  /** Connections in the share group, each with its own persistent session. */
   connections: number;
+  /**
+   * Messages the broker may have in flight on each connection, unacknowledged (MQTT 5 receive
+   * maximum, default 100): they are applied concurrently, one at a time per device.
+   */
+  receiveMaximum?: number;
   /** Readiness fails when a connection has been on one message longer than this. */
   stuckAfterMs: number;
   /** Failed attempts after which a message that keeps failing for its own reasons is dead-lettered (CONSUMER_MAX_ATTEMPTS). */
@@ -44,6 +51,12 @@ interface Route {
   handler: MessageHandler;
 }
 
+/**
+ * Passed to mqtt.js's `handleMessage` callback so that it reads on without sending the PUBACK: the
+ * transport sends it itself once the message is durable (mqtt.js 5.16 skips its PUBACK when that
+ * callback gets an error, and moves to the next packet).
+ */
+const ACK_LATER = new Error('acknowledged by the intake once applied');
 /** A retiring session is closed after this long without a message. */
 const DRAIN_QUIET_MS = 2_000;
 /** The consumer's name in `kuruma_consumer_stuck_seconds`. */
@@ -52,9 +65,11 @@ export const MQTT_INTAKE_CONSUMER = 'mqtt-intake';
 /**
  * Nest transport for device messages over MQTT 5: persistent sessions and shared subscriptions, so
  * several instances (and several connections per instance) split the load and nothing is lost while
- * one is down. Each `@ConsumeMqttTopic` handler gets the messages of its filter, one at a time per
- * connection, and a message is acknowledged (PUBACK) only after its handler has resolved: a crash
- * before that means the broker redelivers it. A failure that is an outage (isTransientFailure) is
+ * one is down. Each `@ConsumeMqttTopic` handler gets the messages of its filter: up to the receive
+ * maximum of each connection at once, but one at a time and in arrival order for each value of the
+ * filter's first wildcard (the device of `devices/+/crash`). A message is acknowledged (PUBACK) only
+ * after its handler has resolved, in the order the connection received them: a crash before that
+ * means the broker redelivers it. A failure that is an outage (isTransientFailure) is
  * retried unacknowledged for as long as it lasts; a message whose handler keeps failing for its own
  * reasons is dead-lettered after `maxAttempts`, while the service's dependencies answer, and then
  * acknowledged, so it cannot hold its connection for ever.
@@ -69,6 +84,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
   private stopping = false;
   private retiring?: Promise<void>;
   private deliveries = 0;
+  private readonly lanes = new KeyedLanes();
 
   constructor(private readonly options: MqttIntakeServerOptions) {
     super();
@@ -183,7 +199,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
       ...(o.ca ? { ca: o.ca } : {}),
       protocolVersion: 5,
       clean: false,
-      properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: 100 },
+      properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: o.receiveMaximum ?? 100 },
       connectTimeout: 5_000,
     };
   }
@@ -191,25 +207,71 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
   private async connect(i: number): Promise<void> {
     const clientId = intakeClientId(this.options.clientId, i);
     const filters = this.filters;
-    const client = await mqtt.connectAsync(this.options.url, {
+    const client = mqtt.connect(this.options.url, {
       ...this.sessionOptions(clientId),
       // Back quickly after a broker restart: until we resubscribe, the broker has no subscriber.
       reconnectPeriod: 250,
-      customHandleAcks: (topic, payload, packet, ack) => void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId }),
+      // Connected once the handler below is in place: a persistent session delivers at once.
+      manualConnect: true,
     });
-    this.clients.push(client);
-    this.connected.add(i);
+    let window = new PubackWindow((messageId) => this.sendPuback(client, messageId));
+    // mqtt.js hands over one message at a time and waits for its PUBACK before reading the next, so
+    // one slow transaction would hold the whole connection: the transport takes each message,
+    // lets mqtt.js read on, and sends the PUBACKs itself, in order, as the messages become durable.
+    client.handleMessage = (packet, callback) => {
+      if (packet.qos === 1 && packet.messageId !== undefined) this.accept(packet, window.open(packet.messageId), { clientId, messageId: packet.messageId });
+      callback(ACK_LATER);
+    };
+    client.on('close', () => {
+      this.connected.delete(i);
+      // Acknowledgements still to come belong to this connection only: the broker redelivers.
+      window.discard();
+      window = new PubackWindow((messageId) => this.sendPuback(client, messageId));
+    });
     // Mosquitto 2.0 does not restore a persistent session's shared subscriptions after a broker
     // restart (the session comes back, the $share subscription does not; verified against 2.0.11),
     // and mqtt.js resubscribes only when no session is present: so subscribe again on every
     // reconnect. Subscribing to the same filter again is harmless for the session's queue.
+    let first = true;
     client.on('connect', () => {
       this.connected.add(i);
+      if (first) return;
       client.subscribe(filters, { qos: 1 }, (err) => err && this.log.error({ err: err.message, clientId }, 'mqtt resubscribe failed'));
     });
-    client.on('close', () => this.connected.delete(i));
     client.on('error', (err) => this.log.warn({ err: err.message, clientId }, 'mqtt error'));
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: Error) => {
+        client.end(true);
+        reject(error);
+      };
+      client.once('connect', () => {
+        client.off('error', failed);
+        resolve();
+      });
+      client.once('error', failed);
+      client.connect();
+    });
+    first = false;
+    this.clients.push(client);
     await client.subscribeAsync(filters, { qos: 1 });
+  }
+
+  /** A delivered message, applied in its device's lane; `acknowledge` queues its PUBACK. */
+  private accept(packet: IPublishPacket, acknowledge: () => void, delivery: { clientId: string; messageId: number }): void {
+    // Left unacknowledged: the broker keeps it in the session for the next start.
+    if (this.stopping) return;
+    const topic = packet.topic;
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const key = this.routeOf(topic)?.params[0] ?? topic;
+    void this.lanes.run(key, () =>
+      this.receive(topic, payload, (code) => code === 0 && acknowledge(), delivery).catch((error: unknown) => this.log.error({ err: error, topic }, 'mqtt message not applied; left to the broker')),
+    );
+  }
+
+  /** PUBACK through mqtt.js's own packet writer (not public API; mqtt is pinned at 5.16.0 for it). */
+  private sendPuback(client: MqttClient, messageId: number): void {
+    if (!client.connected) return;
+    (client as unknown as { _sendPacket(packet: object): void })._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
   }
 
   /**
