@@ -20,6 +20,7 @@ import type { CoverIndex } from '../correlation/cover-index';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 import type { DeviceDirectory } from '../devices/device-directory';
 import { VehicleStateWriter } from '../telemetry/vehicle-state.writer';
+import { SignalTransactions } from './signal-transactions';
 
 export type SignalOutcome = 'claim-opened' | 'signal-attached' | 'withdrawn' | 'uncovered' | 'security' | 'telemetry' | 'duplicate' | 'dead-letter' | 'ignored';
 
@@ -39,6 +40,7 @@ export interface SignalSettings {
 export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
   private readonly vehicleStates: VehicleStateWriter;
+  private readonly transactions: SignalTransactions<Alert, SignalOutcome>;
 
   constructor(
     private readonly db: SqlTransactional,
@@ -49,6 +51,11 @@ export class HandleDeviceSignalUseCase {
     private readonly logger: Logger,
   ) {
     this.vehicleStates = new VehicleStateWriter(db);
+    this.transactions = new SignalTransactions(db, {
+      lock: (tx, vehicles) => this.claims.lockVehicles(tx, vehicles),
+      apply: (tx, alert, outbox) => this.apply(tx, alert, outbox),
+      enqueue: (tx, entries) => enqueueOutbox(tx, settings.producer, entries),
+    });
   }
 
   async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
@@ -71,9 +78,7 @@ export class HandleDeviceSignalUseCase {
       const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
       if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
       const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
-      return await this.db.$transaction(
-        (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
-      );
+      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now });
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
       // than leave it unacknowledged for the broker to redeliver for ever. Anything else (the
@@ -83,16 +88,15 @@ export class HandleDeviceSignalUseCase {
     }
   }
 
-  private async apply(tx: DatabaseTx, s: Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date }): Promise<SignalOutcome> {
-    const { topic, producer } = this.settings;
+  /** One alert on its vehicle, locked by the caller's transaction; its events are added to `outbox`. */
+  private async apply(tx: DatabaseTx, s: Alert, outbox: OutboxEntry[]): Promise<SignalOutcome> {
+    const { topic } = this.settings;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
-    await this.claims.lockVehicle(tx, vehicle);
     const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: s.hint });
     if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
     const causeId = `${s.deviceId}:${s.alert.eventId}`;
-    const outbox: OutboxEntry[] = [];
     const decision = decideSignal(s.triage, situation, { accidentId, occurredAt: s.occurredAt }, this.settings.accidentWindowMs);
     switch (decision.kind) {
       case 'security':
@@ -107,7 +111,6 @@ export class HandleDeviceSignalUseCase {
         await this.claims.setStatus(tx, claim.id, 'withdrawn');
         outbox.push(claimEvent('claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
         await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
-        await enqueueOutbox(tx, producer, outbox);
         return 'withdrawn';
       }
       case 'attach': {
@@ -115,7 +118,6 @@ export class HandleDeviceSignalUseCase {
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.recordJoinedSignal(tx, claim.id, s.occurredAt, severity);
         outbox.push(claimEvent('claim.signal-attached', claimEventData({ ...claim, severity }, claim.status, s, claim.signalCount + 1), causeId, s.now, topic));
-        await enqueueOutbox(tx, producer, outbox);
         return 'signal-attached';
       }
       case 'uncovered': {
@@ -123,7 +125,6 @@ export class HandleDeviceSignalUseCase {
         const incidentId = await this.insertIncident(tx, 'uncovered', s, severity);
         const data = uncoveredIncidentData({ incidentId, partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, severity, cause, occurredAt: s.alert.occurredAt, location });
         outbox.push(claimEvent('incident.uncovered', data, causeId, s.now, topic));
-        await enqueueOutbox(tx, producer, outbox);
         return 'uncovered';
       }
       case 'open': {
@@ -132,7 +133,6 @@ export class HandleDeviceSignalUseCase {
         const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
         outbox.push(claimEvent('claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
         if (isDamageClaim(claim.coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
-        await enqueueOutbox(tx, producer, outbox);
         return 'claim-opened';
       }
     }
@@ -197,6 +197,9 @@ interface Signal {
   vehicleId: string;
   partnerId: string;
 }
+
+/** An alert (not telemetry) on its way into a claim transaction. */
+type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date };
 
 /** The signal row of a device message. */
 const signalOf = (s: Signal): ClaimSignal => ({

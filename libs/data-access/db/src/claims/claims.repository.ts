@@ -101,12 +101,25 @@ export interface PartnerVehicle {
   vehicleId: string;
 }
 
+/** The advisory lock of one partner vehicle: `/` is in neither identifier, so two pairs never share a name. */
+const vehicleLockName = (v: PartnerVehicle): string => `vehicle:${v.partnerId}/${v.vehicleId}`;
+
 /** claims-trigger's tables (claims, signals, incidents, vehicle state, dead letters) and its read of cover. */
 export class ClaimsRepository {
   /** Serialises all work on one partner vehicle for the rest of the transaction (one accident, one claim). */
   async lockVehicle(tx: DatabaseTx, v: PartnerVehicle): Promise<void> {
-    // `/` is in neither identifier, so two pairs never share a lock name.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`vehicle:${v.partnerId}/${v.vehicleId}`}))`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${vehicleLockName(v)}))`;
+  }
+
+  /**
+   * lockVehicle for several vehicles in one round trip, taken in the order of their lock keys, so
+   * two transactions locking overlapping sets wait for each other instead of deadlocking.
+   */
+  async lockVehicles(tx: DatabaseTx, vehicles: PartnerVehicle[]): Promise<void> {
+    const names = [...new Set(vehicles.map(vehicleLockName))];
+    const [only] = names;
+    if (names.length === 1 && only !== undefined) return void (await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${only}))`);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(n) AS k FROM unnest(${names}::text[]) AS n ORDER BY 1) AS ordered`;
   }
 
   /**

@@ -103,6 +103,11 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
   async $transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // The pool listens for errors of idle clients only: a connection cut while this one is checked
+    // out would emit an unhandled 'error' and end the process. The statement in flight fails with
+    // it anyway, and the client is discarded below.
+    const cut = (error: Error) => (broken = error);
+    client.on('error', cut);
     try {
       await client.query('BEGIN');
       const result = await work(new ClientTx(client));
@@ -113,6 +118,7 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      client.off('error', cut);
       client.release(broken);
     }
   }

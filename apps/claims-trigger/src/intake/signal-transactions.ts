@@ -1,0 +1,91 @@
+import type { DatabaseTx, PartnerVehicle, SqlTransactional } from '@kuruma/data-access-db';
+import type { OutboxEntry } from '@kuruma/data-access-messaging';
+
+/** What a batch's transaction does for each signal, and around them. */
+export interface SignalTransactionSteps<S, R> {
+  /** Locks the partner vehicles of the batch, in one consistent order (two batches cannot deadlock). */
+  lock(tx: DatabaseTx, vehicles: PartnerVehicle[]): Promise<void>;
+  /** Applies one signal on its locked vehicle; its events go to `outbox`. */
+  apply(tx: DatabaseTx, signal: S, outbox: OutboxEntry[]): Promise<R>;
+  /** Writes the batch's events to the outbox, in the same transaction. */
+  enqueue(tx: DatabaseTx, entries: OutboxEntry[]): Promise<void>;
+}
+
+interface Pending<S, R> {
+  signal: S;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit of device alerts: the alerts that arrive while a transaction is in flight share
+ * the next one (one BEGIN, one lock statement, one outbox insert and one COMMIT for all of them,
+ * and two statements per alert), and each is resolved once that transaction committed, so its
+ * PUBACK still follows its durability. Alerts are applied one after another inside the batch in
+ * arrival order per vehicle, so one applied earlier is seen by the next (one accident, one
+ * claim). A batch that fails is retried one alert per transaction: an alert the database refuses
+ * fails alone (the caller dead-letters it), and the others commit. An outage fails each alone,
+ * for the intake to retry unacknowledged.
+ */
+export class SignalTransactions<S extends PartnerVehicle, R> {
+  private readonly pending: Pending<S, R>[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly db: SqlTransactional,
+    private readonly steps: SignalTransactionSteps<S, R>,
+    private readonly maxBatch = 64,
+    private readonly concurrency = 2,
+  ) {}
+
+  submit(signal: S): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.pending.push({ signal, resolve, reject });
+      if (this.running < this.concurrency) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running += 1;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.maxBatch);
+        if (batch.length === 1) await this.runAlone(batch[0] as Pending<S, R>);
+        else await this.runBatch(batch);
+      }
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async runBatch(batch: Pending<S, R>[]): Promise<void> {
+    let results: R[];
+    try {
+      results = await this.transaction(batch.map((p) => p.signal));
+    } catch {
+      for (const p of batch) await this.runAlone(p);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i] as R));
+  }
+
+  private async runAlone(p: Pending<S, R>): Promise<void> {
+    try {
+      const [result] = await this.transaction([p.signal]);
+      p.resolve(result as R);
+    } catch (error) {
+      p.reject(error);
+    }
+  }
+
+  private transaction(signals: S[]): Promise<R[]> {
+    return this.db.$transaction(async (tx) => {
+      await this.steps.lock(tx, signals);
+      const outbox: OutboxEntry[] = [];
+      const results: R[] = [];
+      for (const s of signals) results.push(await this.steps.apply(tx, s, outbox));
+      await this.steps.enqueue(tx, outbox);
+      return results;
+    });
+  }
+}
