@@ -45,10 +45,11 @@ export class ClaimsTriggerModule {
       module: ClaimsTriggerModule,
       imports: [
         ServiceKitModule.forService(config),
-        // Each intake connection applies one signal at a time and holds a writer connection meanwhile.
+        // Alerts and telemetry are written by group commit (three writers at most); dead letters and
+        // the ops API use the rest.
         DatabaseModule.forRoot({ writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
         KafkaModule.forRoot(),
-        RedisModule.forRoot(),
+        RedisModule.forRoot({ autoPipelining: true }),
         // Each claim event also goes to its partner's own topic, the only one the partner may read.
         OutboxRelayModule.forRoot({ mirrorToPartnerTopics: { sharedTopic: Topics.claimEvents, kind: 'claimEvents' } }),
         KafkaTransportModule.forGroup('claims-trigger.cover-index'),

@@ -9,13 +9,16 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) => {
       ...mqttVars,
       /** Persistent-session client id of this instance (unique per instance). */
       MQTT_CLIENT_ID: z.string().default('kuruma-claims-trigger-1'),
-      /**
-       * MQTT connections of this instance in the shared subscription. mqtt.js handles one QoS 1
-       * message per connection at a time (the PUBACK waits for the commit), so this is the number
-       * of signals applied concurrently; each uses a database connection (the writer pool grows
-       * to match). 16 keeps FNOL under 100 ms at 200 alerts/s on two cores (docs/benchmarks.md).
-       */
+      /** MQTT connections of this instance in the shared subscription, each with its own persistent session. */
       MQTT_INTAKE_CONNECTIONS: envInt(16, 1, 64),
+      /**
+       * Unacknowledged messages the broker may have in flight on each intake connection (MQTT 5
+       * receive maximum; Mosquitto's max_inflight_messages caps it too). They are applied
+       * concurrently, one at a time per device, and written by group commit, so this bounds how
+       * many signals share a transaction; messages waiting here are memory the collector keeps
+       * scanning (docs/benchmarks.md, the device path).
+       */
+      MQTT_INTAKE_RECEIVE_MAXIMUM: envInt(100, 1, 1_000),
       /** Public address devices connect to (returned with their credentials): the TLS listener. */
       MQTT_PUBLIC_URL: z.string().default('mqtts://127.0.0.1:8884'),
       /** Public address of the listener for devices with a client certificate (returned with it). */

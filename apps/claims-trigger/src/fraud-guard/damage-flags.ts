@@ -13,9 +13,21 @@ export class DamageFlags {
   constructor(private readonly redis: Redis) {}
 
   async set(vehicle: PartnerVehicle, open: boolean): Promise<void> {
-    const key = vehicleDamageFlagKey(vehicle.partnerId, vehicle.vehicleId);
-    if (open) await this.redis.set(key, new Date().toISOString());
-    else await this.redis.del(key);
+    await this.setAll([{ vehicle, open }]);
+  }
+
+  /** Several vehicles' flags in one round trip. */
+  async setAll(flags: { vehicle: PartnerVehicle; open: boolean }[]): Promise<void> {
+    if (flags.length === 0) return;
+    const at = new Date().toISOString();
+    const pipeline = this.redis.pipeline();
+    for (const { vehicle, open } of flags) {
+      const key = vehicleDamageFlagKey(vehicle.partnerId, vehicle.vehicleId);
+      if (open) pipeline.set(key, at);
+      else pipeline.del(key);
+    }
+    const failed = (await pipeline.exec())?.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
   }
 
   async rebuild(vehicles: PartnerVehicle[]): Promise<void> {

@@ -40,7 +40,7 @@ export interface SignalSettings {
 export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
   private readonly vehicleStates: VehicleStateWriter;
-  private readonly transactions: SignalTransactions<Alert, SignalOutcome>;
+  private readonly transactions: SignalTransactions<Alert, SignalOutcome, Effects>;
 
   constructor(
     private readonly db: SqlTransactional,
@@ -53,8 +53,13 @@ export class HandleDeviceSignalUseCase {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
       lock: (tx, vehicles) => this.claims.lockVehicles(tx, vehicles),
-      apply: (tx, alert, outbox) => this.apply(tx, alert, outbox),
-      enqueue: (tx, entries) => enqueueOutbox(tx, settings.producer, entries),
+      effects: () => ({ outbox: [], damage: new Map() }),
+      apply: (tx, alert, effects) => this.apply(tx, alert, effects),
+      // Flags set before commit: a booking must never slip through between the claim and the flag.
+      finish: async (tx, { outbox, damage }) => {
+        await this.damageFlags.setAll([...damage.values()]);
+        await enqueueOutbox(tx, settings.producer, outbox);
+      },
     });
   }
 
@@ -89,8 +94,9 @@ export class HandleDeviceSignalUseCase {
   }
 
   /** One alert on its vehicle, locked by the caller's transaction; its events are added to `outbox`. */
-  private async apply(tx: DatabaseTx, s: Alert, outbox: OutboxEntry[]): Promise<SignalOutcome> {
+  private async apply(tx: DatabaseTx, s: Alert, effects: Effects): Promise<SignalOutcome> {
     const { topic } = this.settings;
+    const { outbox } = effects;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
     const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: s.hint });
     if (situation.seen) return 'duplicate';
@@ -110,7 +116,7 @@ export class HandleDeviceSignalUseCase {
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.setStatus(tx, claim.id, 'withdrawn');
         outbox.push(claimEvent('claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
-        await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
+        await this.refreshDamage(tx, vehicle, causeId, s.now, effects);
         return 'withdrawn';
       }
       case 'attach': {
@@ -132,7 +138,7 @@ export class HandleDeviceSignalUseCase {
         const claim = openFnolClaim({ id: randomUUID(), openedAt: s.now, cover: decision.cover, severity, cause, accidentId: accidentId ?? null, occurredAt: s.occurredAt, location });
         const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
         outbox.push(claimEvent('claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
-        if (isDamageClaim(claim.coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
+        if (isDamageClaim(claim.coverages)) this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, effects);
         return 'claim-opened';
       }
     }
@@ -148,15 +154,15 @@ export class HandleDeviceSignalUseCase {
     return id;
   }
 
-  private async refreshDamage(tx: DatabaseTx, vehicle: PartnerVehicle, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
-    await this.flagDamage(vehicle, await this.claims.openDamageCount(tx, vehicle), causeId, now, outbox);
+  private async refreshDamage(tx: DatabaseTx, vehicle: PartnerVehicle, causeId: string, now: Date, effects: Effects): Promise<void> {
+    this.flagDamage(vehicle, await this.claims.openDamageCount(tx, vehicle), causeId, now, effects);
   }
 
-  /** Publishes the partner vehicle's open damage claim count and sets the flag pricing reads. */
-  private async flagDamage(vehicle: PartnerVehicle, open: number, causeId: string, now: Date, outbox: OutboxEntry[]): Promise<void> {
-    outbox.push(vehicleDamageRecord(vehicle, open, causeId, now, this.settings.topic));
-    // Set before commit: a booking must never slip through between the claim and the flag.
-    await this.damageFlags.set(vehicle, open > 0);
+  /** Publishes the partner vehicle's open damage claim count; the flag pricing reads is set with the batch. */
+  private flagDamage(vehicle: PartnerVehicle, open: number, causeId: string, now: Date, effects: Effects): void {
+    effects.outbox.push(vehicleDamageRecord(vehicle, open, causeId, now, this.settings.topic));
+    // A later alert of the batch on the same vehicle knows better.
+    effects.damage.set(`${vehicle.partnerId}/${vehicle.vehicleId}`, { vehicle, open: open > 0 });
   }
 
   private async telemetry(vehicle: PartnerVehicle, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
@@ -196,6 +202,12 @@ interface Signal {
   occurredAt: Date;
   vehicleId: string;
   partnerId: string;
+}
+
+/** What a claim transaction publishes: its events, and each vehicle's damage flag. */
+interface Effects {
+  outbox: OutboxEntry[];
+  damage: Map<string, { vehicle: PartnerVehicle; open: boolean }>;
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */

@@ -37,6 +37,7 @@ export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | un
           clientId: config.MQTT_CLIENT_ID,
           shareGroup: config.MQTT_SHARE_GROUP,
           connections: config.MQTT_INTAKE_CONNECTIONS,
+          receiveMaximum: config.MQTT_INTAKE_RECEIVE_MAXIMUM,
           stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
           maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
           deadLetter: (message, reason, attempts) => deadLetters.write(message, reason, attempts),

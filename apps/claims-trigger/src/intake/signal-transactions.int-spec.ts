@@ -23,11 +23,12 @@ interface TestAlert {
 
 function setup(producer: string) {
   const batchSizes: number[] = [];
-  const sut = new SignalTransactions<TestAlert, string>(sql, {
+  const sut = new SignalTransactions<TestAlert, string, OutboxEntry[]>(sql, {
     lock: async (tx, vehicles) => {
       batchSizes.push(vehicles.length);
       await claims.lockVehicles(tx, vehicles);
     },
+    effects: () => [],
     apply: async (tx: DatabaseTx, a: TestAlert, outbox: OutboxEntry[]) => {
       // What the database refuses every time (22012), as a value out of range would be.
       if (a.poison) await tx.$queryRaw`SELECT 1 / ${0}::int AS never`;
@@ -38,7 +39,7 @@ function setup(producer: string) {
       outbox.push({ topic: 'signal-transactions-test', key: a.vehicleId, eventId: `alert-${a.n}`, payload: JSON.stringify({ n: a.n }) });
       return `applied ${a.n}`;
     },
-    enqueue: (tx, entries) => enqueueOutbox(tx, producer, entries),
+    finish: (tx, entries) => enqueueOutbox(tx, producer, entries),
   });
   const committed = async () =>
     (await sql.$queryRaw<{ eventId: string }[]>`SELECT event_id AS "eventId" FROM outbox WHERE producer = ${producer} ORDER BY id`).map((r) => r.eventId);

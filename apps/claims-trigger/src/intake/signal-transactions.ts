@@ -1,14 +1,15 @@
 import type { DatabaseTx, PartnerVehicle, SqlTransactional } from '@kuruma/data-access-db';
-import type { OutboxEntry } from '@kuruma/data-access-messaging';
 
-/** What a batch's transaction does for each signal, and around them. */
-export interface SignalTransactionSteps<S, R> {
+/** What a batch's transaction does for each signal, and around them; `E` collects the batch's effects. */
+export interface SignalTransactionSteps<S, R, E> {
   /** Locks the partner vehicles of the batch, in one consistent order (two batches cannot deadlock). */
   lock(tx: DatabaseTx, vehicles: PartnerVehicle[]): Promise<void>;
-  /** Applies one signal on its locked vehicle; its events go to `outbox`. */
-  apply(tx: DatabaseTx, signal: S, outbox: OutboxEntry[]): Promise<R>;
-  /** Writes the batch's events to the outbox, in the same transaction. */
-  enqueue(tx: DatabaseTx, entries: OutboxEntry[]): Promise<void>;
+  /** An empty collection of effects for one transaction. */
+  effects(): E;
+  /** Applies one signal on its locked vehicle; what it publishes goes to `effects`. */
+  apply(tx: DatabaseTx, signal: S, effects: E): Promise<R>;
+  /** Writes the batch's effects (outbox events, flags) once, before the transaction commits. */
+  finish(tx: DatabaseTx, effects: E): Promise<void>;
 }
 
 interface Pending<S, R> {
@@ -19,23 +20,25 @@ interface Pending<S, R> {
 
 /**
  * Group commit of device alerts: the alerts that arrive while a transaction is in flight share
- * the next one (one BEGIN, one lock statement, one outbox insert and one COMMIT for all of them,
- * and two statements per alert), and each is resolved once that transaction committed, so its
+ * the next one (one BEGIN, one lock statement, one outbox insert, one Redis pipeline for the damage
+ * flags and one COMMIT for all of them, and two statements per alert), and each is resolved once that transaction committed, so its
  * PUBACK still follows its durability. Alerts are applied one after another inside the batch in
  * arrival order per vehicle, so one applied earlier is seen by the next (one accident, one
  * claim). A batch that fails is retried one alert per transaction: an alert the database refuses
  * fails alone (the caller dead-letters it), and the others commit. An outage fails each alone,
  * for the intake to retry unacknowledged.
  */
-export class SignalTransactions<S extends PartnerVehicle, R> {
+export class SignalTransactions<S extends PartnerVehicle, R, E> {
   private readonly pending: Pending<S, R>[] = [];
   private running = 0;
 
   constructor(
     private readonly db: SqlTransactional,
-    private readonly steps: SignalTransactionSteps<S, R>,
-    private readonly maxBatch = 64,
-    private readonly concurrency = 2,
+    private readonly steps: SignalTransactionSteps<S, R, E>,
+    private readonly maxBatch = 16,
+    // The alerts of a batch are applied one after another: several smaller transactions at once
+    // keep an alert's wait short when round trips are slow (a busy machine), at a little more CPU.
+    private readonly concurrency = 8,
   ) {}
 
   submit(signal: S): Promise<R> {
@@ -81,10 +84,10 @@ export class SignalTransactions<S extends PartnerVehicle, R> {
   private transaction(signals: S[]): Promise<R[]> {
     return this.db.$transaction(async (tx) => {
       await this.steps.lock(tx, signals);
-      const outbox: OutboxEntry[] = [];
+      const effects = this.steps.effects();
       const results: R[] = [];
-      for (const s of signals) results.push(await this.steps.apply(tx, s, outbox));
-      await this.steps.enqueue(tx, outbox);
+      for (const s of signals) results.push(await this.steps.apply(tx, s, effects));
+      await this.steps.finish(tx, effects);
       return results;
     });
   }
