@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { crashAlertV1Schema, lockAlertV1Schema, Topics, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
+import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
 import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
@@ -20,6 +20,7 @@ import type { CoverIndex } from '../correlation/cover-index';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 import type { DeviceDirectory } from '../devices/device-directory';
 import { VehicleStateWriter } from '../telemetry/vehicle-state.writer';
+import type { DeviceSignalDeadLetters } from './device-signal.dead-letters';
 import { SignalTransactions } from './signal-transactions';
 
 export type SignalOutcome = 'claim-opened' | 'signal-attached' | 'withdrawn' | 'uncovered' | 'security' | 'telemetry' | 'duplicate' | 'dead-letter' | 'ignored';
@@ -47,6 +48,7 @@ export class HandleDeviceSignalUseCase {
     private readonly devices: DeviceDirectory,
     private readonly coverIndex: CoverIndex,
     private readonly damageFlags: DamageFlags,
+    private readonly deadLetters: DeviceSignalDeadLetters,
     private readonly settings: SignalSettings,
     private readonly logger: Logger,
   ) {
@@ -170,26 +172,10 @@ export class HandleDeviceSignalUseCase {
     return 'telemetry';
   }
 
-  /**
-   * The payload is kept byte for byte (bytea, and bytes on the dead-letter topic): NUL bytes and
-   * invalid UTF-8 included, up to the broker's packet limit (1 MiB), which the DLQ topic exceeds.
-   */
+  /** Bad data, found on the first try: dead-lettered (byte for byte) and then acknowledged. */
   private async deadLetter(deviceId: string, channel: string, payload: Buffer, why: string): Promise<SignalOutcome> {
-    const reason = toStorableText(why);
-    const id = randomUUID();
-    await this.db.$transaction(async (tx) => {
-      await this.claims.insertDeadLetter(tx, { id, source: `devices/${deviceId}/${channel}`, reason, payload });
-      await enqueueOutbox(tx, this.settings.producer, [
-        {
-          topic: this.settings.topic(Topics.deviceSignalsDlq),
-          key: deviceId,
-          eventId: `dlq:${id}`,
-          payload,
-          headers: { 'x-dlq-reason': reason, 'x-dlq-original-topic': `devices/${deviceId}/${channel}`, 'x-dlq-service': 'claims-trigger' },
-        },
-      ]);
-    });
-    this.logger.warn({ deviceId, channel, reason }, 'device signal dead-lettered');
+    await this.deadLetters.record({ deviceId, source: `devices/${deviceId}/${channel}`, reason: why, payload, attempts: 1 });
+    this.logger.warn({ deviceId, channel, reason: toStorableText(why) }, 'device signal dead-lettered');
     return 'dead-letter';
   }
 }

@@ -16,9 +16,9 @@ export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | un
     { provide: DeviceDirectory, inject: [DATABASE], useFactory: (db: Database) => new DeviceDirectory(db) },
     {
       provide: HandleDeviceSignalUseCase,
-      inject: [SqlDatabase, DeviceDirectory, CoverIndex, DamageFlags, TopicNames, SERVICE_KIT],
-      useFactory: (sql: SqlDatabase, directory: DeviceDirectory, coverIndex: CoverIndex, damageFlags: DamageFlags, topics: TopicNames, kit: ServiceKit) =>
-        new HandleDeviceSignalUseCase(sql, directory, coverIndex, damageFlags, signalSettings(config, topics, kit.name), kit.logger),
+      inject: [SqlDatabase, DeviceDirectory, CoverIndex, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],
+      useFactory: (sql: SqlDatabase, directory: DeviceDirectory, coverIndex: CoverIndex, damageFlags: DamageFlags, deadLetters: DeviceSignalDeadLetters, topics: TopicNames, kit: ServiceKit) =>
+        new HandleDeviceSignalUseCase(sql, directory, coverIndex, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger),
     },
     {
       provide: DeviceSignalDeadLetters,

@@ -250,7 +250,13 @@ export class ClaimsRepository {
   }
 
   /** A device message kept byte for byte (bytea) with the reason it could not be applied. */
-  async insertDeadLetter(tx: DatabaseTx, d: { id: string; source: string; reason: string; payload: Buffer }): Promise<void> {
-    await tx.$executeRaw`INSERT INTO dead_letter (id, service, source, reason, payload) VALUES (${d.id}::uuid, 'claims-trigger', ${d.source}, ${d.reason}, ${d.payload})`;
+  /** Dead letters in one statement; payloads byte for byte (they travel base64-encoded in one JSON document). */
+  async insertDeadLetters(tx: DatabaseTx, service: string, rows: { id: string; source: string; reason: string; payload: Buffer }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const doc = JSON.stringify(rows.map((r) => ({ id: r.id, source: r.source, reason: r.reason, payload: r.payload.toString('base64') })));
+    await tx.$executeRaw`
+      INSERT INTO dead_letter (id, service, source, reason, payload)
+      SELECT id, ${service}, source, reason, decode(payload, 'base64')
+      FROM json_to_recordset(${doc}::json) AS x(id uuid, source text, reason text, payload text)`;
   }
 }
