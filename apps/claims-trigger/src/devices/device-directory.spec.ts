@@ -37,3 +37,20 @@ describe(DeviceDirectory.name, () => {
     expect(await sut.find('gw-3')).toEqual({ deviceId: 'gw-3', partnerId: 'demo', vehicleId: 'car-3' });
   });
 });
+
+describe(`${DeviceDirectory.name} under concurrent messages`, () => {
+  it('reads a device once for all the messages that ask at the same time, and again after a failed read', async () => {
+    const devices = memoryDevices({ 'gw-4': { id: 'gw-4', partnerId: 'demo', vehicleId: 'car-4' } });
+    const sut = new DeviceDirectory(devices.db, 60_000);
+    const found = await Promise.all(Array.from({ length: 50 }, () => sut.find('gw-4')));
+    expect(found.every((d) => d?.vehicleId === 'car-4')).toBe(true);
+    expect(devices.reads()).toBe(1);
+
+    let fail = true;
+    const flaky = { device: { findUnique: async () => { if (fail) throw new Error('pool timeout'); return { id: 'gw-5', partnerId: 'demo', vehicleId: 'car-5' }; } } } as unknown as Database;
+    const again = new DeviceDirectory(flaky, 60_000);
+    await expect(again.find('gw-5')).rejects.toThrow('pool timeout');
+    fail = false;
+    expect((await again.find('gw-5'))?.vehicleId).toBe('car-5');
+  });
+});

@@ -6,25 +6,35 @@ export interface RegisteredDevice {
   partnerId: string;
 }
 
-/** deviceId -> vehicle and partner; cached, invalidated when a device is (re-)registered here. */
+/**
+ * deviceId -> vehicle and partner; cached, invalidated when a device is (re-)registered here. The
+ * cache holds the lookup itself, so the many messages of one device in flight at once when its
+ * entry is missing or stale share one query (each making its own exhausted the connection pool).
+ */
 export class DeviceDirectory {
-  private readonly cache = new Map<string, { device: RegisteredDevice | null; at: number }>();
+  private readonly cache = new Map<string, { device: Promise<RegisteredDevice | null>; at: number }>();
 
   constructor(
     private readonly db: Database,
     private readonly ttlMs = 60_000,
   ) {}
 
-  async find(deviceId: string): Promise<RegisteredDevice | null> {
+  find(deviceId: string): Promise<RegisteredDevice | null> {
     const hit = this.cache.get(deviceId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.device;
-    const row = await this.db.device.findUnique({ where: { id: deviceId } });
-    const device = row ? { deviceId: row.id, vehicleId: row.vehicleId, partnerId: row.partnerId } : null;
-    this.cache.set(deviceId, { device, at: Date.now() });
-    return device;
+    const entry = { device: this.read(deviceId), at: Date.now() };
+    this.cache.set(deviceId, entry);
+    // A failed read is not an answer: the next message asks the database again.
+    entry.device.catch(() => this.cache.get(deviceId) === entry && this.cache.delete(deviceId));
+    return entry.device;
   }
 
   forget(deviceId: string): void {
     this.cache.delete(deviceId);
+  }
+
+  private async read(deviceId: string): Promise<RegisteredDevice | null> {
+    const row = await this.db.device.findUnique({ where: { id: deviceId } });
+    return row ? { deviceId: row.id, vehicleId: row.vehicleId, partnerId: row.partnerId } : null;
   }
 }

@@ -22,7 +22,10 @@ export class DeviceSignalsMqttHandler {
     return this.apply(message, 'crash');
   }
 
-  @ConsumeMqttTopic(MqttTopics.lock)
+  // Lock messages need no order: telemetry keeps the newest observation whatever arrives last,
+  // and a forced entry joins or opens its claim under the vehicle lock like any alert. A crash
+  // alert's withdrawal (score 0) must follow its crash, so crash alerts keep the device's order.
+  @ConsumeMqttTopic(MqttTopics.lock, { ordered: false })
   lock(@Payload() message: MqttMessage): Promise<void> {
     return this.apply(message, 'lock');
   }

@@ -49,6 +49,8 @@ export type MqttAck = (error: Error | number, code?: number) => void;
 interface Route {
   filter: MqttTopicFilter;
   handler: MessageHandler;
+  /** One device's messages one at a time, in arrival order (`@ConsumeMqttTopic(..., { ordered })`). */
+  ordered: boolean;
 }
 
 /**
@@ -66,8 +68,8 @@ export const MQTT_INTAKE_CONSUMER = 'mqtt-intake';
  * Nest transport for device messages over MQTT 5: persistent sessions and shared subscriptions, so
  * several instances (and several connections per instance) split the load and nothing is lost while
  * one is down. Each `@ConsumeMqttTopic` handler gets the messages of its filter: up to the receive
- * maximum of each connection at once, but one at a time and in arrival order for each value of the
- * filter's first wildcard (the device of `devices/+/crash`). A message is acknowledged (PUBACK) only
+ * maximum of each connection at once, but (unless its pattern says `ordered: false`) one at a time
+ * and in arrival order for each value of the filter's first wildcard (the device of `devices/+/crash`). A message is acknowledged (PUBACK) only
  * after its handler has resolved, in the order the connection received them: a crash before that
  * means the broker redelivers it. A failure that is an outage (isTransientFailure) is
  * retried unacknowledged for as long as it lasts; a message whose handler keeps failing for its own
@@ -149,7 +151,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
 
   /** The handlers Nest registered for this transport, each with its parsed filter. */
   private get routes(): Route[] {
-    return (this.routeTable ??= [...this.getHandlers()].map(([pattern, handler]) => ({ filter: new MqttTopicFilter(pattern), handler })));
+    return (this.routeTable ??= [...this.getHandlers()].map(([pattern, handler]) => ({ filter: new MqttTopicFilter(pattern), handler, ordered: handler.extras?.['ordered'] !== false })));
   }
 
   private routeOf(topic: string): { route: Route; params: string[] } | undefined {
@@ -262,10 +264,11 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
     if (this.stopping) return;
     const topic = packet.topic;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const key = this.routeOf(topic)?.params[0] ?? topic;
-    void this.lanes.run(key, () =>
-      this.receive(topic, payload, (code) => code === 0 && acknowledge(), delivery).catch((error: unknown) => this.log.error({ err: error, topic }, 'mqtt message not applied; left to the broker')),
-    );
+    const apply = () =>
+      this.receive(topic, payload, (code) => code === 0 && acknowledge(), delivery).catch((error: unknown) => this.log.error({ err: error, topic }, 'mqtt message not applied; left to the broker'));
+    const found = this.routeOf(topic);
+    if (found && !found.route.ordered) return void apply();
+    void this.lanes.run(found?.params[0] ?? topic, apply);
   }
 
   /** PUBACK through mqtt.js's own packet writer (not public API; mqtt is pinned at 5.16.0 for it). */
