@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClaimsRepository, type DatabaseTx, SqlDatabase } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
-import { TEST_ENV } from '../../../../tools/harness';
 import { SignalTransactions } from './signal-transactions';
 
 /**
@@ -10,7 +9,8 @@ import { SignalTransactions } from './signal-transactions';
  * a test's own apply step (one outbox event per alert), so a poison alert and a cut connection can
  * be placed exactly inside a batch.
  */
-const sql = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 4, applicationName: 'signal-transactions-test' });
+const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test';
+const sql = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 4, applicationName: 'signal-transactions-test' });
 const claims = new ClaimsRepository();
 
 interface TestAlert {
