@@ -113,8 +113,8 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
    * Applies one delivered message: finds its handler, awaits it, and acknowledges once it resolved or
    * the message was dead-lettered. A topic no handler consumes is acknowledged and dropped.
    */
-  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: { clientId: string; messageId?: number }): Promise<void> {
-    const receivedAt = new Date();
+  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: { clientId: string; messageId?: number; receivedAt?: Date }): Promise<void> {
+    const receivedAt = delivery.receivedAt ?? new Date();
     const found = this.routeOf(topic);
     if (!found) {
       this.log.warn({ topic }, 'message on a topic no handler consumes; acknowledged and dropped');
@@ -259,9 +259,11 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
   }
 
   /** A delivered message, applied in its device's lane; `acknowledge` queues its PUBACK. */
-  private accept(packet: IPublishPacket, acknowledge: () => void, delivery: { clientId: string; messageId: number }): void {
+  private accept(packet: IPublishPacket, acknowledge: () => void, connection: { clientId: string; messageId: number }): void {
     // Left unacknowledged: the broker keeps it in the session for the next start.
     if (this.stopping) return;
+    // Its latency starts now, waiting behind the device's earlier messages included.
+    const delivery = { ...connection, receivedAt: new Date() };
     const topic = packet.topic;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const apply = () =>
