@@ -49,6 +49,12 @@ export class OutboxRelay {
   private listener?: Client;
   private stopped = false;
   private wake?: () => void;
+  /**
+   * A notification that arrived while the relay was not asleep (reading, sending, pruning): the
+   * next sleep returns at once. Without it a row committed between an empty read and the sleep
+   * waited out the whole poll interval (500 ms), the tail of every latency behind it.
+   */
+  private woken = false;
   private loop?: Promise<void>;
   private leader = false;
   private lastError?: string;
@@ -68,7 +74,7 @@ export class OutboxRelay {
     });
     await client.connect();
     await client.query(`LISTEN ${outboxChannel(this.options.producer)}`);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.notify());
     this.listener = client;
   }
 
@@ -94,6 +100,8 @@ export class OutboxRelay {
         await this.listener?.end().catch(() => undefined);
         this.listener = undefined;
         this.leader = false;
+        // A back-off, not a wait for rows: a pending notification must not turn it into a busy loop.
+        this.woken = false;
         await this.sleep(1_000);
       }
     }
@@ -107,6 +115,8 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const { db, producer, batchSize = 1_000 } = this.options;
+    // Cleared before the read: a notification from here on is for rows this read may miss.
+    this.woken = false;
     const rows = await db.$queryRaw<OutboxRow[]>`
       SELECT id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
       WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
@@ -156,10 +166,18 @@ export class OutboxRelay {
     await marking?.done;
   }
 
+  /** New rows are committed: publish them now (from a notification or this process's own commit). */
+  notify(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
+        this.wake = undefined;
         clearTimeout(timer);
         resolve();
       };
@@ -168,7 +186,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.settleMarking().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
