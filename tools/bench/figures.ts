@@ -60,7 +60,15 @@ export const CEILING_FIGURES: Figure[] = [
   { name: 'Postgres rows/s in 100-row inserts (ceiling)', read: (r) => r.postgresCeiling?.batchedRowsPerSec, better: 'higher' },
   { name: 'machine: CPU stolen by the host, % of the run', read: (r) => r.machineLoad?.stealPct, better: 'lower', digits: 1 },
   { name: 'machine: load average at start', read: (r) => r.machineLoad?.loadAvg1AtStart, better: 'lower', digits: 1 },
+  { name: 'machine: cores busy with other work during the stages', read: otherCores, better: 'lower', digits: 2 },
 ];
+
+/** Mean over a run's measured windows of the CPU that was neither the platform nor the load generator, in cores. */
+export function otherCores(r: BenchResults): number | undefined {
+  const windows = [r.quotes500, r.quotes2000, r.bind100, r.bind300, r.bind1000, r.bindSustained, r.fnol200, r.fnol1000, r.telemetry].flatMap((s) => (s?.cpu ? [s.cpu] : []));
+  const seconds = windows.reduce((a, w) => a + w.seconds, 0);
+  return seconds > 0 ? windows.reduce((a, w) => a + w.machine.otherCpuMs, 0) / 1000 / seconds : undefined;
+}
 
 function sumDefined(values: (number | undefined)[]): number | undefined {
   const present = values.filter((v): v is number => v !== undefined);

@@ -1,5 +1,5 @@
 import { fmt, formatSpread, spread } from './aggregate';
-import { CEILING_FIGURES, CPU_FIGURES, type Figure, PLATFORM_FIGURES } from './figures';
+import { CEILING_FIGURES, CPU_FIGURES, type Figure, otherCores, PLATFORM_FIGURES } from './figures';
 import type { BenchResults, LatencyStage } from './results';
 
 export type { BenchResults } from './results';
@@ -47,6 +47,7 @@ export function runToRunTable(runs: BenchResults[]): string {
     ['Kafka producer rec/s', (r) => r.kafkaCeiling?.producerRecordsPerSec],
     ['Postgres inserts/s', (r) => r.postgresCeiling?.singleRowInsertsPerSec],
     ['steal %', (r) => r.machineLoad?.stealPct, 1],
+    ['other work, cores', otherCores, 2],
   ];
   const rows = runs.map((r) => [`${r.startedAt.slice(0, 16).replace('T', ' ')}${r.label ? ` ${r.label}` : ''}`, ...cols.map(([, read, digits]) => fmt(read(r), digits))]);
   return `${table(['run (UTC)', ...cols.map(([name]) => name)], rows)}\n`;

@@ -9,7 +9,7 @@ import { KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, tes
 import { type BenchArgs, benchArgs } from './bench-args';
 import { benchGateways, registerCoveredDevices } from './bench-devices';
 import type { BenchDevice, BenchRun, PlatformRun } from './bench-run';
-import { type CpuSources, CpuWindow } from './cpu/cpu-window';
+import { type CpuSources, CpuWindow, postmasterPid } from './cpu/cpu-window';
 import { parseMachineStat } from './cpu/proc-stat';
 import { publishRuns, publishBeforeAfter, readResults } from './publish';
 import { type BenchResults, hopRows, summaryRows } from './report';
@@ -82,6 +82,7 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
     services: () => platform.pids(),
     kafkaPidFile: kafkaPaths(stackDir).pidFile,
     mosquittoPidFile: mosquittoPaths(stackDir).pidFile,
+    postmasterPid: await postmasterPid(TEST_ENV['DATABASE_URL']),
     database: new URL(TEST_ENV['DATABASE_URL']).pathname.slice(1),
     redisPort: Number(new URL(TEST_ENV['REDIS_URL']).port || 6379),
   };

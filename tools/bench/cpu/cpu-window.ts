@@ -7,6 +7,8 @@ export interface CpuSources {
   services: () => Record<string, number>;
   kafkaPidFile: string;
   mosquittoPidFile: string;
+  /** The Postgres server the bench's database lives on (others may run on the machine: not the platform's). */
+  postmasterPid: number;
   /** Only this database's Postgres backends are the platform's; the server is shared with other runs. */
   database: string;
   redisPort: number;
@@ -143,7 +145,7 @@ export class CpuWindow {
     for (const p of procs.values()) {
       const key = `${p.pid}:${p.startTicks}`;
       if (p.comm === 'postgres') {
-        if (!this.roles.has(key)) this.roles.set(key, postgresGroup(p, procs, this.sources.database));
+        if (!this.roles.has(key)) this.roles.set(key, this.postgresGroup(p));
       } else if (p.comm === 'redis-server' && !this.roles.has(key)) {
         this.roles.set(key, read(`/proc/${p.pid}/cmdline`).includes(`:${this.sources.redisPort}`) ? 'redis' : undefined);
       }
@@ -162,13 +164,28 @@ export class CpuWindow {
     walk(process.pid);
     return groups;
   }
+
+  private postgresGroup(p: ProcessTicks): string | undefined {
+    if (p.pid === this.sources.postmasterPid) return 'postgres-auxiliary';
+    if (p.ppid !== this.sources.postmasterPid) return undefined;
+    const role = postgresRole(read(`/proc/${p.pid}/cmdline`), this.sources.database);
+    return role === 'own-backend' ? 'postgres-backends' : role === 'auxiliary' ? 'postgres-auxiliary' : undefined;
+  }
 }
 
-function postgresGroup(p: ProcessTicks, procs: Map<number, ProcessTicks>, database: string): string | undefined {
-  // The postmaster's parent is not a postgres process; everything else is one of its children.
-  if (procs.get(p.ppid)?.comm !== 'postgres') return 'postgres-auxiliary';
-  const role = postgresRole(read(`/proc/${p.pid}/cmdline`), database);
-  return role === 'own-backend' ? 'postgres-backends' : role === 'auxiliary' ? 'postgres-auxiliary' : undefined;
+/** The postmaster serving `databaseUrl`: the parent of a backend it hands us. */
+export async function postmasterPid(databaseUrl: string): Promise<number> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backend = parseProcessStat(read(`/proc/${rows[0]?.pid}/stat`));
+    if (!backend) throw new Error('the Postgres server is not on this machine: its CPU cannot be read from /proc');
+    return backend.ppid;
+  } finally {
+    await client.end();
+  }
 }
 
 function uptimeTicks(): number {
