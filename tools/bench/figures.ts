@@ -52,6 +52,17 @@ export const PLATFORM_FIGURES: Figure[] = [
   { name: 'tariff engine quotes/s (one core, no I/O)', read: (r) => r.engine?.quotesPerSec, better: 'higher' },
 ];
 
+/** The rate the load generator actually held (open loop: below the target rate, the figures above understate the load). */
+export const LOAD_FIGURES: Figure[] = [
+  { name: 'load held: quotes/s sent at 500/s', read: (r) => r.quotes500?.sentPerSec, better: 'higher' },
+  { name: 'load held: quotes/s sent at 2,000/s', read: (r) => r.quotes2000?.sentPerSec, better: 'higher' },
+  { name: 'load held: bookings/s sent at 300/s', read: (r) => r.bind300?.sentPerSec, better: 'higher' },
+  { name: 'load held: bookings/s sent at 1,000/s', read: (r) => r.bind1000?.sentPerSec, better: 'higher' },
+  { name: 'load held: alerts/s sent at 200/s', read: (r) => r.fnol200?.sentPerSec, better: 'higher' },
+  { name: 'load held: alerts/s sent at 1,000/s', read: (r) => r.fnol1000?.sentPerSec, better: 'higher' },
+  { name: 'load held: telemetry messages/s sent', read: (r) => r.telemetry?.sentPerSec, better: 'higher' },
+];
+
 /** What this machine's Kafka and Postgres do with no application in the way, in the same runs. */
 export const CEILING_FIGURES: Figure[] = [
   { name: 'Kafka producer records/s (ceiling)', read: (r) => r.kafkaCeiling?.producerRecordsPerSec, better: 'higher' },

@@ -1,9 +1,10 @@
 import { fmt, formatSpread, spread } from './aggregate';
-import { CEILING_FIGURES, CPU_FIGURES, type Figure, otherCores, PLATFORM_FIGURES } from './figures';
+import { CEILING_FIGURES, CPU_FIGURES, type Figure, LOAD_FIGURES, otherCores, PLATFORM_FIGURES } from './figures';
 import type { BenchResults, LatencyStage } from './results';
 
 export type { BenchResults } from './results';
 
+const ALL_FIGURES = [...CPU_FIGURES, ...PLATFORM_FIGURES, ...LOAD_FIGURES, ...CEILING_FIGURES];
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const table = (head: string[], rows: string[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 const verdict = (f: Figure, median: number | undefined) => (median === undefined || !f.target?.met ? '' : f.target.met(median) ? 'met' : 'missed');
@@ -24,7 +25,7 @@ export function runsCaption(runs: BenchResults[]): string {
 
 /** Each figure's median [min-max] over the runs, next to its target, then the ceilings of the same runs. */
 export function medianTable(runs: BenchResults[]): string {
-  const rows = [...CPU_FIGURES, ...PLATFORM_FIGURES, ...CEILING_FIGURES].map((f) => {
+  const rows = ALL_FIGURES.map((f) => {
     const s = spread(runs.map(f.read));
     return [f.name, formatSpread(s, f.digits), f.target?.text ?? '', verdict(f, s?.median)];
   });
@@ -92,6 +93,7 @@ export function cpuBreakdownTable(runs: BenchResults[]): string {
     CPU_STAGES.map(([, s]) => fmt(spread(runs.map((r) => { const c = s(r)?.cpu; const v = c ? cpuMs(c) : undefined; return c && v !== undefined && c.units > 0 ? v / c.units : undefined; }))?.median, 3));
   const rows = [
     ...processes.map((p) => [p, ...perUnit((c) => c?.byProcess[p] ?? 0)]),
+    ['**platform, all processes**', ...perUnit((c) => (c ? Object.values(c.byProcess).reduce((a, b) => a + b, 0) : undefined))],
     ['**load generator** (not in the platform figure)', ...perUnit((c) => c?.loadGeneratorCpuMs)],
     ['**everything else on the machine** (other sessions)', ...perUnit((c) => c?.machine.otherCpuMs)],
   ];
@@ -101,7 +103,7 @@ export function cpuBreakdownTable(runs: BenchResults[]): string {
 /** Before and after: each set's median [spread], and after / before of the medians. */
 export function beforeAfterTable(before: BenchResults[], after: BenchResults[]): string {
   const label = (runs: BenchResults[], fallback: string) => runs.find((r) => r.label)?.label ?? fallback;
-  const rows = [...CPU_FIGURES, ...PLATFORM_FIGURES, ...CEILING_FIGURES].map((f) => {
+  const rows = ALL_FIGURES.map((f) => {
     const b = spread(before.map(f.read));
     const a = spread(after.map(f.read));
     const ratio = a && b && b.median !== 0 ? `${fmt(a.median / b.median, 2)}` : '';
@@ -122,7 +124,7 @@ export function rewriteSection(doc: string, name: string, content: string): stri
 
 /** The console summary at the end of a run: each figure next to its target. */
 export function summaryRows(r: BenchResults): Record<string, string | number | undefined>[] {
-  return [...CPU_FIGURES, ...PLATFORM_FIGURES, ...CEILING_FIGURES].map((f) => ({ figure: f.name, platform: fmt(f.read(r), f.digits), target: f.target?.text ?? '' }));
+  return ALL_FIGURES.map((f) => ({ figure: f.name, platform: fmt(f.read(r), f.digits), target: f.target?.text ?? '' }));
 }
 
 /** The hops of one run, for the console. */
