@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
-import { applyPendingEvents } from './apply-pending-events';
+import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
 export interface AuthenticatedBookingEvent {
@@ -11,15 +11,11 @@ export interface AuthenticatedBookingEvent {
 
 export type IngestOutcome = 'accepted' | 'held' | 'stale' | 'duplicate' | 'released-after-gap-timeout';
 
-export interface AcceptBookingEventsConfig {
-  producer: string;
-  topic: (base: string) => string;
-  gapTimeoutMs: number;
-}
+export type AcceptBookingEventsConfig = Omit<ApplyContext, 'now'>;
 
 /**
  * De-duplicates by (partner, event id), orders by sequence per booking and forwards what can be
- * applied: one transaction per chunk, the forwarded events written to the outbox in it.
+ * applied: one transaction per chunk, committed once Kafka has the forwarded events.
  */
 export class AcceptBookingEventsUseCase {
   private readonly repo = new BookingEventRepository();
