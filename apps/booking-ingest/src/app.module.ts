@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Topics } from '@kuruma/contracts';
 import { PartnerRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { EventProducer } from '@kuruma/data-access-messaging';
 import {
   DatabaseModule,
+  Hops,
   JobSchedule,
   KafkaModule,
   KafkaTransportModule,
@@ -44,7 +46,7 @@ export class BookingIngestModule {
         DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('booking-ingest'),
-        OutboxRelayModule.forRoot(),
+        OutboxRelayModule.forRoot({ hop: { name: Hops.ingestCommitToAcceptedTopic, topic: Topics.bookingAccepted } }),
         PartnerAuthModule.forRoot(),
       ],
       controllers: [BookingEventsController, BookingEventsKafkaHandler],
