@@ -68,6 +68,7 @@ export async function applyPendingEvents(
           key: event.bookingId,
           eventId: `${event.partnerId}:${event.eventId}`,
           payload: JSON.stringify(message),
+          headers: event.trace,
         });
       }
     }
