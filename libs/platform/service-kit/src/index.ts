@@ -39,3 +39,4 @@ export * from './transport/mqtt/mqtt-message';
 export * from './transport/mqtt/mqtt-intake.server';
 export * from './tracing/hop-latency';
 export * from './tracing/service-tracing';
+export * from './tracing/mqtt-trace-source';
