@@ -10,6 +10,7 @@ import { TopicNames } from './platform/topic-names';
 import { SERVICE_CONFIG, SERVICE_KIT } from './platform/tokens';
 import { createLogger } from './logging/logger';
 import { ServiceTracing } from './tracing/service-tracing';
+import { OtlpSpanExport } from './tracing/otlp-span-export';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -58,6 +59,7 @@ export class ServiceKitModule {
       { provide: SERVICE_KIT, useValue: kit },
       { provide: TopicNames, useValue: new TopicNames(config.KAFKA_TOPIC_NAMESPACE) },
       GracefulDrain,
+      OtlpSpanExport,
     ];
     return { ...base, providers, exports: [...(base.exports ?? []), SERVICE_CONFIG, SERVICE_KIT, TopicNames] };
   }

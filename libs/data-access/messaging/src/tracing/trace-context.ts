@@ -75,7 +75,7 @@ export function formatTraceparent(traceId: string, spanId: string, traceFlags: n
  * recorder: the same trace with a new span id for this hop, or a new (sampled) trace when `headers`
  * carry none or a malformed one. A tracestate travels on only with a valid traceparent.
  */
-export function childTraceHeaders(headers: Readonly<Record<string, string | undefined>> | null | undefined): TraceHeaders {
+export function childTraceHeaders(headers: Readonly<Record<string, string | string[] | undefined>> | null | undefined): TraceHeaders {
   const parent = readTraceparent(headers?.[TRACEPARENT]);
   if (!parent) return { traceparent: formatTraceparent(newTraceId(), newSpanId(), 1) };
   const tracestate = readTracestate(headers?.[TRACESTATE]);

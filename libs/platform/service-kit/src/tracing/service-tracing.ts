@@ -4,7 +4,10 @@ import { type HopName, HopLatency } from './hop-latency';
 
 /** Where a hop's input came from, for its span's attributes (messaging semantic conventions). */
 export interface TraceSource {
-  readonly headers?: Readonly<Record<string, string | undefined>> | null;
+  /** Kafka record headers, HTTP request headers or MQTT v5 user properties (a repeated traceparent counts as none). */
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>> | null;
+  /** Which messaging system `topic` is on (default kafka). */
+  readonly system?: 'kafka' | 'mqtt';
   readonly topic?: string;
   readonly partition?: number;
   readonly offset?: string;
@@ -20,7 +23,7 @@ export interface RecordedSpan {
 
 /** Records spans: the OTLP exporter (otlp-span-recorder.ts), loaded only when an endpoint is configured. */
 export interface SpanRecorder {
-  start(name: string, kind: HopSpanKind, parent: ParentTrace | null, tracestate: string | undefined, startMs: number, source: TraceSource | undefined): RecordedSpan;
+  start(name: string, kind: HopSpanKind, parent: ParentTrace | null, tracestate: string | undefined, startMs: number, source: TraceSource | undefined, hop: HopName | undefined): RecordedSpan;
   shutdown(): Promise<void>;
 }
 
@@ -45,12 +48,14 @@ export interface HopTrace {
 export class ServiceTracing {
   readonly hops: HopLatency;
   private recorder?: SpanRecorder;
+  private readonly untimed: HopTrace;
 
   constructor(
     readonly service: string,
     metrics: ServiceMetrics,
   ) {
     this.hops = HopLatency.of(metrics);
+    this.untimed = new PropagatedHop(this.hops, undefined);
   }
 
   /** From now on every hop is also a span, handed to `recorder` (ServiceKitModule's OTLP start-up). */
@@ -67,8 +72,11 @@ export class ServiceTracing {
    * start instant given with it; `span` names the hop's spans.
    */
   begin(span: string, kind: HopSpanKind, hop?: HopName): HopTrace {
-    return this.recorder ? new RecordedHop(this.hops, this.recorder, span, kind, hop) : new PropagatedHop(this.hops, hop);
+    if (this.recorder) return new RecordedHop(this.hops, this.recorder, span, kind, hop);
+    // Nothing to remember for an untimed hop without spans: one shared instance, no allocation.
+    return hop ? new PropagatedHop(this.hops, hop) : this.untimed;
   }
+
 
   /**
    * The relay's view of one outbox batch (OutboxRelayOptions.trace): rows of `topic` are the hop
@@ -120,7 +128,7 @@ class RecordedHop implements HopTrace {
     if (this.hop) this.starts.push(startMs);
     const parent = readTraceparent(source?.headers?.[TRACEPARENT]);
     const tracestate = parent ? readTracestate(source?.headers?.[TRACESTATE]) : undefined;
-    const span = this.recorder.start(this.name, this.kind, parent, tracestate, startMs, source);
+    const span = this.recorder.start(this.name, this.kind, parent, tracestate, startMs, source, this.hop);
     this.spans.push(span);
     return tracestate ? { traceparent: span.traceparent, tracestate } : { traceparent: span.traceparent };
   }
