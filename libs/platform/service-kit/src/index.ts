@@ -40,3 +40,4 @@ export * from './transport/mqtt/mqtt-intake.server';
 export * from './tracing/hop-latency';
 export * from './tracing/service-tracing';
 export * from './tracing/mqtt-trace-source';
+export * from './tracing/http-trace';
