@@ -10,7 +10,7 @@ function setup() {
   const metrics = new ServiceMetrics('sut');
   const sut = new ServiceTracing('sut', metrics);
   const hop = async (name: string) => {
-    const values = (await metrics.registry.getSingleMetric('kuruma_hop_seconds')?.get())?.values ?? [];
+    const values = ((await metrics.registry.getSingleMetric('kuruma_hop_seconds')?.get())?.values ?? []) as { value: number; labels: Record<string, string | number>; metricName?: string }[];
     const of = (suffix: string) => values.find((v) => v.metricName === `kuruma_hop_seconds_${suffix}` && v.labels['hop'] === name)?.value ?? 0;
     return { count: of('count'), sum: of('sum') };
   };
