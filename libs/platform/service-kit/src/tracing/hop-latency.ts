@@ -65,11 +65,4 @@ export class HopLatency {
       child.observe(endMs > start ? (endMs - start) / 1000 : 0);
     }
   }
-
-  /** `count` records that all started at `startMs` (a chunk received at once). */
-  observeMany(hop: HopName, startMs: number, count: number, endMs = Date.now()): void {
-    const child = this.child(hop);
-    const seconds = endMs > startMs ? (endMs - startMs) / 1000 : 0;
-    for (let i = 0; i < count; i++) child.observe(seconds);
-  }
 }
