@@ -7,6 +7,8 @@ import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
 export interface AuthenticatedBookingEvent {
   partnerId: string;
   event: BookingEventV1;
+  /** Its trace headers for the accepted event (the ingest hop's span). */
+  trace?: Record<string, string>;
 }
 
 export type IngestOutcome = 'accepted' | 'held' | 'stale' | 'duplicate' | 'released-after-gap-timeout';
@@ -39,12 +41,12 @@ export class AcceptBookingEventsUseCase {
       const fresh: StoredPendingEvent[] = [];
       const freshIds = new Map<string, string>();
       const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
-      for (const { partnerId, event } of events) {
+      for (const { partnerId, event, trace } of events) {
         const key = eventKey(partnerId, event.id);
         if (seen.has(key) || freshIds.has(key)) continue;
         const id = randomUUID();
         freshIds.set(key, id);
-        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null });
+        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null, trace });
         const booking = bookingKey(partnerId, event.data.bookingId);
         touched.set(booking, present(bookings.get(booking), 'booking ' + booking));
       }

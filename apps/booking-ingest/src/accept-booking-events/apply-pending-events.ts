@@ -70,7 +70,7 @@ export async function applyPendingEvents(
           acceptedAt: ctx.now.toISOString(),
           event: event.envelope as BookingEventV1,
         };
-        forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message) });
+        forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message), headers: event.trace });
       }
     }
     if (lastType && result.lastSequence !== lastSequences.get(key)) {

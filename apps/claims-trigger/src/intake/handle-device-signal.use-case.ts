@@ -51,7 +51,8 @@ export class HandleDeviceSignalUseCase {
     this.vehicleStates = new VehicleStateWriter(db);
   }
 
-  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
+  /** `trace`: the trace headers of the events it publishes (the intake hop's span). */
+  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date(), trace?: Record<string, string>): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
     try {
       const parsed = parseJsonMessage(channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema, payload);
@@ -72,7 +73,7 @@ export class HandleDeviceSignalUseCase {
       if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
       const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
       return await this.db.$transaction(
-        (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now }),
+        (tx) => this.apply(tx, { deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now, trace }),
       );
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
@@ -83,7 +84,7 @@ export class HandleDeviceSignalUseCase {
     }
   }
 
-  private async apply(tx: DatabaseTx, s: Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date }): Promise<SignalOutcome> {
+  private async apply(tx: DatabaseTx, s: Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date; trace?: Record<string, string> }): Promise<SignalOutcome> {
     const { topic, producer } = this.settings;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
     await this.claims.lockVehicle(tx, vehicle);
@@ -107,7 +108,7 @@ export class HandleDeviceSignalUseCase {
         await this.claims.setStatus(tx, claim.id, 'withdrawn');
         outbox.push(claimEvent('claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
         await this.refreshDamage(tx, vehicle, causeId, s.now, outbox);
-        await enqueueOutbox(tx, producer, outbox);
+        await enqueueOutbox(tx, producer, outbox, s.trace);
         return 'withdrawn';
       }
       case 'attach': {
@@ -115,7 +116,7 @@ export class HandleDeviceSignalUseCase {
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.recordJoinedSignal(tx, claim.id, s.occurredAt, severity);
         outbox.push(claimEvent('claim.signal-attached', claimEventData({ ...claim, severity }, claim.status, s, claim.signalCount + 1), causeId, s.now, topic));
-        await enqueueOutbox(tx, producer, outbox);
+        await enqueueOutbox(tx, producer, outbox, s.trace);
         return 'signal-attached';
       }
       case 'uncovered': {
@@ -123,7 +124,7 @@ export class HandleDeviceSignalUseCase {
         const incidentId = await this.insertIncident(tx, 'uncovered', s, severity);
         const data = uncoveredIncidentData({ incidentId, partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, severity, cause, occurredAt: s.alert.occurredAt, location });
         outbox.push(claimEvent('incident.uncovered', data, causeId, s.now, topic));
-        await enqueueOutbox(tx, producer, outbox);
+        await enqueueOutbox(tx, producer, outbox, s.trace);
         return 'uncovered';
       }
       case 'open': {
@@ -132,7 +133,7 @@ export class HandleDeviceSignalUseCase {
         const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
         outbox.push(claimEvent('claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
         if (isDamageClaim(claim.coverages)) await this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, outbox);
-        await enqueueOutbox(tx, producer, outbox);
+        await enqueueOutbox(tx, producer, outbox, s.trace);
         return 'claim-opened';
       }
     }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SqlTx } from '@kuruma/data-access-db';
 import type { EventProducer } from '../kafka/event-producer';
 import { outboxChannel } from './outbox-writer';
+import type { OutboxPublishTrace } from '../tracing/outbox-publish-trace';
 
 export interface OutboxRelayOptions {
   producer: string;
@@ -25,6 +26,8 @@ export interface OutboxRelayOptions {
    * see PartnerTopicRouter), or null. Both copies go in the same send, before the row is marked.
    */
   mirror?: (row: { topic: string; headers: Record<string, string> | null }) => Promise<string | null>;
+  /** Per batch: the hop latency and span of each row, from its commit to Kafka's acknowledgement. */
+  trace?: () => OutboxPublishTrace;
 }
 
 /** Rows deleted per statement: short transactions that never hold up the relay for long. */
@@ -126,13 +129,15 @@ export class OutboxRelay {
       return 0;
     }
     const records = [];
+    const trace = this.options.trace?.();
     for (const r of rows) {
-      const record = { topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: r.headers ?? undefined };
+      const record = { topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: trace ? trace.sending(r) : (r.headers ?? undefined) };
       records.push(record);
       const mirror = await this.options.mirror?.(r);
       if (mirror) records.push({ ...record, topic: mirror });
     }
     await this.options.kafka.send(records);
+    trace?.acknowledged();
     // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
     // de-duplicate by event id), the same as a crash between send and mark.
     await this.settleMarking();

@@ -95,14 +95,14 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
    * Applies one delivered message: finds its handler, awaits it, and acknowledges once it resolved or
    * the message was dead-lettered. A topic no handler consumes is acknowledged and dropped.
    */
-  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: { clientId: string; messageId?: number }): Promise<void> {
+  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: { clientId: string; messageId?: number; userProperties?: MqttMessage['userProperties'] }): Promise<void> {
     const receivedAt = new Date();
     const found = this.routeOf(topic);
     if (!found) {
       this.log.warn({ topic }, 'message on a topic no handler consumes; acknowledged and dropped');
       return ack(0);
     }
-    const message: MqttMessage = { topic, params: found.params, payload, receivedAt };
+    const message: MqttMessage = { topic, params: found.params, payload, receivedAt, userProperties: delivery.userProperties };
     const lane = `mqtt ${topic} (delivery ${++this.deliveries})`;
     this.progress.begin(lane, `message id ${delivery.messageId ?? '?'}`);
     // Failures of the message's own making; outages do not count toward its limit.
@@ -195,7 +195,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
       ...this.sessionOptions(clientId),
       // Back quickly after a broker restart: until we resubscribe, the broker has no subscriber.
       reconnectPeriod: 250,
-      customHandleAcks: (topic, payload, packet, ack) => void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId }),
+      customHandleAcks: (topic, payload, packet, ack) => void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId, userProperties: packet.properties?.userProperties }),
     });
     this.clients.push(client);
     this.connected.add(i);
@@ -231,7 +231,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
         reconnectPeriod: 0,
         customHandleAcks: (topic, payload, packet, ack) => {
           lastMessageAt = Date.now();
-          void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId });
+          void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId, userProperties: packet.properties?.userProperties });
         },
       });
       const connack = await new Promise<{ sessionPresent?: boolean }>((resolve, reject) => {
