@@ -74,7 +74,8 @@ export function hopTable(runs: BenchResults[]): string {
       return p50 ? `${fmt(p50.median, 1)} / ${fmt(p99?.median, 1)}` : 'n/a';
     }),
   ]);
-  return `${table(['hop: p50 / p99 ms', ...HOP_STAGES.map(([name]) => name)], rows)}\n`;
+  // A quantile past the largest finite bucket can only be reported as that bound.
+  return `${table(['hop: p50 / p99 ms', ...HOP_STAGES.map(([name]) => name)], rows)}\n\nEstimated inside the histogram's buckets; 5,000 means at or beyond its largest bucket (5 s).\n`;
 }
 
 const CPU_STAGES: [string, (r: BenchResults) => { cpu?: { byProcess: Record<string, number>; units: number; loadGeneratorCpuMs: number; machine: { otherCpuMs: number } } } | undefined][] = [
