@@ -84,6 +84,7 @@ const CPU_STAGES: [string, (r: BenchResults) => { cpu?: { byProcess: Record<stri
   ['per FNOL claim at 200/s', (r) => r.fnol200],
   ['per quote at 500/s', (r) => r.quotes500],
   ['per telemetry message', (r) => r.telemetry],
+  ['per second at idle', (r) => (r.idle ? { cpu: r.idle } : undefined)],
 ];
 
 /** Where each unit's CPU goes: per process, median over the runs (CPU ms per unit, 3 decimals). */

@@ -37,5 +37,7 @@ export interface BenchResults {
   fnol200?: LatencyStage;
   fnol1000?: LatencyStage;
   telemetry?: { perSec: number; messages?: number; processed?: number; lost?: number; sentPerSec?: number; cpu?: CpuWindowReport };
+  /** 5 s with the services up and no load: `cpuMsPerUnit` is the platform's idle CPU ms per second. */
+  idle?: CpuWindowReport;
   rssMb?: Record<string, number>;
 }
