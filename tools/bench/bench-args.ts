@@ -4,7 +4,7 @@ export interface BenchArgs {
   runs: number;
   /** `--label "before (7ca1a7d)"`: written into each result, shown in the tables. */
   label?: string;
-  /** `--backlog 40000`: bookings in the sustained drain. */
+  /** `--backlog 40000`: bookings in the sustained drain (a larger one follows if it drains in under ~8 s). */
   backlog: number;
   /** `--report a.json b.json`: render docs/benchmarks.md's tables from existing results, run nothing. */
   report?: string[];

@@ -26,6 +26,7 @@ export const CPU_FIGURES: Figure[] = [
   { name: 'CPU ms per quote at 500/s', read: (r) => r.quotes500?.cpu?.cpuMsPerUnit, better: 'lower', digits: 2 },
   { name: 'CPU ms per quote at 2,000/s', read: (r) => r.quotes2000?.cpu?.cpuMsPerUnit, better: 'lower', digits: 2 },
   { name: 'CPU ms per telemetry message', read: (r) => r.telemetry?.cpu?.cpuMsPerUnit, better: 'lower', digits: 3 },
+  { name: 'CPU ms per second with no load (idle baseline)', read: (r) => r.idle?.cpuMsPerUnit, better: 'lower', digits: 1 },
 ];
 
 /** The target table, in its order, and the figures around them. */

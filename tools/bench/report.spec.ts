@@ -39,7 +39,7 @@ describe(spread.name, () => {
 });
 
 describe('docs tables', () => {
-  const runs = [run('10:00', 600, 12), run('10:10', 700, 10), run('10:20', 650, 11, { label: 'before (7ca1a7d)' })];
+  const runs = [run('10:00', 600, 12, { idle: cpu(40, 5) }), run('10:10', 700, 10), run('10:20', 650, 11, { label: 'before (7ca1a7d)' })];
 
   it('shows each figure as median [range] next to its target and verdict', () => {
     const sut = medianTable(runs);
@@ -48,6 +48,7 @@ describe('docs tables', () => {
     expect(sut).toContain('| CPU ms per bound booking, sustained drain | 11 [10-12] | <= 1/3 of before |  |');
     expect(sut).toContain('| confirmed -> policy.bound p99 ms at 300/s | 90 [90-90] | <= 100 | met |');
     expect(sut).toContain('| Kafka producer records/s (ceiling) | n/a |');
+    expect(sut).toContain('| CPU ms per second with no load (idle baseline) | 40 |');
   });
 
   it('keeps one row per run in the run-to-run table', () => {

@@ -74,7 +74,8 @@ export function hopTable(runs: BenchResults[]): string {
       return p50 ? `${fmt(p50.median, 1)} / ${fmt(p99?.median, 1)}` : 'n/a';
     }),
   ]);
-  return `${table(['hop: p50 / p99 ms', ...HOP_STAGES.map(([name]) => name)], rows)}\n`;
+  // A quantile past the largest finite bucket can only be reported as that bound.
+  return `${table(['hop: p50 / p99 ms', ...HOP_STAGES.map(([name]) => name)], rows)}\n\nEstimated inside the histogram's buckets; 5,000 means at or beyond its largest bucket (5 s).\n`;
 }
 
 const CPU_STAGES: [string, (r: BenchResults) => { cpu?: { byProcess: Record<string, number>; units: number; loadGeneratorCpuMs: number; machine: { otherCpuMs: number } } } | undefined][] = [
@@ -83,6 +84,7 @@ const CPU_STAGES: [string, (r: BenchResults) => { cpu?: { byProcess: Record<stri
   ['per FNOL claim at 200/s', (r) => r.fnol200],
   ['per quote at 500/s', (r) => r.quotes500],
   ['per telemetry message', (r) => r.telemetry],
+  ['per second at idle', (r) => (r.idle ? { cpu: r.idle } : undefined)],
 ];
 
 /** Where each unit's CPU goes: per process, median over the runs (CPU ms per unit, 3 decimals). */

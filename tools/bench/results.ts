@@ -32,9 +32,12 @@ export interface BenchResults {
   bind100?: LatencyStage & { lost: number };
   bind300?: LatencyStage & { lost: number };
   bind1000?: LatencyStage & { lost: number };
-  bindSustained?: { boundPerSec: number; lost: number; drainSeconds?: number; cpu?: CpuWindowReport };
+  /** `firstDrain`: the default backlog's drain, when it was too short and a larger one was measured instead. */
+  bindSustained?: { boundPerSec: number; lost: number; bookings?: number; drainSeconds?: number; cpu?: CpuWindowReport; firstDrain?: { bookings: number; drainSeconds: number; boundPerSec: number } };
   fnol200?: LatencyStage;
   fnol1000?: LatencyStage;
   telemetry?: { perSec: number; messages?: number; processed?: number; lost?: number; sentPerSec?: number; cpu?: CpuWindowReport };
+  /** 5 s with the services up and no load: `cpuMsPerUnit` is the platform's idle CPU ms per second. */
+  idle?: CpuWindowReport;
   rssMb?: Record<string, number>;
 }

@@ -88,6 +88,12 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
   };
   const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency, backlog: args.backlog, cpuWindow: () => new CpuWindow(cpuSources) };
   const platformRun: PlatformRun = { ...shared, devices: () => (devices ??= registerCoveredDevices(shared, gateways)) };
+  // What the platform costs with nothing to do (consumers polling, housekeeping): every window's
+  // CPU holds this baseline, which weighs most at low rates.
+  say('platform at idle: 5 s of CPU with no load');
+  const idle = shared.cpuWindow();
+  await new Promise((r) => setTimeout(r, 5_000));
+  results['idle'] = idle.stop(5, 'second');
   try {
     for (const stage of STAGES) {
       const measure = PLATFORM_STAGES[stage];
