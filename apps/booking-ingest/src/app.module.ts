@@ -1,11 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Topics } from '@kuruma/contracts';
 import { PartnerRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { EventProducer } from '@kuruma/data-access-messaging';
 import {
   DatabaseModule,
-  Hops,
   JobSchedule,
   KafkaModule,
   KafkaTransportModule,
