@@ -20,6 +20,7 @@ import {
   SHARED_STATE_SPECS,
   TOPIC_SPECS,
   Topics,
+  TRACE_CONTEXT_MEANINGS,
   vehicleDamageV1Schema,
 } from '@kuruma/contracts';
 
@@ -45,8 +46,16 @@ const payloads: Record<string, { name: string; schema: z.ZodType; summary: strin
 /** The headers every dead letter carries besides the original record's own. */
 function deadLetterHeadersSchema(): unknown {
   const properties = Object.fromEntries(Object.entries(DEAD_LETTER_HEADER_MEANINGS).map(([name, meaning]) => [name, { type: 'string', description: meaning }]));
-  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: true };
+  return { type: 'object', properties: { ...properties, ...traceProperties('Kafka record header') }, required: Object.keys(properties), additionalProperties: true };
 }
+
+/** traceparent and tracestate, as Kafka record headers or MQTT v5 user properties. */
+function traceProperties(carrier: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(TRACE_CONTEXT_MEANINGS).map(([name, meaning]) => [name, { type: 'string', description: `${carrier}. ${meaning}` }]));
+}
+
+/** Every message's headers besides the dead letters': the trace context, optional. */
+const traceHeadersSchema = (carrier: string): unknown => ({ type: 'object', properties: traceProperties(carrier), additionalProperties: true });
 
 function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -62,8 +71,8 @@ export function buildAsyncApi(): Record<string, unknown> {
     const payload = payloads[spec.name];
     const messageName = payload?.name ?? `${id}_record`;
     messages[messageName] = payload
-      ? { name: payload.name, summary: payload.summary, contentType: 'application/json', payload: jsonSchema(payload.schema) }
-      : { name: messageName, summary: spec.description, contentType: 'application/json', ...(spec.deadLetterHeaders ? { headers: deadLetterHeadersSchema() } : {}) };
+      ? { name: payload.name, summary: payload.summary, contentType: 'application/json', headers: traceHeadersSchema('Kafka record header'), payload: jsonSchema(payload.schema) }
+      : { name: messageName, summary: spec.description, contentType: 'application/json', headers: spec.deadLetterHeaders ? deadLetterHeadersSchema() : traceHeadersSchema('Kafka record header') };
     channels[id] = {
       address: spec.name,
       description: spec.description,
@@ -104,7 +113,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     ['lock', lockAlertV1Schema],
   ] as const) {
     const name = channel === 'crash' ? 'CrashAlert' : 'LockAlert';
-    messages[name] = { name, contentType: 'application/json', payload: jsonSchema(payload) };
+    messages[name] = { name, contentType: 'application/json', headers: traceHeadersSchema('MQTT v5 user property'), payload: jsonSchema(payload) };
     channels[`devices_${channel}`] = {
       address: `devices/{deviceId}/${channel}`,
       description: `Devices publish ${channel} alerts at QoS 1, never retained (the broker refuses retain); each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema } from '@kuruma/contracts';
+import { bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -25,10 +25,14 @@ const paths = {
       description:
         'Same CloudEvent as on carshare.booking-events.v1. Authenticate with x-api-key or sign per Standard Webhooks: webhook-signature = v1,base64(HMAC-SHA256(secret, `${webhook-id}.${webhook-timestamp}.${body}`)), timestamp within 5 minutes. A replayed event id gets the same 202 and has no second effect.',
       security: [{ partnerApiKey: [] }, { standardWebhooks: [] }],
-      parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } })),
+      parameters: [
+        ...['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } })),
+        // The Kafka record the webhook writes continues this trace (every API takes it; listed where headers are).
+        ...Object.entries(TRACE_CONTEXT_MEANINGS).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } })),
+      ],
       requestBody: { required: true, content: json('BookingEvent') },
       responses: {
-        '202': { description: 'Accepted and durably queued', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } }, required: ['id', 'status'] } } } },
+        '202': { description: 'Accepted and durably queued', headers: { traceresponse: { description: TRACERESPONSE_MEANING, schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } }, required: ['id', 'status'] } } } },
         '400': problem('Invalid event; `errors` names each field'),
         '401': problem('Missing or invalid credentials or signature'),
         '403': problem('The body claims another partner'),

@@ -46,4 +46,29 @@ describe('outbox relay (real Postgres and Kafka)', () => {
       { event_id: entry(4).eventId, published: true },
     ]);
   });
+
+  it('publishes rows committed while it is busy without waiting for its fallback poll', async () => {
+    // The fallback poll is an hour: every row must reach Kafka through the commit notifications,
+    // including those that arrive while the relay is reading, sending or marking a batch.
+    const name = `${producerName}-busy`;
+    const relay = new OutboxRelay({ producer: name, db, databaseUrl: TEST_ENV['DATABASE_URL'], kafka, logger, pollIntervalMs: 3_600_000 });
+    await relay.start();
+    const pending = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND published_at IS NULL`;
+    try {
+      // 200 small transactions from four writers at once, as a consumer's chunks commit.
+      await Promise.all(
+        [0, 1, 2, 3].map(async (writer) => {
+          for (let i = 0; i < 50; i++) {
+            const n = writer * 50 + i;
+            await db.$transaction((tx) => enqueueOutbox(tx, name, [{ topic: testTopic(Topics.bookingAcceptedDlq), key: `k-${n}`, eventId: `${name}-${n}`, payload: `{"n":${n}}` }]));
+          }
+        }),
+      );
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await pending())[0].n > 0) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await relay.stop();
+    }
+    expect((await pending())[0].n).toBe(0);
+  });
 });

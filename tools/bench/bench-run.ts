@@ -1,6 +1,7 @@
 import type { MultiBar } from 'cli-progress';
 import type { MqttClient } from 'mqtt';
 import type { KafkaProbe, PlatformProcesses } from '../harness';
+import type { CpuWindow } from './cpu/cpu-window';
 
 /** What every stage gets: where to write its figures and how to report progress. */
 export interface BenchRun {
@@ -22,10 +23,14 @@ export interface PlatformRun extends BenchRun {
   probe: KafkaProbe;
   /** The demo partner's booking topic, where the load goes in. */
   bookingTopic: string;
+  /** Bookings in the sustained drain's backlog (`--backlog`, 20,000 by default). */
+  backlog: number;
   /** When `policy.bound` was observed, by booking id. */
   boundAt: Map<string, number>;
   /** Alert `occurredAt` -> `claim.fnol-opened` observed, in ms, in arrival order. */
   fnolLatency: number[];
   /** Gateways on covered vehicles, registered by the first stage that asks (FNOL and telemetry share them). */
   devices: () => Promise<BenchDevice[]>;
+  /** Starts counting the CPU of every platform process (tools/bench/cpu); `stop(units, unit)` gives CPU per unit of work. */
+  cpuWindow: () => CpuWindow;
 }

@@ -12,12 +12,12 @@ export function postAtRate(
   headers: Record<string, string>,
   body: string,
   rate: { perSecond: number; seconds: number; warmupSeconds: number },
-): Promise<{ latencyMs: number[]; errors: number }> {
+): Promise<{ latencyMs: number[]; errors: number; sentPerSec: number }> {
   const worker = resolve(__dirname, 'http-load-worker.mjs');
   return new Promise((done, fail) => {
     execFile(process.execPath, [worker, JSON.stringify({ url, headers, body, ratePerSecond: rate.perSecond, seconds: rate.seconds, warmupSeconds: rate.warmupSeconds })], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) return fail(error);
-      done(JSON.parse(stdout) as { latencyMs: number[]; errors: number });
+      done(JSON.parse(stdout) as { latencyMs: number[]; errors: number; sentPerSec: number });
     });
   });
 }

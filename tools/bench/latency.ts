@@ -10,7 +10,7 @@ export function percentiles(samplesMs: number[]): { n: number; p50: number; p95:
  * Open-loop load: calls `fire(i)` on a fixed schedule (`ratePerSecond`) for `seconds`, whether or
  * not earlier calls have finished, so a slow system cannot slow the load (no coordinated omission).
  */
-export async function openLoop(ratePerSecond: number, seconds: number, fire: (i: number) => Promise<void>, onTick?: (sent: number) => void): Promise<void> {
+export async function openLoop(ratePerSecond: number, seconds: number, fire: (i: number) => Promise<void>, onTick?: (sent: number) => void): Promise<{ sent: number; sentPerSec: number }> {
   const total = Math.round(ratePerSecond * seconds);
   const started = performance.now();
   const inflight: Promise<void>[] = [];
@@ -23,7 +23,11 @@ export async function openLoop(ratePerSecond: number, seconds: number, fire: (i:
     inflight.push(fire(i).catch((error: unknown) => void errors.push(error)));
     if (i % 50 === 0) onTick?.(i);
   }
+  // The rate the generator actually held: calls issued over the time it took to issue them (the
+  // last one is due one interval before the schedule's end).
+  const issuedSeconds = (performance.now() - started) / 1000 + 1 / ratePerSecond;
   onTick?.(total);
   await Promise.all(inflight);
   if (errors.length) throw new AggregateError(errors, `${errors.length} of ${total} scheduled calls failed`);
+  return { sent: total, sentPerSec: Math.round(total / issuedSeconds) };
 }

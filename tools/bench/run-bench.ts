@@ -1,24 +1,54 @@
 import { MultiBar, Presets } from 'cli-progress';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadStackConfig } from '@kuruma/config';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { KafkaProbe, PlatformProcesses, setupStack, teardownStack, testTopic } from '../harness';
+import { kafkaPaths } from '../../infra/local/kafka-broker';
+import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
+import { KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
+import { type BenchArgs, benchArgs } from './bench-args';
 import { benchGateways, registerCoveredDevices } from './bench-devices';
 import type { BenchDevice, BenchRun, PlatformRun } from './bench-run';
-import { type BenchResults, rewriteBenchmarkTable, summaryRows } from './report';
-import { selectedStages, STAGES } from './stage-selection';
+import { type CpuSources, CpuWindow, postmasterPid } from './cpu/cpu-window';
+import { parseMachineStat } from './cpu/proc-stat';
+import { publishRuns, publishBeforeAfter, readResults } from './publish';
+import { type BenchResults, hopRows, summaryRows } from './report';
+import { selectedStages, type Stage, STAGES } from './stage-selection';
 import { PLATFORM_STAGES, STANDALONE_STAGES } from './stages';
 
 const root = resolve(__dirname, '../..');
 
-/** Runs the selected stages against the stack and the five services, then writes the results. */
+/**
+ * `npm run bench`: one full run, `--runs 3` three in a row (the docs get medians and spreads),
+ * or, with `--report` / `--before` / `--after`, only the docs rendered from existing result files.
+ */
 export async function runBench(argv: string[]): Promise<void> {
+  const args = benchArgs(argv);
+  if (args.report || args.before) {
+    if (args.report) console.log(`updated ${publishRuns(root, readResults(args.report))}`);
+    if (args.before) console.log(`updated ${publishBeforeAfter(root, readResults(args.before), readResults(args.after ?? []))}`);
+    return;
+  }
+  const stages = selectedStages(argv);
+  const partial = stages.size < STAGES.length;
+  const runs: BenchResults[] = [];
+  for (let i = 1; i <= args.runs; i++) {
+    if (args.runs > 1) console.log(`\n[bench] ===== run ${i} of ${args.runs} =====`);
+    runs.push(await runOnce(stages, args));
+  }
+  // A partial run (--only) is for working on one figure; the published tables stay full runs'.
+  if (partial) return;
+  console.log(`updated ${publishRuns(root, runs)}`);
+}
+
+/** Runs the selected stages against the stack and the five services, then writes the results. */
+async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResults> {
   // Without a terminal (CI, a log file) the bars print a line every 5 s instead of redrawing.
   const bars = new MultiBar({ format: '{stage} |{bar}| {percentage}% | {value}/{total} {unit}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5_000 }, Presets.shades_classic);
   const say = (m: string) => (process.stdout.isTTY ? bars.log(`[bench] ${m}\n`) : console.log(`[bench] ${m}`));
-  const stages = selectedStages(argv);
   const partial = stages.size < STAGES.length;
-  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), machine: machineFacts(), ...(partial ? { stages: [...stages] } : {}) };
+  const load = machineLoadFrom();
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), ...(args.label ? { label: args.label } : {}), machine: machineFacts(), ...(partial ? { stages: [...stages] } : {}) };
   const run: BenchRun = { root, results, say, bars };
 
   await setupStack();
@@ -46,9 +76,24 @@ export async function runBench(argv: string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 10_000));
 
   const gateways = benchGateways();
-  const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency };
   let devices: Promise<BenchDevice[]> | undefined;
+  const stackDir = loadStackConfig().STACK_STATE_DIR;
+  const cpuSources: CpuSources = {
+    services: () => platform.pids(),
+    kafkaPidFile: kafkaPaths(stackDir).pidFile,
+    mosquittoPidFile: mosquittoPaths(stackDir).pidFile,
+    postmasterPid: await postmasterPid(TEST_ENV['DATABASE_URL']),
+    database: new URL(TEST_ENV['DATABASE_URL']).pathname.slice(1),
+    redisPort: Number(new URL(TEST_ENV['REDIS_URL']).port || 6379),
+  };
+  const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency, backlog: args.backlog, cpuWindow: () => new CpuWindow(cpuSources) };
   const platformRun: PlatformRun = { ...shared, devices: () => (devices ??= registerCoveredDevices(shared, gateways)) };
+  // What the platform costs with nothing to do (consumers polling, housekeeping): every window's
+  // CPU holds this baseline, which weighs most at low rates.
+  say('platform at idle: 5 s of CPU with no load');
+  const idle = shared.cpuWindow();
+  await new Promise((r) => setTimeout(r, 5_000));
+  results['idle'] = idle.stop(5, 'second');
   try {
     for (const stage of STAGES) {
       const measure = PLATFORM_STAGES[stage];
@@ -65,17 +110,29 @@ export async function runBench(argv: string[]): Promise<void> {
   }
 
   results['finishedAt'] = new Date().toISOString();
+  results['machineLoad'] = load();
   const dir = resolve(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = resolve(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${file}\n`);
   console.table(summaryRows(results as unknown as BenchResults));
-  // A partial run (--only) is for working on one figure; the published table stays a full run's.
-  if (partial) return;
-  const docs = resolve(root, 'docs/benchmarks.md');
-  writeFileSync(docs, rewriteBenchmarkTable(readFileSync(docs, 'utf8'), results as unknown as BenchResults));
-  console.log(`updated ${docs}`);
+  const hops = hopRows(results as unknown as BenchResults);
+  if (hops.length) console.table(hops);
+  else console.log('per-hop breakdown: n/a (no service reports kuruma_hop_seconds)');
+  return results as unknown as BenchResults;
+}
+
+/** Over the whole run: how busy the machine was, how much the host stole, and the load average. */
+function machineLoadFrom(): () => NonNullable<BenchResults['machineLoad']> {
+  const loadAvg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  const atStart = { load: loadAvg(), cpu: parseMachineStat(readFileSync('/proc/stat', 'utf8')) };
+  return () => {
+    const cpu = parseMachineStat(readFileSync('/proc/stat', 'utf8'));
+    const total = cpu.total - atStart.cpu.total;
+    const pct = (x: number) => Math.round((x / total) * 1000) / 10;
+    return { loadAvg1AtStart: atStart.load, loadAvg1AtEnd: loadAvg(), busyPct: pct(cpu.busy - atStart.cpu.busy), stealPct: pct(cpu.steal - atStart.cpu.steal) };
+  };
 }
 
 function machineFacts(): BenchResults['machine'] {

@@ -90,6 +90,13 @@ export class PlatformProcesses {
     await waitReady(app);
   }
 
+  /** Process id of each running service and extra instance, by name (the bench reads their CPU from /proc). */
+  pids(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, child] of [...this.children, ...this.extras]) if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) out[name] = child.pid;
+    return out;
+  }
+
   /** Resident set size of each running service, from /proc (Linux). */
   residentMemoryMb(): Record<string, number> {
     const out: Record<string, number> = {};

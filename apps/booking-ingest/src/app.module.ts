@@ -8,7 +8,6 @@ import {
   KafkaModule,
   KafkaTransportModule,
   LOGGER,
-  OutboxRelayModule,
   PartnerAuthenticator,
   PartnerAuthModule,
   SERVICE_CONFIG,
@@ -27,12 +26,12 @@ import { ReleaseHeldEventsJob } from './release-held-events/release-held-events.
 import { BookingEventsController } from './webhook/booking-events.controller';
 import { ReceiveWebhookEventUseCase } from './webhook/receive-webhook-event.use-case';
 
-/** What accepting and releasing booking events both need: who enqueues, where to, how long a gap is held. */
+/** What accepting and releasing booking events both need: how they are sent, where to, how long a gap is held. */
 const APPLY_CONTEXT = Symbol('APPLY_CONTEXT');
 
 /**
  * Booking-ingest: partners' booking events from their Kafka topics and the signed webhook,
- * authenticated, de-duplicated and put in sequence, then forwarded to pricing through the outbox.
+ * authenticated, de-duplicated and put in sequence, then sent to pricing before their transaction commits (apply-pending-events.ts).
  */
 @Module({})
 export class BookingIngestModule {
@@ -44,15 +43,18 @@ export class BookingIngestModule {
         DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('booking-ingest'),
-        OutboxRelayModule.forRoot(),
         PartnerAuthModule.forRoot(),
       ],
       controllers: [BookingEventsController, BookingEventsKafkaHandler],
       providers: [
         {
           provide: APPLY_CONTEXT,
-          inject: [SERVICE_CONFIG, TopicNames],
-          useFactory: (cfg: BookingIngestConfig, topics: TopicNames): Omit<ApplyContext, 'now'> => ({ producer: cfg.SERVICE, topic: (base) => topics.of(base), gapTimeoutMs: cfg.BOOKING_GAP_TIMEOUT_MS }),
+          inject: [SERVICE_CONFIG, TopicNames, EventProducer],
+          useFactory: (cfg: BookingIngestConfig, topics: TopicNames, producer: EventProducer): Omit<ApplyContext, 'now'> => ({
+            forward: (records) => producer.send(records),
+            topic: (base) => topics.of(base),
+            gapTimeoutMs: cfg.BOOKING_GAP_TIMEOUT_MS,
+          }),
         },
         { provide: KnownPartners, inject: [PartnerRepository], useFactory: (partners: PartnerRepository) => new KnownPartners(partners) },
         { provide: BookingEventRefusals, inject: [ServiceMetrics, LOGGER], useFactory: (metrics: ServiceMetrics, logger: Logger) => new BookingEventRefusals(metrics, logger) },

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { Topics } from '@kuruma/contracts';
 import { type Database, SqlDatabase } from '@kuruma/data-access-db';
 import {
+  Hops,
   DATABASE,
   DatabaseModule,
   KafkaModule,
@@ -51,7 +52,10 @@ export class ClaimsTriggerModule {
         KafkaModule.forRoot(),
         RedisModule.forRoot({ autoPipelining: true }),
         // Each claim event also goes to its partner's own topic, the only one the partner may read.
-        OutboxRelayModule.forRoot({ mirrorToPartnerTopics: { sharedTopic: Topics.claimEvents, kind: 'claimEvents' } }),
+        OutboxRelayModule.forRoot({
+          mirrorToPartnerTopics: { sharedTopic: Topics.claimEvents, kind: 'claimEvents' },
+          hop: { name: Hops.claimsCommitToClaimTopic, topic: Topics.claimEvents },
+        }),
         KafkaTransportModule.forGroup('claims-trigger.cover-index'),
         PartnerAuthModule.forRoot(),
       ],

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import {
+  Hops,
   DatabaseModule,
   JobSchedule,
   KafkaModule,
@@ -38,7 +39,10 @@ export class PolicyModule {
         DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('policy'),
-        OutboxRelayModule.forRoot({ mirrorToPartnerTopics: { sharedTopic: Topics.policyEvents, kind: 'policyEvents' } }),
+        OutboxRelayModule.forRoot({
+          mirrorToPartnerTopics: { sharedTopic: Topics.policyEvents, kind: 'policyEvents' },
+          hop: { name: Hops.policyCommitToPublicTopic, topic: Topics.policyEvents },
+        }),
         PartnerAuthModule.forRoot(),
       ],
       controllers: [PoliciesController, BookingPricedKafkaHandler],

@@ -13,4 +13,5 @@ export * from './devices/lock-alert.v1';
 export * from './devices/device-registration.v1';
 export * from './booking/booking-priced.v1';
 export * from './present';
+export * from './tracing/trace-context';
 export * from './text/storable-text';

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BookingAcceptedV1, BookingEventV1 } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
+import type { OutgoingRecord } from '@kuruma/data-access-messaging';
 import { ReleaseHeldEventsJob } from '../release-held-events/release-held-events.job';
 import { AcceptBookingEventsUseCase } from './accept-booking-events.use-case';
 
@@ -24,16 +25,25 @@ function event(bookingId: string, sequence: number, type: BookingEventV1['type']
 
 describe(`${AcceptBookingEventsUseCase.name} (real Postgres)`, () => {
   const db = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 4 });
-  // A producer name of its own: this test's outbox rows are its alone, and no relay publishes them.
-  const producer = `ingest-test-${randomUUID().slice(0, 8)}`;
-  const ctx = { producer, topic: (base: string) => `int.${base}`, gapTimeoutMs: GAP_TIMEOUT_MS };
+  // What the use case hands its Kafka producer, in send order (the e2e tier sends them for real).
+  const sent: OutgoingRecord[] = [];
+  let failNextSend = false;
+  const forward = async (records: OutgoingRecord[]) => {
+    if (failNextSend) {
+      failNextSend = false;
+      throw new Error('KafkaJSConnectionError: broker unavailable');
+    }
+    sent.push(...records);
+  };
+  const ctx = { forward, topic: (base: string) => `int.${base}`, gapTimeoutMs: GAP_TIMEOUT_MS };
   const sut = new AcceptBookingEventsUseCase(db, ctx);
   afterAll(() => db.end());
 
-  /** What went to pricing for the booking, in outbox order: [sequence, ordering]. */
+  /** What went to pricing for the booking, in send order: [sequence, ordering]. */
   const forwarded = async (bookingId: string) =>
-    (await db.$queryRaw<{ payload: string }[]>`SELECT payload FROM outbox WHERE producer = ${producer} AND key = ${bookingId} ORDER BY id`)
-      .map((r) => JSON.parse(r.payload) as BookingAcceptedV1)
+    sent
+      .filter((r) => r.key === bookingId)
+      .map((r) => JSON.parse(String(r.value)) as BookingAcceptedV1)
       .map((a) => [a.event.data.sequence, a.ordering]);
 
   it('forwards in sequence, holds an event that arrives early until the gap is filled, and answers a repeat as a duplicate', async () => {
@@ -63,6 +73,20 @@ describe(`${AcceptBookingEventsUseCase.name} (real Postgres)`, () => {
     expect(await forwarded(bookingId)).toEqual([
       [1, 'in-sequence'],
       [3, 'gap-timeout'],
+    ]);
+  });
+
+  it('stores nothing when the send fails, so the redelivered chunk is accepted and sent, not answered as a duplicate', async () => {
+    const bookingId = `b-${randomUUID().slice(0, 8)}`;
+    failNextSend = true;
+    await expect(sut.execute([{ partnerId: 'demo', event: event(bookingId, 1) }, { partnerId: 'demo', event: event(bookingId, 2) }])).rejects.toThrow(/broker unavailable/);
+    expect(await forwarded(bookingId)).toEqual([]);
+    expect(await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM booking_event WHERE booking_id = ${bookingId}`).toEqual([{ n: 0 }]);
+
+    expect(await sut.execute([{ partnerId: 'demo', event: event(bookingId, 1) }, { partnerId: 'demo', event: event(bookingId, 2) }])).toEqual(['accepted', 'accepted']);
+    expect(await forwarded(bookingId)).toEqual([
+      [1, 'in-sequence'],
+      [2, 'in-sequence'],
     ]);
   });
 });

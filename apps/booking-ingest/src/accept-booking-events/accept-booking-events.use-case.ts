@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
-import { applyPendingEvents } from './apply-pending-events';
+import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
 export interface AuthenticatedBookingEvent {
   partnerId: string;
   event: BookingEventV1;
+  /** Its trace headers for the accepted event (the ingest hop's span). */
+  trace?: Record<string, string>;
 }
 
 export type IngestOutcome = 'accepted' | 'held' | 'stale' | 'duplicate' | 'released-after-gap-timeout';
 
-export interface AcceptBookingEventsConfig {
-  producer: string;
-  topic: (base: string) => string;
-  gapTimeoutMs: number;
-}
+export type AcceptBookingEventsConfig = Omit<ApplyContext, 'now'>;
 
 /**
  * De-duplicates by (partner, event id), orders by sequence per booking and forwards what can be
- * applied: one transaction per chunk, the forwarded events written to the outbox in it.
+ * applied: one transaction per chunk, committed once Kafka has the forwarded events.
  */
 export class AcceptBookingEventsUseCase {
   private readonly repo = new BookingEventRepository();
@@ -43,12 +41,12 @@ export class AcceptBookingEventsUseCase {
       const fresh: StoredPendingEvent[] = [];
       const freshIds = new Map<string, string>();
       const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
-      for (const { partnerId, event } of events) {
+      for (const { partnerId, event, trace } of events) {
         const key = eventKey(partnerId, event.id);
         if (seen.has(key) || freshIds.has(key)) continue;
         const id = randomUUID();
         freshIds.set(key, id);
-        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null });
+        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null, trace });
         const booking = bookingKey(partnerId, event.data.bookingId);
         touched.set(booking, present(bookings.get(booking), 'booking ' + booking));
       }

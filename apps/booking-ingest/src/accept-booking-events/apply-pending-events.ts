@@ -1,10 +1,17 @@
 import { type BookingAcceptedV1, type BookingEventV1, Topics, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, type DatabaseTx, type DecidedBookingEvent, type StoredPendingEvent } from '@kuruma/data-access-db';
-import { enqueueOutbox } from '@kuruma/data-access-messaging';
+import type { OutgoingRecord } from '@kuruma/data-access-messaging';
 import { orderBookingEvents } from '@kuruma/domain-booking';
 
 export interface ApplyContext {
-  producer: string;
+  /**
+   * Sends the accepted events to pricing and resolves once Kafka has acknowledged them. It runs
+   * inside the transaction, before COMMIT: a send that fails rolls the decisions back and the chunk
+   * is retried; a COMMIT that fails after the send repeats the send on the retry, with the same
+   * event ids, which policy's inbox drops. So an accepted event is never lost and never applied
+   * twice, without an outbox row written, read back and marked for each one (docs/reliability.md).
+   */
+  forward: (records: OutgoingRecord[]) => Promise<void>;
   topic: (base: string) => string;
   gapTimeoutMs: number;
   now: Date;
@@ -13,7 +20,7 @@ export interface ApplyContext {
 /**
  * Orders every waiting event of the bookings (the `fresh` ones, not stored yet, and those held
  * earlier), stores the fresh ones with their outcome, updates the held ones that moved, advances
- * the applied sequence and enqueues what is applied for pricing, all inside the caller's
+ * the applied sequence and sends what is applied to pricing, all inside the caller's
  * transaction. `locked` is the applied sequence of bookings the caller has locked already.
  */
 export async function applyPendingEvents(
@@ -38,7 +45,7 @@ export async function applyPendingEvents(
   const inserts: DecidedBookingEvent[] = [];
   const updates: { id: string; outcome: string; holdUntil: Date | null }[] = [];
   const applied: { partnerId: string; bookingId: string; lastSequence: number; lastType: string }[] = [];
-  const outbox: Parameters<typeof enqueueOutbox>[2] = [];
+  const forwarded: OutgoingRecord[] = [];
   for (const [key, events] of byBooking) {
     const byRef = new Map(events.map((e) => [e.id, e]));
     const result = orderBookingEvents(
@@ -63,12 +70,7 @@ export async function applyPendingEvents(
           acceptedAt: ctx.now.toISOString(),
           event: event.envelope as BookingEventV1,
         };
-        outbox.push({
-          topic: ctx.topic(Topics.bookingAccepted),
-          key: event.bookingId,
-          eventId: `${event.partnerId}:${event.eventId}`,
-          payload: JSON.stringify(message),
-        });
+        forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message), headers: event.trace });
       }
     }
     if (lastType && result.lastSequence !== lastSequences.get(key)) {
@@ -82,6 +84,8 @@ export async function applyPendingEvents(
   if (inserted !== inserts.length) throw new Error(`booking events stored concurrently (${inserts.length - inserted}); retrying the chunk`);
   await repo.setOutcomes(tx, updates);
   await repo.setApplied(tx, applied);
-  await enqueueOutbox(tx, ctx.producer, outbox);
+  // Last, with the bookings still locked: another transaction on these bookings sends its events
+  // only after this one has committed, so each booking's events reach the topic in order.
+  if (forwarded.length > 0) await ctx.forward(forwarded);
   return outcomesById;
 }

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { AUTHENTICATED_PARTNER_HEADER, type BookingEventV1 } from '@kuruma/contracts';
 import type { PartnerRepository } from '@kuruma/data-access-db';
 import type { ConsumedRecord } from '@kuruma/data-access-messaging';
-import { type DecodedRecord, KafkaChunkContext, ServiceMetrics, TopicNames } from '@kuruma/service-kit';
+import { type DecodedRecord, KafkaChunkContext, ServiceMetrics, ServiceTracing, TopicNames } from '@kuruma/service-kit';
 import type { AcceptBookingEventsUseCase, AuthenticatedBookingEvent } from './accept-booking-events.use-case';
 import { BookingEventRefusals } from './booking-event-refusals';
 import { BookingEventsKafkaHandler } from './booking-events.kafka-handler';
@@ -32,7 +32,7 @@ function setup() {
   const useCase = { execute: async (events: AuthenticatedBookingEvent[]) => void applied.push(events) } as unknown as AcceptBookingEventsUseCase;
   const partners = new KnownPartners({ findById: async (id: string) => (['demo', 'rival'].includes(id) ? { id } : null) } as unknown as PartnerRepository);
   const metrics = new ServiceMetrics('booking-ingest');
-  const sut = new BookingEventsKafkaHandler(useCase, partners, topics, new BookingEventRefusals(metrics, pino({ level: 'silent' })));
+  const sut = new BookingEventsKafkaHandler(useCase, partners, topics, new BookingEventRefusals(metrics, pino({ level: 'silent' })), new ServiceTracing('booking-ingest', metrics));
   const deadLettered = async () => (await metrics.registry.getSingleMetric('kuruma_booking_events_dead_lettered_total')?.get())?.values.map((v) => [v.labels['reason'], v.value]);
   return { sut, applied, deadLettered };
 }
@@ -50,8 +50,22 @@ describe(BookingEventsKafkaHandler.name, () => {
 
     await sut.accept([own, webhook], chunk);
 
-    expect(applied).toEqual([[{ partnerId: 'demo', event: own.data }, { partnerId: 'rival', event: webhook.data }]]);
+    expect(applied).toEqual([[expect.objectContaining({ partnerId: 'demo', event: own.data }), expect.objectContaining({ partnerId: 'rival', event: webhook.data })]]);
     expect(chunk.getRefusals()).toEqual([]);
+  });
+
+  it("continues the partner record's trace in the accepted event, and starts one for a record without it", async () => {
+    const { sut, applied } = setup();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traced = decoded(event('demo', 'b-1'), record('test.partner.demo.booking-events.v1', 'b-1', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }));
+    const untraced = decoded(event('demo', 'b-2'), record('test.partner.demo.booking-events.v1', 'b-2', { traceparent: 'hostile' }));
+
+    await sut.accept([traced, untraced], chunkOf([traced, untraced]));
+
+    const [first, second] = applied[0] ?? [];
+    expect(first?.trace?.['traceparent']).toMatch(new RegExp(`^00-${traceId}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`));
+    expect(second?.trace?.['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(second?.trace?.['traceparent']).not.toContain(traceId);
   });
 
   it('refuses an event for another partner, from an unknown partner, with no authenticated sender, or keyed by anything but its booking', async () => {

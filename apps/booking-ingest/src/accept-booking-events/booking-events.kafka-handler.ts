@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { AUTHENTICATED_PARTNER_HEADER, bookingEventV1Schema, type BookingEventV1, Topics } from '@kuruma/contracts';
-import { ConsumeTopic, type DecodedRecord, type KafkaChunkContext, TopicNames } from '@kuruma/service-kit';
+import { ConsumeTopic, type DecodedRecord, Hops, type KafkaChunkContext, ServiceTracing, TopicNames } from '@kuruma/service-kit';
 import { AcceptBookingEventsUseCase, type AuthenticatedBookingEvent } from './accept-booking-events.use-case';
 import { BookingEventRefusals } from './booking-event-refusals';
 import { KnownPartners } from '../partners/known-partners';
@@ -24,6 +24,7 @@ export class BookingEventsKafkaHandler {
     @Inject(KnownPartners) private readonly partners: KnownPartners,
     @Inject(TopicNames) private readonly topics: TopicNames,
     @Inject(BookingEventRefusals) private readonly refusals: BookingEventRefusals,
+    @Inject(ServiceTracing) private readonly tracing: ServiceTracing,
   ) {}
 
   @ConsumeTopic(Topics.bookingEvents, {
@@ -33,13 +34,15 @@ export class BookingEventsKafkaHandler {
   })
   async accept(@Payload() records: DecodedRecord<BookingEventV1>[], @Ctx() chunk: KafkaChunkContext): Promise<void> {
     const valid: AuthenticatedBookingEvent[] = [];
+    const hop = this.tracing.begin('booking-ingest accept', 'consumer', Hops.partnerRecordToIngestCommit);
     for (const { data: event, source } of records) {
       const reason = await this.refusalOf(event, source.topic, source.key, source.headers[AUTHENTICATED_PARTNER_HEADER]);
       if (reason) chunk.refuse(source, reason);
-      else valid.push({ partnerId: event.data.partnerId, event });
+      else valid.push({ partnerId: event.data.partnerId, event, trace: hop.child(source, Number(source.timestamp)) });
     }
     this.refusals.count(chunk.getRefusals());
     await this.useCase.execute(valid);
+    hop.end();
   }
 
   /** Why a schema-valid record cannot be applied (`<code>: <detail>`), or null. */

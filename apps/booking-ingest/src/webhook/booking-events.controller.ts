@@ -16,6 +16,7 @@ export class BookingEventsController {
   accept(@Req() req: HttpRequest): Promise<WebhookAnswer> {
     return this.receive.execute({
       rawBody: req.rawBody,
+      trace: req.trace,
       body: req.body,
       apiKey: headerOf(req, PARTNER_API_KEY_HEADER),
       signature: {

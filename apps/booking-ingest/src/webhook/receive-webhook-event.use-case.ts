@@ -21,6 +21,8 @@ export interface WebhookDelivery {
   /** `x-api-key`, when the partner authenticates with its key instead of a signature. */
   apiKey?: string;
   signature: WebhookSignatureHeaders;
+  /** The request's trace headers: the Kafka record continues its trace. */
+  trace?: Record<string, string>;
 }
 
 export interface WebhookAnswer {
@@ -57,7 +59,7 @@ export class ReceiveWebhookEventUseCase {
       throw new ForbiddenError(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
     }
     await this.producer.send([
-      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
+      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { ...delivery.trace, 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
     ]);
     return { id: parsed.data.id, status: 'accepted' };
   }

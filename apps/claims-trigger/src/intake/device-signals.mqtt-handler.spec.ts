@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceMetrics } from '@kuruma/service-kit';
+import { ServiceMetrics, ServiceTracing } from '@kuruma/service-kit';
 import { DeviceSignalMetrics } from './device-signal.metrics';
 import { DeviceSignalsMqttHandler } from './device-signals.mqtt-handler';
 import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-signal.use-case';
@@ -15,7 +15,7 @@ function setup(execute: (deviceId: string, channel: 'crash' | 'lock', payload: B
       return execute(deviceId, channel, payload);
     },
   } as unknown as HandleDeviceSignalUseCase;
-  const sut = new DeviceSignalsMqttHandler(useCase, new DeviceSignalMetrics(metrics));
+  const sut = new DeviceSignalsMqttHandler(useCase, new DeviceSignalMetrics(metrics), new ServiceTracing('claims-trigger', metrics));
   const counted = async () => (await metrics.registry.getSingleMetric('kuruma_device_signals_total')?.get())?.values.map((v) => [v.labels['outcome'], v.value]);
   const latencies = async () => Number(/^kuruma_device_signal_seconds_sum\{[^}]*\} (\S+)$/m.exec(await metrics.registry.getSingleMetricAsString('kuruma_device_signal_seconds'))?.[1]);
   return { sut, calls, counted, latencies };

@@ -1,9 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { MqttTopics } from '@kuruma/contracts';
-import { ConsumeMqttTopic, type MqttMessage } from '@kuruma/service-kit';
+import { ConsumeMqttTopic, Hops, type MqttMessage, mqttTraceSource, ServiceTracing } from '@kuruma/service-kit';
 import { DeviceSignalMetrics } from './device-signal.metrics';
-import { HandleDeviceSignalUseCase } from './handle-device-signal.use-case';
+import { HandleDeviceSignalUseCase, type SignalOutcome } from './handle-device-signal.use-case';
+
+/** The outcomes that commit an event for the claim topic: the alerts that travel the device path's hops. */
+const TO_CLAIM_TOPIC: ReadonlySet<SignalOutcome> = new Set(['claim-opened', 'signal-attached', 'withdrawn', 'uncovered']);
 
 /**
  * Crash and lock alerts from the devices. Bad data does not throw: the use case dead-letters it and
@@ -15,6 +18,7 @@ export class DeviceSignalsMqttHandler {
   constructor(
     @Inject(HandleDeviceSignalUseCase) private readonly useCase: HandleDeviceSignalUseCase,
     @Inject(DeviceSignalMetrics) private readonly metrics: DeviceSignalMetrics,
+    @Inject(ServiceTracing) private readonly tracing: ServiceTracing,
   ) {}
 
   @ConsumeMqttTopic(MqttTopics.crash)
@@ -32,6 +36,11 @@ export class DeviceSignalsMqttHandler {
 
   private async apply(message: MqttMessage, channel: 'crash' | 'lock'): Promise<void> {
     const [deviceId] = message.params;
-    this.metrics.record(await this.useCase.execute(deviceId, channel, message.payload), message.receivedAt);
+    const hop = this.tracing.begin(`claims-trigger ${channel} alert`, 'consumer');
+    const receivedAt = message.receivedAt.getTime();
+    const outcome = await this.useCase.execute(deviceId, channel, message.payload, undefined, hop.child(mqttTraceSource(message), receivedAt));
+    if (TO_CLAIM_TOPIC.has(outcome)) this.tracing.hops.observe(Hops.mqttReceiptToClaimsCommit, receivedAt);
+    hop.end();
+    this.metrics.record(outcome, message.receivedAt);
   }
 }

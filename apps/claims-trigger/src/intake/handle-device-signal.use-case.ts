@@ -55,8 +55,14 @@ export class HandleDeviceSignalUseCase {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
       lock: (tx, vehicles) => this.claims.lockVehicles(tx, vehicles),
-      effects: () => ({ outbox: [], damage: new Map() }),
-      apply: (tx, alert, effects) => this.apply(tx, alert, effects),
+      effects: (): Effects => ({ outbox: [], damage: new Map() }),
+      apply: async (tx, alert, effects) => {
+        const from = effects.outbox.length;
+        const outcome = await this.apply(tx, alert, effects);
+        // Each alert's events carry its own trace, whichever batch they were written in.
+        if (alert.trace) for (const e of effects.outbox.slice(from)) e.headers = { ...e.headers, ...alert.trace };
+        return outcome;
+      },
       // Flags set before commit: a booking must never slip through between the claim and the flag.
       finish: async (tx, { outbox, damage }) => {
         await this.damageFlags.setAll([...damage.values()]);
@@ -65,7 +71,8 @@ export class HandleDeviceSignalUseCase {
     });
   }
 
-  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date()): Promise<SignalOutcome> {
+  /** `trace`: the trace headers of the events it publishes (the intake hop's span). */
+  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date(), trace?: Record<string, string>): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
     try {
       const parsed = parseJsonMessage(channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema, payload);
@@ -85,7 +92,7 @@ export class HandleDeviceSignalUseCase {
       const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
       if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
       const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
-      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now });
+      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now, trace });
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
       // than leave it unacknowledged for the broker to redeliver for ever. Anything else (the
@@ -197,7 +204,7 @@ interface Effects {
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */
-type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date };
+type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date; trace?: Record<string, string> };
 
 /** The signal row of a device message. */
 const signalOf = (s: Signal): ClaimSignal => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TailedRecord } from '@kuruma/service-kit';
+import pino from 'pino';
+import type { ServiceKit, TailedRecord } from '@kuruma/service-kit';
 import { LiveEventBuffer } from './live-event-buffer';
 import { liveEventOf, PublicEventsKafkaHandler } from './public-events.kafka-handler';
 
@@ -20,13 +21,18 @@ const policyBound = {
   data: { bookingId: 'b-1', partnerId: 'demo', vehicleId: 'v-1', premium: 1_240 },
 };
 
+/** The handler uses the kit's logger only; the warnings it writes are kept to be read back. */
+function kitLoggingTo(lines: string[]): ServiceKit {
+  return { logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }) } as unknown as ServiceKit;
+}
+
 describe(PublicEventsKafkaHandler.name, () => {
   it('puts policy and claim events into the live buffer in the order they arrive', () => {
     const buffer = new LiveEventBuffer(10);
-    const sut = new PublicEventsKafkaHandler(buffer);
+    const sut = new PublicEventsKafkaHandler(buffer, kitLoggingTo([]));
 
-    sut.policyEvent(tailed(policyBound));
-    sut.claimEvent(tailed({ ...policyBound, id: 'c-1', type: 'claim.opened', data: { claimId: 'c-1', partnerId: 'rival' } }, 'test.insurance.claim-events.v1'));
+    sut.policyEvents([tailed(policyBound)]);
+    sut.claimEvents([tailed({ ...policyBound, id: 'c-1', type: 'claim.opened', data: { claimId: 'c-1', partnerId: 'rival' } }, 'test.insurance.claim-events.v1')]);
 
     expect(buffer.since(undefined).events.map((e) => [e.seq, e.id, e.type, e.partnerId, e.vehicleId])).toEqual([
       [1, 'p-1:policy.bound:demo:e-1', 'policy.bound', 'demo', 'v-1'],
@@ -34,14 +40,17 @@ describe(PublicEventsKafkaHandler.name, () => {
     ]);
   });
 
-  it('refuses a record that is not an event, so nothing half-read reaches the browsers', () => {
+  it('skips a record that is not an event, alone and logged, so nothing half-read reaches the browsers and the rest of its batch still does', () => {
     const buffer = new LiveEventBuffer(10);
-    const sut = new PublicEventsKafkaHandler(buffer);
+    const warnings: string[] = [];
+    const sut = new PublicEventsKafkaHandler(buffer, kitLoggingTo(warnings));
 
-    expect(() => sut.policyEvent(tailed('not json'))).toThrow();
-    expect(() => sut.policyEvent(tailed(null))).toThrow();
-    expect(() => sut.policyEvent(tailed({ id: 'x', type: 'policy.bound' }))).toThrow(/time/);
-    expect(buffer.size).toBe(0);
+    sut.policyEvents([tailed('not json'), tailed(null), tailed(policyBound), tailed({ id: 'x', type: 'policy.bound' })]);
+
+    expect(buffer.since(undefined).events.map((e) => e.id)).toEqual([policyBound.id]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings.map((w) => JSON.parse(w).msg)).toEqual(Array(3).fill('tailed record skipped: not a public event'));
+    expect(JSON.parse(warnings[2]).err.message).toMatch(/time/);
   });
 });
 

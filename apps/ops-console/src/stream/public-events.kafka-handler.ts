@@ -1,7 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { Payload } from '@nestjs/microservices';
 import { Topics } from '@kuruma/contracts';
-import { type TailedRecord, TailTopic } from '@kuruma/service-kit';
+import { SERVICE_KIT, type ServiceKit, type TailedRecord, TailTopic } from '@kuruma/service-kit';
 import { type LiveEvent, LiveEventBuffer } from './live-event-buffer';
 
 /**
@@ -11,16 +12,34 @@ import { type LiveEvent, LiveEventBuffer } from './live-event-buffer';
  */
 @Controller()
 export class PublicEventsKafkaHandler {
-  constructor(@Inject(LiveEventBuffer) private readonly buffer: LiveEventBuffer) {}
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(LiveEventBuffer) private readonly buffer: LiveEventBuffer,
+    @Inject(SERVICE_KIT) kit: ServiceKit,
+  ) {
+    this.logger = kit.logger.child({ component: 'live-feed' });
+  }
 
   @TailTopic(Topics.policyEvents)
-  policyEvent(@Payload() record: TailedRecord): void {
-    this.buffer.push(liveEventOf(record));
+  policyEvents(@Payload() records: TailedRecord[]): void {
+    this.show(records);
   }
 
   @TailTopic(Topics.claimEvents)
-  claimEvent(@Payload() record: TailedRecord): void {
-    this.buffer.push(liveEventOf(record));
+  claimEvents(@Payload() records: TailedRecord[]): void {
+    this.show(records);
+  }
+
+  /** Each record that is a public event joins the buffer; one that is not is logged and skipped alone. */
+  private show(records: TailedRecord[]): void {
+    for (const record of records) {
+      try {
+        this.buffer.push(liveEventOf(record));
+      } catch (error) {
+        this.logger.warn({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, 'tailed record skipped: not a public event');
+      }
+    }
   }
 }
 

@@ -23,7 +23,8 @@ export class ApplyBookingEventsUseCase {
     private readonly topic: (base: string) => string,
   ) {}
 
-  async execute(events: BookingPricedV1[], now = new Date()): Promise<ApplyResult> {
+  /** `traces`: the trace headers each event's policy events are published with (its hop's span). */
+  async execute(events: BookingPricedV1[], now = new Date(), traces?: ReadonlyMap<BookingPricedV1, Record<string, string>>): Promise<ApplyResult> {
     if (events.length === 0) return { applied: 0, duplicates: 0, rejected: 0, bound: [] };
     return this.db.$transaction(
       async (tx) => {
@@ -59,6 +60,8 @@ export class ApplyBookingEventsUseCase {
           policies.set(key, result.policy);
           dirty.set(key, result.policy);
           endorsements.push(...result.endorsements);
+          const trace = traces?.get(priced);
+          if (trace) for (const e of result.events) e.headers = { ...e.headers, ...trace };
           outbox.push(...result.events);
           if (result.policy.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
         }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookingPricedV1 } from '@kuruma/contracts';
 import type { ConsumedRecord } from '@kuruma/data-access-messaging';
-import { ServiceMetrics } from '@kuruma/service-kit';
+import { ServiceMetrics, ServiceTracing } from '@kuruma/service-kit';
 import type { ApplyBookingEventsUseCase, ApplyResult } from './apply-booking-events.use-case';
 import { BookingPricedKafkaHandler } from './booking-priced.kafka-handler';
 import { PolicyOutcomes } from './policy-outcomes';
@@ -13,7 +13,7 @@ function setup(result: ApplyResult) {
   const calls: BookingPricedV1[][] = [];
   const useCase = { execute: async (events: BookingPricedV1[]) => (calls.push(events), result) } as unknown as ApplyBookingEventsUseCase;
   const metrics = new ServiceMetrics('policy');
-  const sut = new BookingPricedKafkaHandler(useCase, new PolicyOutcomes(metrics));
+  const sut = new BookingPricedKafkaHandler(useCase, new PolicyOutcomes(metrics), new ServiceTracing('policy', metrics));
   const values = async (name: string) => ((await metrics.registry.getSingleMetric(name)?.get())?.values ?? []) as { value: number; labels: Record<string, string | number>; metricName?: string }[];
   return { sut, calls, values };
 }

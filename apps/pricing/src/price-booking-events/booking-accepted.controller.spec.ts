@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookingAcceptedV1, BookingPricedV1 } from '@kuruma/contracts';
 import type { ConsumedRecord, EventProducer, OutgoingRecord } from '@kuruma/data-access-messaging';
-import { TopicNames } from '@kuruma/service-kit';
+import { ServiceMetrics, ServiceTracing, TopicNames } from '@kuruma/service-kit';
 import { BookingAcceptedController } from './booking-accepted.controller';
 import type { PriceBookingEventsUseCase } from './price-booking-events.use-case';
 
@@ -19,7 +19,7 @@ function setup(failPublish = false) {
       await publish(events.map((e) => ({ ...e, pricedAt: '2026-12-01T00:00:00.000Z' }) as BookingPricedV1));
     },
   } as unknown as PriceBookingEventsUseCase;
-  return { sut: new BookingAcceptedController(useCase, producer, new TopicNames('test.')), sent, executed };
+  return { sut: new BookingAcceptedController(useCase, producer, new TopicNames('test.'), new ServiceTracing('pricing', new ServiceMetrics('pricing'))), sent, executed };
 }
 
 describe(BookingAcceptedController.name, () => {

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { bookingAcceptedV1Schema, type BookingAcceptedV1, Topics } from '@kuruma/contracts';
 import { EventProducer } from '@kuruma/data-access-messaging';
-import { ConsumeTopic, type DecodedRecord, TopicNames } from '@kuruma/service-kit';
+import { ConsumeTopic, type DecodedRecord, Hops, ServiceTracing, TopicNames } from '@kuruma/service-kit';
 import { PriceBookingEventsUseCase } from './price-booking-events.use-case';
 
 /**
@@ -16,14 +16,22 @@ export class BookingAcceptedController {
     @Inject(PriceBookingEventsUseCase) private readonly useCase: PriceBookingEventsUseCase,
     @Inject(EventProducer) private readonly producer: EventProducer,
     @Inject(TopicNames) private readonly topics: TopicNames,
+    @Inject(ServiceTracing) private readonly tracing: ServiceTracing,
   ) {}
 
   @ConsumeTopic(Topics.bookingAccepted, { schema: bookingAcceptedV1Schema, deadLetter: Topics.bookingAcceptedDlq })
   async price(@Payload() records: DecodedRecord<BookingAcceptedV1>[]): Promise<void> {
     const topic = this.topics.of(Topics.bookingPriced);
+    const receivedAt = Date.now();
+    this.tracing.hops.observeSinceKafka(Hops.acceptedTopicToPricing, records.map((r) => r.source), receivedAt);
+    const hop = this.tracing.begin('pricing price', 'consumer', Hops.pricingToPricedTopic);
     await this.useCase.execute(
       records.map((r) => r.data),
-      (priced) => this.producer.send(priced.map((p) => ({ topic, key: p.event.data.bookingId, value: JSON.stringify(p) }))),
+      // Priced events come back in the order of the accepted ones: the i-th continues the i-th's trace.
+      async (priced) => {
+        await this.producer.send(priced.map((p, i) => ({ topic, key: p.event.data.bookingId, value: JSON.stringify(p), headers: hop.child(records[i]?.source, receivedAt) })));
+        hop.end();
+      },
     );
   }
 }

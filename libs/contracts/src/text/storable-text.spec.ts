@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isStorableText, storableStrings, toStorableText, unstorablePaths } from './storable-text';
+import { hasUnstorableText, isStorableText, storableStrings, toStorableText, unstorablePaths } from './storable-text';
 
 const NUL = '\u0000';
 const loneSurrogate = fc.oneof(fc.integer({ min: 0xd800, max: 0xdbff }), fc.integer({ min: 0xdc00, max: 0xdfff })).map((c) => String.fromCharCode(c));
@@ -38,6 +38,18 @@ describe('finding 5: strings Postgres cannot store are refused at the schema', (
 
   it('names the path of every offending string, object keys and array items included', () => {
     expect(unstorablePaths({ a: 'ok', b: { c: `x${NUL}` }, d: ['fine', '\ud800'], [`k${NUL}`]: 1 })).toEqual([['b', 'c'], ['d', 1], [`k${NUL}`]]);
+  });
+
+  it('finds an unstorable string exactly when a path to one exists (the refinement\'s fast check)', () => {
+    const text = fc.oneof(storable, anyCodeUnits);
+    const json = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.constant(null), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(text, tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(hasUnstorableText(value)).toBe(unstorablePaths(value).length > 0);
+      }),
+    );
   });
 
   it('reports the field by path through the refinement, and passes clean values through unchanged', () => {

@@ -32,6 +32,24 @@ export function unstorablePaths(value: unknown, path: (string | number)[] = []):
 }
 
 /**
+ * Whether any string (value or key) at any depth is unstorable: the common answer, no, without
+ * building a path for every node (unstorablePaths allocates arrays at each level, which on the
+ * consumers' hot path was 2-4 % of their CPU and a share of their garbage collection).
+ */
+export function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasUnstorableText(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (UNSTORABLE.test(key) || hasUnstorableText((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
  * One refinement for a whole inbound contract rather than a copy on each string field: every
  * string of the parsed value, at any depth and in fields added later, is checked, and each
  * offending one is reported by its path (`data.vehicle.category`), which the HTTP problem and the
@@ -39,6 +57,7 @@ export function unstorablePaths(value: unknown, path: (string | number)[] = []):
  */
 export function storableStrings<T extends z.ZodType>(schema: T): T {
   return schema.superRefine((value, ctx) => {
+    if (!hasUnstorableText(value)) return;
     for (const path of unstorablePaths(value)) ctx.addIssue({ code: 'custom', path, message: UNSTORABLE_TEXT_MESSAGE });
   }) as T;
 }

@@ -15,3 +15,5 @@ export * from './batching/group-commit';
 export * from './payload/parse-json-payload';
 export * from './progress/stuck-watch';
 export * from './failure/transient-failure';
+export * from './tracing/outbox-publish-trace';
+export * from './tracing/trace-context';

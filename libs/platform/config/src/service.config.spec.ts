@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_DEFAULT_SECRETS, isDevDefaultSecret, loadServiceConfig } from './service.config';
+import { DEV_DEFAULT_SECRETS, isDevDefaultSecret, loadServiceConfig, otlpTracesUrl } from './service.config';
 import { opsVars } from './service-secrets.config';
 
 const production = (overrides: Record<string, string>) => ({
@@ -37,5 +37,20 @@ describe('finding 10: the production secret check', () => {
 describe('finding 9: /metrics is not public in production', () => {
   it('refuses to start in production without METRICS_TOKEN', () => {
     expect(() => loadServiceConfig('sut', 3999, opsVars, { ...production({}), METRICS_TOKEN: undefined })).toThrow(/METRICS_TOKEN/);
+  });
+});
+
+describe(otlpTracesUrl.name, () => {
+  it('exports nowhere unless a collector is configured', () => {
+    expect(loadServiceConfig('sut', 3999, {}, {}).OTLP_TRACES_URL).toBeUndefined();
+  });
+
+  it('appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT and prefers OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', () => {
+    expect(loadServiceConfig('sut', 3999, {}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).OTLP_TRACES_URL).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/traces' })).toBe('http://b:4318/traces');
+  });
+
+  it('refuses an endpoint that is not a URL, naming the variable', () => {
+    expect(() => loadServiceConfig('sut', 3999, {}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318 ' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 });

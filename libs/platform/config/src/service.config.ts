@@ -17,6 +17,9 @@ export const DEV_DEFAULT_SECRETS = {
   DEMO_PARTNER_KAFKA_PASSWORD: devKafkaPassword('partner.demo'),
 } as const;
 
+/** OTLP/HTTP endpoints: `z.url()` alone would take `collector:4318` as a URL of scheme "collector". */
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+
 const base = {
   APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -55,7 +58,21 @@ const base = {
   PARTNER_RATE_LIMIT_PER_S: envInt(1_000, 1, 1_000_000),
   /** Burst a partner may send above that rate before answers turn to 429. */
   PARTNER_RATE_LIMIT_BURST: envInt(2_000, 1, 10_000_000),
+  /**
+   * An OTLP/HTTP collector (its base URL: /v1/traces is appended) to export a span per hop to.
+   * Unset (and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT unset): no spans, and no tracing SDK loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(HTTP_URL, 'must be an http(s) URL').optional(),
+  /** The collector's full traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().regex(HTTP_URL, 'must be an http(s) URL').optional(),
 };
+
+/** Where spans go (OTLP/HTTP, JSON), or undefined when no collector is configured: the OpenTelemetry variables' own precedence. */
+export function otlpTracesUrl(config: { OTEL_EXPORTER_OTLP_ENDPOINT?: string; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string }): string | undefined {
+  if (config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT) return `${config.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+  return undefined;
+}
 
 /** Each service authenticates to Kafka as its own principal, `service.<name>` (see kafka.config.ts). */
 type KafkaClientShape = ReturnType<typeof kafkaClientVars>;
@@ -69,7 +86,7 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
   defaultPort: number,
   extra: E,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string } {
+): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string; OTLP_TRACES_URL?: string } {
   const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
   const schema = z.object({ ...base, ...kafkaClientVars(DefaultKafkaPrincipals.service(service)), ...extra, PORT: envPort(defaultPort) });
   const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
@@ -83,7 +100,7 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
     const kafka = kafkaProductionProblems(parsed as Parameters<typeof kafkaProductionProblems>[0]);
     if (kafka.length) throw new Error(`Refusing to start in production: ${kafka.join('; ')}`);
   }
-  return { ...parsed, SERVICE: service } as never;
+  return { ...parsed, SERVICE: service, OTLP_TRACES_URL: otlpTracesUrl(parsed) } as never;
 }
 
 /**

@@ -37,3 +37,7 @@ export * from './transport/mqtt/mqtt-topic-filter';
 export * from './transport/mqtt/mqtt-intake.pattern';
 export * from './transport/mqtt/mqtt-message';
 export * from './transport/mqtt/mqtt-intake.server';
+export * from './tracing/hop-latency';
+export * from './tracing/service-tracing';
+export * from './tracing/mqtt-trace-source';
+export * from './tracing/http-trace';

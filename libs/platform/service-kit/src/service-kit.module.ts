@@ -9,6 +9,8 @@ import type { PlatformConfig } from './platform/platform-config';
 import { TopicNames } from './platform/topic-names';
 import { SERVICE_CONFIG, SERVICE_KIT } from './platform/tokens';
 import { createLogger } from './logging/logger';
+import { ServiceTracing } from './tracing/service-tracing';
+import { OtlpSpanExport } from './tracing/otlp-span-export';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -18,6 +20,8 @@ export interface ServiceKit {
   health: HealthRegistry;
   metrics: ServiceMetrics;
   shutdown: ShutdownRegistry;
+  /** Trace propagation, kuruma_hop_seconds and (with an OTLP endpoint) spans. */
+  tracing: ServiceTracing;
 }
 
 /**
@@ -55,6 +59,7 @@ export class ServiceKitModule {
       { provide: SERVICE_KIT, useValue: kit },
       { provide: TopicNames, useValue: new TopicNames(config.KAFKA_TOPIC_NAMESPACE) },
       GracefulDrain,
+      OtlpSpanExport,
     ];
     return { ...base, providers, exports: [...(base.exports ?? []), SERVICE_CONFIG, SERVICE_KIT, TopicNames] };
   }
@@ -68,18 +73,21 @@ export class ServiceKitModule {
         { provide: HealthRegistry, useValue: kit.health },
         { provide: ServiceMetrics, useValue: kit.metrics },
         { provide: ShutdownRegistry, useValue: kit.shutdown },
+        { provide: ServiceTracing, useValue: kit.tracing },
       ],
-      exports: [LOGGER, HealthRegistry, ServiceMetrics, ShutdownRegistry],
+      exports: [LOGGER, HealthRegistry, ServiceMetrics, ShutdownRegistry, ServiceTracing],
     };
   }
 }
 
 export function createServiceKit(name: string, logLevel: string, createLogger: (s: string, l: string) => Logger, metricsToken?: string): ServiceKit {
+  const metrics = new ServiceMetrics(name, metricsToken);
   return {
     name,
     logger: createLogger(name, logLevel),
     health: new HealthRegistry(),
-    metrics: new ServiceMetrics(name, metricsToken),
+    metrics,
     shutdown: new ShutdownRegistry(),
+    tracing: new ServiceTracing(name, metrics),
   };
 }

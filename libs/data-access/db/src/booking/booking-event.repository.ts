@@ -22,6 +22,8 @@ export interface StoredPendingEvent {
   type: string;
   envelope: unknown;
   holdUntil: Date | null;
+  /** The trace headers its accepted event is published with (not stored: a held event's release starts a new trace). */
+  trace?: Record<string, string>;
 }
 
 /**

@@ -14,13 +14,25 @@ function gatedWriter<T>() {
 }
 
 describe('GroupCommit', () => {
-  it('writes a lone item at once and joins items that arrive during a write, up to the size limit', async () => {
+  it('writes the items submitted in one turn of the event loop together, and joins items that arrive during a write, up to the size limit', async () => {
     const w = gatedWriter<number>();
     const commit = new GroupCommit<number>(w.write, 3);
-    const all = [1, 2, 3, 4, 5].map((n) => commit.submit(n));
+    const first = [1, 2].map((n) => commit.submit(n));
+    // The first write starts on the next turn, with both items, and waits at the gate.
+    await new Promise((r) => setImmediate(r));
+    const later = [3, 4, 5, 6].map((n) => commit.submit(n));
     w.release();
-    await Promise.all(all);
-    expect(w.writes).toEqual([[1], [2, 3, 4], [5]]);
+    await Promise.all([...first, ...later]);
+    expect(w.writes).toEqual([[1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('writes a lone item without waiting for company', async () => {
+    const w = gatedWriter<string>();
+    const commit = new GroupCommit<string>(w.write, 10);
+    const done = commit.submit('alone');
+    w.release();
+    await done;
+    expect(w.writes).toEqual([['alone']]);
   });
 
   it('fails every caller of a failed write, and later writes still run', async () => {
@@ -36,9 +48,9 @@ describe('GroupCommit', () => {
   it('sizes batches by the given measure, always taking at least one item', async () => {
     const w = gatedWriter<string>();
     const commit = new GroupCommit<string>(w.write, 4, (s) => s.length);
-    const all = ['x', 'aaaaaa', 'bb', 'cc'].map((s) => commit.submit(s));
+    const all = ['x', 'aaaaaa', 'bb', 'cc', 'd'].map((s) => commit.submit(s));
     w.release();
     await Promise.all(all);
-    expect(w.writes).toEqual([['x'], ['aaaaaa'], ['bb', 'cc']]);
+    expect(w.writes).toEqual([['x'], ['aaaaaa'], ['bb', 'cc'], ['d']]);
   });
 });

@@ -1,11 +1,15 @@
 /**
  * Group commit: callers submit items and each waits until its own item is written; items that
- * arrive while a write is in flight go out together in the next one. An idle writer writes a lone
- * item at once, so this adds no latency; under load it divides statements, transactions and round
- * trips by the number of concurrent callers. A failed write fails every caller in it.
+ * arrive while a write is in flight go out together in the next one. An idle writer starts on the
+ * next turn of the event loop (setImmediate, no timer), so the items submitted in the same turn
+ * share the first write: kafkajs hands every partition's batch of one fetch to its workers at
+ * once, and writing the first alone made each fetch cost two transactions one after the other.
+ * Under load it divides statements, transactions and round trips by the number of concurrent
+ * callers. A failed write fails every caller in it.
  */
 export class GroupCommit<T> {
   private pending: { item: T; settle: (error?: unknown) => void }[] = [];
+  /** A flush is scheduled or running: new items join it. */
   private flushing = false;
 
   /**
@@ -22,12 +26,14 @@ export class GroupCommit<T> {
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.pending.length > 0) {
         const batch = this.nextBatch();

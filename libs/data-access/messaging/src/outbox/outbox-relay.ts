@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SqlTx } from '@kuruma/data-access-db';
 import type { EventProducer } from '../kafka/event-producer';
 import { outboxChannel } from './outbox-writer';
+import type { OutboxPublishTrace } from '../tracing/outbox-publish-trace';
 
 export interface OutboxRelayOptions {
   producer: string;
@@ -25,6 +26,8 @@ export interface OutboxRelayOptions {
    * see PartnerTopicRouter), or null. Both copies go in the same send, before the row is marked.
    */
   mirror?: (row: { topic: string; headers: Record<string, string> | null }) => Promise<string | null>;
+  /** Per batch: the hop latency and span of each row, from its commit to Kafka's acknowledgement. */
+  trace?: () => OutboxPublishTrace;
 }
 
 /** Rows deleted per statement: short transactions that never hold up the relay for long. */
@@ -49,6 +52,12 @@ export class OutboxRelay {
   private listener?: Client;
   private stopped = false;
   private wake?: () => void;
+  /**
+   * A notification that arrived while the relay was not asleep (reading, sending, pruning): the
+   * next sleep returns at once. Without it a row committed between an empty read and the sleep
+   * waited out the whole poll interval (500 ms), the tail of every latency behind it.
+   */
+  private woken = false;
   private loop?: Promise<void>;
   private leader = false;
   private lastError?: string;
@@ -68,7 +77,7 @@ export class OutboxRelay {
     });
     await client.connect();
     await client.query(`LISTEN ${outboxChannel(this.options.producer)}`);
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.notify());
     this.listener = client;
   }
 
@@ -94,6 +103,8 @@ export class OutboxRelay {
         await this.listener?.end().catch(() => undefined);
         this.listener = undefined;
         this.leader = false;
+        // A back-off, not a wait for rows: a pending notification must not turn it into a busy loop.
+        this.woken = false;
         await this.sleep(1_000);
       }
     }
@@ -107,6 +118,8 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const { db, producer, batchSize = 1_000 } = this.options;
+    // Cleared before the read: a notification from here on is for rows this read may miss.
+    this.woken = false;
     const rows = await db.$queryRaw<OutboxRow[]>`
       SELECT id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
       WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
@@ -116,13 +129,15 @@ export class OutboxRelay {
       return 0;
     }
     const records = [];
+    const trace = this.options.trace?.();
     for (const r of rows) {
-      const record = { topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: r.headers ?? undefined };
+      const record = { topic: r.topic, key: r.key, value: r.payload ?? r.payload_bytes ?? '', headers: trace ? trace.sending(r) : (r.headers ?? undefined) };
       records.push(record);
       const mirror = await this.options.mirror?.(r);
       if (mirror) records.push({ ...record, topic: mirror });
     }
     await this.options.kafka.send(records);
+    trace?.acknowledged();
     // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
     // de-duplicate by event id), the same as a crash between send and mark.
     await this.settleMarking();
@@ -156,10 +171,18 @@ export class OutboxRelay {
     await marking?.done;
   }
 
+  /** New rows are committed: publish them now (from a notification or this process's own commit). */
+  notify(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
+        this.wake = undefined;
         clearTimeout(timer);
         resolve();
       };
@@ -168,7 +191,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.settleMarking().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);

@@ -13,8 +13,10 @@ export interface OutboxEntry {
  * Writes events in the same transaction as the effect that caused them, and wakes the relay.
  * ON CONFLICT makes a retried transaction unable to enqueue the same event twice.
  */
-export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[]): Promise<void> {
+export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[], trace?: Record<string, string>): Promise<void> {
   if (entries.length === 0) return;
+  // `trace`: the trace headers of what caused every entry (a device alert's span); stamped on each.
+  if (trace) for (const e of entries) e.headers = e.headers ? { ...e.headers, ...trace } : trace;
   // The entries travel as one JSON document (one native stringify, one parse in Postgres) rather
   // than as text arrays whose every payload node-postgres would escape element by element. One
   // statement, one round trip: the insert and, if it added a row, the relay's wake-up call

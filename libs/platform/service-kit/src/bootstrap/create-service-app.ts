@@ -11,6 +11,7 @@ import { NestPinoLogger } from '../logging/nest-logger.adapter';
 import type { PlatformConfig } from '../platform/platform-config';
 import { SERVICE_CONFIG, SERVICE_KIT } from '../platform/tokens';
 import type { ServiceKit } from '../service-kit.module';
+import { traceHttpRequests } from '../tracing/http-trace';
 
 interface CommonOptions {
   /** Largest JSON body accepted over HTTP, in bytes (default 1 MiB). */
@@ -53,6 +54,7 @@ export async function createServiceApp<A extends INestApplication = INestApplica
   const routes = new RouteTable();
   app.useGlobalFilters(new ProblemFilter(kit.logger, routes));
   app.useGlobalGuards(new RequestShapeGuard(options.bodyTypes ?? ['application/json']));
+  traceHttpRequests(app, kit.tracing, options.http ?? 'fastify');
   closeOnSignals(app, kit);
   routeTables.set(app, routes);
   return app as unknown as A;

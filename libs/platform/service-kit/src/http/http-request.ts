@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { TraceHeaders } from '@kuruma/data-access-messaging';
 
 /**
  * What handlers read off a request. The API services run on Fastify and the ops console on
@@ -14,6 +15,8 @@ export interface HttpRequest {
   readonly rawBody?: Buffer;
   /** The connection: its local port tells which listener the request came in on. */
   readonly socket?: { readonly localPort?: number };
+  /** The trace headers for what this request causes (its span; see traceHttpRequests). */
+  readonly trace?: TraceHeaders;
 }
 
 /** One header's value; Node lower-cases header names, so `name` must be lower case. */

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ProblemDetails } from '@kuruma/contracts';
+import { traceIdOf } from '@kuruma/data-access-messaging';
 import { DomainError } from '../errors/domain-errors';
 import { problemFor } from './domain-error.problem';
 import { ProblemException } from './problem.exception';
@@ -50,7 +51,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (bodyParserError?.status && bodyParserError.status >= 400 && bodyParserError.status < 500) {
       return bodyRefused(bodyParserError.status, bodyParserError.message ?? 'unreadable body', instance);
     }
-    this.logger.error({ err: exception, path: instance }, 'unhandled error');
+    this.logger.error({ err: exception, path: instance, trace_id: traceIdOf(req.trace?.traceparent) }, 'unhandled error');
     return { type: 'about:blank', title: 'Internal Server Error', status: 500, instance };
   }
 }

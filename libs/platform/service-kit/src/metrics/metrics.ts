@@ -24,12 +24,11 @@ export class ServiceMetrics {
 
   /** Latency histogram in seconds with buckets from 1 ms to 10 s. */
   histogram(name: string, help: string, labelNames: string[] = []) {
-    return new Histogram({
-      name,
-      help,
-      labelNames,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [this.registry],
-    });
+    return this.histogramWithBuckets(name, help, labelNames, [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  }
+
+  /** A histogram whose buckets are part of a contract (kuruma_hop_seconds). */
+  histogramWithBuckets<L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 }

@@ -6,6 +6,7 @@ import type { ServiceKit } from '../service-kit.module';
 import type { PlatformConfig } from './platform-config';
 import { TopicNames } from './topic-names';
 import { KAFKA, SERVICE_CONFIG, SERVICE_KIT } from './tokens';
+import type { HopName } from '../tracing/hop-latency';
 
 export interface OutboxRelayModuleOptions {
   /**
@@ -13,6 +14,8 @@ export interface OutboxRelayModuleOptions {
    * its `x-partner-id` header, the only topic that partner may read.
    */
   mirrorToPartnerTopics?: { sharedTopic: string; kind: 'policyEvents' | 'claimEvents' };
+  /** The hop its rows of `topic` (a public name) travel, commit -> acknowledged (kuruma_hop_seconds). */
+  hop?: { name: HopName; topic: string };
 }
 
 /** Starts the relay (and the partner-topic router) once the app is up; the ordered drain stops them. */
@@ -51,10 +54,11 @@ export class OutboxRelayModule {
           },
         ]
       : [];
+    const { hop } = options;
     const relay = {
       provide: OutboxRelay,
-      inject: [SERVICE_CONFIG, SERVICE_KIT, SqlDatabase, EventProducer, { token: PartnerTopicRouter, optional: true }],
-      useFactory: (config: PlatformConfig, kit: ServiceKit, sql: SqlDatabase, producer: EventProducer, router?: PartnerTopicRouter) => {
+      inject: [SERVICE_CONFIG, SERVICE_KIT, SqlDatabase, EventProducer, TopicNames, { token: PartnerTopicRouter, optional: true }],
+      useFactory: (config: PlatformConfig, kit: ServiceKit, sql: SqlDatabase, producer: EventProducer, topics: TopicNames, router?: PartnerTopicRouter) => {
         const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
         const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
         const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
@@ -66,6 +70,7 @@ export class OutboxRelayModule {
           logger: kit.logger.child({ component: 'outbox-relay' }),
           retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
           ...(router ? { mirror: (row: { topic: string; headers: Record<string, string> | null }) => router.mirrorOf(row) } : {}),
+          ...(hop ? { trace: kit.tracing.outbox(hop.name, topics.of(hop.topic)) } : {}),
           onPruned: (n) => pruned.inc(n),
           onPublished: (n, oldest) => {
             published.inc(n);

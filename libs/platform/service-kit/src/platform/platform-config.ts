@@ -25,4 +25,6 @@ export interface PlatformConfig {
   CONSUMER_STUCK_AFTER_MS: number;
   CONSUMER_MAX_ATTEMPTS: number;
   KAFKA_TOPIC_REDISCOVER_MS?: number;
+  /** Where to export spans over OTLP/HTTP (from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT), or none. */
+  OTLP_TRACES_URL?: string;
 }

@@ -15,9 +15,13 @@ export interface TailedRecord {
 
 /**
  * A controller method that watches `topic` (a public name, `Topics.*`) without taking part in its
- * delivery: `@TailTopic(Topics.policyEvents) show(@Payload() record: TailedRecord)`. The reader has
- * a group of its own, never commits and starts from the recent past on every start (see
- * KafkaTailServer); a handler error is logged and the record skipped.
+ * delivery: `@TailTopic(Topics.policyEvents) show(@Payload() records: TailedRecord[])`, one call per
+ * fetched batch of a partition, in offset order. The reader has a group of its own, never commits
+ * and starts from the recent past on every start (see KafkaTailServer). A handler skips a record
+ * it cannot show on its own (logging why); an error it throws is logged and the batch skipped.
+ *
+ * Batches, not records: Nest builds an execution context, pipes and filters for every handler
+ * call, which per record of a busy public topic was a visible share of the console's CPU.
  */
 export function TailTopic(topic: string): MethodDecorator {
   return applyDecorators(EventPattern(topic, KAFKA_TAIL_TRANSPORT), UseFilters(RethrowRpcErrors));

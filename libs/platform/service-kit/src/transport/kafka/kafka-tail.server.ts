@@ -84,12 +84,15 @@ export class KafkaTailServer extends Server implements CustomTransportStrategy {
     for (const topic of this.topicNames) await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
-        const record: TailedRecord = { topic, partition, offset: message.offset, value: message.value };
-        const handler = routes.get(topic);
-        if (!handler) return;
-        // A record the handler cannot show is skipped: a tail reader never holds a partition up.
-        await awaitHandler(handler, record, undefined).catch((error: unknown) => logger.warn({ err: error, topic, partition, offset: message.offset }, 'tailed record skipped'));
+      eachBatch: async ({ batch }) => {
+        const handler = routes.get(batch.topic);
+        if (!handler || batch.messages.length === 0) return;
+        const { topic, partition } = batch;
+        const records: TailedRecord[] = batch.messages.map((m) => ({ topic, partition, offset: m.offset, value: m.value }));
+        // A batch the handler cannot show is skipped: a tail reader never holds a partition up.
+        await awaitHandler(handler, records, undefined).catch((error: unknown) =>
+          logger.warn({ err: error, topic, partition, firstOffset: batch.firstOffset(), lastOffset: batch.lastOffset() }, 'tailed batch skipped'),
+        );
       },
     });
     await Promise.race([firstJoin, new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);

@@ -113,14 +113,19 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
    * Applies one delivered message: finds its handler, awaits it, and acknowledges once it resolved or
    * the message was dead-lettered. A topic no handler consumes is acknowledged and dropped.
    */
-  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: { clientId: string; messageId?: number; receivedAt?: Date }): Promise<void> {
+  async receive(
+    topic: string,
+    payload: Buffer,
+    ack: MqttAck,
+    delivery: { clientId: string; messageId?: number; userProperties?: MqttMessage['userProperties']; receivedAt?: Date },
+  ): Promise<void> {
     const receivedAt = delivery.receivedAt ?? new Date();
     const found = this.routeOf(topic);
     if (!found) {
       this.log.warn({ topic }, 'message on a topic no handler consumes; acknowledged and dropped');
       return ack(0);
     }
-    const message: MqttMessage = { topic, params: found.params, payload, receivedAt };
+    const message: MqttMessage = { topic, params: found.params, payload, receivedAt, userProperties: delivery.userProperties };
     const lane = `mqtt ${topic} (delivery ${++this.deliveries})`;
     this.progress.begin(lane, `message id ${delivery.messageId ?? '?'}`);
     // Failures of the message's own making; outages do not count toward its limit.
@@ -263,7 +268,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
     // Left unacknowledged: the broker keeps it in the session for the next start.
     if (this.stopping) return;
     // Its latency starts now, waiting behind the device's earlier messages included.
-    const delivery = { ...connection, receivedAt: new Date() };
+    const delivery = { ...connection, userProperties: packet.properties?.userProperties, receivedAt: new Date() };
     const topic = packet.topic;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const apply = () =>
@@ -298,7 +303,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
         reconnectPeriod: 0,
         customHandleAcks: (topic, payload, packet, ack) => {
           lastMessageAt = Date.now();
-          void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId });
+          void this.receive(topic, payload, ack, { clientId, messageId: packet.messageId, userProperties: packet.properties?.userProperties });
         },
       });
       const connack = await new Promise<{ sessionPresent?: boolean }>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface MqttMessage {
   readonly payload: Buffer;
   /** When this instance received it (the start of its latency, retries included). */
   readonly receivedAt: Date;
+  /** Its MQTT v5 user properties (a `traceparent` among them), when it had any. */
+  readonly userProperties?: Readonly<Record<string, string | string[]>>;
 }
 
 type Args = [clientId: string, messageId: number | undefined, attempt: number];

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { benchArgs } from './bench-args';
+
+describe(benchArgs.name, () => {
+  it('runs once with the usual backlog by default', () => {
+    expect(benchArgs([])).toEqual({ runs: 1, backlog: 20_000, report: undefined, before: undefined, after: undefined });
+  });
+
+  it('reads runs, label and backlog next to --only', () => {
+    expect(benchArgs(['--runs', '3', '--only', 'bind', '--label', 'before (7ca1a7d)', '--backlog', '40000'])).toMatchObject({ runs: 3, label: 'before (7ca1a7d)', backlog: 40_000 });
+  });
+
+  it('takes the file lists of --before and --after up to the next flag', () => {
+    expect(benchArgs(['--before', 'a.json', 'b.json', '--after', 'c.json'])).toMatchObject({ before: ['a.json', 'b.json'], after: ['c.json'] });
+    expect(benchArgs(['--report', 'x.json'])).toMatchObject({ report: ['x.json'] });
+  });
+
+  it('refuses a run count or file list it cannot use rather than measuring something else', () => {
+    expect(() => benchArgs(['--runs', 'three'])).toThrow(/--runs takes a positive whole number/);
+    expect(() => benchArgs(['--before', '--after', 'c.json'])).toThrow(/--before takes one or more result files/);
+  });
+});

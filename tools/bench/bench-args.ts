@@ -1,0 +1,35 @@
+/** What `npm run bench -- ...` asks for, besides the stages (`--only`, stage-selection.ts). */
+export interface BenchArgs {
+  /** `--runs 3`: full runs one after the other, the docs get each figure's median and spread. */
+  runs: number;
+  /** `--label "before (7ca1a7d)"`: written into each result, shown in the tables. */
+  label?: string;
+  /** `--backlog 40000`: bookings in the sustained drain (a larger one follows if it drains in under ~8 s). */
+  backlog: number;
+  /** `--report a.json b.json`: render docs/benchmarks.md's tables from existing results, run nothing. */
+  report?: string[];
+  /** `--before a.json ... [--after d.json ...]`: render the before-and-after table, run nothing. */
+  before?: string[];
+  after?: string[];
+}
+
+const FLAGS = ['--only', '--runs', '--label', '--backlog', '--report', '--before', '--after'];
+
+export function benchArgs(argv: string[]): BenchArgs {
+  const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const files = (flag: string) => {
+    if (!argv.includes(flag)) return undefined;
+    const rest = argv.slice(argv.indexOf(flag) + 1);
+    const end = rest.findIndex((a) => FLAGS.includes(a));
+    const list = end < 0 ? rest : rest.slice(0, end);
+    if (!list.length) throw new Error(`${flag} takes one or more result files (bench/results/*.json)`);
+    return list;
+  };
+  const count = (flag: string, fallback: number) => {
+    const n = Number(value(flag) ?? fallback);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive whole number; got "${value(flag)}"`);
+    return n;
+  };
+  const label = value('--label');
+  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseMachineStat, parseProcessStat, postgresRole } from './proc-stat';
+
+describe(parseProcessStat.name, () => {
+  it('reads utime+stime, the children, the parent and the start time', () => {
+    const line = '5126 (java) S 1 5126 5126 0 -1 4194304 111152 0 98 0 1541 393 7 3 20 0 86 0 15652 6008737792 102217';
+    expect(parseProcessStat(line)).toEqual({ pid: 5126, comm: 'java', ppid: 1, ticks: 1934, childTicks: 10, startTicks: 15652 });
+  });
+
+  it('counts fields from the last parenthesis, since a command name may hold spaces and parentheses', () => {
+    const line = '42 (my (odd) name) R 7 42 42 0 -1 0 0 0 0 0 10 20 0 0 20 0 1 0 999 0 0';
+    expect(parseProcessStat(line)).toMatchObject({ pid: 42, comm: 'my (odd) name', ppid: 7, ticks: 30, startTicks: 999 });
+  });
+
+  it('says nothing rather than a made-up zero for a line it cannot read', () => {
+    expect(parseProcessStat('')).toBeUndefined();
+    expect(parseProcessStat('12 (truncated) S 1')).toBeUndefined();
+  });
+});
+
+describe(parseMachineStat.name, () => {
+  it('splits the aggregate line into busy, idle (with iowait) and steal', () => {
+    const stat = 'cpu  18753 1 7950 26784 344 2 254 135 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\nintr 1';
+    expect(parseMachineStat(stat)).toEqual({ busy: 18753 + 1 + 7950 + 2 + 254, idle: 26784 + 344, steal: 135, total: 18753 + 1 + 7950 + 2 + 254 + 26784 + 344 + 135 });
+  });
+
+  it('refuses a file without the aggregate line', () => {
+    expect(() => parseMachineStat('cpu0 1 2 3')).toThrow(/aggregate/);
+  });
+});
+
+describe(postgresRole.name, () => {
+  it("tells the bench database's backends from other databases' and from the server's own processes", () => {
+    expect(postgresRole('postgres: 15/main: postgres kuruma_bench 127.0.0.1(47358) idle', 'kuruma_bench')).toBe('own-backend');
+    expect(postgresRole('postgres: 15/main: postgres kuruma_claims 127.0.0.1(47358) COMMIT waiting', 'kuruma_bench')).toBe('other-backend');
+    expect(postgresRole('postgres: 15/main: postgres kuruma_bench [local] idle', 'kuruma_bench')).toBe('own-backend');
+    expect(postgresRole('postgres: 15/main: checkpointer ', 'kuruma_bench')).toBe('auxiliary');
+    expect(postgresRole('postgres: 15/main: autovacuum worker kuruma_bench', 'kuruma_bench')).toBe('auxiliary');
+    expect(postgresRole('/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main', 'kuruma_bench')).toBe('auxiliary');
+  });
+});
