@@ -18,7 +18,7 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) => {
        * many signals share a transaction; messages waiting here are memory the collector keeps
        * scanning (docs/benchmarks.md, the device path).
        */
-      MQTT_INTAKE_RECEIVE_MAXIMUM: envInt(100, 1, 1_000),
+      MQTT_INTAKE_RECEIVE_MAXIMUM: envInt(32, 1, 1_000),
       /** Public address devices connect to (returned with their credentials): the TLS listener. */
       MQTT_PUBLIC_URL: z.string().default('mqtts://127.0.0.1:8884'),
       /** Public address of the listener for devices with a client certificate (returned with it). */

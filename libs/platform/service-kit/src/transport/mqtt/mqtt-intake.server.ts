@@ -27,7 +27,7 @@ export interface MqttIntakeServerOptions {
   connections: number;
   /**
    * Messages the broker may have in flight on each connection, unacknowledged (MQTT 5 receive
-   * maximum, default 100): they are applied concurrently, one at a time per device.
+   * maximum, default 100; the connection stops reading past it): they are applied concurrently.
    */
   receiveMaximum?: number;
   /** Readiness fails when a connection has been on one message longer than this. */
@@ -221,19 +221,22 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
       // Connected once the handler below is in place: a persistent session delivers at once.
       manualConnect: true,
     });
-    let window = new PubackWindow((messageId) => this.sendPuback(client, messageId));
+    const limit = this.options.receiveMaximum ?? 100;
+    let window = new PubackWindow((messageId) => this.sendPuback(client, messageId), limit);
     // mqtt.js hands over one message at a time and waits for its PUBACK before reading the next, so
     // one slow transaction would hold the whole connection: the transport takes each message,
     // lets mqtt.js read on, and sends the PUBACKs itself, in order, as the messages become durable.
     client.handleMessage = (packet, callback) => {
       if (packet.qos === 1 && packet.messageId !== undefined) this.accept(packet, window.open(packet.messageId), { clientId, messageId: packet.messageId });
-      callback(ACK_LATER);
+      // Backpressure: past the receive maximum, mqtt.js reads nothing more until acknowledgements
+      // make room (the broker should not send more, but a flood here would end in an OOM).
+      window.whenRoom(() => callback(ACK_LATER));
     };
     client.on('close', () => {
       this.connected.delete(i);
       // Acknowledgements still to come belong to this connection only: the broker redelivers.
       window.discard();
-      window = new PubackWindow((messageId) => this.sendPuback(client, messageId));
+      window = new PubackWindow((messageId) => this.sendPuback(client, messageId), limit);
     });
     // Mosquitto 2.0 does not restore a persistent session's shared subscriptions after a broker
     // restart (the session comes back, the $share subscription does not; verified against 2.0.11),

@@ -22,4 +22,16 @@ describe(PubackWindow.name, () => {
     a();
     expect(sent).toEqual([]);
   });
+
+  it('reads the next message only while fewer than its limit are outstanding', () => {
+    const sut = new PubackWindow(() => undefined, 2);
+    const reads: number[] = [];
+    const a = sut.open(1);
+    sut.whenRoom(() => reads.push(1));
+    sut.open(2);
+    sut.whenRoom(() => reads.push(2));
+    expect(reads).toEqual([1]);
+    a();
+    expect(reads).toEqual([1, 2]);
+  });
 });

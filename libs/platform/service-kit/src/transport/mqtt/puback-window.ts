@@ -7,9 +7,24 @@
  */
 export class PubackWindow {
   private readonly pending: { messageId: number; settled: boolean }[] = [];
+  private readonly waiting: (() => void)[] = [];
   private discarded = false;
 
-  constructor(private readonly send: (messageId: number) => void) {}
+  /** @param limit outstanding messages past which the connection stops reading (its receive maximum) */
+  constructor(
+    private readonly send: (messageId: number) => void,
+    private readonly limit = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /**
+   * Runs `readNext` now while fewer than `limit` messages are outstanding, otherwise once enough
+   * are acknowledged. The connection reads its next packet in `readNext`, so the backlog stays with
+   * the broker (and TCP) instead of in this process's memory, whatever the broker sends.
+   */
+  whenRoom(readNext: () => void): void {
+    if (this.discarded || this.pending.length < this.limit) readNext();
+    else this.waiting.push(readNext);
+  }
 
   /** Registers a received QoS 1 message; the returned function acknowledges it once it is durable. */
   open(messageId: number): () => void {
@@ -30,6 +45,7 @@ export class PubackWindow {
   discard(): void {
     this.discarded = true;
     this.pending.length = 0;
+    for (const readNext of this.waiting.splice(0)) readNext();
   }
 
   private flush(): void {
@@ -37,5 +53,6 @@ export class PubackWindow {
     let n = 0;
     while (n < this.pending.length && this.pending[n]?.settled) n += 1;
     for (const entry of this.pending.splice(0, n)) this.send(entry.messageId);
+    while (this.waiting.length > 0 && this.pending.length < this.limit) this.waiting.shift()?.();
   }
 }
