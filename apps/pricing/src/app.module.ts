@@ -16,7 +16,8 @@ export class PricingModule {
       module: PricingModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot(),
+        // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
+        DatabaseModule.forRoot({ sqlOnly: true }),
         KafkaModule.forRoot(),
         // A lookup waits for Redis or fails now: cover is never bound unchecked, the chunk is retried.
         RedisModule.forRoot({ offlineQueue: false }),

@@ -1,4 +1,4 @@
-import type { DatabaseTx, Database } from '../prisma-client.factory';
+import type { DatabaseTx } from '../prisma-client.factory';
 
 /** A policy as the policy service works with it (one row per partner booking). */
 export interface PolicyRow {
@@ -126,17 +126,17 @@ export class PolicyRepository {
     );
   }
 
-  async findForPartner(db: Database, partnerId: string, policyId: string): Promise<PolicyRow | null> {
+  async findForPartner(db: DatabaseTx, partnerId: string, policyId: string): Promise<PolicyRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(policyId)) return null;
     const rows = await db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE id = $1::uuid AND partner_id = $2`, policyId, partnerId);
     return rows[0] ?? null;
   }
 
-  async findByBooking(db: Database, partnerId: string, bookingId: string): Promise<PolicyRow[]> {
+  async findByBooking(db: DatabaseTx, partnerId: string, bookingId: string): Promise<PolicyRow[]> {
     return db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE partner_id = $1 AND booking_id = $2`, partnerId, bookingId);
   }
 
-  async endorsements(db: Database, policyId: string): Promise<(EndorsementRow & { createdAt: Date })[]> {
+  async endorsements(db: DatabaseTx, policyId: string): Promise<(EndorsementRow & { createdAt: Date })[]> {
     return db.$queryRaw<(EndorsementRow & { createdAt: Date })[]>`
       SELECT policy_id::text AS "policyId", kind, reason, premium_delta_yen AS "premiumDeltaYen", refund_yen AS "refundYen",
              cover_end_before AS "coverEndBefore", cover_end_after AS "coverEndAfter", cause_id AS "causeId", created_at AS "createdAt"
