@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Database } from '@kuruma/data-access-db';
+import type { DeviceRepository } from '@kuruma/data-access-db';
 import { DeviceDirectory } from './device-directory';
 
 function memoryDevices(rows: Record<string, { id: string; partnerId: string; vehicleId: string }>) {
   let reads = 0;
-  const db = { device: { findUnique: async ({ where }: { where: { id: string } }) => (reads++, rows[where.id] ?? null) } } as unknown as Database;
+  const db: Pick<DeviceRepository, 'findById'> = { findById: async (id) => (reads++, rows[id] ?? null) };
   return { db, reads: () => reads };
 }
 
