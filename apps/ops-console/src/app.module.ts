@@ -21,8 +21,9 @@ import { ConsolePagesController } from './web/console-pages.controller';
 
 /**
  * The ops console: pages, sign-in and the read API over Postgres (plain SQL on one node-postgres
- * pool, no Prisma client: its query compiler alone kept 50-100 MB resident), claim actions through claims-trigger, and the live stream of the public
- * policy and claim events tailed from Kafka (no producer: the console publishes nothing).
+ * pool, no Prisma client: its query compiler alone kept 50-100 MB resident), claim actions through
+ * claims-trigger, and the live stream of the public policy and claim events tailed from Kafka (no
+ * producer: the console publishes nothing).
  */
 @Module({})
 export class OpsConsoleModule {
