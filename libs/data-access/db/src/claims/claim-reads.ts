@@ -50,27 +50,41 @@ const CLAIM_COLUMNS = `c.id::text, c.claim_number AS "claimNumber", c.partner_id
 export class ClaimReads {
   constructor(private readonly db: SqlTx) {}
 
-  /** Newest first, at most 200, each with its number of signals; absent filters match everything. */
-  async list(filter: { partnerId?: string; vehicleId?: string; status?: string }): Promise<(ClaimView & { signalCount: number })[]> {
+  /** Newest first, at most `limit`, each with its number of signals; absent filters match everything. */
+  async list(filter: { partnerId?: string; vehicleId?: string; status?: string }, limit = 200): Promise<(ClaimView & { signalCount: number })[]> {
     return this.db.$queryRawUnsafe<(ClaimView & { signalCount: number })[]>(
       `SELECT ${CLAIM_COLUMNS}, (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
        FROM claim c
        WHERE ($1::text IS NULL OR c.partner_id = $1) AND ($2::text IS NULL OR c.vehicle_id = $2) AND ($3::text IS NULL OR c.status = $3)
-       ORDER BY c.opened_at DESC LIMIT 200`,
+       ORDER BY c.opened_at DESC LIMIT $4`,
       filter.partnerId ?? null,
       filter.vehicleId ?? null,
       filter.status ?? null,
+      limit,
     );
   }
 
   /** One claim with its signals, oldest first; `id` must be a uuid. */
   async withSignals(id: string): Promise<(ClaimView & { signals: ClaimSignalView[] }) | null> {
     const [claim] = await this.db.$queryRawUnsafe<ClaimView[]>(`SELECT ${CLAIM_COLUMNS} FROM claim c WHERE c.id = $1::uuid`, id);
-    if (!claim) return null;
-    const signals = await this.db.$queryRaw<ClaimSignalView[]>`
+    return claim ? { ...claim, signals: await this.signalsOf(claim.id) } : null;
+  }
+
+  /** The same, found by its claim number (the console's search box takes either). */
+  async withSignalsByNumber(claimNumber: string): Promise<(ClaimView & { signals: ClaimSignalView[] }) | null> {
+    const [claim] = await this.db.$queryRawUnsafe<ClaimView[]>(`SELECT ${CLAIM_COLUMNS} FROM claim c WHERE c.claim_number = $1`, claimNumber);
+    return claim ? { ...claim, signals: await this.signalsOf(claim.id) } : null;
+  }
+
+  /** The claims on one policy, oldest first. */
+  async ofPolicy(policyId: string): Promise<ClaimView[]> {
+    return this.db.$queryRawUnsafe<ClaimView[]>(`SELECT ${CLAIM_COLUMNS} FROM claim c WHERE c.policy_id = $1::uuid ORDER BY c.opened_at`, policyId);
+  }
+
+  private signalsOf(claimId: string): Promise<ClaimSignalView[]> {
+    return this.db.$queryRaw<ClaimSignalView[]>`
       SELECT id::text, claim_id::text AS "claimId", device_id AS "deviceId", event_id AS "eventId", channel, payload,
              occurred_at AS "occurredAt", received_at AS "receivedAt"
-      FROM claim_signal WHERE claim_id = ${id}::uuid ORDER BY occurred_at`;
-    return { ...claim, signals };
+      FROM claim_signal WHERE claim_id = ${claimId}::uuid ORDER BY occurred_at`;
   }
 }
