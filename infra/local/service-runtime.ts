@@ -7,8 +7,16 @@
  *   so a service that drained a backlog kept hundreds of MB it no longer used; 160 MB of old space
  *   is above what draining needs and keeps each service under its memory target (docs/benchmarks.md,
  *   design notes).
+ * - An 8 MB semi-space instead of V8's 16 MB on this machine size: the young generation (two
+ *   semi-spaces) stays resident once a burst has grown it, 32 MB per service, 16 MB now; it
+ *   decides the Kafka consumers' resident memory after a drain, for 2-8 % more of their CPU (inside
+ *   this machine's noise). 4 MB saved 8 MB more, but garbage collection then took a sixth of
+ *   pricing's time under quote load (docs/benchmarks.md, "Quotes and memory").
+ * - WebAssembly compiled by the baseline compiler only: the one module the services run is
+ *   Prisma's query compiler (ops console, claims-trigger), whose optimised tier kept 30-40 MB of
+ *   code and compiler memory resident; its query plans are cached, so its speed does not show.
  */
-export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--max-old-space-size=160'];
+export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--max-old-space-size=160', '--max-semi-space-size=8', '--liftoff-only'];
 
 /**
  * Environment every service process starts with (the caller's environment wins). glibc gives each

@@ -40,7 +40,8 @@ export class BookingIngestModule {
       module: BookingIngestModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot(),
+        // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
+        DatabaseModule.forRoot({ sqlOnly: true }),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('booking-ingest'),
         PartnerAuthModule.forRoot(),

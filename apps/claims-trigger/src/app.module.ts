@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Topics } from '@kuruma/contracts';
-import { type Database, SqlDatabase } from '@kuruma/data-access-db';
+import { DeviceRepository, SqlDatabase } from '@kuruma/data-access-db';
 import {
   Hops,
-  DATABASE,
   DatabaseModule,
   KafkaModule,
   KafkaTransportModule,
@@ -46,9 +45,10 @@ export class ClaimsTriggerModule {
       module: ClaimsTriggerModule,
       imports: [
         ServiceKitModule.forService(config),
-        // Alerts and telemetry are written by group commit (three writers at most); dead letters and
-        // the ops API use the rest.
-        DatabaseModule.forRoot({ writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
+        // Alerts and telemetry are written by group commit (three writers at most); dead letters, the
+        // device lookups and the ops API use the rest. Plain SQL only: no Prisma client in this
+        // process (its query compiler costs 50-100 MB resident).
+        DatabaseModule.forRoot({ sqlOnly: true, writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
         KafkaModule.forRoot(),
         RedisModule.forRoot({ autoPipelining: true }),
         // Each claim event also goes to its partner's own topic, the only one the partner may read.
@@ -77,9 +77,9 @@ export class ClaimsTriggerModule {
         ...mqttIntakeProviders(config, mqttCa),
         {
           provide: RegisterDeviceUseCase,
-          inject: [DATABASE, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
-          useFactory: (db: Database, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
-            new RegisterDeviceUseCase(db, () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)),
+          inject: [SqlDatabase, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
+          useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
+            new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)),
         },
         {
           provide: ChangeClaimStatusUseCase,

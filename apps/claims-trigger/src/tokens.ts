@@ -1,2 +1,2 @@
-/** The Prisma client and the parsed ClaimsTriggerConfig: the platform's tokens, under the names this app's classes inject. */
-export { DATABASE, SERVICE_CONFIG as CONFIG } from '@kuruma/service-kit';
+/** The parsed ClaimsTriggerConfig: the platform's token, under the name this app's classes inject. */
+export { SERVICE_CONFIG as CONFIG } from '@kuruma/service-kit';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { Database } from '@kuruma/data-access-db';
+import { SqlDatabase } from '@kuruma/data-access-db';
 import { DatabaseModule, KafkaModule, KafkaTailModule, ServiceKitModule, ServiceMetrics } from '@kuruma/service-kit';
 import { AuditLog } from './audit/audit-log';
 import { AuthController } from './auth/auth.controller';
@@ -15,14 +15,15 @@ import type { OpsConsoleConfig } from './ops-console.config';
 import { LiveEventBuffer } from './stream/live-event-buffer';
 import { LiveStreamController } from './stream/live-stream.controller';
 import { PublicEventsKafkaHandler } from './stream/public-events.kafka-handler';
-import { CONFIG, DATABASE } from './tokens';
+import { CONFIG } from './tokens';
 import { CONSOLE_ASSETS, consoleAssetsDir } from './web/console-assets';
 import { ConsolePagesController } from './web/console-pages.controller';
 
 /**
- * The ops console: pages, sign-in and the read API over Postgres (reads only: the Prisma client
- * gets the whole pool), claim actions through claims-trigger, and the live stream of the public
- * policy and claim events tailed from Kafka (no producer: the console publishes nothing).
+ * The ops console: pages, sign-in and the read API over Postgres (plain SQL on one node-postgres
+ * pool, no Prisma client: its query compiler alone kept 50-100 MB resident), claim actions through
+ * claims-trigger, and the live stream of the public policy and claim events tailed from Kafka (no
+ * producer: the console publishes nothing).
  */
 @Module({})
 export class OpsConsoleModule {
@@ -31,7 +32,7 @@ export class OpsConsoleModule {
       module: OpsConsoleModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot({ readerOnly: true }),
+        DatabaseModule.forRoot({ sqlOnly: true }),
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],
@@ -48,11 +49,11 @@ export class OpsConsoleModule {
             return buffer;
           },
         },
-        { provide: OpsSessions, inject: [DATABASE, CONFIG], useFactory: (db: Database, cfg: OpsConsoleConfig) => new OpsSessions(db, cfg.OPS_SESSION_SECRET) },
+        { provide: OpsSessions, inject: [SqlDatabase, CONFIG], useFactory: (db: SqlDatabase, cfg: OpsConsoleConfig) => new OpsSessions(db, cfg.OPS_SESSION_SECRET) },
         {
           provide: LoginThrottle,
-          inject: [DATABASE, CONFIG],
-          useFactory: (db: Database, cfg: OpsConsoleConfig) =>
+          inject: [SqlDatabase, CONFIG],
+          useFactory: (db: SqlDatabase, cfg: OpsConsoleConfig) =>
             new LoginThrottle(db, {
               perUser: cfg.OPS_LOGIN_MAX_FAILURES_PER_USER,
               perAddress: cfg.OPS_LOGIN_MAX_FAILURES_PER_ADDRESS,
@@ -61,8 +62,8 @@ export class OpsConsoleModule {
               windowMs: cfg.OPS_LOGIN_FAILURE_WINDOW_MS,
             }),
         },
-        { provide: IDENTITY_PROVIDER, inject: [DATABASE], useFactory: (db: Database) => new LocalAccounts(db) },
-        { provide: AuditLog, inject: [DATABASE], useFactory: (db: Database) => new AuditLog(db) },
+        { provide: IDENTITY_PROVIDER, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new LocalAccounts(db) },
+        { provide: AuditLog, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new AuditLog(db) },
         {
           provide: ClaimsTriggerClient,
           inject: [CONFIG],

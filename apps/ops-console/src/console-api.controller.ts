@@ -1,14 +1,13 @@
 import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { certificateHtml } from '@kuruma/domain-policy';
-import type { Database } from '@kuruma/data-access-db';
+import { SqlDatabase } from '@kuruma/data-access-db';
 import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import { OpsSessionGuard } from './auth/ops-session.guard';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';
 import { RiskMapQuery } from './risk/risk-map.query';
 import { PolicySearchQuery } from './search/policy-search.query';
-import { DATABASE } from './tokens';
 
 const riskParams = z.object({
   from: z.iso.datetime({ offset: true }),
@@ -25,7 +24,7 @@ export class ConsoleApiController {
   private readonly detail: PolicyDetailQuery;
   private readonly risk: RiskMapQuery;
 
-  constructor(@Inject(DATABASE) db: Database) {
+  constructor(@Inject(SqlDatabase) db: SqlDatabase) {
     this.figures = new LiveFiguresQuery(db);
     this.search = new PolicySearchQuery(db);
     this.detail = new PolicyDetailQuery(db);

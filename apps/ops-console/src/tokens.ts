@@ -1,5 +1,2 @@
-/**
- * Injection tokens of the console's controllers: the platform's Prisma client and the parsed
- * configuration (an `OpsConsoleConfig`), both from the platform modules.
- */
-export { DATABASE, SERVICE_CONFIG as CONFIG } from '@kuruma/service-kit';
+/** The parsed configuration (an `OpsConsoleConfig`): the platform's token, under the name the console's classes inject. */
+export { SERVICE_CONFIG as CONFIG } from '@kuruma/service-kit';

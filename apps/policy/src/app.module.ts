@@ -36,7 +36,8 @@ export class PolicyModule {
       module: PolicyModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot(),
+        // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
+        DatabaseModule.forRoot({ sqlOnly: true }),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('policy'),
         OutboxRelayModule.forRoot({

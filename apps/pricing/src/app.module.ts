@@ -5,6 +5,7 @@ import { DatabaseModule, KafkaModule, KafkaTransportModule, PartnerAuthModule, R
 import { BookingAcceptedController } from './price-booking-events/booking-accepted.controller';
 import { PriceBookingEventsUseCase } from './price-booking-events/price-booking-events.use-case';
 import type { PricingConfig } from './pricing.config';
+import { QuoteDamageCheck } from './quotes/quote-damage-check';
 import { QuotesController } from './quotes/quotes.controller';
 import { VehicleDamageLookup } from './vehicle-damage/vehicle-damage.lookup';
 
@@ -16,7 +17,8 @@ export class PricingModule {
       module: PricingModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot(),
+        // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
+        DatabaseModule.forRoot({ sqlOnly: true }),
         KafkaModule.forRoot(),
         // A lookup waits for Redis or fails now: cover is never bound unchecked, the chunk is retried.
         RedisModule.forRoot({ offlineQueue: false }),
@@ -26,6 +28,7 @@ export class PricingModule {
       controllers: [QuotesController, BookingAcceptedController],
       providers: [
         { provide: VehicleDamageLookup, inject: [REDIS], useFactory: (redis: Redis) => new VehicleDamageLookup(redis) },
+        { provide: QuoteDamageCheck, inject: [VehicleDamageLookup], useFactory: (damage: VehicleDamageLookup) => new QuoteDamageCheck(damage) },
         { provide: QuoteRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new QuoteRepository(sql) },
         { provide: PriceBookingEventsUseCase, inject: [QuoteRepository, VehicleDamageLookup], useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup) => new PriceBookingEventsUseCase(quotes, damage) },
       ],

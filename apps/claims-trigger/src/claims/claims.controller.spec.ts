@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PartnerRecord } from '@kuruma/data-access-db';
+import { type PartnerRecord, SqlDatabase } from '@kuruma/data-access-db';
 import { ConflictError, NotFoundError, PartnerAuthenticator, ProblemFilter } from '@kuruma/service-kit';
-import { CONFIG, DATABASE } from '../tokens';
+import { CONFIG } from '../tokens';
 import { type Actor, ChangeClaimStatusUseCase, type ClaimAction } from './change-claim-status.use-case';
 import { ClaimsController } from './claims.controller';
 
@@ -28,7 +28,7 @@ const change = {
   controllers: [ClaimsController],
   providers: [
     { provide: PartnerAuthenticator, useValue: new PartnerAuthenticator({ findByApiKey: async (key: string) => (key === 'good-key' ? demo : null) }) },
-    { provide: DATABASE, useValue: {} },
+    { provide: SqlDatabase, useValue: {} },
     { provide: CONFIG, useValue: { CLAIMS_TRIGGER_OPS_PORT: 1, OPS_SERVICE_TOKEN: 'ops-service-token-for-tests', OPS_IDENTITY_KEY: 'ops-identity-key-for-tests-0123456789abcdef' } },
     { provide: ChangeClaimStatusUseCase, useValue: change },
   ],

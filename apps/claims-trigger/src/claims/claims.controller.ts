@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import type { Database } from '@kuruma/data-access-db';
+import { ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
-import { DATABASE } from '../tokens';
 import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
 import { ClaimActor, ClaimActorGuard } from './claim-actor.guard';
 
@@ -13,28 +12,26 @@ const OPS_ROLES = new Set(['claims-handler', 'admin']);
  */
 @Controller('v1/claims')
 export class ClaimsController {
+  private readonly reads: ClaimReads;
+
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    @Inject(SqlDatabase) sql: SqlDatabase,
     @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
-  ) {}
+  ) {
+    this.reads = new ClaimReads(sql);
+  }
 
   @Get()
   @UseGuards(ClaimActorGuard)
   async list(@ClaimActor() actor: Actor, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string) {
-    const items = await this.db.claim.findMany({
-      where: { ...(actor.partnerId ? { partnerId: actor.partnerId } : {}), ...(vehicleId ? { vehicleId } : {}), ...(status ? { status } : {}) },
-      orderBy: { openedAt: 'desc' },
-      take: 200,
-      include: { _count: { select: { signals: true } } },
-    });
-    return { items: items.map(({ _count, ...c }) => ({ ...c, signalCount: _count.signals })) };
+    return { items: await this.reads.list({ partnerId: actor.partnerId || undefined, vehicleId: vehicleId || undefined, status: status || undefined }) };
   }
 
   @Get(':claimId')
   @UseGuards(ClaimActorGuard)
   async one(@ClaimActor() actor: Actor, @Param('claimId') claimId: string) {
     if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw ProblemException.notFound(`claim ${claimId} not found`);
-    const claim = await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
+    const claim = await this.reads.withSignals(claimId);
     if (!claim || (actor.partnerId && claim.partnerId !== actor.partnerId)) throw ProblemException.notFound(`claim ${claimId} not found`);
     return claim;
   }

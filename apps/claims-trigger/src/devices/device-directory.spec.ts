@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Database } from '@kuruma/data-access-db';
+import type { DeviceRepository } from '@kuruma/data-access-db';
 import { DeviceDirectory } from './device-directory';
 
 function memoryDevices(rows: Record<string, { id: string; partnerId: string; vehicleId: string }>) {
   let reads = 0;
-  const db = { device: { findUnique: async ({ where }: { where: { id: string } }) => (reads++, rows[where.id] ?? null) } } as unknown as Database;
+  const db: Pick<DeviceRepository, 'findById'> = { findById: async (id) => (reads++, rows[id] ?? null) };
   return { db, reads: () => reads };
 }
 
@@ -47,7 +47,12 @@ describe(`${DeviceDirectory.name} under concurrent messages`, () => {
     expect(devices.reads()).toBe(1);
 
     let fail = true;
-    const flaky = { device: { findUnique: async () => { if (fail) throw new Error('pool timeout'); return { id: 'gw-5', partnerId: 'demo', vehicleId: 'car-5' }; } } } as unknown as Database;
+    const flaky: Pick<DeviceRepository, 'findById'> = {
+      findById: async () => {
+        if (fail) throw new Error('pool timeout');
+        return { id: 'gw-5', partnerId: 'demo', vehicleId: 'car-5' };
+      },
+    };
     const again = new DeviceDirectory(flaky, 60_000);
     await expect(again.find('gw-5')).rejects.toThrow('pool timeout');
     fail = false;

@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { DeviceRepository } from '@kuruma/data-access-db';
 
 export interface RegisteredDevice {
   deviceId: string;
@@ -15,7 +15,7 @@ export class DeviceDirectory {
   private readonly cache = new Map<string, { device: Promise<RegisteredDevice | null>; at: number }>();
 
   constructor(
-    private readonly db: Database,
+    private readonly devices: Pick<DeviceRepository, 'findById'>,
     private readonly ttlMs = 60_000,
   ) {}
 
@@ -34,7 +34,7 @@ export class DeviceDirectory {
   }
 
   private async read(deviceId: string): Promise<RegisteredDevice | null> {
-    const row = await this.db.device.findUnique({ where: { id: deviceId } });
+    const row = await this.devices.findById(deviceId);
     return row ? { deviceId: row.id, vehicleId: row.vehicleId, partnerId: row.partnerId } : null;
   }
 }

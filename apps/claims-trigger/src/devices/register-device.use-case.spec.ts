@@ -1,7 +1,7 @@
 import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '@kuruma/data-access-db';
+import type { DeviceRepository } from '@kuruma/data-access-db';
 import { type BrokerAccount, DeviceAccounts, type DynamicSecurityClient } from '@kuruma/data-access-messaging';
 import { DeviceDirectory } from './device-directory';
 import { RegisterDeviceUseCase } from './register-device.use-case';
@@ -27,16 +27,14 @@ function memoryBroker() {
 
 function memoryDevices() {
   const rows = new Map<string, { id: string; partnerId: string; vehicleId: string }>();
-  const db = {
-    device: {
-      findUnique: async ({ where }: { where: { id: string } }) => rows.get(where.id) ?? null,
-      upsert: async ({ where, create, update }: { where: { id: string }; create: { id: string; partnerId: string; vehicleId: string }; update: { vehicleId: string } }) => {
-        const row = rows.get(where.id);
-        rows.set(where.id, row ? { ...row, ...update } : create);
-      },
+  const db: Pick<DeviceRepository, 'findById' | 'upsert'> = {
+    findById: async (id) => rows.get(id) ?? null,
+    upsert: async (device) => {
+      const row = rows.get(device.id);
+      rows.set(device.id, row ? { ...row, vehicleId: device.vehicleId } : device);
     },
   };
-  return { rows, db: db as unknown as Database };
+  return { rows, db };
 }
 
 function setup(options: { brokerAway?: boolean } = {}) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
-import type { Database } from '@kuruma/data-access-db';
+import type { DeviceRepository } from '@kuruma/data-access-db';
 import type { DeviceAccounts } from '@kuruma/data-access-messaging';
 import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
@@ -23,7 +23,7 @@ export interface DeviceCertificates {
  */
 export class RegisterDeviceUseCase {
   constructor(
-    private readonly db: Database,
+    private readonly devices: Pick<DeviceRepository, 'findById' | 'upsert'>,
     private readonly accounts: () => Promise<DeviceAccounts>,
     private readonly directory: DeviceDirectory,
     private readonly publicMqttUrl: string,
@@ -35,7 +35,7 @@ export class RegisterDeviceUseCase {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(deviceId)) {
       throw new InvalidRequestError('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
     }
-    const existing = await this.db.device.findUnique({ where: { id: deviceId } });
+    const existing = await this.devices.findById(deviceId);
     if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
     const password = randomBytes(24).toString('base64url');
     // Signed before anything changes, so a bad request leaves the device as it was.
@@ -45,7 +45,7 @@ export class RegisterDeviceUseCase {
       if (conflict) throw new ConflictError(`device ${deviceId} cannot be registered: ${conflict}`);
       return accounts.provision(deviceId, password);
     });
-    await this.db.device.upsert({ where: { id: deviceId }, create: { id: deviceId, partnerId, vehicleId }, update: { vehicleId } });
+    await this.devices.upsert({ id: deviceId, partnerId, vehicleId });
     this.directory.forget(deviceId);
     return {
       deviceId,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ClaimsRepository, type Database } from '@kuruma/data-access-db';
-import { DATABASE } from '@kuruma/service-kit';
+import { ClaimsRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { DamageFlags } from './damage-flags';
 
 /** Redis keeps no flags on disk: they are set again from the open damage claims before any signal or claim action is applied. */
@@ -8,7 +7,7 @@ import { DamageFlags } from './damage-flags';
 export class DamageFlagsRebuild implements OnApplicationBootstrap {
   constructor(
     @Inject(DamageFlags) private readonly flags: DamageFlags,
-    @Inject(DATABASE) private readonly db: Database,
+    @Inject(SqlDatabase) private readonly db: SqlDatabase,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { type Database, SqlDatabase } from '@kuruma/data-access-db';
-import { DATABASE, MqttIntakeServer, SERVICE_KIT, ServiceMetrics, type ServiceKit, TopicNames } from '@kuruma/service-kit';
+import { DeviceRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { MqttIntakeServer, SERVICE_KIT, ServiceMetrics, type ServiceKit, TopicNames } from '@kuruma/service-kit';
 import type { ClaimsTriggerConfig } from '../claims-trigger.config';
 import { CoverIndex } from '../correlation/cover-index';
 import { DeviceDirectory } from '../devices/device-directory';
@@ -13,7 +13,7 @@ import { HandleDeviceSignalUseCase } from './handle-device-signal.use-case';
 export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | undefined): Provider[] {
   return [
     { provide: DeviceSignalMetrics, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new DeviceSignalMetrics(metrics) },
-    { provide: DeviceDirectory, inject: [DATABASE], useFactory: (db: Database) => new DeviceDirectory(db) },
+    { provide: DeviceDirectory, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new DeviceDirectory(new DeviceRepository(sql)) },
     {
       provide: HandleDeviceSignalUseCase,
       inject: [SqlDatabase, DeviceDirectory, CoverIndex, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],

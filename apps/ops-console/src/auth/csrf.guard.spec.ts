@@ -1,10 +1,10 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 import { CsrfGuard } from './csrf.guard';
 import { OpsSessions } from './ops-sessions';
 
-const sessions = new OpsSessions({} as Database, 's'.repeat(40));
+const sessions = new OpsSessions({} as SqlTx, 's'.repeat(40));
 const context = (method: string, path: string, headers: Record<string, string>) =>
   ({
     getType: () => 'http',

@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 import { PasswordVerifier } from './password-hash';
 
 export type OpsRole = 'viewer' | 'claims-handler' | 'admin';
@@ -19,12 +19,13 @@ const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 
 export class LocalAccounts implements IdentityProvider {
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTx,
     private readonly passwords = new PasswordVerifier(),
   ) {}
 
   async authenticate(username: string, password: string): Promise<OpsIdentity | null> {
-    const user = await this.db.opsUser.findUnique({ where: { username } });
+    const [user] = await this.db.$queryRaw<{ username: string; passwordHash: string; role: string }[]>`
+      SELECT username, password_hash AS "passwordHash", role FROM ops_user WHERE username = ${username}`;
     const ok = await this.passwords.verify(password, user?.passwordHash ?? DUMMY_HASH);
     return ok && user ? { username: user.username, role: user.role as OpsRole } : null;
   }

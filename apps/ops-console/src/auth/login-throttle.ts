@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 
 export interface LoginThrottlePolicy {
   /** Failures of one user name before it locks. */
@@ -25,25 +25,30 @@ export function lockDurationMs(failures: number, threshold: number, policy: Pick
  */
 export class LoginThrottle {
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTx,
     private readonly policy: LoginThrottlePolicy,
   ) {}
 
   /** Milliseconds until the user and the address may both try again; 0 when neither is locked. */
   async lockedForMs(username: string, address: string, now = new Date()): Promise<number> {
-    const rows = await this.db.opsLoginThrottle.findMany({ where: { key: { in: [userKey(username), addressKey(address)] }, lockedUntil: { gt: now } }, select: { lockedUntil: true } });
+    const rows = await this.db.$queryRaw<{ lockedUntil: Date | null }[]>`
+      SELECT locked_until AS "lockedUntil" FROM ops_login_throttle WHERE key IN (${userKey(username)}, ${addressKey(address)}) AND locked_until > ${now}`;
     return Math.max(0, ...rows.map((r) => (r.lockedUntil?.getTime() ?? 0) - now.getTime()));
   }
 
   async failed(username: string, address: string, now = new Date()): Promise<void> {
     await Promise.all([this.count(userKey(username), this.policy.perUser, now), this.count(addressKey(address), this.policy.perAddress, now)]);
     // Forgotten keys go now and then (indexed on last_failure_at), not on every failure.
-    if (Math.random() < 0.05) await this.db.opsLoginThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(now.getTime() - this.policy.windowMs) }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
+    if (Math.random() < 0.05) {
+      await this.db.$executeRaw`
+        DELETE FROM ops_login_throttle
+         WHERE last_failure_at < ${new Date(now.getTime() - this.policy.windowMs)} AND (locked_until IS NULL OR locked_until < ${now})`;
+    }
   }
 
   /** A right password clears the user's count; the address keeps its own (one good account must not reset a spray). */
   async succeeded(username: string): Promise<void> {
-    await this.db.opsLoginThrottle.deleteMany({ where: { key: userKey(username) } });
+    await this.db.$executeRaw`DELETE FROM ops_login_throttle WHERE key = ${userKey(username)}`;
   }
 
   private async count(key: string, threshold: number, now: Date): Promise<void> {
@@ -55,7 +60,7 @@ export class LoginThrottle {
         last_failure_at = ${now}
       RETURNING failures`;
     const lockMs = lockDurationMs(row?.failures ?? 0, threshold, this.policy);
-    if (lockMs > 0) await this.db.opsLoginThrottle.update({ where: { key }, data: { lockedUntil: new Date(now.getTime() + lockMs) } });
+    if (lockMs > 0) await this.db.$executeRaw`UPDATE ops_login_throttle SET locked_until = ${new Date(now.getTime() + lockMs)} WHERE key = ${key}`;
   }
 }
 

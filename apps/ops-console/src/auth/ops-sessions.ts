@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 import type { OpsIdentity, OpsRole } from './identity-provider';
 
 export const SESSION_COOKIE = 'kc_session';
@@ -12,7 +12,7 @@ export const SESSION_COOKIE = 'kc_session';
  */
 export class OpsSessions {
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlTx,
     /** OPS_SESSION_SECRET: keys each session's CSRF token. */
     private readonly secret: string,
     readonly maxAgeS = 8 * 3600,
@@ -22,21 +22,22 @@ export class OpsSessions {
     const id = randomBytes(32).toString('base64url');
     // Expired rows of anyone go with each sign-in: cheap (indexed) and keeps the table small.
     await Promise.all([
-      this.db.opsSession.create({ data: { idHash: hashOf(id), username: identity.username, expiresAt: new Date(now.getTime() + this.maxAgeS * 1000) } }),
-      this.db.opsSession.deleteMany({ where: { expiresAt: { lt: now } } }),
+      this.db.$executeRaw`INSERT INTO ops_session (id_hash, username, expires_at) VALUES (${hashOf(id)}, ${identity.username}, ${new Date(now.getTime() + this.maxAgeS * 1000)})`,
+      this.db.$executeRaw`DELETE FROM ops_session WHERE expires_at < ${now}`,
     ]);
     return id;
   }
 
   async identify(id: string | undefined, now = new Date()): Promise<OpsIdentity | null> {
     if (!id) return null;
-    const session = await this.db.opsSession.findUnique({ where: { idHash: hashOf(id) }, include: { user: { select: { username: true, role: true } } } });
+    const [session] = await this.db.$queryRaw<{ expiresAt: Date; username: string; role: string }[]>`
+      SELECT s.expires_at AS "expiresAt", u.username, u.role FROM ops_session s JOIN ops_user u ON u.username = s.username WHERE s.id_hash = ${hashOf(id)}`;
     if (!session || session.expiresAt <= now) return null;
-    return { username: session.user.username, role: session.user.role as OpsRole };
+    return { username: session.username, role: session.role as OpsRole };
   }
 
   async end(id: string | undefined): Promise<void> {
-    if (id) await this.db.opsSession.deleteMany({ where: { idHash: hashOf(id) } });
+    if (id) await this.db.$executeRaw`DELETE FROM ops_session WHERE id_hash = ${hashOf(id)}`;
   }
 
   /**

@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import type { Database } from '@kuruma/data-access-db';
+import { ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
 import { ProblemException } from '@kuruma/service-kit';
 import type { OpsIdentity } from '../auth/identity-provider';
 import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
 import { AuditRoleRefusal, CLAIM_HANDLERS, Roles } from '../auth/roles.decorator';
-import { DATABASE } from '../tokens';
 import { ClaimsTriggerClient } from './claims-trigger.client';
 
 /** Most urgent first: injury-capable crashes, then theft, vandalism, minor crashes. */
@@ -13,27 +12,29 @@ const SEVERITY_ORDER = ['major', 'theft', 'vandalism', 'minor', 'security'];
 @Controller('api/claims')
 @UseGuards(OpsSessionGuard)
 export class ClaimsQueueController {
+  private readonly claims: ClaimReads;
+
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
+    @Inject(SqlDatabase) private readonly db: SqlDatabase,
     @Inject(ClaimsTriggerClient) private readonly claimsTrigger: ClaimsTriggerClient,
-  ) {}
+  ) {
+    this.claims = new ClaimReads(db);
+  }
 
   @Get()
   async queue(@Query('status') status = 'provisional') {
-    const claims = await this.db.claim.findMany({ where: { status }, orderBy: { openedAt: 'desc' }, take: 500, include: { _count: { select: { signals: true } } } });
-    const items = claims
-      .map(({ _count, ...c }) => ({ ...c, signalCount: _count.signals }))
-      .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || b.openedAt.getTime() - a.openedAt.getTime());
+    const claims = await this.claims.list({ status }, 500);
+    const items = claims.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || b.openedAt.getTime() - a.openedAt.getTime());
     return { items };
   }
 
   @Get(':claimId')
   async detail(@Param('claimId') claimId: string) {
-    const claim = /^[0-9a-f-]{36}$/i.test(claimId)
-      ? await this.db.claim.findUnique({ where: { id: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } })
-      : await this.db.claim.findUnique({ where: { claimNumber: claimId }, include: { signals: { orderBy: { occurredAt: 'asc' } } } });
+    const claim = /^[0-9a-f-]{36}$/i.test(claimId) ? await this.claims.withSignals(claimId) : await this.claims.withSignalsByNumber(claimId);
     if (!claim) throw ProblemException.notFound(`claim ${claimId} not found`);
-    const audit = await this.db.auditLog.findMany({ where: { targetType: 'claim', targetId: claim.id }, orderBy: { at: 'asc' } });
+    const audit = await this.db.$queryRaw<unknown[]>`
+      SELECT id::text, actor, role, action, target_type AS "targetType", target_id AS "targetId", details, at
+        FROM audit_log WHERE target_type = 'claim' AND target_id = ${claim.id} ORDER BY at`;
     return { ...claim, audit };
   }
 

@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 
 export interface LiveFigures {
   asOf: string;
@@ -23,25 +23,26 @@ export function startOfJapanDay(now: Date): Date {
  * over the last 30 days, per plan.
  */
 export class LiveFiguresQuery {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlTx) {}
 
   async run(now = new Date()): Promise<LiveFigures> {
     const today = startOfJapanDay(now);
     const since = new Date(now.getTime() - 30 * 24 * 3600_000);
     const hoursFrom = new Date(now.getTime() - 12 * 3600_000);
+    // Counts and bigint sums come back from node-postgres as strings, hence the Number()s below.
     const [inForce, bound, endorsed, claims, provisional, earned, incurred, hourlyPolicies, hourlyClaims] = await Promise.all([
-      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM policy WHERE status IN ('bound','active') AND cover_start <= ${now} AND cover_end > ${now}`,
-      this.db.$queryRaw<{ n: bigint; yen: bigint | null }[]>`SELECT count(*) AS n, sum(premium_yen - refund_yen) AS yen FROM policy WHERE bound_at >= ${today}`,
-      this.db.$queryRaw<{ yen: bigint | null }[]>`SELECT sum(e.premium_delta_yen - e.refund_yen) AS yen FROM endorsement e JOIN policy p ON p.id = e.policy_id WHERE e.created_at >= ${today} AND p.bound_at < ${today}`,
-      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM claim WHERE opened_at >= ${today}`,
-      this.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM claim WHERE status = 'provisional'`,
+      this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM policy WHERE status IN ('bound','active') AND cover_start <= ${now} AND cover_end > ${now}`,
+      this.db.$queryRaw<{ n: string; yen: string | null }[]>`SELECT count(*) AS n, sum(premium_yen - refund_yen) AS yen FROM policy WHERE bound_at >= ${today}`,
+      this.db.$queryRaw<{ yen: string | null }[]>`SELECT sum(e.premium_delta_yen - e.refund_yen) AS yen FROM endorsement e JOIN policy p ON p.id = e.policy_id WHERE e.created_at >= ${today} AND p.bound_at < ${today}`,
+      this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM claim WHERE opened_at >= ${today}`,
+      this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM claim WHERE status = 'provisional'`,
       this.db.$queryRaw<{ plan: string; yen: number | null }[]>`
         SELECT plan, sum((premium_yen - refund_yen) * LEAST(1, GREATEST(0,
                EXTRACT(EPOCH FROM (LEAST(${now}::timestamptz, cover_end) - cover_start)) / NULLIF(EXTRACT(EPOCH FROM (cover_end - cover_start)), 0))))::float8 AS yen
         FROM policy WHERE bound_at >= ${since} AND cover_start IS NOT NULL GROUP BY plan`,
-      this.db.$queryRaw<{ plan: string; yen: bigint | null }[]>`SELECT plan, sum(reserve_yen) AS yen FROM claim WHERE opened_at >= ${since} AND status <> 'withdrawn' GROUP BY plan`,
-      this.db.$queryRaw<{ hour: Date; n: bigint; yen: bigint | null }[]>`SELECT date_trunc('hour', bound_at) AS hour, count(*) AS n, sum(premium_yen) AS yen FROM policy WHERE bound_at >= ${hoursFrom} GROUP BY 1`,
-      this.db.$queryRaw<{ hour: Date; n: bigint }[]>`SELECT date_trunc('hour', opened_at) AS hour, count(*) AS n FROM claim WHERE opened_at >= ${hoursFrom} GROUP BY 1`,
+      this.db.$queryRaw<{ plan: string; yen: string | null }[]>`SELECT plan, sum(reserve_yen) AS yen FROM claim WHERE opened_at >= ${since} AND status <> 'withdrawn' GROUP BY plan`,
+      this.db.$queryRaw<{ hour: Date; n: string; yen: string | null }[]>`SELECT date_trunc('hour', bound_at) AS hour, count(*) AS n, sum(premium_yen) AS yen FROM policy WHERE bound_at >= ${hoursFrom} GROUP BY 1`,
+      this.db.$queryRaw<{ hour: Date; n: string }[]>`SELECT date_trunc('hour', opened_at) AS hour, count(*) AS n FROM claim WHERE opened_at >= ${hoursFrom} GROUP BY 1`,
     ]);
     const plans = new Set([...earned.map((r) => r.plan), ...incurred.map((r) => r.plan)]);
     const lossRatioByPlan = [...plans].sort().map((plan) => {

@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 
 export interface RiskCell {
   /** South-west corner of the grid cell, degrees. */
@@ -14,10 +14,11 @@ export interface RiskCell {
  * the regional risk view. Aggregated in Postgres so a year of data is one query, not a download.
  */
 export class RiskMapQuery {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlTx) {}
 
   async run(from: Date, to: Date, cellDeg: number): Promise<RiskCell[]> {
-    const rows = await this.db.$queryRaw<{ lat: number; lon: number; claims: bigint; incidents: bigint; reserve: bigint | null }[]>`
+    // The sums are bigint, which node-postgres returns as strings.
+    const rows = await this.db.$queryRaw<{ lat: number; lon: number; claims: string; incidents: string; reserve: string | null }[]>`
       WITH points AS (
         SELECT lat, lon, 1 AS claim, 0 AS incident, reserve_yen AS reserve FROM claim
          WHERE lat IS NOT NULL AND lon IS NOT NULL AND occurred_at >= ${from} AND occurred_at < ${to} AND status <> 'withdrawn'

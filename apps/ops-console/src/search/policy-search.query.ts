@@ -1,4 +1,4 @@
-import type { Database } from '@kuruma/data-access-db';
+import type { SqlTx } from '@kuruma/data-access-db';
 
 export interface PolicySearchPage {
   items: { id: string; policyNumber: string | null; bookingId: string; partnerId: string; vehicleId: string; driverId: string; plan: string; status: string; premiumYen: number; coverStart: Date | null; coverEnd: Date | null; createdAt: Date }[];
@@ -11,22 +11,31 @@ export interface PolicySearchPage {
  * and pages are keyset (created_at, id) so page 500 costs what page 1 costs.
  */
 export class PolicySearchQuery {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: SqlTx) {}
 
   async run(q: string, cursor: string | undefined, limit: number): Promise<PolicySearchPage> {
     const term = q.trim();
     const after = decodeCursor(cursor);
-    const rows = await this.db.policy.findMany({
-      where: {
-        AND: [
-          term ? { OR: [{ bookingId: term }, { policyNumber: term }, { vehicleId: term }, { driverId: term }] } : {},
-          after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {},
-        ],
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-      select: { id: true, policyNumber: true, bookingId: true, partnerId: true, vehicleId: true, driverId: true, plan: true, status: true, premiumYen: true, coverStart: true, coverEnd: true, createdAt: true },
-    });
+    // Only the conditions in use go into the text, so each variant is planned with its own index.
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (term) {
+      params.push(term);
+      where.push('(booking_id = $1 OR policy_number = $1 OR vehicle_id = $1 OR driver_id = $1)');
+    }
+    if (after) {
+      params.push(after.at, after.id);
+      where.push(`(created_at < $${params.length - 1} OR (created_at = $${params.length - 1} AND id < $${params.length}::uuid))`);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.$queryRawUnsafe<PolicySearchPage['items']>(
+      `SELECT id::text, policy_number AS "policyNumber", booking_id AS "bookingId", partner_id AS "partnerId", vehicle_id AS "vehicleId",
+              driver_id AS "driverId", plan, status, premium_yen AS "premiumYen", cover_start AS "coverStart", cover_end AS "coverEnd",
+              created_at AS "createdAt"
+         FROM policy ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      ...params,
+    );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items, next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };

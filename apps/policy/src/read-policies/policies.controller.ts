@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { type Database, type PartnerRecord, PolicyRepository } from '@kuruma/data-access-db';
+import { type PartnerRecord, PolicyRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { Partner, PartnerGuard, ProblemException } from '@kuruma/service-kit';
-import { DATABASE } from '../tokens';
 import { certificateHtml } from '@kuruma/domain-policy';
 import { policyView } from './policy-view';
 
@@ -11,7 +10,7 @@ import { policyView } from './policy-view';
 export class PoliciesController {
   private readonly repo = new PolicyRepository();
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(@Inject(SqlDatabase) private readonly db: SqlDatabase) {}
 
   @Get()
   async byBooking(@Partner() partner: PartnerRecord, @Query('bookingId') bookingId?: string) {

@@ -7,4 +7,6 @@ export * from './booking/partner.repository';
 export * from './pricing/quote.repository';
 export * from './policy/policy.repository';
 export * from './claims/claims.repository';
+export * from './claims/claim-reads';
+export * from './claims/device.repository';
 export * from './sql/data-error';

@@ -1,4 +1,4 @@
-import type { Database, DatabaseTx } from '../prisma-client.factory';
+import type { DatabaseTx } from '../prisma-client.factory';
 
 export interface CoverInForce {
   policyId: string;
@@ -173,7 +173,7 @@ export class ClaimsRepository {
       WHERE vehicle_state.last_event_at <= EXCLUDED.last_event_at`;
   }
 
-  async vehiclesWithOpenDamage(db: Database): Promise<PartnerVehicle[]> {
+  async vehiclesWithOpenDamage(db: DatabaseTx): Promise<PartnerVehicle[]> {
     return db.$queryRaw<PartnerVehicle[]>`
       SELECT DISTINCT partner_id AS "partnerId", vehicle_id AS "vehicleId" FROM claim
       WHERE status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;

@@ -1,4 +1,4 @@
-import type { DatabaseTx, Database } from '../prisma-client.factory';
+import type { DatabaseTx } from '../prisma-client.factory';
 
 /** A policy as the policy service works with it (one row per partner booking). */
 export interface PolicyRow {
@@ -45,7 +45,8 @@ export interface RejectionRow {
   reason: string;
 }
 
-const COLUMNS = `id::text, policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
+/** Every column the policy service reads, under the names Prisma's model gave them (the ops console reads them too). */
+export const POLICY_COLUMNS = `id::text, policy_number AS "policyNumber", partner_id AS "partnerId", booking_id AS "bookingId",
   vehicle_id AS "vehicleId", driver_id AS "driverId", plan, status, booking_status AS "bookingStatus",
   cover_start AS "coverStart", cover_end AS "coverEnd", booked_end AS "bookedEnd", premium_yen AS "premiumYen",
   refund_yen AS "refundYen", tariff_version AS "tariffVersion", quote_id AS "quoteId", breakdown,
@@ -57,7 +58,7 @@ export class PolicyRepository {
   async lockByBookings(tx: DatabaseTx, keys: { partnerId: string; bookingId: string }[]): Promise<Map<string, PolicyRow>> {
     if (keys.length === 0) return new Map();
     const rows = await tx.$queryRawUnsafe<PolicyRow[]>(
-      `SELECT ${COLUMNS} FROM policy
+      `SELECT ${POLICY_COLUMNS} FROM policy
        WHERE (partner_id, booking_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
        ORDER BY partner_id, booking_id FOR UPDATE`,
       keys.map((k) => k.partnerId),
@@ -120,23 +121,23 @@ export class PolicyRepository {
   /** Started bookings whose cover ends before `horizon`; skips rows another instance holds. */
   async lockDueForLateReturn(tx: DatabaseTx, horizon: Date, limit: number): Promise<PolicyRow[]> {
     return tx.$queryRawUnsafe<PolicyRow[]>(
-      `SELECT ${COLUMNS} FROM policy WHERE status = 'active' AND cover_end <= $1 ORDER BY cover_end LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `SELECT ${POLICY_COLUMNS} FROM policy WHERE status = 'active' AND cover_end <= $1 ORDER BY cover_end LIMIT $2 FOR UPDATE SKIP LOCKED`,
       horizon,
       limit,
     );
   }
 
-  async findForPartner(db: Database, partnerId: string, policyId: string): Promise<PolicyRow | null> {
+  async findForPartner(db: DatabaseTx, partnerId: string, policyId: string): Promise<PolicyRow | null> {
     if (!/^[0-9a-f-]{36}$/i.test(policyId)) return null;
-    const rows = await db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE id = $1::uuid AND partner_id = $2`, policyId, partnerId);
+    const rows = await db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${POLICY_COLUMNS} FROM policy WHERE id = $1::uuid AND partner_id = $2`, policyId, partnerId);
     return rows[0] ?? null;
   }
 
-  async findByBooking(db: Database, partnerId: string, bookingId: string): Promise<PolicyRow[]> {
-    return db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${COLUMNS} FROM policy WHERE partner_id = $1 AND booking_id = $2`, partnerId, bookingId);
+  async findByBooking(db: DatabaseTx, partnerId: string, bookingId: string): Promise<PolicyRow[]> {
+    return db.$queryRawUnsafe<PolicyRow[]>(`SELECT ${POLICY_COLUMNS} FROM policy WHERE partner_id = $1 AND booking_id = $2`, partnerId, bookingId);
   }
 
-  async endorsements(db: Database, policyId: string): Promise<(EndorsementRow & { createdAt: Date })[]> {
+  async endorsements(db: DatabaseTx, policyId: string): Promise<(EndorsementRow & { createdAt: Date })[]> {
     return db.$queryRaw<(EndorsementRow & { createdAt: Date })[]>`
       SELECT policy_id::text AS "policyId", kind, reason, premium_delta_yen AS "premiumDeltaYen", refund_yen AS "refundYen",
              cover_end_before AS "coverEndBefore", cover_end_after AS "coverEndAfter", cause_id AS "causeId", created_at AS "createdAt"

@@ -174,7 +174,7 @@ export class BatchConsumer {
     await consumer.run(this.runConfig());
   }
 
-  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) {
     const records: ConsumedRecord[] = batch.messages.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
@@ -227,9 +227,7 @@ export class BatchConsumer {
         }
       }
       resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(chunk[chunk.length - 1].offset) + 1n) }] }],
-      });
+      this.commitApplied(batch.topic, batch.partition, String(BigInt(chunk[chunk.length - 1].offset) + 1n));
       this.progress.done(lane);
       await heartbeat();
     }
@@ -261,11 +259,44 @@ export class BatchConsumer {
     this.options.onChunk?.(records.length, Date.now() - started);
   }
 
+  /** Applied offsets waiting for the next commit request, by `topic|partition` (the highest wins). */
+  private readonly appliedOffsets = new Map<string, { topic: string; partition: number; offset: string }>();
+  private committing?: Promise<void>;
+
+  /**
+   * Commits a partition's applied offset without holding up its next fetch: the partition's worker
+   * goes on while the request is in flight, and the offsets applied meanwhile (any partition) go
+   * in the next request together. Waiting for each commit cost every chunk a round trip to the
+   * group coordinator before the next fetch, and one OffsetCommit request per partition chunk.
+   * Only applied offsets are ever committed, so at-least-once holds; a commit that fails (a
+   * rebalance, the broker away) leaves those records to be redelivered, which the handlers'
+   * inboxes make harmless.
+   */
+  private commitApplied(topic: string, partition: number, offset: string): void {
+    this.appliedOffsets.set(`${topic}|${partition}`, { topic, partition, offset });
+    this.committing ??= this.commitPending().finally(() => (this.committing = undefined));
+  }
+
+  private async commitPending(): Promise<void> {
+    while (this.appliedOffsets.size > 0 && this.consumer) {
+      const offsets = [...this.appliedOffsets.values()];
+      this.appliedOffsets.clear();
+      try {
+        await this.consumer.commitOffsets(offsets);
+      } catch (error) {
+        this.options.logger.warn({ err: error, offsets }, 'committing applied offsets failed; those records will be redelivered');
+      }
+    }
+  }
+
   /** Finishes the chunk in flight, commits its offsets and leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.rediscoverTimer);
     await this.resubscribing;
+    // Stop fetching and let the chunks in flight finish, then send their offsets, then leave.
+    await this.consumer?.stop();
+    await this.committing;
     await this.consumer?.disconnect();
     await this.admin?.disconnect();
   }

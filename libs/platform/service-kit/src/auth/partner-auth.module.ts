@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type Database, PartnerRepository } from '@kuruma/data-access-db';
-import { DATABASE, SERVICE_CONFIG } from '../platform/tokens';
+import { PartnerRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { SERVICE_CONFIG } from '../platform/tokens';
 import { PartnerAuthenticator, partnerAuthOptions } from './partner-authenticator';
 
 /** The partner repository and the API-key authenticator (with the per-partner rate limit) for a partner-facing API. */
@@ -8,7 +8,8 @@ import { PartnerAuthenticator, partnerAuthOptions } from './partner-authenticato
 export class PartnerAuthModule {
   static forRoot(): DynamicModule {
     const providers = [
-      { provide: PartnerRepository, inject: [DATABASE], useFactory: (db: Database) => new PartnerRepository(db) },
+      // On the node-postgres pool every partner-facing service opens (DatabaseModule without readerOnly).
+      { provide: PartnerRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new PartnerRepository(sql) },
       {
         provide: PartnerAuthenticator,
         inject: [PartnerRepository, SERVICE_CONFIG],

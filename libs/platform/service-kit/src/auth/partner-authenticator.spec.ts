@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PartnerRecord } from '@kuruma/data-access-db';
 import { RateLimitedError, UnauthenticatedError } from '../errors/domain-errors';
 import { problemFor } from '../http/domain-error.problem';
@@ -55,5 +55,34 @@ describe('finding 9: per-partner rate limit', () => {
     expect(sut.take('p', 0).ok).toBe(true);
     expect(sut.take('p', 50)).toEqual({ ok: false, retryAfterS: 1 });
     expect(sut.take('p', 150).ok).toBe(true);
+  });
+});
+
+describe('cached API-key lookups', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('stops accepting a rotated key once its cached answer is older than the TTL, and accepts the new key at once', async () => {
+    vi.useFakeTimers({ now: 0 });
+    let current = 'old-key';
+    const calls: string[] = [];
+    const sut = new PartnerAuthenticator({ findByApiKey: async (key: string) => (calls.push(key), key === current ? demo : null) }, { ttlMs: 30_000 });
+    await expect(sut.fromRequest(withKey('old-key'))).resolves.toBe(demo);
+
+    current = 'new-key';
+    vi.setSystemTime(29_999);
+    await expect(sut.fromRequest(withKey('old-key'))).resolves.toBe(demo);
+    await expect(sut.fromRequest(withKey('new-key'))).resolves.toBe(demo);
+    vi.setSystemTime(30_000);
+    await expect(sut.fromRequest(withKey('old-key'))).rejects.toMatchObject({ name: 'UnauthenticatedError', detail: 'unknown API key' });
+    expect(calls).toEqual(['old-key', 'new-key', 'old-key']);
+  });
+
+  it('keeps the rate limit on cached keys: every request counts, not only the lookups', async () => {
+    const repo = repository();
+    const sut = new PartnerAuthenticator(repo, { rateLimit: { perSecond: 1, burst: 2 } });
+    await sut.fromRequest(withKey('good-key'));
+    await sut.fromRequest(withKey('good-key'));
+    await expect(sut.fromRequest(withKey('good-key'))).rejects.toBeInstanceOf(RateLimitedError);
+    expect(repo.calls).toEqual(['good-key']);
   });
 });

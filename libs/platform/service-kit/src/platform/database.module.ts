@@ -12,11 +12,17 @@ export interface DatabaseModuleOptions {
   writerPoolSize?: (config: PlatformConfig) => number;
   /** The Prisma client gets the whole DATABASE_POOL_SIZE and no writer pool is opened (read-mostly services). */
   readerOnly?: boolean;
+  /**
+   * Only the node-postgres pool (`SqlDatabase`), no Prisma client, for services whose queries are
+   * all plain SQL: Prisma's client compiles its WebAssembly query compiler when it first runs,
+   * which kept 50-100 MB resident per process (docs/benchmarks.md, "Quotes and memory").
+   */
+  sqlOnly?: boolean;
 }
 
 /**
  * Postgres for a service: the Prisma client (`DATABASE`) and, for services that write on a hot
- * path, the node-postgres pool (`SqlDatabase`). Both are health-checked and closed last on shutdown.
+ * path, the node-postgres pool (`SqlDatabase`), or only one of them. Both are health-checked and closed last on shutdown.
  */
 @Module({})
 export class DatabaseModule {
@@ -43,7 +49,7 @@ export class DatabaseModule {
         return sql;
       },
     };
-    const providers = options.readerOnly ? [prisma] : [prisma, writer];
+    const providers = options.readerOnly ? [prisma] : options.sqlOnly ? [writer] : [prisma, writer];
     return { module: DatabaseModule, global: true, providers, exports: providers.map((p) => p.provide) };
   }
 }
