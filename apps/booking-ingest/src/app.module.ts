@@ -41,7 +41,7 @@ export class BookingIngestModule {
       imports: [
         ServiceKitModule.forService(config),
         // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
-        DatabaseModule.forRoot({ sqlOnly: true }),
+        DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('booking-ingest'),
         PartnerAuthModule.forRoot(),

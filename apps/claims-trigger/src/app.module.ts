@@ -48,7 +48,7 @@ export class ClaimsTriggerModule {
         // Alerts and telemetry are written by group commit (three writers at most); dead letters, the
         // device lookups and the ops API use the rest. Plain SQL only: no Prisma client in this
         // process (its query compiler costs 50-100 MB resident).
-        DatabaseModule.forRoot({ sqlOnly: true, writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
+        DatabaseModule.forRoot({ writerPoolSize: () => Math.max(config.DATABASE_POOL_SIZE, config.MQTT_INTAKE_CONNECTIONS + 4) }),
         KafkaModule.forRoot(),
         RedisModule.forRoot({ autoPipelining: true }),
         // Each claim event also goes to its partner's own topic, the only one the partner may read.

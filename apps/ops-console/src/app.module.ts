@@ -32,7 +32,7 @@ export class OpsConsoleModule {
       module: OpsConsoleModule,
       imports: [
         ServiceKitModule.forService(config),
-        DatabaseModule.forRoot({ sqlOnly: true }),
+        DatabaseModule.forRoot(),
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],

@@ -37,7 +37,7 @@ export class PolicyModule {
       imports: [
         ServiceKitModule.forService(config),
         // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
-        DatabaseModule.forRoot({ sqlOnly: true }),
+        DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         KafkaTransportModule.forGroup('policy'),
         OutboxRelayModule.forRoot({

@@ -18,7 +18,7 @@ export class PricingModule {
       imports: [
         ServiceKitModule.forService(config),
         // Plain SQL only: no Prisma client in this process (its query compiler costs 50-100 MB resident).
-        DatabaseModule.forRoot({ sqlOnly: true }),
+        DatabaseModule.forRoot(),
         KafkaModule.forRoot(),
         // A lookup waits for Redis or fails now: cover is never bound unchecked, the chunk is retried.
         RedisModule.forRoot({ offlineQueue: false }),

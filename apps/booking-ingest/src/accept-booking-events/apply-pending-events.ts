@@ -59,7 +59,11 @@ export async function applyPendingEvents(
       const held = decision.outcome === 'held';
       const until = held ? (event.holdUntil ?? holdUntil) : null;
       outcomesById.set(event.id, decision.outcome);
-      if (isFresh.has(event.id)) inserts.push({ ...event, outcome: decision.outcome, holdUntil: until });
+      if (isFresh.has(event.id)) {
+        // The trace headers go with the accepted record only, not into the stored row's JSON.
+        const { trace: _trace, ...stored } = event;
+        inserts.push({ ...stored, outcome: decision.outcome, holdUntil: until });
+      }
       // A held event still held keeps its row as it is.
       else if (!held || !event.holdUntil) updates.push({ id: event.id, outcome: decision.outcome, holdUntil: until });
       if (decision.outcome === 'accepted' || decision.outcome === 'released-after-gap-timeout') {

@@ -8,7 +8,7 @@ import { PartnerAuthenticator, partnerAuthOptions } from './partner-authenticato
 export class PartnerAuthModule {
   static forRoot(): DynamicModule {
     const providers = [
-      // On the node-postgres pool every partner-facing service opens (DatabaseModule without readerOnly).
+      // On the node-postgres pool every partner-facing service opens (DatabaseModule).
       { provide: PartnerRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new PartnerRepository(sql) },
       {
         provide: PartnerAuthenticator,
