@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import kc202610 from '../tariffs/kc-carshare-2026-10.json';
+import kc202612 from '../tariffs/kc-carshare-2026-12.json';
 import kc202701 from '../tariffs/kc-carshare-2027-01.json';
 import { type TariffData, tariffSchema } from './tariff.schema';
 
@@ -73,4 +74,4 @@ export class TariffRegistry {
   }
 }
 
-export const tariffs = new TariffRegistry([kc202610, kc202701]);
+export const tariffs = new TariffRegistry([kc202610, kc202612, kc202701]);
