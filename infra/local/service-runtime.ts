@@ -12,9 +12,10 @@
  *   decides the Kafka consumers' resident memory after a drain, for 2-8 % more of their CPU (inside
  *   this machine's noise). 4 MB saved 8 MB more, but garbage collection then took a sixth of
  *   pricing's time under quote load (docs/benchmarks.md, "Quotes and memory").
- * - WebAssembly compiled by the baseline compiler only: the one module the services run is
- *   Prisma's query compiler (ops console, claims-trigger), whose optimised tier kept 30-40 MB of
- *   code and compiler memory resident; its query plans are cached, so its speed does not show.
+ * - WebAssembly compiled by the baseline compiler only: Prisma's query compiler, which the
+ *   ops console and claims-trigger once ran, kept 30-40 MB of code and compiler memory resident in
+ *   its optimised tier. No service loads Prisma any more; the only WebAssembly left is undici's
+ *   HTTP parser (fetch), for which the baseline tier is plenty.
  */
 export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--max-old-space-size=160', '--max-semi-space-size=8', '--liftoff-only'];
 

@@ -40,7 +40,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
   const partnerB: Partner = { id: 'scope-partner-b', apiKey: `scope-b-key-${randomUUID()}` };
 
   async function seedPartnerB(): Promise<void> {
-    const prisma = createDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 1, applicationName: 'vehicle-scoping-spec' });
+    const prisma = await createDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 1, applicationName: 'vehicle-scoping-spec' });
     try {
       await new PartnerRepository(prisma).upsert({ id: partnerB.id, name: 'Rival Carshare', apiKey: partnerB.apiKey, webhookSecret: `whsec_${Buffer.from(randomUUID()).toString('base64')}` });
     } finally {

@@ -28,7 +28,7 @@ export async function seed(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     env,
   );
   if (config.APP_ENV === 'production') throw new Error('seed is for development and test stacks only');
-  const db = createDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'seed' });
+  const db = await createDatabase({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'seed' });
   try {
     await new PartnerRepository(db).upsert({
       id: 'demo',

@@ -1,8 +1,7 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client';
+import type { PrismaClient } from './generated/prisma/client';
 import type { SqlTx } from './sql/sql-database';
 
-export type Database = InstanceType<typeof PrismaClient>;
+export type Database = PrismaClient;
 /** What repositories need of a transaction: raw SQL, from Prisma or from {@link SqlDatabase}. */
 export type DatabaseTx = SqlTx;
 
@@ -14,8 +13,13 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-/** Prisma 7's TypeScript client over node-postgres: no native query engine needed at runtime. */
-export function createDatabase(options: DatabaseOptions): Database {
+/**
+ * Prisma 7's TypeScript client over node-postgres: no native query engine needed at runtime. Only
+ * the seed and tests use it (the services run on {@link SqlDatabase}), so it is imported when first
+ * asked for: loaded at start it cost every service about 18 MB of resident memory.
+ */
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('./generated/prisma/client')]);
   const adapter = new PrismaPg({
     connectionString: options.url,
     max: options.poolSize ?? 10,

@@ -208,6 +208,9 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
       clean: false,
       properties: { sessionExpiryInterval: 7 * 24 * 3600, receiveMaximum: o.receiveMaximum ?? 100 },
       connectTimeout: 5_000,
+      // mqtt-packet otherwise pre-builds a Buffer for each of the 65,536 packet ids on the first
+      // packet (13 MB resident); the intake writes PUBACKs, for which allocating two bytes is nothing.
+      writeCache: false,
     };
   }
 
