@@ -42,8 +42,11 @@ describe(TariffRegistry.name, () => {
     expect(underOld).toBeGreaterThan(underNew);
   });
 
-  it('refuses a version that supersedes one it does not know, or takes effect after the one it replaces', () => {
+  it('refuses a version that supersedes one it does not know, takes effect after the one it replaces, or closes a cycle', () => {
     expect(() => new TariffRegistry([{ ...kc202612, id: 'kc-x', supersedes: 'kc-nope' }])).toThrow(/supersedes unknown tariff kc-nope/);
     expect(() => new TariffRegistry([kc202701, { ...kc202612, id: 'kc-x', supersedes: 'kc-carshare-2027-01', effectiveFrom: '2027-02-01T00:00:00+09:00' }])).toThrow(/takes effect after/);
+    const a = { ...kc202612, id: 'kc-a', supersedes: 'kc-b' };
+    const b = { ...kc202612, id: 'kc-b', supersedes: 'kc-a' };
+    expect(() => new TariffRegistry([a, b])).toThrow(/supersede each other/);
   });
 });

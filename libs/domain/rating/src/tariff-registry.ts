@@ -65,6 +65,12 @@ export class TariffRegistry {
         throw new Error(`tariff ${t.data.id} takes effect after ${old}, which it supersedes: cover in between would have no corrected version`);
       }
       superseded.add(old);
+      // A cycle would leave no version of that period to pick: cover would silently fall back.
+      const seen = new Set([t.data.id]);
+      for (let next: Tariff | undefined = target; next; next = next.data.supersedes ? this.byId.get(next.data.supersedes) : undefined) {
+        if (seen.has(next.data.id)) throw new Error(`tariffs ${t.data.id} and ${old} supersede each other`);
+        seen.add(next.data.id);
+      }
     }
     this.pickable = this.byEffective.filter((t) => !superseded.has(t.data.id));
   }
