@@ -30,7 +30,12 @@ const PARTNER = '{partnerId}';
 export const ASYNCAPI_PATH = resolve(__dirname, '../docs/asyncapi.yaml');
 
 const bookingEvent = { name: 'BookingEvent', schema: bookingEventV1Schema, summary: 'A partner booking lifecycle event.' };
-const policyEvent = { name: 'PolicyEvent', schema: policyEventV1Schema, summary: 'A policy lifecycle event.' };
+const policyEvent = {
+  name: 'PolicyEvent',
+  schema: policyEventV1Schema,
+  summary:
+    'A policy lifecycle event. policy.cover-limit-reached is sent before the cover ends (on binding a booking that runs to the product maximum, on an extension asking for more, or when the late-return extension reaches it): cover stops at coverEnd, 7 days from its start, and the booking is not insured after it.',
+};
 const claimEvent = { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.' };
 const payloads: Record<string, { name: string; schema: z.ZodType; summary: string }> = {
   [Topics.bookingEvents]: bookingEvent,

@@ -94,6 +94,7 @@
     if (e.type === 'policy.bound') return yen.format(d.premium);
     if (e.type === 'policy.extended') return `+${yen.format(d.premiumDelta)}`;
     if (e.type === 'policy.ended' || e.type === 'policy.cancelled') return d.refund ? `refund ${yen.format(d.refund)}` : '';
+    if (e.type === 'policy.cover-limit-reached') return `cover ends ${jst(d.coverEnd)}`;
     if (e.type.startsWith('claim.') && d.reserve) return `reserve ${yen.format(d.reserve)}`;
     return '';
   }
@@ -136,7 +137,7 @@
     window.requestAnimationFrame(render);
   }
 
-  const EVENT_TYPES = ['policy.bound', 'policy.extended', 'policy.ended', 'policy.cancelled', 'policy.declined', 'claim.fnol-opened', 'claim.signal-attached', 'claim.confirmed', 'claim.withdrawn', 'incident.uncovered'];
+  const EVENT_TYPES = ['policy.bound', 'policy.extended', 'policy.ended', 'policy.cancelled', 'policy.declined', 'policy.cover-limit-reached', 'claim.fnol-opened', 'claim.signal-attached', 'claim.confirmed', 'claim.withdrawn', 'incident.uncovered'];
   function connectStream() {
     if (source) source.close();
     const form = new FormData($('stream-filter'));

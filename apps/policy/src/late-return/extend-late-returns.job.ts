@@ -5,8 +5,10 @@ import { changesOf, policyOf } from '../apply-booking-events/apply-lifecycle-eff
 
 /**
  * A started booking with no `booking.ended` as its end approaches gets its cover extended in
- * steps (up to the product maximum), so a late driver is never uninsured. Safe with several
- * instances (SKIP LOCKED) and idempotent (the endorsement's cause is the new end).
+ * steps up to the product maximum; the step that reaches it also publishes
+ * `policy.cover-limit-reached`, at least the lead time before that cover ends, so the partner
+ * can bring the car back before the driver is uninsured. Safe with several instances (SKIP
+ * LOCKED) and idempotent (the endorsement's and the events' cause is the new end).
  */
 export class ExtendLateReturnsJob {
   private timer?: NodeJS.Timeout;

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
 
-/** Policy event types the platform publishes on `insurance.policy-events.v1` (key = bookingId). */
+/**
+ * Policy event types the platform publishes on `insurance.policy-events.v1` (key = bookingId).
+ * `policy.cover-limit-reached`: cover has reached the product maximum (7 days from its start); it
+ * is sent before the cover ends (when a booking is bound to the maximum, when an extension asks
+ * for more, or when the late-return extension reaches it), and the booking is not insured after
+ * `coverEnd`. Consumers that do not know a type should ignore it.
+ */
 const POLICY_EVENT_TYPES = [
   'policy.bound',
   'policy.extended',
   'policy.ended',
   'policy.cancelled',
   'policy.declined',
+  'policy.cover-limit-reached',
 ] as const;
 export type PolicyEventType = (typeof POLICY_EVENT_TYPES)[number];
 
@@ -48,7 +55,7 @@ const policyEventDataV1Schema = z.object({
   refund: z.number().int(),
   /** Tariff version the price came from. */
   tariffVersion: z.string().nullable(),
-  /** Why the change happened, e.g. `late-return`, `early-end`, `cancelled-before-start`, `no-show`. */
+  /** Why the change happened, e.g. `late-return`, `early-end`, `cancelled-before-start`, `no-show`, `maximum-duration`. */
   reason: z.string().optional(),
   /** Decline reasons when status is declined. */
   reasons: z.array(declineReasonItemSchema).optional(),

@@ -241,6 +241,62 @@ describe(Policy.name, () => {
     });
   });
 
+  describe('the product maximum: 7 days from the start of cover (issue #17, defect 1)', () => {
+    const max = new Date(start.getTime() + 7 * 24 * 60 * MINUTE);
+    const jstText = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '+09:00');
+    const tenDays = new Date(start.getTime() + 10 * 24 * 60 * MINUTE);
+
+    it('extends a booking asked to run 10 days only to the maximum, charges for it, and tells the partner at once', () => {
+      const sut = policyIn('active');
+      sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: jstText(tenDays) } }), now);
+      const charged = Math.round((max.getTime() - end.getTime()) / MINUTE) * 10;
+      expect(sut.snapshot()).toMatchObject({ coverEnd: max, bookedEnd: tenDays, premiumYen: 2_400 + charged });
+      expect(sut.uncommittedEvents().map((e) => [e.type, e.reason, e.policy.coverEnd])).toEqual([
+        ['policy.extended', 'booking-extended', max],
+        ['policy.cover-limit-reached', 'maximum-duration', max],
+      ]);
+    });
+
+    it('declines a further extension of cover already at the maximum, with a notice and no charge', () => {
+      const sut = policyIn('active');
+      sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: jstText(max) } }), now);
+      sut.commit();
+      expect(sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: jstText(tenDays) } }), now)).toEqual({ accepted: true });
+      expect(sut.uncommittedEndorsements()).toEqual([]);
+      expect(sut.uncommittedEvents()).toMatchObject([{ type: 'policy.cover-limit-reached', policy: { coverEnd: max, premiumYen: sut.snapshot().premiumYen } }]);
+    });
+
+    it('tells the partner when the late-return extension reaches the maximum, before the cover ends', () => {
+      const sut = policyIn('active');
+      sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: jstText(new Date(max.getTime() - 20 * MINUTE)) } }), now);
+      sut.commit();
+      const tick = new Date(max.getTime() - 21 * MINUTE);
+      expect(sut.extendForLateReturn(tick, 2 * MINUTE)).toBe(true);
+      expect(sut.snapshot().coverEnd).toEqual(max);
+      expect(sut.uncommittedEvents().map((e) => e.type)).toEqual(['policy.extended', 'policy.cover-limit-reached']);
+      expect(tick.getTime()).toBeLessThan(max.getTime());
+      sut.commit();
+      expect(sut.extendForLateReturn(new Date(max.getTime() + 60 * MINUTE), 2 * MINUTE)).toBe(false);
+    });
+
+    it('ends cover at the maximum for a return after it, charging up to the maximum only', () => {
+      const sut = policyIn('active');
+      sut.applyBookingEvent(change('booking.ended', { booking: { endedAt: jstText(tenDays) } }), now);
+      const charged = Math.round((max.getTime() - end.getTime()) / MINUTE) * 10;
+      expect(sut.snapshot()).toMatchObject({ status: 'ended', coverEnd: max, premiumYen: 2_400 + charged });
+      expect(sut.uncommittedEndorsements().map((e) => [e.kind, e.coverEndAfter])).toEqual([
+        ['late-return', max],
+        ['end', max],
+      ]);
+    });
+
+    it('tells the partner on binding a booking that already runs to the maximum', () => {
+      const sut = newPolicy();
+      sut.applyBookingEvent(change('booking.confirmed', { booking: { endsAt: jstText(max) } }), now);
+      expect(sut.uncommittedEvents().map((e) => e.type)).toEqual(['policy.bound', 'policy.cover-limit-reached']);
+    });
+  });
+
   describe('properties', () => {
     const types: BookingEventType[] = ['booking.created', 'booking.confirmed', 'booking.started', 'booking.extended', 'booking.ended', 'booking.cancelled', 'booking.no-show'];
     const event = fc.record({

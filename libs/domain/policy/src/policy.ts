@@ -142,6 +142,7 @@ export class Policy {
     this.state.boundAt = now;
     this.state.policyNumber = policyNumber(this.state.id, now);
     this.record({ type: 'policy.bound', causationId: change.causationId });
+    if (present(this.state.coverEnd, 'cover end').getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(change.causationId);
     return ACCEPTED;
   }
 
@@ -152,21 +153,30 @@ export class Policy {
     return ACCEPTED;
   }
 
-  /** booking.extended: cover runs to the new end, for the extra premium of the longer booking. */
+  /**
+   * booking.extended: cover runs to the new end, for the extra premium of the longer booking, but
+   * never past the product maximum from the start (the tariff prices no minute beyond it): cover
+   * then runs to the maximum and the partner is told at once, before the cover ends, that the
+   * rest of the booking is not insured.
+   */
   extend(change: BookingChange): TransitionOutcome {
     const status = this.state.status;
     if (status !== 'bound' && status !== 'active') return refused(`cannot extend: policy is ${status}`);
     const before = this.state.coverEnd;
     if (!before) return refused('extension without a new end');
-    const newEnd = new Date(change.booking.endsAt);
-    if (newEnd.getTime() <= before.getTime()) return refused('the new end is not later than the current cover end');
+    const requested = new Date(change.booking.endsAt);
+    if (requested.getTime() <= before.getTime()) return refused('the new end is not later than the current cover end');
     this.follow(change, status);
-    const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, newEnd);
-    this.state.coverEnd = newEnd;
-    this.state.bookedEnd = newEnd;
-    this.state.premiumYen = newPremium;
-    this.endorse({ kind: 'extension', reason: 'booking-extended', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId: change.causationId });
-    this.record({ type: 'policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
+    this.state.bookedEnd = requested;
+    const newEnd = new Date(Math.min(requested.getTime(), this.coverLimit().getTime()));
+    if (newEnd.getTime() > before.getTime()) {
+      const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, newEnd);
+      this.state.coverEnd = newEnd;
+      this.state.premiumYen = newPremium;
+      this.endorse({ kind: 'extension', reason: 'booking-extended', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId: change.causationId });
+      this.record({ type: 'policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
+    }
+    if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(change.causationId);
     return ACCEPTED;
   }
 
@@ -182,17 +192,19 @@ export class Policy {
     if (!endedAt || !before || !coverStart) return refused('end without a return time');
     if (endedAt.getTime() < coverStart.getTime()) return refused('return time is before the start of cover');
     const early = endedAt.getTime() < before.getTime();
-    const late = endedAt.getTime() > before.getTime();
+    // A return after the product maximum: cover (and its price) stop at the maximum, as the
+    // partner was told when the cover reached it.
+    const coveredTo = new Date(Math.min(endedAt.getTime(), this.coverLimit().getTime()));
+    const late = coveredTo.getTime() > before.getTime();
     this.follow(change, 'ended');
     if (late) {
-      const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, endedAt);
+      const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, coveredTo);
       this.state.premiumYen = newPremium;
-      this.state.coverEnd = endedAt;
-      this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: endedAt, causeId: change.causationId });
+      this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: coveredTo, causeId: change.causationId });
       this.record({ type: 'policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return' });
     }
     const refund = early ? this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt) : 0;
-    this.state.coverEnd = endedAt;
+    this.state.coverEnd = early ? endedAt : coveredTo;
     const reason = early ? 'early-end' : 'returned';
     this.refund(change, { type: 'policy.ended', kind: 'end', refund, reason, endorsementReason: late ? 'late-return' : reason, coverEndBefore: before });
     return ACCEPTED;
@@ -235,7 +247,8 @@ export class Policy {
 
   /**
    * A started booking not returned as its end approaches: cover runs on in the tariff's steps, up
-   * to the product maximum, so a late driver is never uninsured. The new end names the step, so
+   * to the product maximum. The step that reaches the maximum also tells the partner, at least the
+   * lead time before the cover ends, that it will run no further. The new end names the step, so
    * applying the same step twice records it once. False when no step is due.
    */
   extendForLateReturn(now: Date, leadMs: number): boolean {
@@ -250,7 +263,27 @@ export class Policy {
     this.state.premiumYen = newPremium;
     this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId });
     this.record({ type: 'policy.extended', causationId: causeId, premiumDelta, reason: 'late-return' });
+    if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(causeId);
     return true;
+  }
+
+  /** The product maximum from the start of cover, from the tariff the policy was bound under. */
+  private maximumEnd(): Date {
+    const { maximumMinutes } = this.tariff.lateReturnRule(present(this.state.tariffVersion, 'tariff version'));
+    return new Date(present(this.state.coverStart, 'cover start').getTime() + maximumMinutes * 60_000);
+  }
+
+  /**
+   * The latest end cover may reach: the product maximum, or a later end already on the policy
+   * (cover extended past the maximum before this rule, which the driver was promised).
+   */
+  private coverLimit(): Date {
+    return new Date(Math.max(this.maximumEnd().getTime(), present(this.state.coverEnd, 'cover end').getTime()));
+  }
+
+  /** Cover has reached the product maximum: the partner hears it before it ends (policy.cover-limit-reached). */
+  private noticeCoverLimit(causationId: string): void {
+    this.record({ type: 'policy.cover-limit-reached', causationId, reason: 'maximum-duration' });
   }
 
   /** Every applied booking event moves the policy to `status` and is remembered as the booking's latest. */

@@ -11,6 +11,7 @@ import {
   platformClaimsFactor,
   telematicsFactor,
   trustFactor,
+  usesGrade6SColumn,
   vehicleAgeFactor,
   vehicleAgeMonths,
 } from './rating-factors';
@@ -104,11 +105,12 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     (c) => modelRatingClassFactor(t, category, request.vehicle.modelRatingClass, c),
   );
   const months = vehicleAgeMonths(request.vehicle.firstRegistration, start);
-  const newContract6S = request.driver.grade === undefined || (request.driver.grade === 6 && !request.driver.accidentCoefficientYears);
+  const grade6S = usesGrade6SColumn(t, request.driver);
   const age = applyPerCoverage(
     'vehicle-age',
-    `vehicle ${months} months since first registration`,
-    (c) => vehicleAgeFactor(t, category, months, newContract6S, c),
+    // Versions that choose the column by grade say which one, so a quote shows why.
+    `vehicle ${months} months since first registration${t.vehicleAge.grade6SColumn ? (grade6S ? ', 6(S) column' : ', other-grades column') : ''}`,
+    (c) => vehicleAgeFactor(t, category, months, grade6S, c),
   );
 
   const bookedMinutes = Math.round((end.getTime() - start.getTime()) / 60_000);

@@ -27,13 +27,26 @@ export function modelRatingClassFactor(t: TariffData, category: VehicleCategory,
   return toFactor4(Math.pow(step, ratingClass - t.modelRatingClass.neutralClass[category]));
 }
 
+/**
+ * Whether the vehicle-age discount comes from the 6(S) column. Before kc-carshare-2026-12 it did
+ * for no grade or grade 6 without accident years, whatever the grade factor: at full weight next
+ * to a grade at half weight, that let a better grade cost more (issue #17). From 2026-12 it does
+ * for every grade whose table figure is no worse than the new-contract grade's.
+ */
+export function usesGrade6SColumn(t: TariffData, driver: Driver): boolean {
+  if (t.vehicleAge.grade6SColumn) return gradePercent(t, driver) <= t.grade.newContract6S;
+  return driver.grade === undefined || (driver.grade === 6 && !driver.accidentCoefficientYears);
+}
+
 /** Per-coverage vehicle-age discount from the 2026 tariff table (none after 121 months). */
-export function vehicleAgeFactor(t: TariffData, category: VehicleCategory, months: number, newContract6S: boolean, coverage: Coverage): number {
+export function vehicleAgeFactor(t: TariffData, category: VehicleCategory, months: number, grade6S: boolean, coverage: Coverage): number {
   const column = AGE_COLUMN[coverage];
   if (column === undefined) return 1;
   const band = t.vehicleAge.bands.findIndex((upper) => months <= upper);
   if (band < 0) return 1;
-  const table = category === 'kei' ? t.vehicleAge.keiOther : newContract6S ? t.vehicleAge.passengerGrade6S : t.vehicleAge.passengerOther;
+  const v = t.vehicleAge;
+  // Versions without a kei 6(S) table gave kei cars the other-grades column whatever the grade.
+  const table = category === 'kei' ? ((grade6S && v.keiGrade6S) || v.keiOther) : grade6S ? v.passengerGrade6S : v.passengerOther;
   return toFactor4(1 - table[band][column] / 100);
 }
 
@@ -42,18 +55,18 @@ export function driverAgeFactor(t: TariffData, age: number): number {
   return band ? band[2] : t.driverAge.bands[t.driverAge.bands.length - 1][2];
 }
 
+const withAccidentYears = (driver: Driver): boolean => driver.grade !== undefined && driver.grade >= 7 && (driver.accidentCoefficientYears ?? 0) > 0;
+
+/** The grade table's % change for the driver; no grade given means a new contract at 6(S). */
+function gradePercent(t: TariffData, driver: Driver): number {
+  if (driver.grade === undefined) return t.grade.newContract6S;
+  return withAccidentYears(driver) ? t.grade.withAccidentFrom7[driver.grade - 7] : t.grade.noAccident[driver.grade - 1];
+}
+
 /** Claim-free grade, half-weighted: 1 + w * (table % / 100); no grade means a new contract at 6(S). */
 export function gradeFactor(t: TariffData, driver: Driver): { factor: number; label: string } {
-  const pct =
-    driver.grade === undefined
-      ? t.grade.newContract6S
-      : driver.grade >= 7 && (driver.accidentCoefficientYears ?? 0) > 0
-        ? t.grade.withAccidentFrom7[driver.grade - 7]
-        : t.grade.noAccident[driver.grade - 1];
-  const label =
-    driver.grade === undefined
-      ? 'no grade given: new contract 6(S)'
-      : `grade ${driver.grade}${driver.grade >= 7 && (driver.accidentCoefficientYears ?? 0) > 0 ? ' with accident years' : ''}`;
+  const pct = gradePercent(t, driver);
+  const label = driver.grade === undefined ? 'no grade given: new contract 6(S)' : `grade ${driver.grade}${withAccidentYears(driver) ? ' with accident years' : ''}`;
   return { factor: toFactor4(1 + (t.grade.weight * pct) / 100), label: `${label} (${pct > 0 ? '+' : ''}${pct}% at weight ${t.grade.weight})` };
 }
 

@@ -21,7 +21,8 @@ function request(startsAt: string, endsAt: string): QuoteRequestV1 {
 describe('breakdown step sources', () => {
   for (const [tariff, start, end] of [
     ['kc-carshare-2026-10', '2026-12-01T10:00:00+09:00', '2026-12-01T11:00:00+09:00'],
-    ['kc-carshare-2027-01', '2027-02-01T10:00:00+09:00', '2027-02-01T11:00:00+09:00'],
+    ['kc-carshare-2026-12', '2026-12-10T10:00:00+09:00', '2026-12-10T11:00:00+09:00'],
+    ['kc-carshare-2027-01-r2', '2027-02-01T10:00:00+09:00', '2027-02-01T11:00:00+09:00'],
   ] as const) {
     it(`restores exactly the sources the engine writes (${tariff})`, () => {
       for (const platformClaims of [0, 5]) {

@@ -12,7 +12,7 @@ function stepSources(t: TariffData): Readonly<Record<string, string>> {
   return {
     base: t.basePerDay.source,
     'model-rating-class': t.modelRatingClass.source,
-    'vehicle-age': t.vehicleAge.source,
+    'vehicle-age': [t.vehicleAge.source, t.vehicleAge.keiGrade6SSource, t.vehicleAge.grade6SColumn?.source].filter(Boolean).join('; '),
     exposure: t.exposure.source,
     'driver-age': t.driverAge.source,
     grade: t.grade.source,

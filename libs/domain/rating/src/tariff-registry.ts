@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import kc202610 from '../tariffs/kc-carshare-2026-10.json';
 import kc202612 from '../tariffs/kc-carshare-2026-12.json';
 import kc202701 from '../tariffs/kc-carshare-2027-01.json';
+import kc202701r2 from '../tariffs/kc-carshare-2027-01-r2.json';
 import { type TariffData, tariffSchema } from './tariff.schema';
 
 export interface Tariff {
@@ -41,6 +42,8 @@ function loadTariff(raw: unknown): Tariff {
  */
 export class TariffRegistry {
   private readonly byEffective: Tariff[];
+  /** The versions new cover can be priced with: every one not superseded by another. */
+  private readonly pickable: Tariff[];
   private readonly byId = new Map<string, Tariff>();
 
   constructor(raws: unknown[]) {
@@ -50,12 +53,32 @@ export class TariffRegistry {
       this.byId.set(t.data.id, t);
       this.byId.set(t.version, t);
     }
+    // A corrected version cannot edit a shipped file (its hash is what policies were bound with),
+    // so it names the version it replaces; that one stays here for byVersion, never for new cover.
+    const superseded = new Set<string>();
+    for (const t of this.byEffective) {
+      const old = t.data.supersedes;
+      if (old === undefined) continue;
+      const target = this.byId.get(old);
+      if (!target || old === t.data.id) throw new Error(`tariff ${t.data.id} supersedes unknown tariff ${old}`);
+      if (target.effectiveFrom.getTime() < t.effectiveFrom.getTime()) {
+        throw new Error(`tariff ${t.data.id} takes effect after ${old}, which it supersedes: cover in between would have no corrected version`);
+      }
+      superseded.add(old);
+      // A cycle would leave no version of that period to pick: cover would silently fall back.
+      const seen = new Set([t.data.id]);
+      for (let next: Tariff | undefined = target; next; next = next.data.supersedes ? this.byId.get(next.data.supersedes) : undefined) {
+        if (seen.has(next.data.id)) throw new Error(`tariffs ${t.data.id} and ${old} supersede each other`);
+        seen.add(next.data.id);
+      }
+    }
+    this.pickable = this.byEffective.filter((t) => !superseded.has(t.data.id));
   }
 
   /** The tariff in force at an instant (the cover's start), or undefined before the first one. */
   inForceAt(instant: Date): Tariff | undefined {
     let found: Tariff | undefined;
-    for (const t of this.byEffective) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
+    for (const t of this.pickable) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
     return found;
   }
 
@@ -74,4 +97,4 @@ export class TariffRegistry {
   }
 }
 
-export const tariffs = new TariffRegistry([kc202610, kc202612, kc202701]);
+export const tariffs = new TariffRegistry([kc202610, kc202612, kc202701, kc202701r2]);

@@ -16,6 +16,12 @@ const byCoverage = z.object({
 /** A tariff file: every figure the engine uses, each group with the source that justifies it. */
 export const tariffSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
+  /**
+   * The id of a version this one replaces from its own effective instant: the replaced version
+   * is no longer picked for new cover, but stays resolvable by its version string for the
+   * policies bound under it.
+   */
+  supersedes: z.string().regex(/^[a-z0-9-]+$/).optional(),
   effectiveFrom: z.iso.datetime({ offset: true }),
   currency: z.literal('JPY'),
   note: z.string(),
@@ -44,6 +50,17 @@ export const tariffSchema = z.object({
     passengerGrade6S: z.array(percentRow).length(10),
     passengerOther: z.array(percentRow).length(10),
     keiOther: z.array(percentRow).length(10),
+    /** Kei passenger cars at grade 6(S) (absent in versions before kc-carshare-2026-12: kei then always took keiOther). */
+    keiGrade6S: z.array(percentRow).length(10).optional(),
+    /** Where the kei 6(S) table comes from (the group's `source` predates it). */
+    keiGrade6SSource: z.string().optional(),
+    /**
+     * Which drivers the 6(S) column applies to. Absent (versions before kc-carshare-2026-12): no
+     * grade given, or grade 6 without accident years, whatever the grade factor says.
+     * `gradesNoWorseThan6S`: no grade given and every grade whose table figure is no worse than
+     * the new-contract grade's, so a better grade can never lose the larger discount.
+     */
+    grade6SColumn: z.object({ appliesTo: z.literal('gradesNoWorseThan6S'), source: z.string() }).optional(),
   }),
   driverAge: z.object({ bands: z.array(z.tuple([z.number().int(), z.number().int(), z.number().positive()])), maxSpread: z.number(), source: z.string() }),
   grade: z.object({
