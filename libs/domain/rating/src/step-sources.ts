@@ -11,6 +11,7 @@ function stepSources(t: TariffData): Readonly<Record<string, string>> {
   const l = t.loadings.source;
   return {
     base: t.basePerDay.source,
+    ...(t.vehicleValueBands && { 'vehicle-value': t.vehicleValueBands.source }),
     'model-rating-class': t.modelRatingClass.source,
     'vehicle-age': t.vehicleAge.source,
     exposure: t.exposure.source,
