@@ -61,7 +61,15 @@ const quoteVehicleV1Schema = z.object({
    * which sets the vehicle-damage premium and agreed value. Optional; absent means the tariff's
    * default band (see the quote's `cover.vehicleValue`). At most 10,000,000 yen.
    */
-  valueYen: z.number().int().min(1).max(MAX_INSURED_VEHICLE_VALUE_YEN).optional(),
+  valueYen: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_INSURED_VEHICLE_VALUE_YEN)
+    .describe(
+      "The vehicle's value in integer yen: selects its value band, which sets the vehicle-damage premium and the agreed value vehicle damage pays up to. Optional: without it the tariff's default band applies (1,000,001-3,000,000 yen from kc-carshare-2026-12). Above 10,000,000 yen the request is refused naming this field.",
+    )
+    .optional(),
 });
 
 /** The driver: pseudonymous; no names, addresses or licence numbers. */

@@ -40,7 +40,9 @@ const quotedV1Schema = z.object({
    * exclusions. Present on `POST /v1/quotes` answers; left out of the copies the platform passes
    * between services (the policy derives it again from the tariff version and the request).
    */
-  cover: coverScheduleV1Schema.optional(),
+  cover: coverScheduleV1Schema
+    .describe("What the cover pays: each coverage's limit and deductible, the vehicle's value band and the exclusions, from the quote's tariff version")
+    .optional(),
 });
 
 const declinedV1Schema = z.object({
