@@ -49,6 +49,14 @@ describe(coverSchedule.name, () => {
     expect(sut.exclusions.map((e) => e.code)).toContain('intentional-war-nuclear');
   });
 
+  it('answers each declared value its own, however many quotes came before', () => {
+    const first = coverSchedule(withLimits.data, 'standard', 3_100_000);
+    const second = coverSchedule(withLimits.data, 'standard', 4_900_000);
+
+    expect([first.vehicleValue?.declaredValueYen, second.vehicleValue?.declaredValueYen]).toEqual([3_100_000, 4_900_000]);
+    expect(coverSchedule(withLimits.data, 'standard', undefined).vehicleValue).toEqual({ band: '1m-3m', agreedValueYen: 3_000_000, defaulted: true });
+  });
+
   it('a version from before the schedule says so and states only its plan deductibles', () => {
     const sut = coverSchedule(launch.data, 'standard', 4_200_000);
 

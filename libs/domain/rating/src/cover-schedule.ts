@@ -2,7 +2,7 @@ import type { CoverScheduleV1, CoverageTermsV1 } from '@kuruma/contracts';
 import type { CoverageLimits } from './cover-schedule.schema';
 import { type TariffRegistry, tariffs } from './tariff-registry';
 import type { Coverage, TariffData } from './tariff.schema';
-import { isVehicleDamage, vehicleValueBand } from './vehicle-value-band';
+import { isVehicleDamage, type ResolvedValueBand, vehicleValueBand } from './vehicle-value-band';
 
 type Plan = keyof TariffData['plans'];
 type LimitKey = keyof CoverageLimits;
@@ -23,11 +23,30 @@ const LEGACY_LABELS: Record<LimitKey, string> = {
 const deductibleOf = (t: TariffData, plan: Plan, c: Coverage): number => (isVehicleDamage(c) ? (t.plans[plan].deductibleYen ?? 0) : 0);
 
 /**
+ * Schedules depend on the tariff, the plan and the band only (plus the declared value, added on
+ * top): made once per combination, a few dozen per tariff, not once per quote. Cached objects
+ * are shared, so callers copy rather than change them.
+ */
+const scheduleCache = new WeakMap<TariffData, Map<string, CoverScheduleV1>>();
+
+/**
  * What a plan pays under one tariff version for a vehicle of `valueYen` (absent: the default
  * band). Versions from before the limits schedule state only the plans' deductibles: the schedule
  * says so rather than inventing limits that version's product never filed.
  */
 export function coverSchedule(t: TariffData, plan: Plan, valueYen: number | undefined): CoverScheduleV1 {
+  const resolved = t.plans[plan].coverages.some(isVehicleDamage) ? vehicleValueBand(t, valueYen) : undefined;
+  let byKey = scheduleCache.get(t);
+  if (!byKey) scheduleCache.set(t, (byKey = new Map()));
+  const key = `${plan}|${resolved?.band.id ?? ''}|${resolved?.defaulted ?? ''}`;
+  let schedule = byKey.get(key);
+  if (!schedule) byKey.set(key, (schedule = buildSchedule(t, plan, resolved)));
+  return resolved?.declaredValueYen !== undefined && schedule.vehicleValue
+    ? { ...schedule, vehicleValue: { ...schedule.vehicleValue, declaredValueYen: resolved.declaredValueYen } }
+    : schedule;
+}
+
+function buildSchedule(t: TariffData, plan: Plan, resolved: ResolvedValueBand | undefined): CoverScheduleV1 {
   const coverages = t.plans[plan].coverages;
   if (!t.limits || !t.exclusions) {
     return {
@@ -38,7 +57,6 @@ export function coverSchedule(t: TariffData, plan: Plan, valueYen: number | unde
     };
   }
   const limits = t.limits;
-  const resolved = coverages.some(isVehicleDamage) ? vehicleValueBand(t, valueYen) : undefined;
   const terms = coverages.map((c): CoverageTermsV1 => {
     const l = limits[limitKeyOf(c)];
     const limit = l.limit === 'agreed-value' ? resolved?.band.upToYen : l.limit;
@@ -55,10 +73,7 @@ export function coverSchedule(t: TariffData, plan: Plan, valueYen: number | unde
       .filter((e) => e.appliesTo === 'all' || e.appliesTo.some((c) => bought.has(c)))
       .map((e) => ({ code: e.code, label: e.label, appliesTo: e.appliesTo, source: e.source })),
   };
-  if (resolved) {
-    schedule.vehicleValue = { band: resolved.band.id, agreedValueYen: resolved.band.upToYen, defaulted: resolved.defaulted };
-    if (resolved.declaredValueYen !== undefined) schedule.vehicleValue.declaredValueYen = resolved.declaredValueYen;
-  }
+  if (resolved) schedule.vehicleValue = { band: resolved.band.id, agreedValueYen: resolved.band.upToYen, defaulted: resolved.defaulted };
   return schedule;
 }
 
@@ -74,7 +89,7 @@ export function coverScheduleOf(tariffVersion: string | null | undefined, plan: 
   } catch {
     return undefined;
   }
-  if (!(plan in t.plans)) return undefined;
+  if (!Object.hasOwn(t.plans, plan)) return undefined;
   const valueYen = (request as { vehicle?: { valueYen?: unknown } } | null)?.vehicle?.valueYen;
   return coverSchedule(t, plan as Plan, typeof valueYen === 'number' ? valueYen : undefined);
 }
