@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { bookingEventV1Schema, coverScheduleV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -54,7 +54,7 @@ const paths = {
       summary: "The partner's policies for a booking",
       security: apiKey,
       parameters: [{ name: 'bookingId', in: 'query', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'Policies with endorsements', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } } } }, '400': problem('bookingId missing'), '401': problem('Unknown API key') },
+      responses: { '200': { description: 'Policies with endorsements and their cover (limits, deductibles, exclusions)', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Policy' } } } } } } }, '400': problem('bookingId missing'), '401': problem('Unknown API key') },
     },
   },
   '/v1/policies/{policyId}': {
@@ -63,13 +63,13 @@ const paths = {
       summary: 'One policy with its endorsements and premium breakdown',
       security: apiKey,
       parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The policy', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem("Not found (or another partner's)") },
+      responses: { '200': { description: 'The policy', content: json('Policy') }, '404': problem("Not found (or another partner's)") },
     },
   },
   '/v1/policies/{policyId}/certificate': {
     get: {
       tags: ['policy (port 3003)'],
-      summary: 'Printable certificate of cover',
+      summary: 'Printable certificate of cover: coverages with limits and deductibles, the agreed vehicle value and the exclusions',
       security: apiKey,
       parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
       responses: { '200': { description: 'HTML certificate', content: { 'text/html': { schema: { type: 'string' } } } }, '404': problem('No bound policy') },
@@ -156,6 +156,17 @@ export function buildOpenApi(): Record<string, unknown> {
         BookingEvent: schema(bookingEventV1Schema),
         QuoteRequest: schema(quoteRequestV1Schema),
         Quote: schema(quoteV1Schema, 'output'),
+        CoverSchedule: schema(coverScheduleV1Schema, 'output'),
+        // Only the policy's cover is described field by field; its other fields are as on policy events.
+        Policy: {
+          type: 'object',
+          properties: {
+            cover: {
+              description: 'What the bound cover pays: limits, deductibles, value band and exclusions of the tariff version it was bound under; null for a declined booking',
+              anyOf: [{ $ref: '#/components/schemas/CoverSchedule' }, { type: 'null' }],
+            },
+          },
+        },
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentials: {
           type: 'object',

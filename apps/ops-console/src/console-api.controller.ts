@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { certificateHtml } from '@kuruma/domain-policy';
+import { coverScheduleOf } from '@kuruma/domain-rating';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import { OpsSessionGuard } from './auth/ops-session.guard';
@@ -55,7 +56,7 @@ export class ConsoleApiController {
   async certificate(@Param('policyId') policyId: string): Promise<string> {
     const found = await this.detail.run(policyId);
     if (!found?.policy.policyNumber) throw ProblemException.notFound(`policy ${policyId} has no certificate`);
-    return certificateHtml(found.policy);
+    return certificateHtml(found.policy, coverScheduleOf(found.policy.tariffVersion, found.policy.plan, found.policy.request));
   }
 
   @Get('risk-map')

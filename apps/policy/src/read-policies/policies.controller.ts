@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestj
 import { type PartnerRecord, PolicyRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { Partner, PartnerGuard, ProblemException } from '@kuruma/service-kit';
 import { certificateHtml } from '@kuruma/domain-policy';
+import { coverScheduleOf } from '@kuruma/domain-rating';
 import { policyView } from './policy-view';
 
 /** Partners read their own policies; another partner's policy is indistinguishable from none (404). */
@@ -31,6 +32,6 @@ export class PoliciesController {
   async certificate(@Partner() partner: PartnerRecord, @Param('policyId') policyId: string): Promise<string> {
     const policy = await this.repo.findForPartner(this.db, partner.id, policyId);
     if (!policy || !policy.policyNumber) throw ProblemException.notFound(`policy ${policyId} not found`);
-    return certificateHtml(policy);
+    return certificateHtml(policy, coverScheduleOf(policy.tariffVersion, policy.plan, policy.request));
   }
 }

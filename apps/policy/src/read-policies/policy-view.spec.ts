@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EndorsementRow, PolicyRow } from '@kuruma/data-access-db';
+import { tariffs } from '@kuruma/domain-rating';
 import { policyView } from './policy-view';
 
 const bound: PolicyRow = {
@@ -56,6 +57,25 @@ describe('policyView', () => {
     expect(sut.endorsements).toEqual([
       { kind: 'extension', reason: 'booking-extended', premiumDelta: 240, refund: 0, coverEndBefore: '2026-12-01T16:00:00+09:00', coverEndAfter: '2026-12-01T16:30:00+09:00', at: '2026-12-01T11:00:00+09:00' },
     ]);
+  });
+
+  it('shows the limits of the tariff version it was bound under, with the vehicle value band from the booking', () => {
+    const version = tariffs.byVersion('kc-carshare-2026-12').version;
+    const sut = policyView({ ...bound, tariffVersion: version, request: { vehicle: { valueYen: 6_000_000 } } }, []);
+
+    expect(sut.cover?.vehicleValue).toEqual({ band: '5m-7.5m', agreedValueYen: 7_500_000, declaredValueYen: 6_000_000, defaulted: false });
+    expect(sut.cover?.coverages.map((c) => [c.coverage, c.limit, c.deductibleYen])).toEqual([
+      ['bodilyInjury', 'unlimited', 0],
+      ['propertyDamage', 'unlimited', 0],
+      ['personalInjury', 50_000_000, 0],
+      ['vehicleDamageStandard', 7_500_000, 100_000],
+    ]);
+  });
+
+  it('says a launch-tariff policy predates the limits schedule; a declined booking has no cover', () => {
+    const launch = tariffs.byVersion('kc-carshare-2026-10').version;
+    expect(policyView({ ...bound, tariffVersion: launch }, []).cover?.basis).toBe('predates-limits-schedule');
+    expect(policyView({ ...bound, tariffVersion: launch, status: 'declined' }, []).cover).toBeNull();
   });
 
   it('leaves absent times absent and passes a declined policy its reasons', () => {

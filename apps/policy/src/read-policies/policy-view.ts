@@ -1,9 +1,9 @@
 import type { EndorsementRow, PolicyRow } from '@kuruma/data-access-db';
-import { storedBreakdownWithSources, toJapanTime } from '@kuruma/domain-rating';
+import { coverScheduleOf, storedBreakdownWithSources, toJapanTime } from '@kuruma/domain-rating';
 
 const jst = (d: Date | null) => (d ? toJapanTime(d) : null);
 
-/** The partner-facing view of a policy: cover, premium, breakdown and the endorsement timeline. */
+/** The partner-facing view of a policy: cover and its limits, premium, breakdown and the endorsement timeline. */
 export function policyView(p: PolicyRow, endorsements: (EndorsementRow & { createdAt: Date })[]) {
   return {
     policyId: p.id,
@@ -24,6 +24,8 @@ export function policyView(p: PolicyRow, endorsements: (EndorsementRow & { creat
     quoteId: p.quoteId,
     // Stored without sources (fixed by the tariff version); the partner reads them here.
     breakdown: storedBreakdownWithSources(p.breakdown, p.tariffVersion),
+    // Limits, deductibles and exclusions follow from the bound tariff version, plan and vehicle value.
+    cover: p.status === 'declined' ? null : (coverScheduleOf(p.tariffVersion, p.plan, p.request) ?? null),
     declineReasons: p.declineReasons,
     boundAt: jst(p.boundAt),
     endorsements: endorsements.map((e) => ({

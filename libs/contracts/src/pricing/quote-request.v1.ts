@@ -28,6 +28,12 @@ const registrationMonthSchema = z
     return year >= 1900 && year <= new Date().getUTCFullYear() + 1;
   }, 'must be a year from 1900 to next year');
 
+/**
+ * The highest vehicle value the product insures (the top of its value bands): vehicle damage is
+ * paid up to a finite agreed value, and a value beyond it is refused here, naming the field.
+ */
+export const MAX_INSURED_VEHICLE_VALUE_YEN = 10_000_000;
+
 /** The vehicle being driven: only what pricing and eligibility need. */
 const quoteVehicleV1Schema = z.object({
   /** The partner's vehicle id. */
@@ -50,6 +56,20 @@ const quoteVehicleV1Schema = z.object({
   ownerDriverId: identifierSchema.optional(),
   /** A rental car (refused: rental cars carry their own cover). */
   rental: z.boolean(),
+  /**
+   * The vehicle's value in integer yen (what it would cost to replace): selects its value band,
+   * which sets the vehicle-damage premium and agreed value. Optional; absent means the tariff's
+   * default band (see the quote's `cover.vehicleValue`). At most 10,000,000 yen.
+   */
+  valueYen: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_INSURED_VEHICLE_VALUE_YEN)
+    .describe(
+      "The vehicle's value in integer yen: selects its value band, which sets the vehicle-damage premium and the agreed value vehicle damage pays up to. Optional: without it the tariff's default band applies (1,000,001-3,000,000 yen from kc-carshare-2026-12). Above 10,000,000 yen the request is refused naming this field.",
+    )
+    .optional(),
 });
 
 /** The driver: pseudonymous; no names, addresses or licence numbers. */

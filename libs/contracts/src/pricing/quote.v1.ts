@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coverScheduleV1Schema } from './cover-schedule.v1';
 import { DECLINE_CODES } from './decline-reason.v1';
 
 /** One step of the premium calculation; `amount` is the running figure after the step. */
@@ -34,6 +35,14 @@ const quotedV1Schema = z.object({
   /** Minutes billed: the booked minutes in 15-minute steps, at least 60. */
   billedMinutes: z.number().int(),
   breakdown: z.array(breakdownStepV1Schema),
+  /**
+   * What the cover pays: each coverage's limit and deductible, the vehicle's value band and the
+   * exclusions. Present on `POST /v1/quotes` answers; left out of the copies the platform passes
+   * between services (the policy derives it again from the tariff version and the request).
+   */
+  cover: coverScheduleV1Schema
+    .describe("What the cover pays: each coverage's limit and deductible, the vehicle's value band and the exclusions, from the quote's tariff version")
+    .optional(),
 });
 
 const declinedV1Schema = z.object({

@@ -125,6 +125,17 @@ describe(Policy.name, () => {
     expect(sut.uncommittedEvents()).toMatchObject([{ type: 'policy.extended', premiumDelta: 600, reason: 'booking-extended', policy: { premiumYen: 3_000 } }]);
   });
 
+  it('keeps the vehicle value it was bound with when a later event names another: the agreed value is fixed at binding', () => {
+    const sut = newPolicy();
+    const valued = (valueYen: number) => ({ ...booking().vehicle, valueYen });
+    sut.applyBookingEvent(change('booking.created', { booking: { vehicle: valued(2_000_000) } }), now);
+    sut.applyBookingEvent(change('booking.confirmed', { booking: { vehicle: valued(2_000_000) } }), now);
+    sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: '2026-12-01T17:00:00+09:00', vehicle: valued(9_000_000) } }), now);
+
+    expect(sut.snapshot().status).toBe('bound');
+    expect((sut.snapshot().request as BookingEventDataV1).vehicle.valueYen).toBe(2_000_000);
+  });
+
   it('refuses an extension that does not move the end later', () => {
     const sut = policyIn('bound');
     expect(sut.applyBookingEvent(change('booking.extended', { booking: { endsAt: '2026-12-01T16:00:00+09:00' } }), now)).toEqual({

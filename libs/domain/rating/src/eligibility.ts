@@ -2,6 +2,7 @@ import type { DeclineCode, QuoteRequestV1 } from '@kuruma/contracts';
 import type { TariffData } from './tariff.schema';
 import { parseInstant } from './instant';
 import { vehicleAgeMonths } from './rating-factors';
+import { isVehicleDamage, vehicleValueProblem } from './vehicle-value-band';
 
 export interface PricingContext {
   /** The decision time; the engine never reads the clock. */
@@ -68,5 +69,7 @@ export function eligibilityReasons(
   } else if (vehicleAgeMonths(vehicle.firstRegistration, new Date(start)) < 0) {
     reasons.push({ code: 'invalid-vehicle', message: 'first registration is after the start of cover' });
   }
+  const valueProblem = tariff.plans[request.plan].coverages.some(isVehicleDamage) ? vehicleValueProblem(tariff, vehicle.valueYen) : undefined;
+  if (valueProblem) reasons.push({ code: 'invalid-vehicle', message: valueProblem });
   return reasons;
 }

@@ -18,6 +18,7 @@ import {
 import { stepSourcesOf } from './step-sources';
 import type { Coverage, VehicleCategory } from './tariff.schema';
 import { type Tariff, tariffs } from './tariff-registry';
+import { isVehicleDamage, vehicleValueBand, vehicleValueFactor, vehicleValueLabel } from './vehicle-value-band';
 
 export type { PricingContext } from './eligibility';
 
@@ -99,6 +100,9 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
     push(code, `${label} (${detail})`, toFactor4(sen / before), sen);
     return sen / before;
   };
+  // The sum insured scales vehicle damage like a base rate (before the capped rating factors).
+  const valueBand = plan.coverages.some(isVehicleDamage) ? vehicleValueBand(t, request.vehicle.valueYen) : undefined;
+  if (valueBand) applyPerCoverage('vehicle-value', vehicleValueLabel(valueBand), (c) => vehicleValueFactor(valueBand.band, c));
   const mrc = applyPerCoverage(
     'model-rating-class',
     `model rating class ${request.vehicle.modelRatingClass}`,

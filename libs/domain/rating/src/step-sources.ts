@@ -11,6 +11,7 @@ function stepSources(t: TariffData): Readonly<Record<string, string>> {
   const l = t.loadings.source;
   return {
     base: t.basePerDay.source,
+    ...(t.vehicleValueBands && { 'vehicle-value': t.vehicleValueBands.source }),
     'model-rating-class': t.modelRatingClass.source,
     'vehicle-age': [t.vehicleAge.source, t.vehicleAge.keiGrade6SSource, t.vehicleAge.grade6SColumn?.source].filter(Boolean).join('; '),
     exposure: t.exposure.source,

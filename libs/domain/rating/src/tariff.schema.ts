@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coverageLimitsSchema, exclusionSchema, vehicleValueBandsSchema } from './cover-schedule.schema';
 
 const percentRow = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 const coverage = z.enum(['bodilyInjury', 'propertyDamage', 'personalInjury', 'vehicleDamageStandard', 'vehicleDamageFull', 'roadAssistance']);
@@ -94,5 +95,11 @@ export const tariffSchema = z.object({
     lateReturn: z.object({ stepMinutes: z.number().int().positive() }),
     source: z.string(),
   }),
+  /** Sum-insured bands for vehicle damage (optional: versions before kc-carshare-2026-12 have none). */
+  vehicleValueBands: vehicleValueBandsSchema.optional(),
+  /** What each coverage pays at most (optional for the same reason). */
+  limits: coverageLimitsSchema.optional(),
+  /** What the product never pays for (optional for the same reason). */
+  exclusions: z.array(exclusionSchema).min(1).optional(),
 });
 export type TariffData = z.infer<typeof tariffSchema>;
