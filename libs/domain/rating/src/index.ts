@@ -6,3 +6,4 @@ export { eligibilityReasons } from './eligibility';
 export type { DeclineReason } from './eligibility';
 export type { TariffData } from './tariff.schema';
 export { storedBreakdownWithSources, withStepSources } from './step-sources';
+export * from './rate-level';
