@@ -9,14 +9,14 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { Client } from 'pg';
-import { quoteRequestFieldsV1Schema } from '@kuruma/contracts';
 import {
   basePerDayOf,
-  computePremium,
   deriveBaseRates,
   type ExpectedLossModel,
   type RateLevelLine,
   rateLevelCheck,
+  type StoredPolicyPremium,
+  storedAgainstIndicated,
   referenceBook,
   referenceLossModel,
   type Tariff,
@@ -49,22 +49,19 @@ function deriveFor(model: ExpectedLossModel, target: Tariff, book: ReturnType<ty
   console.log(`\nbasePerDay to carry (JSON): ${JSON.stringify(basePerDayOf(cells))}`);
 }
 
-interface StoredPolicy {
-  plan: string;
-  premium_yen: number;
-  refund_yen: number;
-  tariff_version: string;
-  request: unknown;
-  cover_start: Date;
-  cover_end: Date;
-}
-
-async function checkDatabase(model: ExpectedLossModel, indicatedTariff: Tariff): Promise<void> {
+async function checkDatabase(indicatedTariff: Tariff): Promise<void> {
   const client = new Client({ connectionString: loadDatabaseUrl() });
   await client.connect();
   try {
-    const { rows } = await client.query<StoredPolicy>(
-      `SELECT plan, premium_yen, refund_yen, tariff_version, request, cover_start, cover_end FROM policy
+    const { rows: [table] } = await client.query<{ exists: boolean }>(`SELECT to_regclass('policy') IS NOT NULL AS exists`);
+    if (!table?.exists) {
+      console.log('\nThe database has no policy table yet: run npm run db:migrate (nothing to compare)');
+      return;
+    }
+    const { rows } = await client.query<StoredPolicyPremium>(
+      `SELECT plan, premium_yen AS "premiumYen", refund_yen AS "refundYen", tariff_version AS "tariffVersion", request,
+              cover_start AS "coverStart", cover_end AS "coverEnd"
+         FROM policy
         WHERE status IN ('bound', 'active', 'ended') AND tariff_version IS NOT NULL AND cover_start IS NOT NULL AND cover_end IS NOT NULL`,
     );
     console.log(`\nPolicies in the database (bound, active or ended): ${rows.length}`);
@@ -74,26 +71,9 @@ async function checkDatabase(model: ExpectedLossModel, indicatedTariff: Tariff):
     }
     const bar = new SingleBar({ format: 'repricing policies [{bar}] {value}/{total}' }, Presets.shades_classic);
     bar.start(rows.length, 0);
-    const groups = new Map<string, RateLevelLine>();
-    let skipped = 0;
-    for (const row of rows) {
-      bar.increment();
-      const parsed = quoteRequestFieldsV1Schema.safeParse(row.request);
-      if (!parsed.success) {
-        skipped++;
-        continue;
-      }
-      const key = `${row.tariff_version.split('@')[0]} ${row.plan}`;
-      const line = groups.get(key) ?? { key, bookings: 0, indicated: 0, charged: 0 };
-      // What the tariff carrying the indicated base charges for the minutes actually covered.
-      const indicated = computePremium(parsed.data, indicatedTariff, row.cover_start, row.cover_end, { omitSources: true }).premium;
-      line.bookings++;
-      line.indicated += indicated;
-      line.charged += row.premium_yen - row.refund_yen;
-      groups.set(key, line);
-    }
+    const { lines, skipped } = storedAgainstIndicated(rows, indicatedTariff, () => bar.increment());
     bar.stop();
-    printLines(`Stored premiums (net of refunds) against ${indicatedTariff.version} over the minutes covered${skipped ? ` (${skipped} with an unreadable request skipped)` : ''}`, [...groups.values()].sort((a, b) => a.key.localeCompare(b.key)));
+    printLines(`Stored premiums (net of refunds) against ${indicatedTariff.version} over the minutes covered${skipped ? ` (${skipped} unreadable rows skipped)` : ''}`, lines);
   } finally {
     await client.end();
   }
@@ -104,21 +84,21 @@ async function main(): Promise<void> {
   const model = referenceLossModel(target.data);
   console.log('building the reference book...');
   const book = referenceBook();
-  console.log(`reference book: ${book.length} bookings`);
+  console.log(`reference book: ${book.length} bookings; deriving the base rates...`);
   deriveFor(model, target, book);
   const bar = new SingleBar({ format: 'rating the reference book [{bar}] {value}/{total} tariffs' }, Presets.shades_classic);
   bar.start(tariffs.all().length, 0);
   const checks = tariffs.all().map((t) => {
-    const check = rateLevelCheck(model, t, book);
+    const check = rateLevelCheck(model, t, book, target.data.loadings);
     bar.increment();
     return { t, check };
   });
   bar.stop();
   for (const { t, check } of checks) {
     printLines(`Reference book under ${t.version}: pure premium per coverage (expected loss against rated)`, check.coverages);
-    printLines(`Reference book under ${t.version}: premium per plan (indicated with loadings and fee against charged)`, check.plans);
+    printLines(`Reference book under ${t.version}: premium per plan (indicated with the loadings of ${target.data.id} against charged)`, check.plans);
   }
-  await checkDatabase(model, target);
+  await checkDatabase(target);
 }
 
 main().catch((error: unknown) => {

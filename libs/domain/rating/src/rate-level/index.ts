@@ -3,3 +3,4 @@ export * from './expected-loss';
 export { referenceLossModel } from './reference-loss-model';
 export * from './reference-book';
 export * from './rate-level-check';
+export * from './stored-policies';

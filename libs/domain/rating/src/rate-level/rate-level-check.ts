@@ -124,11 +124,16 @@ export interface RateLevelLine {
 
 /**
  * Indicated against charged for a book under a tariff: per coverage the rated pure premium
- * against the expected loss; per plan the premium charged against the indicated premium
- * (expected loss with the tariff's loadings and fee; the minimum premium and rounding are the
- * difference).
+ * against the expected loss; per plan the premium charged against the indicated premium (the
+ * expected loss with `loadings`, by default the tariff's own; the minimum premium, rounding and
+ * the plans' different driver mixes are the difference).
  */
-export function rateLevelCheck(model: ExpectedLossModel, tariff: Tariff, book: readonly ReferenceBooking[]): { coverages: RateLevelLine[]; plans: RateLevelLine[] } {
+export function rateLevelCheck(
+  model: ExpectedLossModel,
+  tariff: Tariff,
+  book: readonly ReferenceBooking[],
+  loadings: TariffData['loadings'] = tariff.data.loadings,
+): { coverages: RateLevelLine[]; plans: RateLevelLine[] } {
   const t = tariff.data;
   const coverages: RateLevelLine[] = coveragesOf(t).map((coverage) => {
     const single = singleCoverageTariff(tariff, coverage);
@@ -148,7 +153,7 @@ export function rateLevelCheck(model: ExpectedLossModel, tariff: Tariff, book: r
     const pure = t.plans[plan].coverages.reduce((s, c) => s + bookingExpectedLoss(model, t, booking, c), 0);
     const start = new Date(booking.request.startsAt);
     line.bookings++;
-    line.indicated += grossFromPure(pure, t.loadings);
+    line.indicated += grossFromPure(pure, loadings);
     line.charged += computePremium(booking.request, tariff, start, new Date(booking.request.endsAt), { platformClaims: booking.platformClaims, omitSources: true }).premium;
     plans.set(plan, line);
   }
