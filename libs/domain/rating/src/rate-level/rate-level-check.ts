@@ -86,6 +86,7 @@ export function deriveBaseRates(model: ExpectedLossModel, tariff: Tariff, book: 
       charged += ratedPure(rated, booking);
       indicated += bookingExpectedLoss(model, t, booking, coverage);
     }
+    if (!(indicated > 0)) throw new Error(`no booking of the book buys ${coverage}: its base cannot be balanced`);
     const offBalance = charged / indicated;
     return CATEGORIES.map((category) => {
       const perDay = indicatedPerDay(coverage, category);

@@ -6,12 +6,36 @@ export interface ReferenceBooking {
   platformClaims: number;
 }
 
+type Weighted<T> = readonly (readonly [T, number])[];
+
+/** What a book of bookings is drawn from: weights per option, shares per yes/no. */
+export interface ReferenceBookMix {
+  size: number;
+  seed: number;
+  startsAt: string;
+  durationMinutes: Weighted<number>;
+  category: Weighted<'ordinary' | 'small' | 'kei'>;
+  plan: Weighted<'liability' | 'standard' | 'full'>;
+  driverAge: readonly (readonly [number, number, number])[];
+  noGradeShare: number;
+  gradeWeights: readonly number[];
+  accidentYearsShare: number;
+  goldShare: number;
+  ecoShare: number;
+  asvShare: number;
+  trustScoreShare: number;
+  telematicsShare: number;
+  maxVehicleAgeMonths: number;
+  classSpread: number;
+  platformClaims: Weighted<number>;
+}
+
 /**
  * The reference book's mix. Every weight is an assumption (no seed describes a carshare
  * platform's bookings): short urban trips dominate, as on the platforms domain.md section 5
  * describes; fleet cars are young; drivers are younger than the owner-car market.
  */
-export const REFERENCE_BOOK_MIX = {
+export const REFERENCE_BOOK_MIX: ReferenceBookMix = {
   size: 4000,
   /** The PRNG seed: the issue number, so the book is the same on every machine, forever. */
   seed: 17,
@@ -69,7 +93,7 @@ export const REFERENCE_BOOK_MIX = {
     [1, 4],
     [2, 1],
   ],
-} as const;
+};
 
 /** mulberry32: a small, well-known deterministic PRNG (same sequence on every platform). */
 function mulberry32(seed: number): () => number {
@@ -83,7 +107,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function weighted<T>(random: () => number, options: readonly (readonly [T, number])[]): T {
+function weighted<T>(random: () => number, options: Weighted<T>): T {
   const total = options.reduce((s, [, w]) => s + w, 0);
   let r = random() * total;
   for (const [value, weight] of options) {
@@ -104,7 +128,7 @@ function registrationMonth(startsAt: string, monthsBefore: number): string {
 }
 
 /** The reference book: the same bookings for the same mix, on every machine. */
-export function referenceBook(mix = REFERENCE_BOOK_MIX): ReferenceBooking[] {
+export function referenceBook(mix: ReferenceBookMix = REFERENCE_BOOK_MIX): ReferenceBooking[] {
   const random = mulberry32(mix.seed);
   const int = (from: number, to: number) => from + Math.floor(random() * (to - from + 1));
   const start = Date.parse(mix.startsAt);

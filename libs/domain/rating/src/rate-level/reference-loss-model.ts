@@ -21,7 +21,7 @@ export function referenceLossModel(tariff: TariffData): ExpectedLossModel {
     ownerDrivingHoursPerYear: cited(400, 'assumption: a private car driven about 8,000 km a year at an average 20 km/h (outside the seeds)'),
     carshareMultiplier: cited(
       2,
-      'seed 002 §2-7: per-use and driver cover runs at a loss (ドライバー保険は、恒常的に収支が大幅な赤字, and of UGOKU 損害率においても恒常的に高水準); assumption: a carshare driver claims twice as often per driving hour as an owner (unfamiliar cars, urban trips) until this platform has its own experience',
+      'seed 002 §2-7: cover for drivers of cars they do not own runs at a loss (ドライバー保険は、恒常的に収支が大幅な赤字); seed 002 §2-8: UGOKU 損害率においても恒常的に高水準; assumption: a carshare driver claims twice as often per driving hour as an owner (unfamiliar cars, urban trips) until this platform has its own experience',
     ),
     categorySeverity: {
       ordinary: cited(1, 'seed 001 §2-①: 自家用乗用車（普通・小型）is one use-and-type class'),
