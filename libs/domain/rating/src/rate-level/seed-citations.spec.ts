@@ -39,6 +39,19 @@ describe(citationProblems.name, () => {
     expect(citationProblems(launch.asv.source).length).toBeGreaterThan(0);
   });
 
+  it('accepts a seed named by its file and an assumption with a note, as other tariff keys write them', () => {
+    expect(citationProblems('seed 002_cef75be0bdf92b92.txt, section 1-3 (「車齢別割引」), ① 自家用軽四輪乗用車, rows 6(S)')).toEqual([]);
+    expect(citationProblems('assumption (issue #17): seed 002_cef75be0bdf92b92.txt section 1-3 gives the 6(S) column to grade 6(S) alone')).toEqual([]);
+    expect(citationProblems('seed 002_0000000000000000.txt section 1-3')).toEqual([expect.stringContaining('seed 002 is 002_cef75be0bdf92b92.txt')]);
+  });
+
+  it('reads sources wherever a tariff keeps them, nested keys ending in Source included', () => {
+    expect(tariffSources({ a: { source: 'x', b: [{ keiTableSource: 'y' }] }, note: 'z' })).toEqual([
+      { path: 'a.source', source: 'x' },
+      { path: 'a.b[0].keiTableSource', source: 'y' },
+    ]);
+  });
+
   it('refuses a seed that does not exist, a bare label and an empty reason', () => {
     expect(citationProblems('seed 005 §1: made up')).toEqual([expect.stringContaining('not one of 000, 001, 002, 003, 004')]);
     expect(citationProblems('market products')).toHaveLength(1);
