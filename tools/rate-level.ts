@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   bar.stop();
   for (const { t, check } of checks) {
     printLines(`Reference book under ${t.version}: pure premium per coverage (expected loss against rated)`, check.coverages);
+    printLines(`Reference book under ${t.version}: pure premium per plan and coverage`, check.planCoverages);
     printLines(`Reference book under ${t.version}: premium per plan (indicated with the loadings of ${target.data.id} against charged)`, check.plans);
   }
   await checkDatabase(target);

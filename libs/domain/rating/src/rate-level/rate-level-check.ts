@@ -124,8 +124,8 @@ export interface RateLevelLine {
 }
 
 /**
- * Indicated against charged for a book under a tariff: per coverage the rated pure premium
- * against the expected loss; per plan the premium charged against the indicated premium (the
+ * Indicated against charged for a book under a tariff: per coverage (over every plan that buys
+ * it, and within each plan) the rated pure premium against the expected loss; per plan the premium charged against the indicated premium (the
  * expected loss with `loadings`, by default the tariff's own; the minimum premium, rounding and
  * the plans' different driver mixes are the difference).
  */
@@ -134,16 +134,24 @@ export function rateLevelCheck(
   tariff: Tariff,
   book: readonly ReferenceBooking[],
   loadings: TariffData['loadings'] = tariff.data.loadings,
-): { coverages: RateLevelLine[]; plans: RateLevelLine[] } {
+): { coverages: RateLevelLine[]; planCoverages: RateLevelLine[]; plans: RateLevelLine[] } {
   const t = tariff.data;
+  const planCoverage = new Map<string, RateLevelLine>();
   const coverages: RateLevelLine[] = coveragesOf(t).map((coverage) => {
     const single = singleCoverageTariff(tariff, coverage);
     const line = { key: coverage, bookings: 0, indicated: 0, charged: 0 };
     for (const booking of book) {
       if (!t.plans[booking.request.plan].coverages.includes(coverage)) continue;
-      line.bookings++;
-      line.indicated += bookingExpectedLoss(model, t, booking, coverage);
-      line.charged += ratedPure(single, booking);
+      const indicated = bookingExpectedLoss(model, t, booking, coverage);
+      const charged = ratedPure(single, booking);
+      const key = `${booking.request.plan} ${coverage}`;
+      const inPlan = planCoverage.get(key) ?? { key, bookings: 0, indicated: 0, charged: 0 };
+      for (const l of [line, inPlan]) {
+        l.bookings++;
+        l.indicated += indicated;
+        l.charged += charged;
+      }
+      planCoverage.set(key, inPlan);
     }
     return line;
   });
@@ -158,5 +166,5 @@ export function rateLevelCheck(
     line.charged += computePremium(booking.request, tariff, start, new Date(booking.request.endsAt), { platformClaims: booking.platformClaims, omitSources: true }).premium;
     plans.set(plan, line);
   }
-  return { coverages, plans: [...plans.values()] };
+  return { coverages, planCoverages: [...planCoverage.values()].sort((a, b) => a.key.localeCompare(b.key)), plans: [...plans.values()] };
 }
