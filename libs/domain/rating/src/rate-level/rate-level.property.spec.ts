@@ -16,7 +16,7 @@ describe('off-balance', () => {
         // A different book each run: other drivers, and a different share of young drivers and long bookings.
         const mix = {
           ...REFERENCE_BOOK_MIX,
-          size: 240,
+          size: 160,
           seed,
           driverAge: REFERENCE_BOOK_MIX.driverAge.map(([a, b, w]) => [a, b, a < 24 ? young : w] as const),
           durationMinutes: REFERENCE_BOOK_MIX.durationMinutes.map(([m, w]) => [m, m >= 1440 ? long : w] as const),
@@ -30,7 +30,8 @@ describe('off-balance', () => {
           expect(Math.abs(line.charged / line.indicated - 1)).toBeLessThan(0.003);
         }
       }),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
-  });
+    // Each run rates a book several times over: bounded generously for a shared, busy machine.
+  }, 60_000);
 });
