@@ -80,7 +80,7 @@ describe(coverSchedule.name, () => {
     const t = withLimits.data;
     const sources = [t.vehicleValueBands?.source, ...Object.values(t.limits ?? {}).map((l) => l.source), ...(t.exclusions ?? []).map((e) => e.source)];
     expect(sources.length).toBeGreaterThan(10);
-    for (const source of sources) expect(source).toMatch(/seed 00\d section|assumption/);
+    for (const source of sources) expect(source).toMatch(/seed 00\d (?:section|§)|assumption/);
   });
 });
 

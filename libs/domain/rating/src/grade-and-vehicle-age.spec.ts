@@ -35,7 +35,7 @@ describe('grade and the 6(S) vehicle-age column (issue #17, defects 2 and 3)', (
   });
 
   it('from kc-carshare-2026-12, a better grade never costs more and no grade costs the most', () => {
-    expect(premiums('2026-12-10T10:00:00+09:00', '2026-12-11T10:00:00+09:00')).toEqual({ 6: 1280, 7: 1190, 8: 1110, none: 1390 });
+    expect(premiums('2026-12-10T10:00:00+09:00', '2026-12-11T10:00:00+09:00')).toEqual({ 6: 1240, 7: 1150, 8: 1080, none: 1340 });
   });
 
   it('gives a new kei car at grade 6(S) the kei 6(S) discounts of seed 002 section 1-3 from kc-carshare-2026-12', () => {

@@ -8,3 +8,4 @@ export type { TariffData } from './tariff.schema';
 export { storedBreakdownWithSources, withStepSources } from './step-sources';
 export { coverSchedule, coverScheduleOf } from './cover-schedule';
 export { vehicleValueBand, vehicleValueFactor } from './vehicle-value-band';
+export * from './rate-level';

@@ -99,8 +99,9 @@ describe('priceQuote: hand-computed premiums (kc-carshare-2026-10)', () => {
     const sut = priceQuote(later, { now: NOW });
     if (sut.status !== 'quoted') throw new Error('expected a quote');
     // kc-carshare-2027-01 raised driver cover 6%, which seed 002 does not revise (issue #17, defect 4).
+    // The replacement carries 2026-12's derived rate level (docs/pricing.md, the derivation).
     expect(sut.tariffVersion).toMatch(/^kc-carshare-2027-01-r2@/);
-    expect(sut.premium).toBe(750);
+    expect(sut.premium).toBe(840);
     expect(priceQuote(request(), { now: NOW })).toMatchObject({ premium: 750 });
   });
 

@@ -36,10 +36,12 @@ describe(TariffRegistry.name, () => {
     const next = tariffs.byVersion('kc-carshare-2027-01-r2').version;
     const end = at('2027-01-06T10:00:00+09:00');
     const later = at('2027-01-07T10:00:00+09:00');
-    // 24 h -> 48 h of liability: the superseded version's +6% base shows in the extension price.
+    // 24 h -> 48 h of liability: the superseded version's launch rates (+6%) price the policy bound
+    // under it; the replacement's derived rate level would charge another amount.
     const underOld = priceExtension({ request: request as never, tariffVersion: old, premium: 0 }, end, later).premiumDelta;
     const underNew = priceExtension({ request: request as never, tariffVersion: next, premium: 0 }, end, later).premiumDelta;
-    expect(underOld).toBeGreaterThan(underNew);
+    expect(underOld).toBe(680);
+    expect(underNew).toBe(720);
   });
 
   it('refuses a version that supersedes one it does not know, takes effect after the one it replaces, or closes a cycle', () => {

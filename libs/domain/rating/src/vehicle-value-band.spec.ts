@@ -52,7 +52,7 @@ describe('vehicle value band', () => {
     expect(step?.label).toContain('vehicle value 4,200,000 yen: band 3m-5m, agreed value 5,000,000 yen');
     expect(step?.label).toContain('bodilyInjury x1, propertyDamage x1, personalInjury x1, vehicleDamageStandard x1.25');
     expect(step?.amount).toBe(base + vd * 0.25);
-    expect(step?.source).toMatch(/seed 002 section 1-1 item 5/);
+    expect(step?.source).toMatch(/seed 002 §1-1 item 5/);
   });
 
   it('prices a booking without a value like one in the default band, and says so', () => {
