@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,8 @@ import { type OpsAccount, signedInSession, signInOnPage } from '../support/ops-c
 
 const ADMIN = { username: 'admin', password: 'admin-change-me' };
 const VIEWER = { username: 'viewer', password: 'viewer-password' };
+/** Screenshots for a human to look at (git-ignored). */
+const SCREENSHOTS = resolve(__dirname, '../../screenshots');
 
 interface RedriveAnswer {
   redriven: { id: string; topic: string; partition: number; offset: string }[];
@@ -47,6 +51,28 @@ describe('dead-letter redrive', () => {
     await page.getByRole('button', { name: 'Dead letters' }).click();
   }
 
+  /**
+   * A bound booking whose policy's tariff version goes stale, then its extension, which policy
+   * dead-letters after CONSUMER_MAX_ATTEMPTS; resolves once the console has indexed it.
+   */
+  async function staleTariffExtension(): Promise<{ b: ReturnType<typeof newBooking>; tariffVersion: string }> {
+    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await expect.poll(async () => (await db.query("SELECT tariff_version FROM policy WHERE booking_id = $1 AND status = 'bound'", [b.bookingId])).rowCount, { timeout: 60_000 }).toBe(1);
+    const { tariff_version: tariffVersion } = (await db.query('SELECT tariff_version FROM policy WHERE booking_id = $1', [b.bookingId])).rows[0];
+    await db.query("UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = $1", [b.bookingId]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'booking.extended', 3))]);
+    await expect.poll(async () => (await lettersOf(b.bookingId)).length, { timeout: 90_000 }).toBe(1);
+    return { b, tariffVersion };
+  }
+
+  /** The policy was extended, with exactly one policy.extended event. */
+  async function extendedOnce(bookingId: string): Promise<void> {
+    await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '3 hours' AS extended FROM policy WHERE booking_id = $1", [bookingId])).rows[0]?.extended, { timeout: 60_000 }).toBe(true);
+    const extended = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'policy.extended'", [bookingId]);
+    expect(extended.rows[0].n).toBe(1);
+  }
+
   beforeAll(async () => {
     browser = await launchChromium();
     await platform.start(['booking-ingest', 'pricing', 'policy', 'ops-console']);
@@ -59,14 +85,7 @@ describe('dead-letter redrive', () => {
   });
 
   it('lists a stale-tariff extension, lets a viewer only look, dead-letters it again when redriven before the fix, and applies it once after', async () => {
-    // A bound booking whose policy's tariff version goes stale, then its extension.
-    const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-    await expect.poll(async () => (await db.query("SELECT tariff_version FROM policy WHERE booking_id = $1 AND status = 'bound'", [b.bookingId])).rowCount, { timeout: 60_000 }).toBe(1);
-    const { tariff_version: tariffVersion } = (await db.query('SELECT tariff_version FROM policy WHERE booking_id = $1', [b.bookingId])).rows[0];
-    await db.query("UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = $1", [b.bookingId]);
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'booking.extended', 3))]);
-    await expect.poll(async () => (await lettersOf(b.bookingId)).length, { timeout: 90_000 }).toBe(1);
+    const { b, tariffVersion } = await staleTariffExtension();
     const [first] = await lettersOf(b.bookingId);
 
     // Every signed-in user can read it: reason, attempts, where it came from, its payload as text.
@@ -113,6 +132,10 @@ describe('dead-letter redrive', () => {
     await page.getByRole('button', { name: 'Redrive', exact: true }).click();
     await expect.poll(() => page.locator('#dl-status').textContent(), { timeout: 20_000 }).toContain('1 redriven');
     await page.locator(`#dl-rows tr[data-id="${second?.id}"][data-state="redriven"]`).waitFor();
+    await page.locator(`#dl-rows tr[data-id="${second?.id}"] td:nth-child(3)`).click();
+    await page.locator('#dl-detail dd[data-field="reason"]').waitFor();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'dead-letters.png'), fullPage: true });
     await page.close();
 
     // A double click, a second operator and a retry find it redriven: nothing more is sent.
@@ -124,12 +147,22 @@ describe('dead-letter redrive', () => {
     ]);
 
     // The extension applied once: the policy ends at the new end, with one policy.extended event.
-    await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '3 hours' AS extended FROM policy WHERE booking_id = $1", [b.bookingId])).rows[0]?.extended, { timeout: 60_000 }).toBe(true);
-    const extended = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'policy.extended'", [b.bookingId]);
-    expect(extended.rows[0].n).toBe(1);
+    await extendedOnce(b.bookingId);
     const audit = await db.query("SELECT details FROM audit_log WHERE actor = 'admin' AND action = 'dead-letter.redrive' AND target_id LIKE $1", [`%${second?.id}%`]);
     expect(audit.rows.map((r) => r.details.count)).toContain(1);
     expect((await lettersOf(b.bookingId)).length).toBe(2);
+  });
+
+  it('redrives every waiting dead letter of a reason at once, each applied once', async () => {
+    const cases = [await staleTariffExtension(), await staleTariffExtension()];
+    for (const { b, tariffVersion } of cases) await db.query('UPDATE policy SET tariff_version = $2 WHERE booking_id = $1', [b.bookingId, tariffVersion]);
+    const admin = await session(ADMIN);
+    const all = (await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer & { more: boolean };
+    const ids = (await Promise.all(cases.map(({ b }) => lettersOf(b.bookingId)))).flat().map((l) => l.id);
+    expect(all.redriven.map((r) => r.id).sort()).toEqual(ids.sort());
+    expect(all.more).toBe(false);
+    expect(((await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer).redriven).toHaveLength(0);
+    for (const { b } of cases) await extendedOnce(b.bookingId);
   });
 
   it('shows a payload with NUL bytes and invalid UTF-8 as escaped text or hex with its size', async () => {
