@@ -182,6 +182,8 @@ describe('dead-letter redrive', () => {
     await signIn(page, ADMIN);
     await page.locator(`#dl-rows tr[data-id="${id}"]`).click();
     await expect.poll(() => page.locator('#dl-detail').textContent()).toContain('Not UTF-8: shown as hex');
+    await page.locator(`#dl-groups tr[data-topic="${dlq}"]`).first().waitFor();
+    expect(await page.locator(`#dl-groups tr[data-topic="${dlq}"] [data-redrive-reason]`).count()).toBe(0);
     await page.close();
   });
 

@@ -49,7 +49,7 @@
       items
         .map(
           (g) => `<tr data-topic="${esc(g.topic)}" data-reason="${esc(g.reason)}"><td>${esc(g.topic)}</td><td>${esc(g.reason)}</td><td class="num">${g.waiting}</td><td class="num">${g.total}</td><td>${esc(jst(g.newest))}</td>
-            <td><button type="button" data-show>Show</button>${isAdmin() && g.waiting > 0 ? ` <button type="button" data-redrive-reason>Redrive all ${esc(g.reason)}</button>` : ''}</td></tr>`,
+            <td><button type="button" data-show>Show</button>${isAdmin() && g.redrivable > 0 ? ` <button type="button" data-redrive-reason data-count="${g.redrivable}">Redrive all ${esc(g.reason)}</button>` : ''}</td></tr>`,
         )
         .join('') || '<tr><td colspan="6">No dead letters</td></tr>';
     const topics = [...new Set(items.map((g) => g.topic))];
@@ -92,8 +92,7 @@
       loadGroups().then(() => loadList(false)).catch(showError);
     }
     if (event.target.matches('[data-redrive-reason]')) {
-      const waiting = row.children[2].textContent;
-      confirmThen(`Redrive all ${waiting} waiting dead letters of reason ${row.dataset.reason} on ${row.dataset.topic} to their original topic?`, { topic: row.dataset.topic, reason: row.dataset.reason });
+      confirmThen(`Redrive all ${event.target.dataset.count} waiting dead letters of reason ${row.dataset.reason} on ${row.dataset.topic} to their original topic?`, { topic: row.dataset.topic, reason: row.dataset.reason });
     }
   });
   $('dl-redrive-selected').addEventListener('click', () => {
@@ -122,7 +121,7 @@
       </dl>
       <h4>Payload (${esc(bytes(d.payload.size))}${d.payload.truncated ? ', only the beginning shown' : ''})</h4>${shown(d.payload)}
       ${d.key ? `<h4>Key</h4>${shown(d.key)}` : ''}
-      <table><caption>Original headers</caption><tbody>${Object.entries(d.headers)
+      <table><caption>Headers (the original ones and the dead-letter ones)</caption><tbody>${Object.entries(d.headers)
         .map(([name, v]) => `<tr><th scope="row">${esc(name)}</th><td><code>${esc(v.text ?? v.hex)}</code></td></tr>`)
         .join('')}</tbody></table>`;
   }

@@ -11,6 +11,8 @@ export interface DeadLetterGroup {
   total: number;
   /** Not yet redriven. */
   waiting: number;
+  /** Not yet redriven, and their original topic is one the console may redrive to. */
+  redrivable: number;
   newest: Date;
 }
 
@@ -59,7 +61,8 @@ export class DeadLetterQueries {
 
   async groups(): Promise<DeadLetterGroup[]> {
     return this.db.$queryRaw<DeadLetterGroup[]>`
-      SELECT dlq_topic AS topic, reason_code AS reason, count(*)::int AS total, count(*) FILTER (WHERE redriven_at IS NULL)::int AS waiting, max(indexed_at) AS newest
+      SELECT dlq_topic AS topic, reason_code AS reason, count(*)::int AS total, count(*) FILTER (WHERE redriven_at IS NULL)::int AS waiting,
+             count(*) FILTER (WHERE redriven_at IS NULL AND original_topic = ANY(${this.targets}::text[]))::int AS redrivable, max(indexed_at) AS newest
         FROM dead_letter_record GROUP BY dlq_topic, reason_code ORDER BY max(indexed_at) DESC`;
   }
 
