@@ -153,7 +153,7 @@ describe('dead-letter redrive', () => {
     expect((await lettersOf(b.bookingId)).length).toBe(2);
   });
 
-  it('redrives every waiting dead letter of a reason at once, each applied once', async () => {
+  it('redrives every waiting dead letter of a reason at once, each applied once, even when a copy is sent twice', async () => {
     const cases = [await staleTariffExtension(), await staleTariffExtension()];
     for (const { b, tariffVersion } of cases) await db.query('UPDATE policy SET tariff_version = $2 WHERE booking_id = $1', [b.bookingId, tariffVersion]);
     const admin = await session(ADMIN);
@@ -163,6 +163,18 @@ describe('dead-letter redrive', () => {
     expect(all.more).toBe(false);
     expect(((await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer).redriven).toHaveLength(0);
     for (const { b } of cases) await extendedOnce(b.bookingId);
+
+    // As if the console had died after sending and before its commit: the row still waits, and
+    // the next redrive sends a second copy, which policy's inbox drops. A later extension of the
+    // same booking (same key, same partition, behind the copy) shows when the copy has been read.
+    const [{ b }] = cases as [(typeof cases)[0]];
+    const [letter] = await lettersOf(b.bookingId);
+    await db.query('UPDATE dead_letter_record SET redriven_at = NULL WHERE id = $1', [letter?.id]);
+    expect(((await (await redrive(admin, { ids: [letter?.id] })).json()) as RedriveAnswer).redriven).toHaveLength(1);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(300) }, 'booking.extended', 4))]);
+    await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '4 hours' AS later FROM policy WHERE booking_id = $1", [b.bookingId])).rows[0]?.later, { timeout: 60_000 }).toBe(true);
+    const extensions = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'policy.extended'", [b.bookingId]);
+    expect(extensions.rows[0].n).toBe(2);
   });
 
   it('shows a payload with NUL bytes and invalid UTF-8 as escaped text or hex with its size', async () => {
