@@ -94,6 +94,7 @@ describe('dead-letter redrive', () => {
     expect(detail).toMatchObject({ originalTopic: pricedTopic, reasonCode: 'handler-failed', attempts: 5, redrivable: true, redrivenAt: null });
     expect(String(detail['reason'])).toMatch(/has changed since it was used/);
     expect(detail.payload.text).toContain(b.bookingId);
+    expect(await (await fetch(`${consoleUrl}/metrics`)).text()).toMatch(new RegExp(`kuruma_dead_letters_indexed_total\\{[^}]*topic="${pricedDlq.replace(/\./g, '\\.')}"[^}]*\\} [1-9]`));
     const list = (await (await fetch(`${consoleUrl}/api/dead-letters?topic=${pricedDlq}&reason=handler-failed`, { headers: { cookie: viewer.cookie } })).json()) as { items: { id: string }[] };
     expect(list.items.map((i) => i.id)).toContain(first?.id);
 

@@ -21,6 +21,7 @@ export class DeadLetterIndexer {
   private running = false;
   private lastError: Error | null = null;
   private readonly index: DeadLetterIndex;
+  private readonly indexed;
 
   constructor(
     private readonly kafka: Kafka,
@@ -30,6 +31,8 @@ export class DeadLetterIndexer {
     private readonly kit: ServiceKit,
   ) {
     this.index = new DeadLetterIndex(db);
+    // A rising rate on a dead-letter topic is what an operator alerts on (a batch read again after a restart counts again).
+    this.indexed = kit.metrics.counter('kuruma_dead_letters_indexed_total', 'Dead-letter records read into the console index, per dead-letter topic', ['topic']);
   }
 
   async start(): Promise<void> {
@@ -50,6 +53,7 @@ export class DeadLetterIndexer {
 
   private async indexBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     await this.index.add(batch.messages.map((m) => indexedDeadLetter(batch.topic, batch.partition, m)));
+    this.indexed.inc({ topic: batch.topic }, batch.messages.length);
     await heartbeat();
   }
 
