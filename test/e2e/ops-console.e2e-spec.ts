@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics } from '@kuruma/contracts';
 import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 import { launchChromium } from '../support/browser';
+import { type OpsAccount, signedInSession, signInOnPage } from '../support/ops-console-session';
 
 const ADMIN = { username: 'admin', password: 'admin-change-me' };
 const VIEWER = { username: 'viewer', password: 'viewer-password' };
@@ -24,13 +25,7 @@ describe('ops console', () => {
   let browser: Browser;
   const consoleUrl = baseUrl('ops-console');
 
-  async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
-    await page.goto(consoleUrl);
-    await page.getByLabel('User name').fill(who.username);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${consoleUrl}/`);
-  }
+  const signIn = (page: Page, who: OpsAccount): Promise<void> => signInOnPage(page, consoleUrl, who);
 
   async function bindBooking(): Promise<string> {
     const b = newBooking();
@@ -38,13 +33,7 @@ describe('ops console', () => {
     return b.bookingId;
   }
 
-  /** Signs in as the console's page does (same Origin); the cookie and the session's CSRF token. */
-  async function signedIn(who: { username: string; password: string }): Promise<{ cookie: string; csrfToken: string }> {
-    const res = await fetch(`${consoleUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: consoleUrl }, body: JSON.stringify(who) });
-    expect(res.status).toBe(200);
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrfToken };
-  }
+  const signedIn = (who: OpsAccount) => signedInSession(consoleUrl, who);
   const sessionCookie = async (who: { username: string; password: string }): Promise<string> => (await signedIn(who)).cookie;
 
   beforeAll(async () => {

@@ -11,6 +11,8 @@ import { OpsSessions } from './auth/ops-sessions';
 import { ClaimsQueueController } from './claims/claims-queue.controller';
 import { ClaimsTriggerClient } from './claims/claims-trigger.client';
 import { ConsoleApiController } from './console-api.controller';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { deadLetterProviders } from './dead-letters/dead-letter.providers';
 import type { OpsConsoleConfig } from './ops-console.config';
 import { LiveEventBuffer } from './stream/live-event-buffer';
 import { LiveStreamController } from './stream/live-stream.controller';
@@ -23,7 +25,7 @@ import { ConsolePagesController } from './web/console-pages.controller';
  * The ops console: pages, sign-in and the read API over Postgres (plain SQL on one node-postgres
  * pool, no Prisma client: its query compiler alone kept 50-100 MB resident), claim actions through
  * claims-trigger, and the live stream of the public policy and claim events tailed from Kafka (no
- * producer: the console publishes nothing).
+ * shared producer: the console publishes only an admin's redrive of a dead letter, through its own).
  */
 @Module({})
 export class OpsConsoleModule {
@@ -36,8 +38,9 @@ export class OpsConsoleModule {
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],
-      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, LiveStreamController, PublicEventsKafkaHandler],
+      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController],
       providers: [
+        ...deadLetterProviders,
         { provide: CONSOLE_ASSETS, useFactory: consoleAssetsDir },
         {
           provide: LiveEventBuffer,

@@ -43,6 +43,12 @@ export const KafkaPrincipals = {
 } as const;
 
 const svc = KafkaPrincipals.service;
+/**
+ * The ops console writes a platform topic only to redrive one of its dead letters, byte for byte,
+ * when an admin asks (audited); partners' own topics are never written by it (it would speak as
+ * the partner), so their dead letters are resent by the partner.
+ */
+const REDRIVER = svc('ops-console');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Default 1 MiB broker limit; producers reject larger records before they reach us. */
@@ -72,12 +78,15 @@ export const Topics = {
  */
 const DLQ_MAX_BYTES = SIX_MIB + ONE_MIB;
 
-/** Dead letters are written by the service that consumed the record; only the admin reads them. */
+/**
+ * Dead letters are written by the service that consumed the record; the ops console reads them
+ * (its dead-letter index, which operators list and redrive from).
+ */
 const dlq = (name: string, writer: string, description: string): TopicSpec => ({
   name,
   deadLetterHeaders: true,
   writers: [writer],
-  readers: [],
+  readers: [svc('ops-console')],
   visibility: 'internal',
   key: 'the original record key',
   partitions: 3,
@@ -99,7 +108,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     deadLetter: Topics.bookingEventsDlq,
     description:
       'Booking events received over HTTP (POST /v1/booking-events), written by booking-ingest after it authenticated the partner. Partners cannot write it: they publish to their own partner.{partnerId}.booking-events.v1.',
-    writers: [svc('booking-ingest')],
+    writers: [svc('booking-ingest'), REDRIVER],
     readers: [svc('booking-ingest')],
   },
   {
@@ -136,7 +145,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     deadLetter: Topics.bookingAcceptedDlq,
     description: 'booking-ingest -> pricing: validated, de-duplicated, ordered booking events.',
-    writers: [svc('booking-ingest')],
+    writers: [svc('booking-ingest'), REDRIVER],
     readers: [svc('pricing')],
   },
   {
@@ -149,7 +158,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     deadLetter: Topics.bookingPricedDlq,
     description: 'pricing -> policy: booking events with the quote (its breakdown steps without `source`, which the tariff version fixes), extension premium or refund.',
-    writers: [svc('pricing')],
+    writers: [svc('pricing'), REDRIVER],
     readers: [svc('policy')],
   },
   {
