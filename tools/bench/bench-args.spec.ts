@@ -3,11 +3,11 @@ import { benchArgs } from './bench-args';
 
 describe(benchArgs.name, () => {
   it('runs once with the usual backlog by default', () => {
-    expect(benchArgs([])).toEqual({ runs: 1, backlog: 20_000, report: undefined, before: undefined, after: undefined });
+    expect(benchArgs([])).toEqual({ runs: 1, backlog: 20_000, fleet: 100, report: undefined, before: undefined, after: undefined });
   });
 
   it('reads runs, label and backlog next to --only', () => {
-    expect(benchArgs(['--runs', '3', '--only', 'bind', '--label', 'before (7ca1a7d)', '--backlog', '40000'])).toMatchObject({ runs: 3, label: 'before (7ca1a7d)', backlog: 40_000 });
+    expect(benchArgs(['--runs', '3', '--only', 'bind', '--label', 'before (7ca1a7d)', '--backlog', '40000', '--fleet', '1000'])).toMatchObject({ runs: 3, label: 'before (7ca1a7d)', backlog: 40_000, fleet: 1_000 });
   });
 
   it('takes the file lists of --before and --after up to the next flag', () => {

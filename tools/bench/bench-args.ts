@@ -6,6 +6,8 @@ export interface BenchArgs {
   label?: string;
   /** `--backlog 40000`: bookings in the sustained drain (a larger one follows if it drains in under ~8 s). */
   backlog: number;
+  /** `--fleet 1000`: gateways (one per covered car) the FNOL and telemetry stages register (default 100, see bench-devices.ts). */
+  fleet: number;
   /** `--report a.json b.json`: render docs/benchmarks.md's tables from existing results, run nothing. */
   report?: string[];
   /** `--before a.json ... [--after d.json ...]`: render the before-and-after table, run nothing. */
@@ -13,7 +15,7 @@ export interface BenchArgs {
   after?: string[];
 }
 
-const FLAGS = ['--only', '--runs', '--label', '--backlog', '--report', '--before', '--after'];
+const FLAGS = ['--only', '--runs', '--label', '--backlog', '--fleet', '--report', '--before', '--after'];
 
 export function benchArgs(argv: string[]): BenchArgs {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
@@ -31,5 +33,5 @@ export function benchArgs(argv: string[]): BenchArgs {
     return n;
   };
   const label = value('--label');
-  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
+  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), fleet: count('--fleet', 100), ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
 }

@@ -89,7 +89,7 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
     redisPort: Number(new URL(TEST_ENV['REDIS_URL']).port || 6379),
   };
   const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency, backlog: args.backlog, cpuWindow: () => new CpuWindow(cpuSources) };
-  const platformRun: PlatformRun = { ...shared, devices: () => (devices ??= registerCoveredDevices(shared, gateways)) };
+  const platformRun: PlatformRun = { ...shared, devices: () => (devices ??= registerCoveredDevices(shared, gateways, args.fleet)) };
   // What the platform costs with nothing to do (consumers polling, housekeeping): every window's
   // CPU holds this baseline, which weighs most at low rates.
   say('platform at idle: 5 s of CPU with no load');

@@ -5,7 +5,7 @@ import { measureHops } from '../hops';
 import { openLoop, percentiles } from '../latency';
 import { scrapeHistogram, windowShares } from '../service-metrics';
 
-/** FNOL at 200/s and 1,000/s: 100 registered devices on covered vehicles, each alert a new accident. */
+/** FNOL at 200/s and 1,000/s: the fleet of registered gateways on covered vehicles, in turn, each alert a new accident. */
 export async function fnolStage(run: PlatformRun): Promise<void> {
   const devices = await run.devices();
   const crash = (i: number) => {

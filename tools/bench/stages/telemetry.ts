@@ -10,7 +10,8 @@ import { scrapeCounter } from '../service-metrics';
 export async function telemetryStage(run: PlatformRun): Promise<void> {
   const messages = 80_000;
   const inFlight = 2_000;
-  const devices = await run.devices();
+  // 100 of the fleet's gateways, the conditions this stage has been measured under since issue #16.
+  const devices = (await run.devices()).slice(0, 100);
   const signals = () => scrapeCounter(baseUrl('claims-trigger'), 'kuruma_device_signals_total');
   const before = await signals();
   const bar = run.bars.create(messages, 0, { stage: 'telemetry', unit: 'messages' });

@@ -16,7 +16,6 @@ import {
   uncoveredIncidentData,
 } from '@kuruma/domain-claims';
 import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
-import type { CoverIndex } from '../correlation/cover-index';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 import type { DeviceDirectory } from '../devices/device-directory';
 import { VehicleStateWriter } from '../telemetry/vehicle-state.writer';
@@ -46,7 +45,6 @@ export class HandleDeviceSignalUseCase {
   constructor(
     private readonly db: SqlTransactional,
     private readonly devices: DeviceDirectory,
-    private readonly coverIndex: CoverIndex,
     private readonly damageFlags: DamageFlags,
     private readonly deadLetters: DeviceSignalDeadLetters,
     private readonly settings: SignalSettings,
@@ -54,7 +52,7 @@ export class HandleDeviceSignalUseCase {
   ) {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
-      lock: (tx, vehicles) => this.claims.lockVehicles(tx, vehicles),
+      locks: (vehicles) => this.claims.vehicleLocks(vehicles),
       effects: (): Effects => ({ outbox: [], damage: new Map() }),
       apply: async (tx, alert, effects) => {
         const from = effects.outbox.length;
@@ -91,8 +89,7 @@ export class HandleDeviceSignalUseCase {
       // The device's vehicle is its partner's: cover, claims, damage and state are looked up by the pair.
       const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
       if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
-      const hint = await this.coverIndex.policyAt(vehicle, occurredAt).catch(() => null);
-      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, hint, now, trace });
+      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, now, trace });
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
       // than leave it unacknowledged for the broker to redeliver for ever. Anything else (the
@@ -107,7 +104,7 @@ export class HandleDeviceSignalUseCase {
     const { topic } = this.settings;
     const { outbox } = effects;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
-    const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: s.hint });
+    const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: null });
     if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
@@ -204,7 +201,7 @@ interface Effects {
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */
-type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; hint: string | null; now: Date; trace?: Record<string, string> };
+type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; now: Date; trace?: Record<string, string> };
 
 /** The signal row of a device message. */
 const signalOf = (s: Signal): ClaimSignal => ({

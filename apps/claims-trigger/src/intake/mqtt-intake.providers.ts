@@ -2,7 +2,6 @@ import type { Provider } from '@nestjs/common';
 import { DeviceRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { MqttIntakeServer, SERVICE_KIT, ServiceMetrics, type ServiceKit, TopicNames } from '@kuruma/service-kit';
 import type { ClaimsTriggerConfig } from '../claims-trigger.config';
-import { CoverIndex } from '../correlation/cover-index';
 import { DeviceDirectory } from '../devices/device-directory';
 import { DamageFlags } from '../fraud-guard/damage-flags';
 import { DeviceSignalDeadLetters } from './device-signal.dead-letters';
@@ -16,9 +15,9 @@ export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | un
     { provide: DeviceDirectory, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new DeviceDirectory(new DeviceRepository(sql)) },
     {
       provide: HandleDeviceSignalUseCase,
-      inject: [SqlDatabase, DeviceDirectory, CoverIndex, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],
-      useFactory: (sql: SqlDatabase, directory: DeviceDirectory, coverIndex: CoverIndex, damageFlags: DamageFlags, deadLetters: DeviceSignalDeadLetters, topics: TopicNames, kit: ServiceKit) =>
-        new HandleDeviceSignalUseCase(sql, directory, coverIndex, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger),
+      inject: [SqlDatabase, DeviceDirectory, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],
+      useFactory: (sql: SqlDatabase, directory: DeviceDirectory, damageFlags: DamageFlags, deadLetters: DeviceSignalDeadLetters, topics: TopicNames, kit: ServiceKit) =>
+        new HandleDeviceSignalUseCase(sql, directory, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger),
     },
     {
       provide: DeviceSignalDeadLetters,

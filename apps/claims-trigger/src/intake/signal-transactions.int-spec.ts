@@ -24,9 +24,9 @@ interface TestAlert {
 function setup(producer: string) {
   const batchSizes: number[] = [];
   const sut = new SignalTransactions<TestAlert, string, OutboxEntry[]>(sql, {
-    lock: async (tx, vehicles) => {
+    locks: (vehicles) => {
       batchSizes.push(vehicles.length);
-      await claims.lockVehicles(tx, vehicles);
+      return claims.vehicleLocks(vehicles);
     },
     effects: () => [],
     apply: async (tx: DatabaseTx, a: TestAlert, outbox: OutboxEntry[]) => {
@@ -77,5 +77,38 @@ describe(SignalTransactions.name, () => {
     const retried = await Promise.all(alerts.map((a, i) => (outcomes[i]?.status === 'fulfilled' ? undefined : sut.submit(a))));
     expect(retried.filter(Boolean).length).toBeLessThanOrEqual(1);
     expect((await committed()).sort()).toEqual(alerts.map((a) => `alert-${a.n}`).sort());
+  });
+
+  it("makes a second alert on the same vehicle wait for the first one's commit, and sees what it wrote", async () => {
+    const producer = newProducer();
+    const vehicle = { partnerId: 'demo', vehicleId: `v-wait-${randomUUID().slice(0, 8)}` };
+    const locks = claims.vehicleLocks([vehicle]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const firstWrote = new Promise<void>((r) => (written = r));
+    const first = sql.$transaction(async (tx) => {
+      await enqueueOutbox(tx, producer, [{ topic: 'signal-transactions-test', key: vehicle.vehicleId, eventId: 'first', payload: '{}' }]);
+      written();
+      await held;
+    }, { advisoryLocks: locks });
+    await firstWrote;
+    // The second transaction's BEGIN round trip blocks on the lock until the first commits, so its
+    // read finds the first one's row (one accident, one claim).
+    const second = sql.$transaction(
+      async (tx) => (await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${producer}`)[0]?.n,
+      { advisoryLocks: locks },
+    );
+    const waiting = async () => (await sql.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+      WHERE l.locktype = 'advisory' AND NOT l.granted AND a.datname = current_database() AND a.application_name = 'signal-transactions-test'`)[0]?.n ?? 0;
+    while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 10));
+    release();
+    await first;
+    expect(await second).toBe(1);
+  });
+
+  it('refuses a lock name with NUL rather than sending a truncated statement', async () => {
+    await expect(sql.$transaction(async () => 'never', { advisoryLocks: ['vehicle:demo/a\0b'] })).rejects.toThrow(/NUL/);
   });
 });

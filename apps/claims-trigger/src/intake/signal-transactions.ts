@@ -2,8 +2,8 @@ import type { DatabaseTx, PartnerVehicle, SqlTransactional } from '@kuruma/data-
 
 /** What a batch's transaction does for each signal, and around them; `E` collects the batch's effects. */
 export interface SignalTransactionSteps<S, R, E> {
-  /** Locks the partner vehicles of the batch, in one consistent order (two batches cannot deadlock). */
-  lock(tx: DatabaseTx, vehicles: PartnerVehicle[]): Promise<void>;
+  /** The advisory locks of the batch's partner vehicles, taken as its transaction begins (in key order: two batches cannot deadlock). */
+  locks(vehicles: PartnerVehicle[]): string[];
   /** An empty collection of effects for one transaction. */
   effects(): E;
   /** Applies one signal on its locked vehicle; what it publishes goes to `effects`. */
@@ -20,7 +20,7 @@ interface Pending<S, R> {
 
 /**
  * Group commit of device alerts: the alerts that arrive while a transaction is in flight share
- * the next one (one BEGIN, one lock statement, one outbox insert, one Redis pipeline for the damage
+ * the next one (one BEGIN with the vehicle locks in its round trip, one outbox insert, one Redis pipeline for the damage
  * flags and one COMMIT for all of them, and two statements per alert), and each is resolved once that transaction committed, so its
  * PUBACK still follows its durability. Alerts are applied one after another inside the batch in
  * arrival order per vehicle, so one applied earlier is seen by the next (one accident, one
@@ -83,12 +83,11 @@ export class SignalTransactions<S extends PartnerVehicle, R, E> {
 
   private transaction(signals: S[]): Promise<R[]> {
     return this.db.$transaction(async (tx) => {
-      await this.steps.lock(tx, signals);
       const effects = this.steps.effects();
       const results: R[] = [];
       for (const s of signals) results.push(await this.steps.apply(tx, s, effects));
       await this.steps.finish(tx, effects);
       return results;
-    });
+    }, { advisoryLocks: this.steps.locks(signals) });
   }
 }
