@@ -26,6 +26,7 @@ import { BrokerAdmin } from './devices/broker-admin';
 import { deviceCertificates } from './devices/device-certificates.config';
 import { DeviceDirectory } from './devices/device-directory';
 import { DevicesController } from './devices/devices.controller';
+import { deviceLifecycleProviders } from './devices/devices.providers';
 import { IntakeAccountsProvisioning } from './devices/intake-accounts.provisioning';
 import { RegisterDeviceUseCase } from './devices/register-device.use-case';
 import { DamageFlags } from './fraud-guard/damage-flags';
@@ -81,6 +82,7 @@ export class ClaimsTriggerModule {
           useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
             new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)),
         },
+        ...deviceLifecycleProviders,
         {
           provide: ChangeClaimStatusUseCase,
           inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],

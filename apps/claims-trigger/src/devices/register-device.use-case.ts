@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { DeviceRepository } from '@kuruma/data-access-db';
 import type { DeviceAccounts } from '@kuruma/data-access-messaging';
-import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
+import { ConflictError, InvalidRequestError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
 import { CsrRejected, type DeviceCertificateIssuer } from './device-certificate.issuer';
 import type { DeviceDirectory } from './device-directory';
+import { inBroker } from './broker-administration';
 
 /** Where device certificates come from and which listener takes them; absent: none are issued. */
 export interface DeviceCertificates {
@@ -40,7 +41,7 @@ export class RegisterDeviceUseCase {
     const password = randomBytes(24).toString('base64url');
     // Signed before anything changes, so a bad request leaves the device as it was.
     const certificate = csr === undefined ? undefined : await this.certify(deviceId, csr);
-    const login = await this.inBroker(async (accounts) => {
+    const login = await inBroker(this.accounts, this.logger, 'device registration', async (accounts) => {
       const conflict = await accounts.conflict(deviceId);
       if (conflict) throw new ConflictError(`device ${deviceId} cannot be registered: ${conflict}`);
       return accounts.provision(deviceId, password);
@@ -62,17 +63,6 @@ export class RegisterDeviceUseCase {
     } catch (error) {
       if (error instanceof CsrRejected) throw new InvalidRequestError('invalid certificate signing request', [{ field: 'csr', message: error.message }]);
       throw error;
-    }
-  }
-
-  /** The broker's administration being away (down, refusing the admin login) makes this request, and only it, unavailable. */
-  private async inBroker<T>(work: (accounts: DeviceAccounts) => Promise<T>): Promise<T> {
-    try {
-      return await work(await this.accounts());
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      this.logger.error({ err: (error as Error).message }, 'MQTT broker administration failed; device registration unavailable');
-      throw new UnavailableError('device registration is unavailable: the MQTT broker cannot be administered right now; try again later');
     }
   }
 }
