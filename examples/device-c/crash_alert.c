@@ -51,7 +51,7 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int reason, const m
 	struct gateway *gw = obj;
 	(void)mosq; (void)props;
 	gw->connected = false;
-	fprintf(stderr, "disconnected (reason %d)\n", reason);
+	if (reason != 0) fprintf(stderr, "connection lost (%d)\n", reason);
 }
 
 static void on_publish(struct mosquitto *mosq, void *obj, int mid, int reason, const mosquitto_property *props)
