@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
 import { Topics, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
-import { coveredVehicle, DeviceGateways, KafkaProbe, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
+import { coveredVehicle, DEMO_API_KEY, DeviceGateways, KafkaProbe, PlatformProcesses, putDevice, TEST_ENV, testTopic } from '../../tools/harness';
 
 const run = promisify(execFile);
 const stack = loadStackConfig();
@@ -45,6 +45,7 @@ describe.skipIf(!hasCompiler)('device kit: the C example publishes a crash alert
   let binary: string;
   let vehicleId: string;
   let creds: DeviceCredentialsV1;
+  const signals = async (eventId: string): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM claim_signal WHERE event_id = $1', [eventId])).rows[0].n;
 
   beforeAll(async () => {
     binary = join(mkdtempSync(join(tmpdir(), 'kuruma-device-c-')), 'crash_alert');
@@ -71,10 +72,29 @@ describe.skipIf(!hasCompiler)('device kit: the C example publishes a crash alert
 
   it('a republish with the same eventId is applied once', async () => {
     const eventId = `c-${randomUUID()}`;
+    const after = `c-${randomUUID()}`;
     expect((await crashAlert(binary, creds, { eventId, peakG: 1.8 })).status).toBe(0);
     expect((await crashAlert(binary, creds, { eventId, peakG: 1.8 })).status).toBe(0);
-    // Each run ended on a Success PUBACK, which the intake sends only once the signal is durable.
-    expect((await db.query('SELECT count(*)::int AS n FROM claim_signal WHERE event_id = $1', [eventId])).rows[0].n).toBe(1);
+    expect((await crashAlert(binary, creds, { eventId: after, peakG: 1.8 })).status).toBe(0);
+    // A device's crash alerts are applied one at a time in arrival order: once the alert sent
+    // after the republish is in, the republish has been handled.
+    await expect.poll(() => signals(after), { timeout: 20_000 }).toBe(1);
+    expect(await signals(eventId)).toBe(1);
+  });
+
+  it('delivers with a client certificate on the certificate listener, the key made by the gateway (openssl)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kuruma-device-c-x509-'));
+    const [key, csr, cert] = ['gw.key', 'gw.csr', 'gw.crt'].map((f) => join(dir, f));
+    await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=gateway']);
+    const registered = await putDevice(DEMO_API_KEY, `e2e-c-x509-${randomUUID().slice(0, 8)}`, vehicleId, readFileSync(csr, 'utf8'));
+    const x509 = (await registered.json()) as DeviceCredentialsV1;
+    writeFileSync(cert, x509.mqtt.certificate?.pem ?? '');
+    const url = new URL(x509.mqtt.certificate?.url ?? '');
+    const eventId = `c-${randomUUID()}`;
+    const argv = ['-H', url.hostname, '-p', url.port, '-C', cert, '-K', key, '-c', mosquittoPaths(stack.STACK_STATE_DIR).caFile];
+    const { stdout } = await run(binary, [...argv, '-i', x509.mqtt.clientId, '-u', x509.mqtt.username, '-t', x509.mqtt.topics.crash, '-e', eventId, '-g', '1.6'], { timeout: 60_000 });
+    expect(stdout).toContain(`delivered ${eventId}`);
+    await expect.poll(() => signals(eventId), { timeout: 20_000 }).toBe(1);
   });
 
   it('exits 2 without retrying when the broker refuses the password', async () => {
