@@ -171,4 +171,16 @@ describe('issue 18: a partner revokes a device or rotates its credentials, effec
     await device.endAsync();
     await expect.poll(async () => (await db.query('SELECT count(*)::int AS n FROM incident WHERE event_id = $1', [eventId])).rows[0].n, { timeout: 15_000 }).toBe(1);
   });
+
+  it('a DELETE racing a rotation of the same device always ends revoked with no login left, whichever runs first', async () => {
+    for (let round = 0; round < 5; round++) {
+      const creds = await registerDevice(DEMO_API_KEY);
+      const [deleted, rotated] = await Promise.all([deleteDevice(DEMO_API_KEY, creds.deviceId), rotate(DEMO_API_KEY, creds.deviceId)]);
+      expect(deleted.status).toBe(204);
+      expect([200, 404]).toContain(rotated.status);
+      const passwords = [creds.mqtt.password, ...(rotated.status === 200 ? [((await rotated.json()) as DeviceCredentialsV1).mqtt.password] : [])];
+      for (const password of passwords) expect(await connackOf(() => connectDevice({ ...creds, mqtt: { ...creds.mqtt, password } }))).toBe(0x87);
+      expect((await db.query('SELECT revoked_at FROM device WHERE id = $1', [creds.deviceId])).rows[0].revoked_at).toBeInstanceOf(Date);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { DeviceRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { SERVICE_KIT, type ServiceKit } from '@kuruma/service-kit';
 import { BrokerAdmin } from './broker-admin';
+import { deviceChangeLock } from './device-change.lock';
 import { DeviceDirectory } from './device-directory';
 import { RegisterDeviceUseCase } from './register-device.use-case';
 import { RevokeDeviceUseCase } from './revoke-device.use-case';
@@ -13,7 +14,7 @@ export const deviceLifecycleProviders: Provider[] = [
     provide: RevokeDeviceUseCase,
     inject: [SqlDatabase, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
     useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
-      new RevokeDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, kit.logger),
+      new RevokeDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, kit.logger, deviceChangeLock(sql)),
   },
   {
     provide: RotateDeviceCredentialsUseCase,

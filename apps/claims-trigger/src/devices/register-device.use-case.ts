@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { DeviceRepository } from '@kuruma/data-access-db';
 import type { DeviceAccounts } from '@kuruma/data-access-messaging';
-import { ConflictError, InvalidRequestError } from '@kuruma/service-kit';
+import { ConflictError, InvalidRequestError, NotFoundError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
 import { CsrRejected, type DeviceCertificateIssuer } from './device-certificate.issuer';
 import type { DeviceDirectory } from './device-directory';
 import { inBroker } from './broker-administration';
+import type { DeviceChangeLock } from './device-change.lock';
 
 /** Where device certificates come from and which listener takes them; absent: none are issued. */
 export interface DeviceCertificates {
@@ -29,6 +30,7 @@ export class RegisterDeviceUseCase {
     private readonly directory: DeviceDirectory,
     private readonly publicMqttUrl: string,
     private readonly logger: Logger,
+    private readonly lock: DeviceChangeLock,
     private readonly certificates?: DeviceCertificates,
   ) {}
 
@@ -36,8 +38,26 @@ export class RegisterDeviceUseCase {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(deviceId)) {
       throw new InvalidRequestError('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
     }
-    const existing = await this.devices.findById(deviceId);
-    if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
+    return this.lock(deviceId, async () => {
+      const existing = await this.devices.findById(deviceId);
+      if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
+      return this.apply(partnerId, deviceId, vehicleId, csr);
+    });
+  }
+
+  /**
+   * New credentials for the partner's active device on its registered vehicle (rotation): 404 for
+   * another partner's, an unknown or a revoked device, checked under the same lock as the change.
+   */
+  async renew(partnerId: string, deviceId: string, csr?: string): Promise<DeviceCredentialsV1> {
+    return this.lock(deviceId, async () => {
+      const existing = await this.devices.findById(deviceId);
+      if (!existing || existing.partnerId !== partnerId || existing.revokedAt) throw new NotFoundError(`no device ${deviceId}`);
+      return this.apply(partnerId, deviceId, existing.vehicleId, csr);
+    });
+  }
+
+  private async apply(partnerId: string, deviceId: string, vehicleId: string, csr?: string): Promise<DeviceCredentialsV1> {
     const password = randomBytes(24).toString('base64url');
     // Signed before anything changes, so a bad request leaves the device as it was.
     const certificate = csr === undefined ? undefined : await this.certify(deviceId, csr);

@@ -26,7 +26,7 @@ function setup(options: { brokerAway?: boolean } = {}) {
     return { remove: async (id: string) => void removed.push(id) } as unknown as DeviceAccounts;
   };
   const directory = new DeviceDirectory(devices);
-  return { sut: new RevokeDeviceUseCase(devices, accounts, directory, pino({ level: 'silent' })), rows, removed, directory };
+  return { sut: new RevokeDeviceUseCase(devices, accounts, directory, pino({ level: 'silent' }), (_deviceId, work) => work()), rows, removed, directory };
 }
 
 const refusalOf = (work: Promise<unknown>) => work.then(() => undefined, (e: unknown) => (e instanceof DomainError ? e.constructor : e));

@@ -3,6 +3,7 @@ import type { DeviceAccounts } from '@kuruma/data-access-messaging';
 import { NotFoundError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
 import { inBroker } from './broker-administration';
+import type { DeviceChangeLock } from './device-change.lock';
 import type { DeviceDirectory } from './device-directory';
 
 /**
@@ -12,6 +13,7 @@ import type { DeviceDirectory } from './device-directory';
  * revoked with an audit entry. The row stays: claims and incidents name the device, and its id
  * stays its partner's. A device of another partner, an unknown id and an already revoked device
  * all answer 404 (nothing tells a partner which ids others use; a second DELETE is a 404).
+ * Registration, rotation and deletion of one device run one at a time (DeviceChangeLock).
  * Should the database write fail after the broker change, the device is already cut off and a
  * retried DELETE completes it (removing an absent account is a no-op).
  */
@@ -21,13 +23,16 @@ export class RevokeDeviceUseCase {
     private readonly accounts: () => Promise<DeviceAccounts>,
     private readonly directory: DeviceDirectory,
     private readonly logger: Logger,
+    private readonly lock: DeviceChangeLock,
   ) {}
 
   async execute(partnerId: string, deviceId: string): Promise<void> {
-    const device = await this.devices.findById(deviceId);
-    if (!device || device.partnerId !== partnerId || device.revokedAt) throw new NotFoundError(`no device ${deviceId}`);
-    await inBroker(this.accounts, this.logger, 'device deletion', (accounts) => accounts.remove(deviceId));
-    if (!(await this.devices.revoke(deviceId, partnerId, { actor: `partner:${partnerId}`, role: 'partner' }))) throw new NotFoundError(`no device ${deviceId}`);
+    await this.lock(deviceId, async () => {
+      const device = await this.devices.findById(deviceId);
+      if (!device || device.partnerId !== partnerId || device.revokedAt) throw new NotFoundError(`no device ${deviceId}`);
+      await inBroker(this.accounts, this.logger, 'device deletion', (accounts) => accounts.remove(deviceId));
+      if (!(await this.devices.revoke(deviceId, partnerId, { actor: `partner:${partnerId}`, role: 'partner' }))) throw new NotFoundError(`no device ${deviceId}`);
+    });
     this.directory.forget(deviceId);
   }
 }

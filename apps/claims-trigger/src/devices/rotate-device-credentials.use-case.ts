@@ -1,6 +1,5 @@
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { DeviceRepository } from '@kuruma/data-access-db';
-import { NotFoundError } from '@kuruma/service-kit';
 import type { RegisterDeviceUseCase } from './register-device.use-case';
 
 /**
@@ -13,14 +12,12 @@ import type { RegisterDeviceUseCase } from './register-device.use-case';
  */
 export class RotateDeviceCredentialsUseCase {
   constructor(
-    private readonly devices: Pick<DeviceRepository, 'findById' | 'recordRotation'>,
-    private readonly register: Pick<RegisterDeviceUseCase, 'execute'>,
+    private readonly devices: Pick<DeviceRepository, 'recordRotation'>,
+    private readonly register: Pick<RegisterDeviceUseCase, 'renew'>,
   ) {}
 
   async execute(partnerId: string, deviceId: string, csr?: string): Promise<DeviceCredentialsV1> {
-    const device = await this.devices.findById(deviceId);
-    if (!device || device.partnerId !== partnerId || device.revokedAt) throw new NotFoundError(`no device ${deviceId}`);
-    const credentials = await this.register.execute(partnerId, deviceId, device.vehicleId, csr);
+    const credentials = await this.register.renew(partnerId, deviceId, csr);
     await this.devices.recordRotation(deviceId, partnerId, { actor: `partner:${partnerId}`, role: 'partner' }, { certificate: csr !== undefined });
     return credentials;
   }
