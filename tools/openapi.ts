@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { bookingEventV1Schema, coverScheduleV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -92,6 +92,40 @@ const paths = {
         '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
       },
     },
+    delete: {
+      operationId: 'deleteDevice',
+      tags: ['claims-trigger (port 3004)'],
+      summary: "Revoke a gateway: its MQTT account and live session end at once",
+      description:
+        "The broker account is deleted (dynamic security disconnects a connected device, and its login is refused from then on), then the device is marked revoked (who, when, audit entry). Its claims and incidents keep naming it, and its id stays the partner's: registering it again with PUT makes it active with new credentials. Another partner's device, an unknown id and an already revoked device all answer 404, so a second DELETE answers 404. A client certificate issued to the device stays cryptographically valid until it expires (the broker checks no revocation list), but with the account gone it may publish nothing (docs/devices.md).",
+      security: apiKey,
+      parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' } }],
+      responses: {
+        '204': { description: 'Revoked' },
+        '401': problem('Unknown API key'),
+        '404': problem("No active device of this partner with that id (unknown, another partner's, or already revoked)"),
+        '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
+      },
+    },
+  },
+  '/v1/devices/{deviceId}/rotate-credentials': {
+    post: {
+      operationId: 'rotateDeviceCredentials',
+      tags: ['claims-trigger (port 3004)'],
+      summary: 'New MQTT credentials for an active gateway; the old password stops working at once',
+      description:
+        "Body `{}` for a new password, or `{ \"csr\" }` for a new password and a new client certificate. The answer has the same shape as the registration's and is shown once. Setting the password disconnects a session logged in with the old one, and the old password is refused from then on (no overlap: the gateway stores the new credentials before it reconnects). A certificate issued earlier stays valid until it expires: to cut off a leaked key, DELETE the device.",
+      security: apiKey,
+      parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' } }],
+      requestBody: { required: true, content: json('DeviceCredentialsRotation') },
+      responses: {
+        '200': { description: 'New MQTT credentials (shown once)', content: json('DeviceCredentials') },
+        '400': problem('Not a JSON object, an unknown field, or an invalid csr (`errors` names the field)'),
+        '401': problem('Unknown API key'),
+        '404': problem("No active device of this partner with that id (unknown, another partner's, or revoked)"),
+        '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
+      },
+    },
   },
   '/v1/claims': {
     get: {
@@ -168,6 +202,7 @@ export function buildOpenApi(): Record<string, unknown> {
           },
         },
         DeviceRegistration: schema(deviceRegistrationV1Schema),
+        DeviceCredentialsRotation: schema(deviceCredentialsRotationV1Schema),
         DeviceCredentials: {
           type: 'object',
           required: ['deviceId', 'vehicleId', 'mqtt'],

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, bookingEvent, type DeviceCredentials, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
+import { asMessage, bookingEvent, coveredVehicle as coverNow, type DeviceCredentials, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
  * A car's gateway, registered through the partner API, publishes over MQTT with its own
@@ -26,16 +26,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
   const deviceIds = new Map<mqtt.MqttClient, string>();
   const idOf = (device: mqtt.MqttClient): string => deviceIds.get(device) ?? '';
 
-  async function coveredVehicle(): Promise<string> {
-    const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-    ]);
-    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, 'policy.bound');
-    return b.vehicleId;
-  }
+  const coveredVehicle = () => coverNow(probe);
 
   const claimEvents = (vehicleId: string) =>
     probe.records.filter((r) => r.topic === claimTopic && r.key === vehicleId).map((r) => r.json<{ type: string; data: Record<string, unknown> }>());

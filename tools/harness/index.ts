@@ -6,6 +6,7 @@
 export * from './booking-events';
 export * from './chaos/fault-injection';
 export * from './chaos/ledger';
+export * from './covered-vehicle';
 export * from './devices';
 export * from './intake-sessions';
 export * from './kafka-probe';

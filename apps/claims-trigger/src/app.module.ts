@@ -23,9 +23,11 @@ import type { ClaimsTriggerConfig } from './claims-trigger.config';
 import { CoverIndex } from './correlation/cover-index';
 import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
 import { BrokerAdmin } from './devices/broker-admin';
+import { deviceChangeLock } from './devices/device-change.lock';
 import { deviceCertificates } from './devices/device-certificates.config';
 import { DeviceDirectory } from './devices/device-directory';
 import { DevicesController } from './devices/devices.controller';
+import { deviceLifecycleProviders } from './devices/devices.providers';
 import { IntakeAccountsProvisioning } from './devices/intake-accounts.provisioning';
 import { RegisterDeviceUseCase } from './devices/register-device.use-case';
 import { DamageFlags } from './fraud-guard/damage-flags';
@@ -79,8 +81,9 @@ export class ClaimsTriggerModule {
           provide: RegisterDeviceUseCase,
           inject: [SqlDatabase, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
           useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
-            new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceCertificates(config)),
+            new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceChangeLock(sql), deviceCertificates(config)),
         },
+        ...deviceLifecycleProviders,
         {
           provide: ChangeClaimStatusUseCase,
           inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],

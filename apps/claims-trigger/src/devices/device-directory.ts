@@ -35,6 +35,7 @@ export class DeviceDirectory {
 
   private async read(deviceId: string): Promise<RegisteredDevice | null> {
     const row = await this.devices.findById(deviceId);
-    return row ? { deviceId: row.id, vehicleId: row.vehicleId, partnerId: row.partnerId } : null;
+    // A revoked device is unknown to the intake: what it sent before its deletion is dead-lettered.
+    return row && !row.revokedAt ? { deviceId: row.id, vehicleId: row.vehicleId, partnerId: row.partnerId } : null;
   }
 }

@@ -45,7 +45,7 @@ function setup(options: { brokerAway?: boolean } = {}) {
     if (options.brokerAway) throw new Error('Connection refused: Not authorized');
     return broker.deviceAccounts;
   };
-  const sut = new RegisterDeviceUseCase(devices.db, accounts, directory, 'mqtts://broker.example:8884', pino({ level: 'silent' }));
+  const sut = new RegisterDeviceUseCase(devices.db, accounts, directory, 'mqtts://broker.example:8884', pino({ level: 'silent' }), (_deviceId, work) => work());
   return { sut, broker, devices, directory };
 }
 

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { deviceTopic, type DeviceCredentialsV1 } from '@kuruma/contracts';
 import type { DeviceRepository } from '@kuruma/data-access-db';
 import type { DeviceAccounts } from '@kuruma/data-access-messaging';
-import { ConflictError, DomainError, InvalidRequestError, UnavailableError } from '@kuruma/service-kit';
+import { ConflictError, InvalidRequestError, NotFoundError } from '@kuruma/service-kit';
 import type { Logger } from 'pino';
 import { CsrRejected, type DeviceCertificateIssuer } from './device-certificate.issuer';
 import type { DeviceDirectory } from './device-directory';
+import { inBroker } from './broker-administration';
+import type { DeviceChangeLock } from './device-change.lock';
 
 /** Where device certificates come from and which listener takes them; absent: none are issued. */
 export interface DeviceCertificates {
@@ -28,6 +30,7 @@ export class RegisterDeviceUseCase {
     private readonly directory: DeviceDirectory,
     private readonly publicMqttUrl: string,
     private readonly logger: Logger,
+    private readonly lock: DeviceChangeLock,
     private readonly certificates?: DeviceCertificates,
   ) {}
 
@@ -35,12 +38,30 @@ export class RegisterDeviceUseCase {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(deviceId)) {
       throw new InvalidRequestError('invalid device id', [{ field: 'deviceId', message: 'may contain only letters, digits and . _ : @ - (max 128)' }]);
     }
-    const existing = await this.devices.findById(deviceId);
-    if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
+    return this.lock(deviceId, async () => {
+      const existing = await this.devices.findById(deviceId);
+      if (existing && existing.partnerId !== partnerId) throw new ConflictError(`device ${deviceId} is registered by another partner`);
+      return this.apply(partnerId, deviceId, vehicleId, csr);
+    });
+  }
+
+  /**
+   * New credentials for the partner's active device on its registered vehicle (rotation): 404 for
+   * another partner's, an unknown or a revoked device, checked under the same lock as the change.
+   */
+  async renew(partnerId: string, deviceId: string, csr?: string): Promise<DeviceCredentialsV1> {
+    return this.lock(deviceId, async () => {
+      const existing = await this.devices.findById(deviceId);
+      if (!existing || existing.partnerId !== partnerId || existing.revokedAt) throw new NotFoundError(`no device ${deviceId}`);
+      return this.apply(partnerId, deviceId, existing.vehicleId, csr);
+    });
+  }
+
+  private async apply(partnerId: string, deviceId: string, vehicleId: string, csr?: string): Promise<DeviceCredentialsV1> {
     const password = randomBytes(24).toString('base64url');
     // Signed before anything changes, so a bad request leaves the device as it was.
     const certificate = csr === undefined ? undefined : await this.certify(deviceId, csr);
-    const login = await this.inBroker(async (accounts) => {
+    const login = await inBroker(this.accounts, this.logger, 'device registration', async (accounts) => {
       const conflict = await accounts.conflict(deviceId);
       if (conflict) throw new ConflictError(`device ${deviceId} cannot be registered: ${conflict}`);
       return accounts.provision(deviceId, password);
@@ -62,17 +83,6 @@ export class RegisterDeviceUseCase {
     } catch (error) {
       if (error instanceof CsrRejected) throw new InvalidRequestError('invalid certificate signing request', [{ field: 'csr', message: error.message }]);
       throw error;
-    }
-  }
-
-  /** The broker's administration being away (down, refusing the admin login) makes this request, and only it, unavailable. */
-  private async inBroker<T>(work: (accounts: DeviceAccounts) => Promise<T>): Promise<T> {
-    try {
-      return await work(await this.accounts());
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      this.logger.error({ err: (error as Error).message }, 'MQTT broker administration failed; device registration unavailable');
-      throw new UnavailableError('device registration is unavailable: the MQTT broker cannot be administered right now; try again later');
     }
   }
 }

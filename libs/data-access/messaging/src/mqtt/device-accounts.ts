@@ -68,8 +68,15 @@ export class DeviceAccounts {
     return legacy.length;
   }
 
+  /**
+   * Deletes the device's account (dynamic security disconnects a session logged in with it), its
+   * account from before the namespace if it still has one, and its role. Absent ones are skipped,
+   * so a repeated removal is harmless.
+   */
   async remove(deviceId: string): Promise<void> {
     await this.admin.deleteClient(DeviceAccounts.loginOf(this.prefix, deviceId).username);
+    const bare = await this.admin.getAccount(deviceId);
+    if (bare && this.isDeviceAccount(bare, deviceId)) await this.admin.deleteClient(deviceId);
     await this.admin.deleteRole(DeviceAccounts.roleOf(deviceId));
   }
 
