@@ -33,7 +33,7 @@ export class ClaimsController {
   @UseGuards(ClaimActorGuard)
   async list(@ClaimActor() actor: Actor, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     const caller = actor.partnerId ? `partner:${actor.partnerId}` : 'ops';
-    const list = `claims?vehicleId=${vehicleId ?? ''}&status=${status ?? ''}`;
+    const list = `claims ${JSON.stringify([vehicleId ?? '', status ?? ''])}`;
     const page = this.cursors.query<ClaimPosition>(caller, list, limit, cursor);
     const rows = await this.reads.page({ partnerId: actor.partnerId || undefined, vehicleId: vehicleId || undefined, status: status || undefined }, page.limit + 1, page.after);
     const { shown, nextCursor } = pageOf(rows, page.limit, (last) => this.cursors.seal(caller, list, [new Date(last.openedAt).toISOString(), last.id]));

@@ -19,7 +19,7 @@ export class PoliciesController {
   /** The partner's policies newest first, of one booking when `bookingId` is given, a page at a time. */
   @Get()
   async list(@Partner() partner: PartnerRecord, @Query('bookingId') bookingId?: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    const list = `policies?bookingId=${bookingId ?? ''}`;
+    const list = `policies ${JSON.stringify([bookingId ?? ''])}`;
     const page = this.cursors.query<PolicyPosition>(partner.id, list, limit, cursor);
     const rows = await policyPage(this.db, partner.id, { bookingId: bookingId || undefined, limit: page.limit + 1, after: page.after });
     const { shown, nextCursor } = pageOf(rows, page.limit, (last) => this.cursors.seal(partner.id, list, [last.createdAt.toISOString(), last.id]));
