@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
 import { bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { partnerHeaders, partnerParameters, partnerResponses, partnerSchemas, partnerServers, serverOf } from './openapi-partner';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -16,10 +17,40 @@ const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/compon
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
 const apiKey = [{ partnerApiKey: [] }];
 const ops = [{ opsServiceToken: [] }, { partnerApiKey: [] }];
+const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+const answer = (name: string) => ({ $ref: `#/components/responses/${name}` });
+/** What any partner route may answer besides its own: unknown key, over the rate. */
+const partnerRefusals = { '401': answer('Unauthorized'), '429': answer('TooManyRequests') };
+/** What a route with @Idempotent() adds: its replays are marked, a reused key 422, a duplicate in flight 409. */
+const replayed = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
+const idempotentRefusals = { '409': answer('IdempotencyKeyInFlight'), '422': answer('IdempotencyKeyReused') };
+const uuidPath = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+/** One claim action: the three are separate operations so a generated client has a method each. */
+const claimAction = (action: 'confirm' | 'withdraw' | 'close', summary: string) => ({
+  servers: serverOf('claims-trigger'),
+  post: {
+    operationId: `${action}Claim`,
+    tags: ['claims-trigger (port 3004)'],
+    summary,
+    security: ops,
+    parameters: [uuidPath('claimId'), param('IdempotencyKey')],
+    responses: {
+      '200': { description: 'The status after the action', headers: replayed, content: json('ClaimStatusChange') },
+      ...partnerRefusals,
+      '403': problem('Role may not act'),
+      '404': problem("Not found (or another partner's)"),
+      '409': problem('Not allowed from the current status, or a request with this Idempotency-Key is still running (Retry-After)'),
+      '422': answer('IdempotencyKeyReused'),
+    },
+  },
+});
 
 const paths = {
   '/v1/booking-events': {
+    servers: serverOf('booking-ingest'),
     post: {
+      operationId: 'submitBookingEvent',
       tags: ['booking-ingest (port 3001)'],
       summary: 'Submit a booking event over HTTP (for partners that cannot produce to Kafka)',
       description:
@@ -32,51 +63,73 @@ const paths = {
       ],
       requestBody: { required: true, content: json('BookingEvent') },
       responses: {
-        '202': { description: 'Accepted and durably queued', headers: { traceresponse: { description: TRACERESPONSE_MEANING, schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { const: 'accepted' } }, required: ['id', 'status'] } } } },
+        '202': { description: 'Accepted and durably queued', headers: { traceresponse: { description: TRACERESPONSE_MEANING, schema: { type: 'string' } } }, content: json('BookingEventAccepted') },
         '400': problem('Invalid event; `errors` names each field'),
         '401': problem('Missing or invalid credentials or signature'),
         '403': problem('The body claims another partner'),
+        '429': answer('TooManyRequests'),
       },
     },
   },
   '/v1/quotes': {
+    servers: serverOf('pricing'),
     post: {
+      operationId: 'createQuote',
       tags: ['pricing (port 3002)'],
       summary: 'Price per-use cover for a booking (no binding)',
       security: apiKey,
+      parameters: [param('IdempotencyKey')],
       requestBody: { required: true, content: json('QuoteRequest') },
-      responses: { '200': { description: 'A quote with its breakdown, or a decline with reasons', content: json('Quote') }, '400': problem('Invalid request'), '401': problem('Unknown API key') },
+      responses: {
+        '200': { description: 'A quote with its breakdown, or a decline with reasons', headers: replayed, content: json('Quote') },
+        '400': problem('Invalid request'),
+        '403': problem('partnerId does not match the API key'),
+        ...partnerRefusals,
+        ...idempotentRefusals,
+      },
     },
   },
   '/v1/policies': {
+    servers: serverOf('policy'),
     get: {
+      operationId: 'listPolicies',
       tags: ['policy (port 3003)'],
-      summary: "The partner's policies for a booking",
+      summary: "The partner's policies, newest first, optionally of one booking, a page at a time",
       security: apiKey,
-      parameters: [{ name: 'bookingId', in: 'query', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'Policies with endorsements and their cover (limits, deductibles, exclusions)', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Policy' } } } } } } }, '400': problem('bookingId missing'), '401': problem('Unknown API key') },
+      parameters: [{ name: 'bookingId', in: 'query', required: false, description: 'Only the policies of this booking', schema: { type: 'string' } }, param('Limit'), param('Cursor')],
+      responses: {
+        '200': { description: 'A page of policies with endorsements and their cover (limits, deductibles, exclusions)', content: json('PolicyPage') },
+        '400': problem('Invalid limit or cursor (`errors` names it)'),
+        ...partnerRefusals,
+      },
     },
   },
   '/v1/policies/{policyId}': {
+    servers: serverOf('policy'),
     get: {
+      operationId: 'getPolicy',
       tags: ['policy (port 3003)'],
       summary: 'One policy with its endorsements and premium breakdown',
       security: apiKey,
-      parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The policy', content: json('Policy') }, '404': problem("Not found (or another partner's)") },
+      parameters: [uuidPath('policyId')],
+      responses: { '200': { description: 'The policy', content: json('Policy') }, ...partnerRefusals, '404': problem("Not found (or another partner's)") },
     },
   },
   '/v1/policies/{policyId}/certificate': {
+    servers: serverOf('policy'),
     get: {
+      operationId: 'getPolicyCertificate',
       tags: ['policy (port 3003)'],
       summary: 'Printable certificate of cover: coverages with limits and deductibles, the agreed vehicle value and the exclusions',
       security: apiKey,
-      parameters: [{ name: 'policyId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'HTML certificate', content: { 'text/html': { schema: { type: 'string' } } } }, '404': problem('No bound policy') },
+      parameters: [uuidPath('policyId')],
+      responses: { '200': { description: 'HTML certificate', content: { 'text/html': { schema: { type: 'string' } } } }, ...partnerRefusals, '404': problem('No bound policy') },
     },
   },
   '/v1/devices/{deviceId}': {
+    servers: serverOf('claims-trigger'),
     put: {
+      operationId: 'registerDevice',
       tags: ['claims-trigger (port 3004)'],
       summary: "Register a car's gateway; returns its MQTT credentials once",
       description:
@@ -87,7 +140,7 @@ const paths = {
       responses: {
         '200': { description: 'MQTT credentials (shown once)', content: json('DeviceCredentials') },
         '400': problem('Invalid body, device id or csr (`errors` names the field)'),
-        '401': problem('Unknown API key'),
+        ...partnerRefusals,
         '409': problem('Device registered to another partner, or the id names an MQTT account that is not a device'),
         '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
       },
@@ -102,13 +155,14 @@ const paths = {
       parameters: [{ name: 'deviceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._:@-]{1,128}$' } }],
       responses: {
         '204': { description: 'Revoked' },
-        '401': problem('Unknown API key'),
+        ...partnerRefusals,
         '404': problem("No active device of this partner with that id (unknown, another partner's, or already revoked)"),
         '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
       },
     },
   },
   '/v1/devices/{deviceId}/rotate-credentials': {
+    servers: serverOf('claims-trigger'),
     post: {
       operationId: 'rotateDeviceCredentials',
       tags: ['claims-trigger (port 3004)'],
@@ -121,45 +175,41 @@ const paths = {
       responses: {
         '200': { description: 'New MQTT credentials (shown once)', content: json('DeviceCredentials') },
         '400': problem('Not a JSON object, an unknown field, or an invalid csr (`errors` names the field)'),
-        '401': problem('Unknown API key'),
+        ...partnerRefusals,
         '404': problem("No active device of this partner with that id (unknown, another partner's, or revoked)"),
         '503': problem('The MQTT broker cannot be administered right now (try again later); nothing was changed'),
       },
     },
   },
   '/v1/claims': {
+    servers: serverOf('claims-trigger'),
     get: {
+      operationId: 'listClaims',
       tags: ['claims-trigger (port 3004)'],
-      summary: "Claims on the partner's vehicles (newest first, up to 200)",
+      summary: "Claims on the partner's vehicles, newest first, a page at a time",
       security: ops,
-      parameters: ['vehicleId', 'status'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
-      responses: { '200': { description: 'Claims', content: { 'application/json': { schema: { type: 'object' } } } }, '401': problem('Unknown API key') },
+      parameters: [...['vehicleId', 'status'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })), param('Limit'), param('Cursor')],
+      responses: { '200': { description: 'A page of claims', content: json('ClaimPage') }, '400': problem('Invalid limit or cursor (`errors` names it)'), ...partnerRefusals },
     },
   },
   '/v1/claims/{claimId}': {
+    servers: serverOf('claims-trigger'),
     get: {
+      operationId: 'getClaim',
       tags: ['claims-trigger (port 3004)'],
       summary: 'One claim with its signals',
       security: ops,
-      parameters: [{ name: 'claimId', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The claim', content: { 'application/json': { schema: { type: 'object' } } } }, '404': problem("Not found (or another partner's)") },
+      parameters: [uuidPath('claimId')],
+      responses: { '200': { description: 'The claim', content: json('ClaimDetail') }, ...partnerRefusals, '404': problem("Not found (or another partner's)") },
     },
   },
-  '/v1/claims/{claimId}/{action}': {
-    post: {
-      tags: ['claims-trigger (port 3004)'],
-      summary: 'Confirm or withdraw a provisional claim (driver through the partner, or ops); ops also close',
-      security: ops,
-      parameters: [
-        { name: 'claimId', in: 'path', required: true, schema: { type: 'string' } },
-        { name: 'action', in: 'path', required: true, schema: { enum: ['confirm', 'withdraw', 'close'] } },
-      ],
-      responses: { '200': { description: 'The new status', content: { 'application/json': { schema: { type: 'object' } } } }, '403': problem('Role may not act'), '404': problem("Not found (or another partner's)"), '409': problem('Not allowed from the current status') },
-    },
-  },
-  '/health/live': { get: { tags: ['every service'], summary: 'Process is alive', responses: { '200': { description: 'Alive' } } } },
-  '/health/ready': { get: { tags: ['every service'], summary: "Ready: the service's own dependencies answer", responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready, with the failing checks' } } } },
-  '/metrics': { get: { tags: ['every service'], summary: 'Prometheus metrics', security: [{ metricsToken: [] }], responses: { '200': { description: 'text/plain exposition format' }, '401': problem('METRICS_TOKEN is set and the bearer token is missing or wrong') } } },
+  '/v1/claims/{claimId}/confirm': claimAction('confirm', 'Confirm a provisional claim (the driver through the partner, or ops)'),
+  '/v1/claims/{claimId}/withdraw': claimAction('withdraw', 'Withdraw a provisional claim (the driver through the partner, or ops)'),
+  '/v1/claims/{claimId}/close': claimAction('close', 'Close a claim (ops only; a partner is refused 403)'),
+  // Probes are open by design (orchestrators call them without credentials): `security: []` says so.
+  '/health/live': { get: { operationId: 'getLiveness', tags: ['every service'], summary: 'Process is alive', security: [], responses: { '200': { description: 'Alive' } } } },
+  '/health/ready': { get: { operationId: 'getReadiness', tags: ['every service'], summary: "Ready: the service's own dependencies answer", security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready, with the failing checks' } } } },
+  '/metrics': { get: { operationId: 'getMetrics', tags: ['every service'], summary: 'Prometheus metrics', security: [{ metricsToken: [] }], responses: { '200': { description: 'text/plain exposition format' }, '401': problem('METRICS_TOKEN is set and the bearer token is missing or wrong') } } },
 };
 
 export function buildOpenApi(): Record<string, unknown> {
@@ -168,10 +218,11 @@ export function buildOpenApi(): Record<string, unknown> {
     info: {
       title: 'Kuruma Cover HTTP API',
       version: '1.0.0',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
-        'Partner-facing HTTP API of the Kuruma Cover services. Errors are RFC 9457 problem+json. On every endpoint: a partner over its request rate gets 429 with Retry-After (PARTNER_RATE_LIMIT_PER_S, PARTNER_RATE_LIMIT_BURST); a query parameter given twice is 400 naming it; a body that is not application/json is 415; a known path with another method is 405 with Allow. Generated by `npm run docs:openapi`; do not edit by hand.',
+        'Partner-facing HTTP API of the Kuruma Cover services. Errors are RFC 9457 problem+json. On every endpoint: a partner over its request rate gets 429 with Retry-After (PARTNER_RATE_LIMIT_PER_S, PARTNER_RATE_LIMIT_BURST); a query parameter given twice is 400 naming it; a body that is not application/json is 415; a known path with another method is 405 with Allow. Lists are paged by an opaque cursor (limit, cursor, nextCursor); the POSTs that create something take an Idempotency-Key. Each path is served by one service (its `servers`); behind the partner gateway all are on one host (docs/partner-api.md). A TypeScript client generated from this document is in libs/partner-client. Generated by `npm run docs:openapi`; do not edit by hand.',
     },
-    servers: [3001, 3002, 3003, 3004].map((port) => ({ url: `http://localhost:${port}` })),
+    servers: partnerServers,
     paths,
     components: {
       securitySchemes: {
@@ -186,21 +237,15 @@ export function buildOpenApi(): Record<string, unknown> {
         },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN; required in production' },
       },
+      parameters: partnerParameters,
+      headers: partnerHeaders,
+      responses: partnerResponses,
       schemas: {
+        ...partnerSchemas,
         BookingEvent: schema(bookingEventV1Schema),
         QuoteRequest: schema(quoteRequestV1Schema),
         Quote: schema(quoteV1Schema, 'output'),
         CoverSchedule: schema(coverScheduleV1Schema, 'output'),
-        // Only the policy's cover is described field by field; its other fields are as on policy events.
-        Policy: {
-          type: 'object',
-          properties: {
-            cover: {
-              description: 'What the bound cover pays: limits, deductibles, value band and exclusions of the tariff version it was bound under; null for a declined booking',
-              anyOf: [{ $ref: '#/components/schemas/CoverSchedule' }, { type: 'null' }],
-            },
-          },
-        },
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentialsRotation: schema(deviceCredentialsRotationV1Schema),
         DeviceCredentials: {

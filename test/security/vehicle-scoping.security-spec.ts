@@ -261,7 +261,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
     }
     const byBooking = await get('policy', `/v1/policies?bookingId=${bookingId}`, partnerB);
     expect(byBooking.status).toBe(200);
-    expect(JSON.parse(byBooking.text)).toEqual({ items: [] });
+    expect(JSON.parse(byBooking.text)).toEqual({ items: [], nextCursor: null });
   });
 
   it('at start-up claims-trigger drops damage flags of the old unscoped form and rebuilds the scoped ones from the database', async () => {

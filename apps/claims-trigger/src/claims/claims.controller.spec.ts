@@ -4,7 +4,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PartnerRecord, SqlDatabase } from '@kuruma/data-access-db';
-import { ConflictError, NotFoundError, PartnerAuthenticator, ProblemFilter } from '@kuruma/service-kit';
+import Redis from 'ioredis';
+import { ConflictError, NotFoundError, PageCursors, PartnerAuthenticator, ProblemFilter, REDIS } from '@kuruma/service-kit';
 import { CONFIG } from '../tokens';
 import { type Actor, ChangeClaimStatusUseCase, type ClaimAction } from './change-claim-status.use-case';
 import { ClaimsController } from './claims.controller';
@@ -31,6 +32,9 @@ const change = {
     { provide: SqlDatabase, useValue: {} },
     { provide: CONFIG, useValue: { CLAIMS_TRIGGER_OPS_PORT: 1, OPS_SERVICE_TOKEN: 'ops-service-token-for-tests', OPS_IDENTITY_KEY: 'ops-identity-key-for-tests-0123456789abcdef' } },
     { provide: ChangeClaimStatusUseCase, useValue: change },
+    { provide: PageCursors, useValue: new PageCursors('page-cursor-key-for-tests-0123456789abcdef') },
+    // Idempotency keys live in Redis; these requests send none, so the connection is never opened.
+    { provide: REDIS, useValue: new Redis({ lazyConnect: true }) },
   ],
 })
 class ClaimsRoutes {}

@@ -1,10 +1,17 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
-import { ProblemException } from '@kuruma/service-kit';
+import { type ClaimPosition, ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
+import { Idempotent, PageCursors, pageOf, ProblemException } from '@kuruma/service-kit';
 import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
-import { ClaimActor, ClaimActorGuard } from './claim-actor.guard';
+import { ClaimActor, ClaimActorGuard, claimActorOf, type ClaimActorRequest } from './claim-actor.guard';
 
 const OPS_ROLES = new Set(['claims-handler', 'admin']);
+/** A claim action's Idempotency-Key belongs to whoever acts: the partner, or the ops user. */
+const CLAIM_ACTION_KEYS = {
+  scopeOf: (req: ClaimActorRequest) => {
+    const actor = claimActorOf(req);
+    return actor.partnerId ? `partner:${actor.partnerId}` : `ops:${actor.name}`;
+  },
+};
 
 /**
  * Partners see and act on their own vehicles' claims; the ops console acts for a signed-in ops user.
@@ -17,14 +24,20 @@ export class ClaimsController {
   constructor(
     @Inject(SqlDatabase) sql: SqlDatabase,
     @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {
     this.reads = new ClaimReads(sql);
   }
 
   @Get()
   @UseGuards(ClaimActorGuard)
-  async list(@ClaimActor() actor: Actor, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string) {
-    return { items: await this.reads.list({ partnerId: actor.partnerId || undefined, vehicleId: vehicleId || undefined, status: status || undefined }) };
+  async list(@ClaimActor() actor: Actor, @Query('vehicleId') vehicleId?: string, @Query('status') status?: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const caller = actor.partnerId ? `partner:${actor.partnerId}` : 'ops';
+    const list = `claims ${JSON.stringify([vehicleId ?? '', status ?? ''])}`;
+    const page = this.cursors.query<ClaimPosition>(caller, list, limit, cursor);
+    const rows = await this.reads.page({ partnerId: actor.partnerId || undefined, vehicleId: vehicleId || undefined, status: status || undefined }, page.limit + 1, page.after);
+    const { shown, nextCursor } = pageOf(rows, page.limit, (last) => this.cursors.seal(caller, list, [new Date(last.openedAt).toISOString(), last.id]));
+    return { items: shown, nextCursor };
   }
 
   @Get(':claimId')
@@ -39,6 +52,7 @@ export class ClaimsController {
   @Post(':claimId/confirm')
   @HttpCode(200)
   @UseGuards(ClaimActorGuard)
+  @Idempotent(CLAIM_ACTION_KEYS)
   confirm(@ClaimActor() actor: Actor, @Param('claimId') claimId: string) {
     return this.act(claimId, 'confirm', actor);
   }
@@ -46,6 +60,7 @@ export class ClaimsController {
   @Post(':claimId/withdraw')
   @HttpCode(200)
   @UseGuards(ClaimActorGuard)
+  @Idempotent(CLAIM_ACTION_KEYS)
   withdraw(@ClaimActor() actor: Actor, @Param('claimId') claimId: string) {
     return this.act(claimId, 'withdraw', actor);
   }
@@ -53,6 +68,7 @@ export class ClaimsController {
   @Post(':claimId/close')
   @HttpCode(200)
   @UseGuards(ClaimActorGuard)
+  @Idempotent(CLAIM_ACTION_KEYS)
   close(@ClaimActor() actor: Actor, @Param('claimId') claimId: string) {
     return this.act(claimId, 'close', actor);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { type PartnerRecord, PolicyRepository, SqlDatabase } from '@kuruma/data-access-db';
-import { Partner, PartnerGuard, ProblemException } from '@kuruma/service-kit';
+import { type PartnerRecord, type PolicyPosition, policyPage, PolicyRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { PageCursors, pageOf, Partner, PartnerGuard, ProblemException } from '@kuruma/service-kit';
 import { certificateHtml } from '@kuruma/domain-policy';
 import { coverScheduleOf } from '@kuruma/domain-rating';
 import { policyView } from './policy-view';
@@ -11,13 +11,19 @@ import { policyView } from './policy-view';
 export class PoliciesController {
   private readonly repo = new PolicyRepository();
 
-  constructor(@Inject(SqlDatabase) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SqlDatabase) private readonly db: SqlDatabase,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
+  ) {}
 
+  /** The partner's policies newest first, of one booking when `bookingId` is given, a page at a time. */
   @Get()
-  async byBooking(@Partner() partner: PartnerRecord, @Query('bookingId') bookingId?: string) {
-    if (!bookingId) throw ProblemException.badRequest('bookingId is required', [{ field: 'bookingId', message: 'required query parameter' }]);
-    const policies = await this.repo.findByBooking(this.db, partner.id, bookingId);
-    return { items: await Promise.all(policies.map(async (p) => policyView(p, await this.repo.endorsements(this.db, p.id)))) };
+  async list(@Partner() partner: PartnerRecord, @Query('bookingId') bookingId?: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const list = `policies ${JSON.stringify([bookingId ?? ''])}`;
+    const page = this.cursors.query<PolicyPosition>(partner.id, list, limit, cursor);
+    const rows = await policyPage(this.db, partner.id, { bookingId: bookingId || undefined, limit: page.limit + 1, after: page.after });
+    const { shown, nextCursor } = pageOf(rows, page.limit, (last) => this.cursors.seal(partner.id, list, [last.createdAt.toISOString(), last.id]));
+    return { items: await Promise.all(shown.map(async (p) => policyView(p, await this.repo.endorsements(this.db, p.id)))), nextCursor };
   }
 
   @Get(':policyId')

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { quoteRequestV1Schema, type QuoteRequestV1, type QuoteV1 } from '@kuruma/contracts';
 import type { PartnerRecord } from '@kuruma/data-access-db';
-import { Partner, PartnerGuard, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { Idempotent, Partner, PartnerGuard, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import { coverScheduleOf, priceQuote } from '@kuruma/domain-rating';
 import { QuoteDamageCheck } from './quote-damage-check';
 
@@ -13,6 +13,7 @@ export class QuotesController {
   /** A price for a booking, with the step-by-step breakdown and what the cover pays, or the decline reasons. */
   @Post()
   @HttpCode(200)
+  @Idempotent()
   async quote(@Partner() partner: PartnerRecord, @Body(new ZodValidationPipe(quoteRequestV1Schema)) request: QuoteRequestV1): Promise<QuoteV1> {
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');
     const damaged = await this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId);

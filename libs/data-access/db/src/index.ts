@@ -9,3 +9,4 @@ export * from './claims/claims.repository';
 export * from './claims/claim-reads';
 export * from './claims/device.repository';
 export * from './sql/data-error';
+export * from './policy/policy-pages';

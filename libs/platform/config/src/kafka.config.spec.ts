@@ -13,6 +13,7 @@ const productionEnv = {
   OPS_SESSION_SECRET: 'a-real-session-secret-0123456789abcdef0123',
   OPS_SERVICE_TOKEN: 'a-real-ops-service-token',
   OPS_IDENTITY_KEY: 'a-real-ops-identity-key-0123456789abcdef',
+  API_CURSOR_KEY: 'a-real-api-cursor-key-0123456789abcdef',
   METRICS_TOKEN: 'a-real-metrics-token',
 };
 const load = (env: Record<string, string>) => loadServiceConfig('pricing', 3002, {}, env);

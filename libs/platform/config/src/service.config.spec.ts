@@ -7,6 +7,7 @@ const production = (overrides: Record<string, string>) => ({
   OPS_ADMIN_PASSWORD: 'a-real-admin-password',
   OPS_SESSION_SECRET: 'a-real-session-secret-of-at-least-32-chars',
   METRICS_TOKEN: 'a-real-metrics-token',
+  API_CURSOR_KEY: 'a-real-api-cursor-key-of-at-least-32-chars',
   KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
   KAFKA_PASSWORD: 'a-real-kafka-password',
   ...overrides,
@@ -24,6 +25,10 @@ describe('finding 10: the production secret check', () => {
     ['a trimmed case variant', ` Admin-Change-Me `],
   ])('refuses %s of a published dev secret, naming the variable', (_, value) => {
     expect(() => loadServiceConfig('sut', 3999, opsVars, production({ OPS_ADMIN_PASSWORD: value }))).toThrow(/OPS_ADMIN_PASSWORD/);
+  });
+
+  it('refuses the published page-cursor key, naming it', () => {
+    expect(() => loadServiceConfig('sut', 3999, opsVars, production({ API_CURSOR_KEY: DEV_DEFAULT_SECRETS.API_CURSOR_KEY }))).toThrow(/API_CURSOR_KEY/);
   });
 
   it('catches variants of every published secret, and nothing that only contains one', () => {

@@ -12,6 +12,7 @@ export const DEV_DEFAULT_SECRETS = {
   OPS_SESSION_SECRET: 'dev-session-secret-change-me-0123456789abcdef',
   OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
   OPS_IDENTITY_KEY: 'dev-ops-identity-key-change-me-0123456789abcdef',
+  API_CURSOR_KEY: 'dev-api-cursor-key-change-me-0123456789abcdef',
   // Each service's own KAFKA_PASSWORD default is derived from its principal (kafkaProductionProblems).
   KAFKA_ADMIN_PASSWORD: devKafkaPassword(DefaultKafkaPrincipals.admin),
   DEMO_PARTNER_KAFKA_PASSWORD: devKafkaPassword('partner.demo'),
@@ -58,6 +59,11 @@ const base = {
   PARTNER_RATE_LIMIT_PER_S: envInt(1_000, 1, 1_000_000),
   /** Burst a partner may send above that rate before answers turn to 429. */
   PARTNER_RATE_LIMIT_BURST: envInt(2_000, 1, 10_000_000),
+  /**
+   * HMAC key of the partner lists' page cursors (GET /v1/policies, /v1/claims): a cursor is good only
+   * for the partner and query it was issued to. The same value on every instance of a service.
+   */
+  API_CURSOR_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.API_CURSOR_KEY),
   /**
    * An OTLP/HTTP collector (its base URL: /v1/traces is appended) to export a span per hop to.
    * Unset (and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT unset): no spans, and no tracing SDK loaded.

@@ -36,6 +36,9 @@ export interface ClaimSignalView {
   receivedAt: Date;
 }
 
+/** Where a page of claims ended: the last claim's opening instant (ISO, ms) and id. */
+export type ClaimPosition = [openedAt: string, id: string];
+
 const CLAIM_COLUMNS = `c.id::text, c.claim_number AS "claimNumber", c.partner_id AS "partnerId", c.vehicle_id AS "vehicleId",
   c.policy_id::text AS "policyId", c.policy_number AS "policyNumber", c.booking_id AS "bookingId", c.driver_id AS "driverId",
   c.plan, c.status, c.severity, c.cause, c.accident_id AS "accidentId", c.occurred_at AS "occurredAt",
@@ -61,6 +64,26 @@ export class ClaimReads {
       filter.vehicleId ?? null,
       filter.status ?? null,
       limit,
+    );
+  }
+
+  /**
+   * The claims API's pages: newest first from after `after` (keyset on opened_at, id, so a page
+   * never repeats or skips a claim while new ones open), at most `limit`.
+   */
+  async page(filter: { partnerId?: string; vehicleId?: string; status?: string }, limit: number, after?: ClaimPosition): Promise<(ClaimView & { signalCount: number })[]> {
+    return this.db.$queryRawUnsafe<(ClaimView & { signalCount: number })[]>(
+      `SELECT ${CLAIM_COLUMNS}, (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS "signalCount"
+       FROM claim c
+       WHERE ($1::text IS NULL OR c.partner_id = $1) AND ($2::text IS NULL OR c.vehicle_id = $2) AND ($3::text IS NULL OR c.status = $3)
+         AND ($5::timestamptz IS NULL OR (c.opened_at, c.id) < ($5::timestamptz, $6::uuid))
+       ORDER BY c.opened_at DESC, c.id DESC LIMIT $4`,
+      filter.partnerId ?? null,
+      filter.vehicleId ?? null,
+      filter.status ?? null,
+      limit,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
     );
   }
 
