@@ -17,3 +17,5 @@ export * from './progress/stuck-watch';
 export * from './failure/transient-failure';
 export * from './tracing/outbox-publish-trace';
 export * from './tracing/trace-context';
+export * from './kafka/native-crc32c';
+export * from './kafka/presized-record-encoder';

@@ -53,7 +53,7 @@ export class BookingEventRepository {
     return tx.$executeRaw`
       INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, hold_until, envelope)
       SELECT id, "partnerId", "bookingId", "eventId", sequence, type, outcome, "holdUntil", envelope
-      FROM json_to_recordset(${JSON.stringify(events)}::json)
+      FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
            AS x(id uuid, "partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, outcome text, "holdUntil" timestamptz, envelope jsonb)
       ON CONFLICT (partner_id, event_id) DO NOTHING`;
   }

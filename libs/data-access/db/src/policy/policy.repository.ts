@@ -74,6 +74,10 @@ export class PolicyRepository {
   async upsertAll(tx: DatabaseTx, rows: PolicyRow[]): Promise<void> {
     if (rows.length === 0) return;
     // One JSON document for the chunk (see OutboxWriter): the row objects as they are, dates as ISO.
+    // Read as jsonb, not json: json_to_recordset lexes the document and then parses each jsonb
+    // column's text again, jsonb_to_recordset parses it once and hands the columns over as they
+    // are (12 % less Postgres CPU for 500 policy rows, docs/benchmarks.md). Same for booking
+    // events and quotes.
     await tx.$executeRaw`
       INSERT INTO policy (id, policy_number, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status,
         cover_start, cover_end, booked_end, premium_yen, refund_yen, tariff_version, quote_id, breakdown, decline_reasons,
@@ -81,7 +85,7 @@ export class PolicyRepository {
       SELECT id, "policyNumber", "partnerId", "bookingId", "vehicleId", "driverId", plan, status, "bookingStatus",
         "coverStart", "coverEnd", "bookedEnd", "premiumYen", "refundYen", "tariffVersion", "quoteId", breakdown, "declineReasons",
         request, "lastSequence", "boundAt", now()
-      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS x(id uuid, "policyNumber" text, "partnerId" text, "bookingId" text, "vehicleId" text, "driverId" text, plan text, status text,
              "bookingStatus" text, "coverStart" timestamptz, "coverEnd" timestamptz, "bookedEnd" timestamptz, "premiumYen" int,
              "refundYen" int, "tariffVersion" text, "quoteId" text, breakdown jsonb, "declineReasons" jsonb, request jsonb,

@@ -36,7 +36,7 @@ export class QuoteRepository {
     await this.db.$executeRaw`
       INSERT INTO quote (id, partner_id, booking_id, status, premium_yen, tariff_version, breakdown, reasons, request)
       SELECT id, partner_id, booking_id, status, premium_yen, tariff_version, breakdown, reasons, request
-      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS x(id text, partner_id text, booking_id text, status text, premium_yen int, tariff_version text, breakdown jsonb, reasons jsonb, request jsonb)
       ON CONFLICT (id) DO NOTHING`;
   }

@@ -1,6 +1,8 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type KafkaAuth, kafkaAuthOptions } from './kafka-auth';
+import { useNativeCrc32c } from './native-crc32c';
+import { usePresizedRecordEncoder } from './presized-record-encoder';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -19,6 +21,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 /** kafkajs with its logs in the service's JSON stream and retries sized for a broker restart. */
 export function createKafka(connection: KafkaConnection, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  // Produce-path replacements (docs/benchmarks.md); if kafkajs loaded its own first, it keeps them.
+  if (!useNativeCrc32c()) kafkaLogger.warn('kafkajs loaded its JavaScript CRC-32C before the native one could be put in place; producing stays correct, at more CPU');
+  if (!usePresizedRecordEncoder()) kafkaLogger.warn('kafkajs loaded its record encoder before the presized one could be put in place; producing stays correct, at more CPU');
   return new Kafka({
     clientId: connection.clientId,
     brokers: connection.brokers,
