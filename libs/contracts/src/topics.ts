@@ -112,7 +112,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     description: 'The platform publishes policy lifecycle events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.policy-events.v1.',
     writers: [svc('policy')],
-    readers: [svc('claims-trigger'), svc('ops-console'), KafkaPrincipals.tool('reconcile')],
+    readers: [svc('claims-trigger'), svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.claimEvents,
@@ -124,7 +124,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     description: 'The platform publishes FNOL claim and uncovered-incident events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.claim-events.v1.',
     writers: [svc('claims-trigger')],
-    readers: [svc('ops-console'), KafkaPrincipals.tool('reconcile')],
+    readers: [svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.bookingAccepted,

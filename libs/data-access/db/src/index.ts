@@ -9,3 +9,5 @@ export * from './claims/claims.repository';
 export * from './claims/claim-reads';
 export * from './claims/device.repository';
 export * from './sql/data-error';
+export * from './webhooks/webhook-endpoint.repository';
+export * from './webhooks/webhook-delivery.repository';
