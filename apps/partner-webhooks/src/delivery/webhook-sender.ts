@@ -49,6 +49,11 @@ export class WebhookSender {
     const elapsed = () => Math.round(performance.now() - started);
     return new Promise<SendResult>((resolve) => {
       let settled = false;
+      // Armed first so every way out clears it; it fires only after `req` below exists.
+      const timer = setTimeout(() => {
+        done({ statusCode: null, error: `timed out after ${this.options.timeoutMs} ms` });
+        req.destroy();
+      }, this.options.timeoutMs);
       const done = (result: Omit<SendResult, 'latencyMs'>) => {
         if (settled) return;
         settled = true;
@@ -64,10 +69,6 @@ export class WebhookSender {
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'KurumaCover-Webhooks/1' },
         ...(this.options.publicAddressesOnly ? { lookup: publicOnlyLookup } : {}),
       });
-      const timer = setTimeout(() => {
-        done({ statusCode: null, error: `timed out after ${this.options.timeoutMs} ms` });
-        req.destroy();
-      }, this.options.timeoutMs);
       req.on('response', (res) => {
         let read = 0;
         res.on('data', (chunk: Buffer) => {
