@@ -22,7 +22,7 @@ interface Received {
  */
 class LocalReceiver {
   readonly requests: Received[] = [];
-  mode: 'ok' | 'error' = 'ok';
+  mode: 'ok' | 'error' | 'slow' = 'ok';
   private server?: Server;
   port = 0;
 
@@ -33,10 +33,12 @@ class LocalReceiver {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         const event = JSON.parse(body) as { id: string; type: string; data: { bookingId?: string | null; vehicleId?: string } };
-        const answered = this.mode === 'ok' ? 200 : 500;
+        const answered = this.mode === 'error' ? 500 : 200;
         this.requests.push({ id: event.id, type: event.type, subject: event.data.bookingId ?? event.data.vehicleId ?? '', body, headers: req.headers, answered });
         res.statusCode = answered;
-        res.end();
+        // slow: the answer takes a second, long enough to kill the deliverer while it waits.
+        if (this.mode === 'slow') setTimeout(() => res.end(), 1_000);
+        else res.end();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
@@ -210,6 +212,21 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     const bound = (await log()).find((d) => d.eventId === expected[0]);
     expect(bound?.attempts.length).toBeGreaterThanOrEqual(3);
     expect(bound?.attempts.at(-1)?.statusCode).toBe(200);
+  });
+
+  it('loses nothing when the deliverer is killed (-9) while an attempt is in flight', async () => {
+    receiver.mode = 'slow';
+    const b = newBooking();
+    await bookThenEnd(b);
+    await expect.poll(() => receiver.about(b.bookingId).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await platform.kill('partner-webhooks');
+    receiver.mode = 'ok';
+    await platform.ensureRunning('partner-webhooks');
+    // The attempt cut off by the kill is made again once its lease expires, then the booking's next event.
+    await expect.poll(() => receiver.acceptedOrder(b.bookingId), { timeout: 40_000 }).toEqual(topicOrder(b.bookingId));
+    // At least once: the receiver saw the interrupted event twice, with one webhook-id to de-duplicate on.
+    const first = topicOrder(b.bookingId)[0];
+    expect(receiver.about(b.bookingId).filter((r) => r.id === first).length).toBeGreaterThanOrEqual(2);
   });
 
   it('resends one event, or everything since an instant, with the same webhook-id', async () => {

@@ -16,8 +16,12 @@ export interface DeliverWebhooksOptions {
   pollMs: number;
 }
 
-/** A lease outlives the attempt's timeout by this much, so a live deliverer always records its outcome first. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * A lease outlives the attempt's timeout by this much, so a live deliverer normally records its
+ * outcome first; if recording takes longer (a slow database), the delivery is merely sent twice.
+ * Short, because it is also how long a killed deliverer's deliveries wait before they are sent again.
+ */
+const LEASE_MARGIN_MS = 5_000;
 
 /**
  * The delivery loop: leases due deliveries from Postgres, POSTs each signed, and records the
