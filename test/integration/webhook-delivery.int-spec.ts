@@ -32,7 +32,7 @@ describe(DeliverWebhooksJob.name, () => {
   const endpoints = new WebhookEndpointRepository(db);
   const deliveries = new WebhookDeliveryRepository(db);
   const jobs: DeliverWebhooksJob[] = [];
-  const options: DeliverWebhooksOptions = { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100], disableAfterMs: 3_600_000, timeoutMs: 2_000, perEndpoint: 4, maxInFlight: 32, pollMs: 50 };
+  const options: DeliverWebhooksOptions = { retryScheduleMs: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100], disableAfterMs: 3_600_000, timeoutMs: 2_000, perEndpoint: 4, maxInFlight: 32, pollMs: 50, retentionMs: 30 * 86_400_000 };
   const startJob = (overrides: Partial<DeliverWebhooksOptions> = {}) => {
     const o = { ...options, ...overrides };
     const sut = new DeliverWebhooksJob(db, deliveries, new WebhookSender({ timeoutMs: o.timeoutMs, publicAddressesOnly: false }), o, pino({ level: 'silent' }), new ServiceMetrics('partner-webhooks-test'));
@@ -188,6 +188,33 @@ describe(ReadDeliveriesUseCase.name, () => {
     await expect(sut.execute(partnerId, first?.id as string, "1' OR 1=1", '2')).rejects.toThrow('invalid cursor');
     await expect(sut.execute(partnerId, first?.id as string, undefined, '100000')).rejects.toThrow('invalid limit');
     await expect(sut.execute('someone-else', first?.id as string, undefined, '2')).rejects.toThrow('not found');
+  });
+});
+
+describe('webhook event retention', () => {
+  const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 2 });
+  const pool = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
+  const endpoints = new WebhookEndpointRepository(db);
+  const deliveries = new WebhookDeliveryRepository(db);
+  afterAll(async () => {
+    await db.end();
+    await pool.end();
+  });
+
+  it('deletes old events with their log, but never one whose delivery is still pending', async () => {
+    const partnerId = `wh-${randomUUID().slice(0, 8)}`;
+    await ensurePartner(pool, partnerId);
+    const ep = await endpoints.create({ id: newEndpointId(), partnerId, url: 'http://127.0.0.1:9/hook', eventTypes: ['policy.bound'], enabled: false, secret: newSigningSecret() }, 20);
+    const [done, waiting] = [randomUUID(), randomUUID()];
+    await db.$transaction((tx) => deliveries.enqueue(tx, [done, waiting].map((id) => ({ source: 'kuruma/policy', eventId: id, partnerId, type: 'policy.bound', orderingKey: `booking:${id}`, body: '{}' }))));
+    await deliveries.replay(ep?.id as string, partnerId, { since: new Date(Date.now() - 60_000) }, 10);
+    await pool.query("UPDATE webhook_event SET received_at = now() - interval '40 days' WHERE partner_id = $1", [partnerId]);
+    await pool.query("UPDATE webhook_delivery d SET state = 'delivered' FROM webhook_event ev WHERE ev.seq = d.event_seq AND ev.event_id = $1", [done]);
+
+    while ((await deliveries.prune(30 * 86_400_000, 1_000)) > 0);
+    const left = (await pool.query('SELECT event_id FROM webhook_event WHERE partner_id = $1', [partnerId])).rows.map((r) => r.event_id);
+    expect(left).toEqual([waiting]);
+    expect((await deliveries.page(ep?.id as string, null, 10)).deliveries.map((d) => d.event_id)).toEqual([waiting]);
   });
 });
 

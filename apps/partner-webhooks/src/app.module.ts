@@ -56,6 +56,7 @@ export class PartnerWebhooksModule {
                 perEndpoint: config.WEBHOOK_ENDPOINT_CONCURRENCY,
                 maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
                 pollMs: config.WEBHOOK_POLL_MS,
+                retentionMs: config.WEBHOOK_EVENT_RETENTION_DAYS * 86_400_000,
               },
               logger.child({ component: 'webhook-deliverer' }),
               metrics,

@@ -29,6 +29,8 @@ export const loadPartnerWebhooksConfig = (env?: NodeJS.ProcessEnv) =>
       WEBHOOK_SECRET_OVERLAP_MS: envInt(24 * HOUR_MS, 0, 7 * 24 * HOUR_MS),
       /** Endpoints one partner may register. */
       WEBHOOK_MAX_ENDPOINTS_PER_PARTNER: envInt(20, 1, 1_000),
+      /** How long events are kept for the delivery log and replay (those still pending stay). */
+      WEBHOOK_EVENT_RETENTION_DAYS: envInt(30, 1, 3_650),
       /** Events one replay may send again. */
       WEBHOOK_REPLAY_MAX: envInt(10_000, 1, 1_000_000),
     },

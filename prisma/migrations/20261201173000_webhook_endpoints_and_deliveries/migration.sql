@@ -37,6 +37,8 @@ CREATE TABLE "webhook_event" (
   CONSTRAINT "webhook_event_source_id_key" UNIQUE ("source", "event_id")
 );
 CREATE INDEX "webhook_event_partner_received_idx" ON "webhook_event" ("partner_id", "received_at");
+-- Retention: events older than WEBHOOK_EVENT_RETENTION_DAYS go, with their deliveries and attempts.
+CREATE INDEX "webhook_event_received_idx" ON "webhook_event" ("received_at");
 
 CREATE TABLE "webhook_delivery" (
   "id"              BIGSERIAL PRIMARY KEY,
@@ -55,6 +57,8 @@ CREATE TABLE "webhook_delivery" (
 );
 CREATE INDEX "webhook_delivery_pending_idx" ON "webhook_delivery" ("endpoint_id", "ordering_key", "event_seq") WHERE "state" = 'pending';
 CREATE INDEX "webhook_delivery_endpoint_idx" ON "webhook_delivery" ("endpoint_id", "id");
+-- The retention delete finds an event's deliveries (and cascades to them) through this.
+CREATE INDEX "webhook_delivery_event_idx" ON "webhook_delivery" ("event_seq");
 
 CREATE TABLE "webhook_attempt" (
   "id"           BIGSERIAL PRIMARY KEY,

@@ -14,7 +14,13 @@ export interface DeliverWebhooksOptions {
   perEndpoint: number;
   maxInFlight: number;
   pollMs: number;
+  /** Events (with their deliveries and attempts) older than this are deleted, unless still pending. */
+  retentionMs: number;
 }
+
+/** How often old events are pruned, and how many at a time (small deletes, no long locks). */
+const PRUNE_EVERY_MS = 600_000;
+const PRUNE_BATCH = 1_000;
 
 /**
  * A lease outlives the attempt's timeout by this much, so a live deliverer normally records its
@@ -35,6 +41,7 @@ export class DeliverWebhooksJob implements ScheduledJob {
   private stopped = true;
   private ticking?: Promise<void>;
   private again = false;
+  private lastPruneAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly attempts;
   private readonly attemptSeconds;
@@ -88,6 +95,11 @@ export class DeliverWebhooksJob implements ScheduledJob {
 
   private async tick(): Promise<void> {
     this.lag.set(await this.deliveries.dueLagSeconds());
+    if (Date.now() - this.lastPruneAt >= PRUNE_EVERY_MS) {
+      this.lastPruneAt = Date.now();
+      const pruned = await this.deliveries.prune(this.options.retentionMs, PRUNE_BATCH);
+      if (pruned > 0) this.logger.info({ pruned }, 'pruned old webhook events');
+    }
     const room = this.options.maxInFlight - this.inFlight.size;
     if (room <= 0) return;
     const leased = await this.deliveries.lease(room, this.options.perEndpoint, this.options.timeoutMs + LEASE_MARGIN_MS);

@@ -195,6 +195,19 @@ export class WebhookDeliveryRepository {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * Deletes up to `batch` events received more than `retentionMs` ago with nothing pending, and
+   * with them their deliveries and attempts (the log and the replay reach back this far). Returns how many.
+   */
+  async prune(retentionMs: number, batch: number): Promise<number> {
+    return this.db.$executeRaw`
+      DELETE FROM webhook_event WHERE seq IN (
+        SELECT ev.seq FROM webhook_event ev
+        WHERE ev.received_at < now() - (${retentionMs}::bigint * interval '1 millisecond')
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_seq = ev.seq AND d.state = 'pending')
+        ORDER BY ev.received_at LIMIT ${batch})`;
+  }
+
   /** Seconds the oldest due delivery has been waiting (0 when none): the deliverer's lag. */
   async dueLagSeconds(): Promise<number> {
     const rows = await this.db.$queryRaw<{ s: number | null }[]>`
