@@ -157,7 +157,7 @@ describe(DeliverWebhooksJob.name, () => {
   });
 });
 
-describe(ReadDeliveriesUseCase.name, () => {
+describe('the delivery log: pages, cap, retention', () => {
   const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 2 });
   const pool = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
   const endpoints = new WebhookEndpointRepository(db);
@@ -188,17 +188,6 @@ describe(ReadDeliveriesUseCase.name, () => {
     await expect(sut.execute(partnerId, first?.id as string, "1' OR 1=1", '2')).rejects.toThrow('invalid cursor');
     await expect(sut.execute(partnerId, first?.id as string, undefined, '100000')).rejects.toThrow('invalid limit');
     await expect(sut.execute('someone-else', first?.id as string, undefined, '2')).rejects.toThrow('not found');
-  });
-});
-
-describe('webhook event retention', () => {
-  const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 2 });
-  const pool = new pg.Pool({ connectionString: TEST_ENV['DATABASE_URL'] });
-  const endpoints = new WebhookEndpointRepository(db);
-  const deliveries = new WebhookDeliveryRepository(db);
-  afterAll(async () => {
-    await db.end();
-    await pool.end();
   });
 
   it('deletes old events with their log, but never one whose delivery is still pending', async () => {
