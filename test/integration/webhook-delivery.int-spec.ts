@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqlDatabase, WebhookDeliveryRepository, WebhookEndpointRepository } from '@kuruma/data-access-db';
 import { ServiceMetrics } from '@kuruma/service-kit';
 import { ensurePartner, TEST_ENV } from '../../tools/harness';
@@ -40,6 +40,8 @@ describe(DeliverWebhooksJob.name, () => {
     sut.start();
     return sut;
   };
+  // Each test runs its own deliverer only: one left running would lease the next test's deliveries.
+  beforeEach(() => Promise.all(jobs.splice(0).map((j) => j.stop())));
   afterAll(async () => {
     await Promise.all(jobs.map((j) => j.stop()));
     await db.end();
@@ -150,9 +152,13 @@ describe(DeliverWebhooksJob.name, () => {
     await expect.poll(async () => (await endpoints.find(p, bad))?.enabled, { timeout: 20_000 }).toBe(false);
     expect((await endpoints.find(p, bad))?.disabled_reason).toMatch(/every delivery failed since/);
     await expect.poll(() => notices.map((n) => [n.type, n.data.endpointId]), { timeout: 20_000 }).toEqual([['webhook.endpoint-disabled', bad]]);
-    // Its delivery is held, not lost: enabling the endpoint again resumes it.
+    // Its delivery is held, not lost: enabling the endpoint again resumes it at once.
     expect(await states(bad)).toEqual(['pending']);
     await failing.close();
+    const recovered = await receiver((_req, _body, res) => res.end());
+    await endpoints.update(p, bad, { url: recovered.url, enabled: true });
+    await expect.poll(() => states(bad), { timeout: 20_000 }).toEqual(['delivered']);
+    await recovered.close();
     await healthy.close();
   });
 });

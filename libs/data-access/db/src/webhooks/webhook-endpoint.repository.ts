@@ -61,9 +61,20 @@ export class WebhookEndpointRepository {
     return rows[0] ?? null;
   }
 
-  /** Applies the change; enabling clears a disabling and the failure period. */
+  /**
+   * Applies the change; enabling clears a disabling and the failure period, and makes the held
+   * deliveries due now rather than at the end of their backoff (which may be a day away).
+   */
   async update(partnerId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
-    const rows = await this.db.$queryRaw<WebhookEndpointRow[]>`
+    return this.db.$transaction(async (tx) => {
+      const row = await this.applyChange(tx, partnerId, id, change);
+      if (row && change.enabled === true) await tx.$executeRaw`UPDATE webhook_delivery SET next_attempt_at = now() WHERE endpoint_id = ${id} AND state = 'pending'`;
+      return row;
+    });
+  }
+
+  private async applyChange(tx: SqlTx, partnerId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
+    const rows = await tx.$queryRaw<WebhookEndpointRow[]>`
       UPDATE webhook_endpoint SET
         url = COALESCE(${change.url ?? null}::text, url),
         event_types = COALESCE(${change.eventTypes ?? null}::text[], event_types),
