@@ -27,6 +27,7 @@ export const depConstraints = [
   { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:pricing'] },
   { sourceTag: 'scope:policy', onlyDependOnLibsWithTags: ['scope:shared', 'scope:policy'] },
   { sourceTag: 'scope:claims', onlyDependOnLibsWithTags: ['scope:shared', 'scope:claims'] },
+  { sourceTag: 'scope:webhooks', onlyDependOnLibsWithTags: ['scope:shared', 'scope:webhooks'] },
   { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared', 'scope:console', 'scope:claims', 'scope:policy'] },
 ];
 

@@ -49,7 +49,7 @@ describe('docs/openapi.yaml', () => {
   it('pages every list by cursor and takes an Idempotency-Key on every POST that creates something', () => {
     const refs = (path: string, method: string) => (partnerOperations().find((o) => o.path === path && o.method === method)?.op.parameters ?? []).map((p) => p.$ref);
     for (const list of ['/v1/policies', '/v1/claims']) expect(refs(list, 'get')).toEqual(expect.arrayContaining(['#/components/parameters/Limit', '#/components/parameters/Cursor']));
-    for (const path of ['/v1/quotes', '/v1/claims/{claimId}/confirm', '/v1/claims/{claimId}/withdraw', '/v1/claims/{claimId}/close']) {
+    for (const path of ['/v1/quotes', '/v1/webhook-endpoints', '/v1/claims/{claimId}/confirm', '/v1/claims/{claimId}/withdraw', '/v1/claims/{claimId}/close']) {
       expect(refs(path, 'post'), path).toContain('#/components/parameters/IdempotencyKey');
     }
   });

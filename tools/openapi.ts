@@ -9,6 +9,7 @@ import { z } from 'zod';
 import YAML from 'yaml';
 import { bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 import { partnerHeaders, partnerParameters, partnerResponses, partnerSchemas, partnerServers, serverOf } from './openapi-partner';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -206,6 +207,7 @@ const paths = {
   '/v1/claims/{claimId}/confirm': claimAction('confirm', 'Confirm a provisional claim (the driver through the partner, or ops)'),
   '/v1/claims/{claimId}/withdraw': claimAction('withdraw', 'Withdraw a provisional claim (the driver through the partner, or ops)'),
   '/v1/claims/{claimId}/close': claimAction('close', 'Close a claim (ops only; a partner is refused 403)'),
+  ...webhookPaths,
   // Probes are open by design (orchestrators call them without credentials): `security: []` says so.
   '/health/live': { get: { operationId: 'getLiveness', tags: ['every service'], summary: 'Process is alive', security: [], responses: { '200': { description: 'Alive' } } } },
   '/health/ready': { get: { operationId: 'getReadiness', tags: ['every service'], summary: "Ready: the service's own dependencies answer", security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready, with the failing checks' } } } },
@@ -248,6 +250,7 @@ export function buildOpenApi(): Record<string, unknown> {
         CoverSchedule: schema(coverScheduleV1Schema, 'output'),
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentialsRotation: schema(deviceCredentialsRotationV1Schema),
+        ...webhookSchemas,
         DeviceCredentials: {
           type: 'object',
           required: ['deviceId', 'vehicleId', 'mqtt'],

@@ -9,7 +9,7 @@ import { OPENAPI_PATH } from './openapi';
 const COLLECTION = resolve(__dirname, '../collections/partner-api');
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 /** The collection's base URL variable of each service (the local environment sets each to its service, the gateway one all to one host). */
-const BASE_VARS: Record<string, PartnerService> = { bookingIngestUrl: 'booking-ingest', pricingUrl: 'pricing', policyUrl: 'policy', claimsTriggerUrl: 'claims-trigger' };
+const BASE_VARS: Record<string, PartnerService> = { bookingIngestUrl: 'booking-ingest', pricingUrl: 'pricing', policyUrl: 'policy', claimsTriggerUrl: 'claims-trigger', partnerWebhooksUrl: 'partner-webhooks' };
 
 interface BruRequest {
   file: string;

@@ -23,6 +23,7 @@ const APPS = [
   { name: 'pricing', portVar: 'PRICING_PORT', port: 3002 },
   { name: 'policy', portVar: 'POLICY_PORT', port: 3003 },
   { name: 'claims-trigger', portVar: 'CLAIMS_TRIGGER_PORT', port: 3004 },
+  { name: 'partner-webhooks', portVar: 'PARTNER_WEBHOOKS_PORT', port: 3005 },
   { name: 'ops-console', portVar: 'OPS_CONSOLE_PORT', port: 3000 },
 ] as const;
 

@@ -21,7 +21,7 @@ export interface AclGrant {
 }
 
 /** The services, each its own principal `service.<name>`. */
-export const SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'ops-console'] as const;
+export const SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'ops-console', 'partner-webhooks'] as const;
 /** Consumer groups of the reconcile tool (`reconcile-<pid>-<time>`, one per run). */
 const RECONCILE_GROUP_PREFIX = 'reconcile-';
 

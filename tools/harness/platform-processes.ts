@@ -11,6 +11,7 @@ export const APP_PORTS = {
   pricing: Number(TEST_ENV['PRICING_PORT']),
   policy: Number(TEST_ENV['POLICY_PORT']),
   'claims-trigger': Number(TEST_ENV['CLAIMS_TRIGGER_PORT']),
+  'partner-webhooks': Number(TEST_ENV['PARTNER_WEBHOOKS_PORT']),
 } as const;
 export type AppName = keyof typeof APP_PORTS;
 

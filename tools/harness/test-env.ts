@@ -37,6 +37,11 @@ export const TEST_ENV: Record<string, string> = {
   // claims-trigger's internal listener for the console's claim actions (never the partner port).
   CLAIMS_TRIGGER_OPS_PORT: String(PORT_BASE + 5),
   CLAIMS_TRIGGER_OPS_URL: `http://127.0.0.1:${PORT_BASE + 5}`,
+  PARTNER_WEBHOOKS_PORT: String(PORT_BASE + 6),
+  // Webhook retries within seconds (production: 5 s up to 24 h over three days) so an outage test need not wait.
+  WEBHOOK_RETRY_SCHEDULE_MS: '200,400,800,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000',
+  WEBHOOK_POLL_MS: '200',
+  WEBHOOK_TIMEOUT_MS: '2000',
   // Its own MQTT session and share group: a developer's running claims-trigger keeps its own.
   MQTT_CLIENT_ID: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger-1`,
   MQTT_SHARE_GROUP: `${process.env['TEST_GROUP_PREFIX'] ?? 'test'}-claims-trigger`,

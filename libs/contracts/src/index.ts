@@ -16,3 +16,4 @@ export * from './booking/booking-priced.v1';
 export * from './present';
 export * from './tracing/trace-context';
 export * from './text/storable-text';
+export * from './webhooks/webhook-endpoint.v1';

@@ -70,6 +70,8 @@ export const Topics = {
   bookingAcceptedDlq: 'kuruma.booking-accepted.v1.dlq',
   bookingPricedDlq: 'kuruma.booking-priced.v1.dlq',
   deviceSignalsDlq: 'kuruma.device-signals.dlq',
+  /** Policy and claim events partner-webhooks could not turn into deliveries. */
+  partnerWebhooksDlq: 'kuruma.partner-webhooks.dlq',
 } as const;
 
 /**
@@ -121,7 +123,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     description: 'The platform publishes policy lifecycle events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.policy-events.v1.',
     writers: [svc('policy')],
-    readers: [svc('claims-trigger'), svc('ops-console'), KafkaPrincipals.tool('reconcile')],
+    readers: [svc('claims-trigger'), svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.claimEvents,
@@ -133,7 +135,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     description: 'The platform publishes FNOL claim and uncovered-incident events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.claim-events.v1.',
     writers: [svc('claims-trigger')],
-    readers: [svc('ops-console'), KafkaPrincipals.tool('reconcile')],
+    readers: [svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.bookingAccepted,
@@ -178,6 +180,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   dlq(Topics.bookingAcceptedDlq, svc('pricing'), 'Accepted booking events pricing could not process, with the reason in headers.'),
   dlq(Topics.bookingPricedDlq, svc('policy'), 'Priced booking events policy could not process, with the reason in headers.'),
   dlq(Topics.deviceSignalsDlq, svc('claims-trigger'), 'MQTT device payloads that were malformed, unknown or implausible, with the reason.'),
+  dlq(Topics.partnerWebhooksDlq, svc('partner-webhooks'), 'Policy and claim events partner-webhooks could not record for delivery (schema violations, records its handler kept failing on), with the reason; x-dlq-original-topic says which.'),
 ];
 
 /** MQTT channels devices publish on, QoS 1. `+` is the device id. */

@@ -9,6 +9,7 @@ export const PARTNER_SERVICES = {
   pricing: { localUrl: 'http://localhost:3002', prefixes: ['/v1/quotes'] },
   policy: { localUrl: 'http://localhost:3003', prefixes: ['/v1/policies'] },
   'claims-trigger': { localUrl: 'http://localhost:3004', prefixes: ['/v1/devices', '/v1/claims'] },
+  'partner-webhooks': { localUrl: 'http://localhost:3005', prefixes: ['/v1/webhook-endpoints'] },
 } as const satisfies Record<string, { localUrl: string; prefixes: readonly string[] }>;
 
 export type PartnerService = keyof typeof PARTNER_SERVICES;

@@ -14,7 +14,7 @@ function wire() {
   return { sent, fetch };
 }
 
-const SERVICES = { 'booking-ingest': 'https://ingest.internal', pricing: 'https://pricing.internal/', policy: 'https://policy.internal', 'claims-trigger': 'https://claims.internal' };
+const SERVICES = { 'booking-ingest': 'https://ingest.internal', pricing: 'https://pricing.internal/', policy: 'https://policy.internal', 'claims-trigger': 'https://claims.internal', 'partner-webhooks': 'https://webhooks.internal' };
 const CLAIM = '0190c0de-0000-7000-8000-000000000001';
 
 describe(createPartnerClient.name, () => {

@@ -10,3 +10,5 @@ export * from './claims/claim-reads';
 export * from './claims/device.repository';
 export * from './sql/data-error';
 export * from './policy/policy-pages';
+export * from './webhooks/webhook-endpoint.repository';
+export * from './webhooks/webhook-delivery.repository';
