@@ -10,3 +10,5 @@ export * from './claims/claims.repository';
 export * from './claims/claim-reads';
 export * from './claims/device.repository';
 export * from './sql/data-error';
+export * from './tariffs/tariff-version.repository';
+export * from './tariffs/tariff-change.listener';

@@ -6,3 +6,7 @@ export { eligibilityReasons } from './eligibility';
 export type { DeclineReason } from './eligibility';
 export type { TariffData } from './tariff.schema';
 export { storedBreakdownWithSources, withStepSources } from './step-sources';
+export * from './tariff-lifecycle';
+export * from './tariff-document';
+export * from './governed-tariffs';
+export * from './tariff-comparison';

@@ -10,58 +10,96 @@ export interface Tariff {
   version: string;
   /** sha256 of the canonical JSON content. */
   hash: string;
+  /**
+   * When the version starts to apply to cover: the file's own `effectiveFrom` for a bundled
+   * tariff, the instant it was scheduled for when it comes from the governed store.
+   */
   effectiveFrom: Date;
 }
 
 /** Canonical JSON: keys sorted, so the hash depends on content, not formatting. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+export function canonicalTariffJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalTariffJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalTariffJson((value as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-function loadTariff(raw: unknown): Tariff {
+/** Validates a tariff document and names it by content; `effectiveFrom` overrides the document's (a schedule). */
+export function loadTariff(raw: unknown, effectiveFrom?: Date): Tariff {
   const result = tariffSchema.safeParse(raw);
   if (!result.success) {
     const id = (raw as { id?: string })?.id ?? '(unknown)';
     throw new Error(`tariff ${id} is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const hash = createHash('sha256').update(canonical(raw)).digest('hex');
-  return { data: result.data, hash, version: `${result.data.id}@${hash.slice(0, 12)}`, effectiveFrom: new Date(result.data.effectiveFrom) };
+  const hash = createHash('sha256').update(canonicalTariffJson(raw)).digest('hex');
+  return { data: result.data, hash, version: `${result.data.id}@${hash.slice(0, 12)}`, effectiveFrom: effectiveFrom ?? new Date(result.data.effectiveFrom) };
+}
+
+/** The two views a registry is built from (see {@link TariffRegistry.replace}). */
+interface RegistryState {
+  byEffective: readonly Tariff[];
+  byId: ReadonlyMap<string, Tariff>;
+}
+
+function indexed(timeline: readonly Tariff[], resolvableOnly: readonly Tariff[]): RegistryState {
+  const byEffective = [...timeline].sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
+  const byId = new Map<string, Tariff>();
+  // A bare id resolves to its latest version in the timeline; versions no longer (or not yet) in
+  // the timeline stay resolvable by their full `id@hash12`, so a bound policy never loses its tariff.
+  for (const t of resolvableOnly) {
+    byId.set(t.version, t);
+    if (!byId.has(t.data.id)) byId.set(t.data.id, t);
+  }
+  for (const t of byEffective) {
+    byId.set(t.version, t);
+    byId.set(t.data.id, t);
+  }
+  return { byEffective, byId };
 }
 
 /**
- * Every tariff ever in force, validated once at load. Files are imported statically so the
- * bundle carries them: a deployment cannot price with a tariff it has not shipped.
+ * Every tariff version pricing may use or policy may have to resolve, held in memory so the hot
+ * path is synchronous (no database round trip per quote). Built from the bundled files, then
+ * replaced as a whole from the governed store (Postgres) by the services that load it.
  */
 export class TariffRegistry {
-  private readonly byEffective: Tariff[];
-  private readonly byId = new Map<string, Tariff>();
+  private state: RegistryState;
 
   constructor(raws: unknown[]) {
-    this.byEffective = raws.map(loadTariff).sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
-    for (const t of this.byEffective) {
-      if (this.byId.has(t.data.id)) throw new Error(`duplicate tariff id ${t.data.id}`);
-      this.byId.set(t.data.id, t);
-      this.byId.set(t.version, t);
+    const loaded = raws.map((raw) => loadTariff(raw));
+    const ids = new Set<string>();
+    for (const t of loaded) {
+      if (ids.has(t.data.id)) throw new Error(`duplicate tariff id ${t.data.id}`);
+      ids.add(t.data.id);
     }
+    this.state = indexed(loaded, []);
+  }
+
+  /**
+   * Swaps in a new set in one assignment, so a quote being priced sees the old set or the new one,
+   * never a mix. `timeline` are the versions in force from their `effectiveFrom` (at most one per
+   * instant: superseded versions are left out by the caller); `resolvableOnly` are versions that
+   * apply to no new cover but must still price the policies bound under them.
+   */
+  replace(timeline: readonly Tariff[], resolvableOnly: readonly Tariff[] = []): void {
+    this.state = indexed(timeline, resolvableOnly);
   }
 
   /** The tariff in force at an instant (the cover's start), or undefined before the first one. */
   inForceAt(instant: Date): Tariff | undefined {
     let found: Tariff | undefined;
-    for (const t of this.byEffective) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
+    for (const t of this.state.byEffective) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
     return found;
   }
 
   /** By id or by full version (`id@hash`); a version whose hash no longer matches is refused. */
   byVersion(version: string): Tariff {
-    const tariff = this.byId.get(version) ?? this.byId.get(version.split('@')[0]);
+    const tariff = this.state.byId.get(version) ?? this.state.byId.get(version.split('@')[0]);
     if (!tariff) throw new Error(`unknown tariff ${version}`);
     if (version.includes('@') && tariff.version !== version) {
       throw new Error(`tariff ${version} has changed since it was used (now ${tariff.version}); prices must never change`);
@@ -69,9 +107,17 @@ export class TariffRegistry {
     return tariff;
   }
 
+  /** The timeline, oldest first. */
   all(): readonly Tariff[] {
-    return this.byEffective;
+    return this.state.byEffective;
   }
 }
 
-export const tariffs = new TariffRegistry([kc202610, kc202612, kc202701]);
+/**
+ * The tariff documents this build ships, in the order of this list. They are the registry's
+ * content until a service loads the governed set from Postgres, and the seed inserts each of them
+ * there as an approved version scheduled at its own `effectiveFrom`.
+ */
+export const shippedTariffDocuments: readonly unknown[] = [kc202610, kc202612, kc202701];
+
+export const tariffs = new TariffRegistry([...shippedTariffDocuments]);

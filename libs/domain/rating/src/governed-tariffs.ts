@@ -1,0 +1,73 @@
+import type { ActiveTariffV1 } from '@kuruma/contracts';
+import { toJapanTime } from './price-quote';
+import { tariffTimeline, type TariffVersionRecord } from './tariff-lifecycle';
+import { loadTariff, type Tariff } from './tariff-registry';
+
+/** One version as the governed store holds it: its lifecycle facts and its document. */
+export interface StoredTariffVersion {
+  record: TariffVersionRecord;
+  document: unknown;
+}
+
+export interface GovernedTariffSet {
+  /** In force from their scheduled instants (superseded versions left out): the registry's timeline. */
+  timeline: Tariff[];
+  /** Approved but not (or no longer) in the timeline: resolvable by version for the policies bound under them. */
+  resolvableOnly: Tariff[];
+  /** Stored versions that could not be loaded (invalid under this build's schema, or content not matching its version). */
+  refused: { version: string; reason: string }[];
+}
+
+/**
+ * What a pricing or policy instance holds from the governed store: every approved version,
+ * validated again under this build's schema and checked against its content address, so a row
+ * edited behind the database's back is refused rather than priced with.
+ */
+export function governedTariffSet(stored: readonly StoredTariffVersion[]): GovernedTariffSet {
+  const approved = stored.filter((s) => s.record.approvedAt);
+  const { inForce } = tariffTimeline(approved.map((s) => s.record));
+  const inForceVersions = new Set(inForce.map((r) => r.version));
+  const set: GovernedTariffSet = { timeline: [], resolvableOnly: [], refused: [] };
+  for (const { record, document } of approved) {
+    let tariff: Tariff;
+    try {
+      tariff = loadTariff(document, record.effectiveFrom ?? undefined);
+    } catch (error) {
+      set.refused.push({ version: record.version, reason: (error as Error).message });
+      continue;
+    }
+    if (tariff.version !== record.version) {
+      set.refused.push({ version: record.version, reason: `content hashes to ${tariff.version}` });
+      continue;
+    }
+    (inForceVersions.has(record.version) ? set.timeline : set.resolvableOnly).push(tariff);
+  }
+  return set;
+}
+
+/** The public part of a tariff (see {@link ActiveTariffV1}), with the next change if one is scheduled. */
+export function publicTariffOf(tariff: Tariff, next?: Tariff): ActiveTariffV1 {
+  const d = tariff.data;
+  return {
+    tariffVersion: tariff.version,
+    tariffId: d.id,
+    effectiveFrom: toJapanTime(tariff.effectiveFrom),
+    ...(next ? { next: { tariffVersion: next.version, effectiveFrom: toJapanTime(next.effectiveFrom) } } : {}),
+    currency: d.currency,
+    plans: Object.entries(d.plans).map(([plan, p]) => ({ plan, label: p.label, coverages: [...p.coverages], deductibleYen: p.deductibleYen })),
+    billing: {
+      stepMinutes: d.exposure.stepMinutes,
+      minimumMinutes: d.exposure.minimumMinutes,
+      maximumMinutes: d.exposure.maximumMinutes,
+      minimumPremiumYen: d.loadings.minimumPremiumYen,
+      policyFeeYen: d.loadings.policyFeeYen,
+    },
+    refunds: {
+      earlyEnd: { ...d.refunds.earlyEnd },
+      cancellationBeforeStart: d.refunds.cancellationBeforeStart,
+      noShow: { ...d.refunds.noShow },
+      lateReturn: { ...d.refunds.lateReturn },
+    },
+  };
+}
+
