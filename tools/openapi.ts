@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { activeTariffV1Schema, bookingEventV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 
 export const OPENAPI_PATH = resolve(__dirname, '../docs/openapi.yaml');
 
@@ -46,6 +46,16 @@ const paths = {
       security: apiKey,
       requestBody: { required: true, content: json('QuoteRequest') },
       responses: { '200': { description: 'A quote with its breakdown, or a decline with reasons', content: json('Quote') }, '400': problem('Invalid request'), '401': problem('Unknown API key') },
+    },
+  },
+  '/v1/tariffs/active': {
+    get: {
+      tags: ['pricing (port 3002)'],
+      summary: 'The public part of the tariff in force now',
+      description:
+        'Plans and their coverages and deductibles, billing and refund rules of the version quotes are priced with now (the version in force at a cover start applies to that cover), and the next version already scheduled. Tariff versions are approved by a second person with the actuary role and scheduled from an instant; a new version applies from its instant without a deploy.',
+      security: apiKey,
+      responses: { '200': { description: 'The version in force and its public terms', content: json('ActiveTariff') }, '401': problem('Unknown API key'), '404': problem('No tariff is in force yet') },
     },
   },
   '/v1/policies': {
@@ -156,6 +166,7 @@ export function buildOpenApi(): Record<string, unknown> {
         BookingEvent: schema(bookingEventV1Schema),
         QuoteRequest: schema(quoteRequestV1Schema),
         Quote: schema(quoteV1Schema, 'output'),
+        ActiveTariff: schema(activeTariffV1Schema, 'output'),
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentials: {
           type: 'object',

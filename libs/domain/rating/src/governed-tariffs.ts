@@ -1,7 +1,7 @@
 import type { ActiveTariffV1 } from '@kuruma/contracts';
 import { toJapanTime } from './price-quote';
 import { tariffTimeline, type TariffVersionRecord } from './tariff-lifecycle';
-import { loadTariff, type Tariff } from './tariff-registry';
+import { loadTariff, type Tariff, type TariffRegistry } from './tariff-registry';
 
 /** One version as the governed store holds it: its lifecycle facts and its document. */
 export interface StoredTariffVersion {
@@ -71,3 +71,10 @@ export function publicTariffOf(tariff: Tariff, next?: Tariff): ActiveTariffV1 {
   };
 }
 
+
+/** The public part of the version in force at `now` and the next scheduled change, or undefined before the first version. */
+export function activePublicTariff(registry: TariffRegistry, now: Date): ActiveTariffV1 | undefined {
+  const active = registry.inForceAt(now);
+  if (!active) return undefined;
+  return publicTariffOf(active, registry.all().find((t) => t.effectiveFrom.getTime() > now.getTime()));
+}

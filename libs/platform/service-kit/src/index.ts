@@ -41,3 +41,4 @@ export * from './tracing/hop-latency';
 export * from './tracing/service-tracing';
 export * from './tracing/mqtt-trace-source';
 export * from './tracing/http-trace';
+export * from './platform/governed-tariffs.module';

@@ -7,6 +7,9 @@ type TariffVersionRow = TariffVersionRecord;
 
 const recordOf = (row: TariffVersionRow): TariffVersionRecord => ({ ...row });
 
+/** Written in the same transaction as a lifecycle fact (the audit entry), so neither exists without the other. */
+export type AlsoInTransaction = (tx: SqlTx, record: TariffVersionRecord) => Promise<void>;
+
 /** Who the seed records for the shipped files: they were drafted in the repository and reviewed before release. */
 export const SHIPPED_TARIFF_AUTHOR = 'release:repository';
 export const SHIPPED_TARIFF_APPROVER = 'release:code-review';
@@ -50,25 +53,29 @@ export class TariffVersionRepository {
   }
 
   /**
-   * Stores a new draft. Content-addressed: the same document drafted again is the same version,
+   * Stores a new draft (and `within` in its transaction). Content-addressed: the same document drafted again is the same version,
    * so the existing row is returned with `created: false` (its author and state unchanged).
    */
-  async draft(record: TariffVersionRecord, canonicalDocument: string): Promise<{ created: boolean; record: TariffVersionRecord }> {
+  async draft(record: TariffVersionRecord, canonicalDocument: string, within?: AlsoInTransaction): Promise<{ created: boolean; record: TariffVersionRecord }> {
     const sha256 = createHash('sha256').update(canonicalDocument).digest('hex');
-    const inserted = await this.db.$executeRaw`
-      INSERT INTO tariff_version (version, tariff_id, sha256, document, drafted_by, drafted_at)
-      VALUES (${record.version}, ${record.tariffId}, ${sha256}, ${canonicalDocument}, ${record.draftedBy}, ${record.draftedAt})
-      ON CONFLICT DO NOTHING`;
+    const created = await this.db.$transaction(async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO tariff_version (version, tariff_id, sha256, document, drafted_by, drafted_at)
+        VALUES (${record.version}, ${record.tariffId}, ${sha256}, ${canonicalDocument}, ${record.draftedBy}, ${record.draftedAt})
+        ON CONFLICT DO NOTHING`;
+      if (inserted === 1) await within?.(tx, record);
+      return inserted === 1;
+    });
     const stored = await this.find(record.version);
     if (!stored) throw new Error(`tariff ${record.version} collides with a stored version of other content`);
-    return { created: inserted === 1, record: stored.record };
+    return { created, record: stored.record };
   }
 
   /**
    * A lifecycle step under a row lock: `step` sees the current facts and returns the next (or
    * throws the domain's refusal), so two approvers racing cannot both approve.
    */
-  async transition(version: string, step: (current: TariffVersionRecord) => TariffVersionRecord): Promise<TariffVersionRecord | undefined> {
+  async transition(version: string, step: (current: TariffVersionRecord) => TariffVersionRecord, within?: AlsoInTransaction): Promise<TariffVersionRecord | undefined> {
     return this.db.$transaction(async (tx: SqlTx) => {
       const [row] = await tx.$queryRaw<TariffVersionRow[]>`
         SELECT version, tariff_id AS "tariffId", drafted_by AS "draftedBy", drafted_at AS "draftedAt", approved_by AS "approvedBy",
@@ -81,6 +88,7 @@ export class TariffVersionRepository {
            SET approved_by = ${next.approvedBy}, approved_at = ${next.approvedAt}, scheduled_by = ${next.scheduledBy},
                scheduled_at = ${next.scheduledAt}, effective_from = ${next.effectiveFrom}
          WHERE version = ${version}`;
+      await within?.(tx, next);
       return next;
     });
   }
