@@ -17,14 +17,19 @@
         .map((t) => `<tr tabindex="0" data-version="${c.esc(t.version)}"><td><code>${c.esc(t.version)}</code></td><td class="state-${c.esc(t.state)}">${c.esc(t.state)}${t.retiredBy ? ` (${c.esc(t.retiredReason)} by ${c.esc(t.retiredBy)})` : ''}</td><td>${c.esc(t.draftedBy)}</td><td>${c.esc(t.approvedBy || '-')}</td><td>${c.esc(c.jst(t.effectiveFrom))}</td></tr>`)
         .join('') || '<tr><td colspan="5">No tariff versions</td></tr>';
     const options = items.map((t) => `<option value="${c.esc(t.version)}">${c.esc(t.version)} (${c.esc(t.state)})</option>`).join('');
+    // Keep what the user picked; at first, the two newest versions.
+    if (!$('compare-a').dataset.pick && items[0]) {
+      $('compare-a').dataset.pick = items[0].version;
+      $('compare-b').dataset.pick = (items[1] || items[0]).version;
+    }
     for (const id of ['compare-a', 'compare-b']) {
-      const keep = $(id).value;
+      const keep = $(id).value || $(id).dataset.pick;
       $(id).innerHTML = options;
       if (keep) $(id).value = keep;
     }
-    if (!$('compare-b').value && items[1]) $('compare-b').value = items[1].version;
   }
-  c.activateRows($('tariff-rows'), 'version', (version) => show(version).catch(c.showError($('tariff-detail'))));
+  // States follow the clock (scheduled -> active -> retired): opening a version refreshes the list too.
+  c.activateRows($('tariff-rows'), 'version', (version) => Promise.all([load(), show(version)]).catch(c.showError($('tariff-detail'))));
 
   // A datetime-local value read as Japan time, whatever the browser's own zone.
   const fromJapanLocal = (value) => `${value.length === 16 ? `${value}:00` : value}+09:00`;

@@ -1,5 +1,5 @@
 import type { TariffVersionRepository } from '@kuruma/data-access-db';
-import { approveTariffVersion, scheduleTariffVersion, TariffLifecycleError, type TariffVersionRecord } from '@kuruma/domain-rating';
+import { approveTariffVersion, scheduleTariffVersion, TariffLifecycleError, type TariffVersionRecord, toJapanTime } from '@kuruma/domain-rating';
 import { NotFoundError } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
 import type { OpsIdentity } from '../auth/identity-provider';
@@ -24,7 +24,7 @@ export class TariffLifecycleStepUseCase {
 
   /** An approved version applies to cover starting at or after `effectiveFrom`, a future instant. */
   schedule(actor: OpsIdentity, version: string, effectiveFrom: Date, now = new Date()): Promise<TariffVersionRecord> {
-    return this.step(actor, version, 'tariff.schedule', (current) => scheduleTariffVersion(current, actor.username, effectiveFrom, now), { effectiveFrom: effectiveFrom.toISOString() });
+    return this.step(actor, version, 'tariff.schedule', (current) => scheduleTariffVersion(current, actor.username, effectiveFrom, now), { effectiveFrom: toJapanTime(effectiveFrom) });
   }
 
   private async step(actor: OpsIdentity, version: string, action: string, rule: (current: TariffVersionRecord) => TariffVersionRecord, details?: object): Promise<TariffVersionRecord> {
