@@ -9,6 +9,8 @@ import { launchChromium } from '../support/browser';
 
 /** Two actuaries (tools/harness/test-env.ts): one drafts, the other approves (four eyes). */
 const AUTHOR = { username: 'actuary', password: 'actuary-password' };
+const ADMIN = { username: 'admin', password: 'admin-change-me' };
+const VIEWER = { username: 'viewer', password: 'viewer-password' };
 const APPROVER = { username: 'actuary2', password: 'actuary2-password' };
 const SCREENSHOTS = resolve(__dirname, '../../screenshots');
 
@@ -51,6 +53,19 @@ describe('tariff governance', () => {
     const res = await fetch(`${pricingUrl}/v1/tariffs/active`, { headers: { 'x-api-key': DEMO_API_KEY } });
     expect(res.status).toBe(200);
     return (await res.json()) as ActiveTariffV1;
+  }
+
+  /** A session as the console's page holds it: cookie and CSRF token, for calling the API as an attacker would. */
+  async function session(who: { username: string; password: string }) {
+    const res = await fetch(`${consoleUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: consoleUrl }, body: JSON.stringify(who) });
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return (path: string, body?: object, csrf = true) =>
+      fetch(`${consoleUrl}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { cookie, origin: consoleUrl, 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrfToken } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
   }
 
   beforeAll(async () => {
@@ -144,5 +159,32 @@ describe('tariff governance', () => {
     await expect.poll(() => page.locator('#tariff-error').textContent(), { timeout: 10_000 }).toContain('document.licence.platinum: unknown key');
     expect(await page.locator('#tariff-error').textContent()).toContain('document.licence.gold: 84 is outside [0.1, 5]');
     await context.close();
+  });
+
+  it('answers what a role may not do, a forged request and a malformed version with clear refusals, and keeps the partner API behind its key', async () => {
+    expect((await fetch(`${pricingUrl}/v1/tariffs/active`)).status).toBe(401);
+    const document = JSON.stringify({ ...tariffs.all()[0]?.data, id: 'kc-carshare-e2e-refusals', note: `refusals ${Date.now()}` });
+    const viewer = await session(VIEWER);
+    const viewerDraft = await viewer('/api/tariffs', { document });
+    expect([viewerDraft.status, ((await viewerDraft.json()) as { detail: string }).detail]).toEqual([403, 'role viewer may not draft tariffs']);
+    const admin = await session(ADMIN);
+    expect((await admin('/api/tariffs', { document }, false)).status).toBe(403);
+    const drafted = await admin('/api/tariffs', { document });
+    expect(drafted.status).toBe(201);
+    const { record } = (await drafted.json()) as { record: { version: string } };
+    const adminApproval = await admin(`/api/tariffs/${record.version}/approve`, {});
+    expect([adminApproval.status, ((await adminApproval.json()) as { detail: string }).detail]).toEqual([403, 'role admin may not approve tariffs']);
+    const actuary = await session(AUTHOR);
+    const early = await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: japanTime(Date.now() + 3_600_000) });
+    expect(early.status).toBe(409);
+    const past = await actuary(`/api/tariffs/${record.version}/approve`, {});
+    expect(past.status).toBe(200);
+    const backdated = await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: japanTime(Date.now() - 60_000) });
+    expect([backdated.status, ((await backdated.json()) as { detail: string }).detail]).toEqual([409, expect.stringMatching(/is not after now/)]);
+    const noZone = await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: '2027-01-01T00:00:00' });
+    expect(noZone.status).toBe(400);
+    for (const bad of ['x%00y@000000000000', `${'a'.repeat(5_000)}@000000000000`, 'kc-carshare-2026-10']) expect((await actuary(`/api/tariffs/${bad}`)).status).toBe(404);
+    const huge = await actuary('/api/tariffs', { document: `{"note":"${'x'.repeat(300 * 1024)}"}` });
+    expect(huge.status).toBe(400);
   });
 });
