@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActiveTariffV1, QuoteV1 } from '@kuruma/contracts';
+import { type ActiveTariffV1, PartnerTopics, type QuoteV1, Topics } from '@kuruma/contracts';
 import { canonicalTariffJson, parseTariffDocument, tariffs } from '@kuruma/domain-rating';
-import { baseUrl, bookingEvent, DEMO_API_KEY, newBooking, PlatformProcesses } from '../../tools/harness';
+import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, KafkaProbe, newBooking, PlatformProcesses, testTopic } from '../../tools/harness';
 import { launchChromium } from '../support/browser';
 
 /** Two actuaries (tools/harness/test-env.ts): one drafts, the other approves (four eyes). */
@@ -24,6 +24,8 @@ const japanTime = (ms: number) => new Date(ms + 9 * 3_600_000).toISOString().rep
  */
 describe('tariff governance', () => {
   const platform = new PlatformProcesses();
+  const probe = new KafkaProbe();
+  const policyTopic = testTopic(Topics.policyEvents);
   let browser: Browser;
   const consoleUrl = baseUrl('ops-console');
   const pricingUrl = baseUrl('pricing');
@@ -70,12 +72,20 @@ describe('tariff governance', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    await platform.start(['pricing', 'ops-console']);
+    await probe.observe([policyTopic]);
+    await platform.start(['booking-ingest', 'pricing', 'policy', 'ops-console']);
   });
   afterAll(async () => {
     await browser?.close();
     await platform.stopAll();
+    await probe.close();
   });
+
+  /** Policy events of a booking a partner publishes over Kafka, once `type` has arrived. */
+  async function policyEventsUntil(bookingId: string, type: string) {
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === bookingId && r.json<{ type: string }>().type === type), 30_000, `${type} for ${bookingId}`);
+    return probe.records.filter((r) => r.topic === policyTopic && r.key === bookingId).map((r) => r.json<{ type: string; data: Record<string, unknown> }>());
+  }
 
   it('drafts, refuses the author, approves by a second actuary, schedules, and prices with the new version from its instant without a restart', async () => {
     const pricingPid = platform.pids()['pricing'];
@@ -119,6 +129,17 @@ describe('tariff governance', () => {
     await expect.poll(async () => (await activeTariff()).tariffVersion, { timeout: 30_000 }).toBe(version);
     expect((await quoteStartingAt(Math.ceil(Date.now() / 1_000) * 1_000 + 1_000)).tariffVersion).toBe(version);
     expect(platform.pids()['pricing']).toBe(pricingPid);
+
+    // 6. Cover bound under the new version is endorsed with it: policy resolves a version that no
+    //    bundled file carries, from Postgres.
+    const booking = newBooking({ startsAt: japanTime(effectiveMs), endsAt: japanTime(effectiveMs + 3 * 3_600_000) });
+    const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(booking, 'booking.created', 1)), asMessage(bookingEvent(booking, 'booking.confirmed', 2))]);
+    const [bound] = await policyEventsUntil(booking.bookingId, 'policy.bound');
+    expect(bound?.data['tariffVersion']).toBe(version);
+    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...booking, endsAt: japanTime(effectiveMs + 6 * 3_600_000) }, 'booking.extended', 3))]);
+    const extended = (await policyEventsUntil(booking.bookingId, 'policy.extended')).find((e) => e.type === 'policy.extended');
+    expect(extended?.data['premiumDelta']).toBeGreaterThan(0);
 
     // The audit log shows each step and the refused attempt, with who did it.
     await approver.page.locator('#tariff-rows tr', { hasText: version }).click();
