@@ -37,6 +37,7 @@ describe('parseTariffDocument', () => {
     expect(issuesOf('{"id": ')[0]?.message).toMatch(/^not JSON/);
     expect(issuesOf(edited((d) => (d.note = 'x'.repeat(300 * 1024))))[0]?.message).toMatch(/larger than 262144 bytes/);
     expect(issuesOf(edited((d) => (d.note = 'a\u0000b')))).toEqual([{ path: 'note', message: 'contains a NUL byte' }]);
+    expect(issuesOf(`{"note":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)).toEqual([{ path: '(document)', message: 'nested deeper than 16 levels' }]);
   });
 
   it('refuses keys the tariff schema does not know, naming each', () => {
@@ -47,6 +48,11 @@ describe('parseTariffDocument', () => {
       }),
     );
     expect(sut).toEqual(expect.arrayContaining([{ path: 'discountForFriends', message: 'unknown key' }, { path: 'licence.platinum', message: 'unknown key' }]));
+  });
+
+  it('refuses keys an object inherits (toString, __proto__) as unknown too', () => {
+    const text = edited((d) => (d.licence.toString = 0.5)).replace('"currency":', '"__proto__":{"gold":9},"currency":');
+    expect(issuesOf(text)).toEqual(expect.arrayContaining([{ path: 'licence.toString', message: 'unknown key' }, { path: '__proto__', message: 'unknown key' }]));
   });
 
   it('refuses factors out of range and loadings that leave nothing for claims', () => {

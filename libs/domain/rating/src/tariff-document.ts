@@ -33,6 +33,22 @@ const FACTOR_MAX = 5;
 const PERCENT_MIN = -100;
 const PERCENT_MAX = 300;
 
+/** A tariff nests about five levels; far deeper nesting is an attack on the walkers below (stack depth). */
+const MAX_DEPTH = 16;
+
+/** Nesting depth without recursion, so a hostile document cannot exhaust the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_DEPTH) break;
+    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function pathText(path: readonly (string | number)[]): string {
   return path.length === 0 ? '(document)' : path.join('.');
 }
@@ -45,7 +61,7 @@ function unknownKeys(raw: unknown, parsed: unknown, path: (string | number)[], o
   }
   if (raw && typeof raw === 'object' && parsed && typeof parsed === 'object') {
     for (const key of Object.keys(raw)) {
-      if (!(key in parsed)) out.push({ path: pathText([...path, key]), message: 'unknown key' });
+      if (!Object.hasOwn(parsed, key)) out.push({ path: pathText([...path, key]), message: 'unknown key' });
       else unknownKeys((raw as Record<string, unknown>)[key], (parsed as Record<string, unknown>)[key], [...path, key], out);
     }
   }
@@ -94,7 +110,7 @@ function outOfRange(t: Tariff, out: TariffDocumentIssue[]): void {
 
 /**
  * A tariff document as an actuary drafts it (JSON text from the console), checked as hostile
- * input before it can become a version: size, JSON, NUL bytes, the tariff schema, keys the schema
+ * input before it can become a version: size, JSON, nesting depth, NUL bytes, the tariff schema, keys the schema
  * does not know, and factors out of plausible range. Every problem is reported at once.
  */
 export function parseTariffDocument(text: string): { tariff: Tariff; canonical: string } {
@@ -107,6 +123,7 @@ export function parseTariffDocument(text: string): { tariff: Tariff; canonical: 
   } catch (error) {
     throw new TariffDocumentError([{ path: '(document)', message: `not JSON: ${(error as Error).message}` }]);
   }
+  if (depthOf(raw) > MAX_DEPTH) throw new TariffDocumentError([{ path: '(document)', message: `nested deeper than ${MAX_DEPTH} levels` }]);
   const issues: TariffDocumentIssue[] = [];
   nulBytes(raw, [], issues);
   if (issues.length > 0) throw new TariffDocumentError(issues);
