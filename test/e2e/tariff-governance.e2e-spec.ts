@@ -201,7 +201,8 @@ describe('tariff governance', () => {
     const past = await actuary(`/api/tariffs/${record.version}/approve`, {});
     expect(past.status).toBe(200);
     const backdated = await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: japanTime(Date.now() - 60_000) });
-    expect([backdated.status, ((await backdated.json()) as { detail: string }).detail]).toEqual([409, expect.stringMatching(/is not after now/)]);
+    expect([backdated.status, ((await backdated.json()) as { errors: { field: string }[] }).errors[0]?.field]).toEqual([400, 'effectiveFrom']);
+    expect((await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: '2999-01-01T00:00:00+09:00' })).status).toBe(400);
     const noZone = await actuary(`/api/tariffs/${record.version}/schedule`, { effectiveFrom: '2027-01-01T00:00:00' });
     expect(noZone.status).toBe(400);
     for (const bad of ['x%00y@000000000000', `${'a'.repeat(5_000)}@000000000000`, 'kc-carshare-2026-10']) expect((await actuary(`/api/tariffs/${bad}`)).status).toBe(404);

@@ -67,6 +67,7 @@ describe('tariff lifecycle', () => {
     const approved = approveTariffVersion(draft, bob, at(1));
     expect(refusal(() => scheduleTariffVersion(approved, 'bob', at(2), at(2)))).toBe('effective-not-in-future');
     expect(refusal(() => scheduleTariffVersion(approved, 'bob', at(1), at(2)))).toBe('effective-not-in-future');
+    expect(refusal(() => scheduleTariffVersion(approved, 'bob', new Date('2999-01-01T00:00:00+09:00'), at(2)))).toBe('effective-too-far');
     const sut = scheduleTariffVersion(approved, 'bob', at(60), at(2));
     expect(sut.effectiveFrom).toEqual(at(60));
     expect(refusal(() => scheduleTariffVersion(sut, 'bob', at(90), at(3)))).toBe('already-scheduled');

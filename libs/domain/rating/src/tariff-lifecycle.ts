@@ -30,7 +30,14 @@ export interface TariffActor {
   actuary: boolean;
 }
 
-export type TariffLifecycleRefusal = 'four-eyes' | 'not-actuary' | 'already-approved' | 'not-approved' | 'already-scheduled' | 'effective-not-in-future';
+export type TariffLifecycleRefusal = 'four-eyes' | 'not-actuary' | 'already-approved' | 'not-approved' | 'already-scheduled' | 'effective-not-in-future' | 'effective-too-far';
+
+/**
+ * How far ahead a version may be scheduled. An assumption: rate revisions are filed about a year
+ * ahead (the January 2027 revision was announced in 2026); two years leaves room, and an instant
+ * centuries ahead is a typing error, not a filing.
+ */
+export const MAX_SCHEDULE_AHEAD_MS = 2 * 366 * 86_400_000;
 
 /** A lifecycle step refused; `code` says which rule, for the caller's answer and the audit log. */
 export class TariffLifecycleError extends Error {
@@ -59,7 +66,7 @@ export function approveTariffVersion(record: TariffVersionRecord, approver: Tari
 }
 
 /**
- * Schedule: an approved version, once, for an instant after `now` (a tariff never changes a price
+ * Schedule: an approved version, once, for an instant after `now` and at most two years ahead (a tariff never changes a price
  * already quoted: cover that started before the instant keeps the version then in force).
  */
 export function scheduleTariffVersion(record: TariffVersionRecord, by: string, effectiveFrom: Date, now: Date): TariffVersionRecord {
@@ -67,6 +74,9 @@ export function scheduleTariffVersion(record: TariffVersionRecord, by: string, e
   if (record.effectiveFrom) throw new TariffLifecycleError('already-scheduled', `${record.version} is already scheduled from ${record.effectiveFrom.toISOString()}`);
   if (!(effectiveFrom.getTime() > now.getTime())) {
     throw new TariffLifecycleError('effective-not-in-future', `effective instant ${effectiveFrom.toISOString()} is not after now (${now.toISOString()})`);
+  }
+  if (effectiveFrom.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) {
+    throw new TariffLifecycleError('effective-too-far', `effective instant ${effectiveFrom.toISOString()} is more than two years ahead`);
   }
   return { ...record, scheduledBy: by, scheduledAt: now, effectiveFrom };
 }
