@@ -44,6 +44,18 @@ describe(`${TariffVersionRepository.name} (real Postgres)`, () => {
     }
   });
 
+  it('seeds an edited shipped file as a new version that takes over from the same instant, the old one staying resolvable', async () => {
+    await sut.seedShipped(shippedTariffDocuments, new Date());
+    const original = parseTariffDocument(JSON.stringify(shippedTariffDocuments[0])).tariff;
+    // Figures unchanged (only the note), so the rest of this run's tests price the same.
+    const edited = { ...(shippedTariffDocuments[0] as object), note: `edited in place ${Date.now()}` };
+    const [added] = await sut.seedShipped([edited], new Date(Date.now() + 1_000));
+    const set = governedTariffSet(await sut.approved());
+    const inForce = set.timeline.filter((t) => t.effectiveFrom.getTime() === original.effectiveFrom.getTime()).map((t) => t.version);
+    expect(inForce).toEqual([added]);
+    expect(set.resolvableOnly.map((t) => t.version)).toContain(original.version);
+  });
+
   it('names a draft by its content: the same document drafted again is the same version, with its first author', async () => {
     const { tariff, canonical } = parseTariffDocument(uniqueDocument('same twice'));
     const first = await sut.draft(draftTariffVersion(tariff.version, tariff.data.id, 'alice', new Date()), canonical);
