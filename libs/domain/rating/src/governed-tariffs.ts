@@ -1,7 +1,7 @@
 import type { ActiveTariffV1 } from '@kuruma/contracts';
 import { toJapanTime } from './price-quote';
 import { tariffTimeline, type TariffVersionRecord } from './tariff-lifecycle';
-import { loadTariff, type Tariff, type TariffRegistry } from './tariff-registry';
+import { loadTariff, supersededIdOf, type Tariff, type TariffRegistry } from './tariff-registry';
 
 /** One version as the governed store holds it: its lifecycle facts and its document. */
 export interface StoredTariffVersion {
@@ -28,6 +28,7 @@ export function governedTariffSet(stored: readonly StoredTariffVersion[]): Gover
   const { inForce } = tariffTimeline(approved.map((s) => s.record));
   const inForceVersions = new Set(inForce.map((r) => r.version));
   const set: GovernedTariffSet = { timeline: [], resolvableOnly: [], refused: [] };
+  const onTimeline: { record: TariffVersionRecord; tariff: Tariff }[] = [];
   for (const { record, document } of approved) {
     let tariff: Tariff;
     try {
@@ -40,8 +41,19 @@ export function governedTariffSet(stored: readonly StoredTariffVersion[]): Gover
       set.refused.push({ version: record.version, reason: `content hashes to ${tariff.version}` });
       continue;
     }
-    (inForceVersions.has(record.version) ? set.timeline : set.resolvableOnly).push(tariff);
+    if (inForceVersions.has(record.version)) onTimeline.push({ record, tariff });
+    else set.resolvableOnly.push(tariff);
   }
+  // A scheduled version whose document names another tariff in `supersedes` takes that tariff's
+  // versions off the timeline (they stay resolvable), as the bundled registry does. Claims are
+  // honoured latest approval first and a superseded version's own claim is ignored, so two
+  // versions naming each other cannot both leave the timeline (the later approval wins).
+  const superseded = new Set<string>();
+  for (const { tariff } of [...onTimeline].sort((a, b) => (b.record.approvedAt?.getTime() ?? 0) - (a.record.approvedAt?.getTime() ?? 0))) {
+    const named = supersededIdOf(tariff);
+    if (named !== undefined && !superseded.has(tariff.data.id) && named !== tariff.data.id) superseded.add(named);
+  }
+  for (const { tariff } of onTimeline) (superseded.has(tariff.data.id) ? set.resolvableOnly : set.timeline).push(tariff);
   return set;
 }
 
@@ -76,5 +88,5 @@ export function publicTariffOf(tariff: Tariff, next?: Tariff): ActiveTariffV1 {
 export function activePublicTariff(registry: TariffRegistry, now: Date): ActiveTariffV1 | undefined {
   const active = registry.inForceAt(now);
   if (!active) return undefined;
-  return publicTariffOf(active, registry.all().find((t) => t.effectiveFrom.getTime() > now.getTime()));
+  return publicTariffOf(active, registry.timeline().find((t) => t.effectiveFrom.getTime() > now.getTime()));
 }

@@ -26,7 +26,7 @@ describe(compareTariffs.name, () => {
 
 describe(activePublicTariff.name, () => {
   it('tells a partner the version in force, its plans and rules, and the next scheduled version', () => {
-    const [first, second] = tariffs.all();
+    const [first, second] = tariffs.timeline();
     const sut = activePublicTariff(tariffs, new Date((second?.effectiveFrom.getTime() ?? 0) - 1));
     expect(sut?.tariffVersion).toBe(first?.version);
     expect(sut?.next?.tariffVersion).toBe(second?.version);

@@ -40,14 +40,19 @@ export function loadTariff(raw: unknown, effectiveFrom?: Date): Tariff {
   return { data: result.data, hash, version: `${result.data.id}@${hash.slice(0, 12)}`, effectiveFrom: effectiveFrom ?? new Date(result.data.effectiveFrom) };
 }
 
-/** The two views a registry is built from (see {@link TariffRegistry.replace}). */
+/** The views a registry answers from (see {@link TariffRegistry.replace}). */
 interface RegistryState {
-  byEffective: readonly Tariff[];
+  /** What prices new cover: one version per instant, oldest first. */
+  timeline: readonly Tariff[];
+  /** Every version held (timeline and resolvable only), oldest first. */
+  every: readonly Tariff[];
   byId: ReadonlyMap<string, Tariff>;
 }
 
+const byInstant = (a: Tariff, b: Tariff) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime();
+
 function indexed(timeline: readonly Tariff[], resolvableOnly: readonly Tariff[]): RegistryState {
-  const byEffective = [...timeline].sort((a, b) => a.effectiveFrom.getTime() - b.effectiveFrom.getTime());
+  const sorted = [...timeline].sort(byInstant);
   const byId = new Map<string, Tariff>();
   // A bare id resolves to its latest version in the timeline; versions no longer (or not yet) in
   // the timeline stay resolvable by their full `id@hash12`, so a bound policy never loses its tariff.
@@ -55,11 +60,41 @@ function indexed(timeline: readonly Tariff[], resolvableOnly: readonly Tariff[])
     byId.set(t.version, t);
     if (!byId.has(t.data.id)) byId.set(t.data.id, t);
   }
-  for (const t of byEffective) {
+  for (const t of sorted) {
     byId.set(t.version, t);
     byId.set(t.data.id, t);
   }
-  return { byEffective, byId };
+  return { timeline: sorted, every: [...sorted, ...resolvableOnly].sort(byInstant), byId };
+}
+
+/** The id a tariff names in `supersedes`: a correction that cannot edit a shipped file names the version it replaces. */
+export function supersededIdOf(tariff: Tariff): string | undefined {
+  return tariff.data.supersedes;
+}
+
+/**
+ * The ids that other versions supersede, refusing what would leave a period without a version:
+ * an unknown target, a replacement that starts after what it replaces, or a cycle.
+ */
+function supersededIds(loaded: readonly Tariff[]): Set<string> {
+  const byId = new Map(loaded.map((t) => [t.data.id, t]));
+  const superseded = new Set<string>();
+  for (const t of loaded) {
+    const old = supersededIdOf(t);
+    if (old === undefined) continue;
+    const target = byId.get(old);
+    if (!target || old === t.data.id) throw new Error(`tariff ${t.data.id} supersedes unknown tariff ${old}`);
+    if (target.effectiveFrom.getTime() < t.effectiveFrom.getTime()) {
+      throw new Error(`tariff ${t.data.id} takes effect after ${old}, which it supersedes: cover in between would have no corrected version`);
+    }
+    superseded.add(old);
+    const seen = new Set([t.data.id]);
+    for (let next: Tariff | undefined = target; next; next = supersededIdOf(next) ? byId.get(supersededIdOf(next) as string) : undefined) {
+      if (seen.has(next.data.id)) throw new Error(`tariffs ${t.data.id} and ${old} supersede each other`);
+      seen.add(next.data.id);
+    }
+  }
+  return superseded;
 }
 
 /**
@@ -77,7 +112,11 @@ export class TariffRegistry {
       if (ids.has(t.data.id)) throw new Error(`duplicate tariff id ${t.data.id}`);
       ids.add(t.data.id);
     }
-    this.state = indexed(loaded, []);
+    const superseded = supersededIds(loaded);
+    this.state = indexed(
+      loaded.filter((t) => !superseded.has(t.data.id)),
+      loaded.filter((t) => superseded.has(t.data.id)),
+    );
   }
 
   /**
@@ -93,7 +132,7 @@ export class TariffRegistry {
   /** The tariff in force at an instant (the cover's start), or undefined before the first one. */
   inForceAt(instant: Date): Tariff | undefined {
     let found: Tariff | undefined;
-    for (const t of this.state.byEffective) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
+    for (const t of this.state.timeline) if (t.effectiveFrom.getTime() <= instant.getTime()) found = t;
     return found;
   }
 
@@ -107,9 +146,14 @@ export class TariffRegistry {
     return tariff;
   }
 
-  /** The timeline, oldest first. */
+  /** The versions that price new cover from their instants, oldest first (superseded ones left out). */
+  timeline(): readonly Tariff[] {
+    return this.state.timeline;
+  }
+
+  /** Every version held, superseded and not yet scheduled ones included, oldest first. */
   all(): readonly Tariff[] {
-    return this.state.byEffective;
+    return this.state.every;
   }
 }
 

@@ -16,6 +16,12 @@ const byCoverage = z.object({
 /** A tariff file: every figure the engine uses, each group with the source that justifies it. */
 export const tariffSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
+  /**
+   * The id of a version this one replaces from its own effective instant: the replaced version
+   * is no longer picked for new cover, but stays resolvable by its version string for the
+   * policies bound under it.
+   */
+  supersedes: z.string().regex(/^[a-z0-9-]+$/).optional(),
   effectiveFrom: z.iso.datetime({ offset: true }),
   currency: z.literal('JPY'),
   note: z.string(),

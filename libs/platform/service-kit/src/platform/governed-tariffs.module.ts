@@ -83,7 +83,7 @@ export class GovernedTariffs implements OnApplicationBootstrap {
         this.registry.replace(set.timeline, set.resolvableOnly);
       }
       this.loadedOnce = true;
-      const timeline = this.registry.all().map((t) => `${t.version}@${t.effectiveFrom.toISOString()}`).join(' ');
+      const timeline = this.registry.timeline().map((t) => `${t.version}@${t.effectiveFrom.toISOString()}`).join(' ');
       if (timeline !== this.loadedVersions) {
         this.loadedVersions = timeline;
         this.kit.logger.info({ inForce: this.registry.inForceAt(new Date())?.version, timeline }, 'tariff versions loaded');

@@ -16,10 +16,10 @@ const bundled = (i: number) => loadTariff(shippedTariffDocuments[i]);
 function stored(document: unknown, approvedMin: number, effectiveFrom: Date | null): StoredTariffVersion {
   const t = loadTariff(document);
   const approved = approveTariffVersion(draftTariffVersion(t.version, t.data.id, 'alice', new Date(0)), { username: 'bob', actuary: true }, new Date(approvedMin * 60_000));
-  return { record: effectiveFrom ? scheduleTariffVersion(approved, 'bob', effectiveFrom, new Date(0)) : approved, document };
+  return { record: effectiveFrom ? scheduleTariffVersion(approved, 'bob', effectiveFrom, new Date(effectiveFrom.getTime() - 86_400_000)) : approved, document };
 }
 
-describe(TariffRegistry.name, () => {
+describe(`${TariffRegistry.name} with governed versions`, () => {
   it('ships the pinned versions', () => {
     expect(tariffs.all().map((t) => t.version)).toEqual(PINNED);
   });
@@ -48,7 +48,8 @@ describe(TariffRegistry.name, () => {
     const set = governedTariffSet([stored(shippedTariffDocuments[0], 1, new Date('2026-10-01T00:00:00+09:00')), stored(shippedTariffDocuments[1], 2, null)]);
     const sut = new TariffRegistry([]);
     sut.replace(set.timeline, set.resolvableOnly);
-    expect(sut.all().map((t) => t.version)).toEqual([PINNED[0]]);
+    expect(sut.timeline().map((t) => t.version)).toEqual([PINNED[0]]);
+    expect(sut.all().map((t) => t.version)).toEqual([PINNED[0], PINNED[1]]);
     expect(sut.byVersion(PINNED[1]).version).toBe(PINNED[1]);
   });
 
@@ -63,5 +64,38 @@ describe(TariffRegistry.name, () => {
   it('refuses a version whose hash no longer matches', () => {
     expect(() => tariffs.byVersion('kc-carshare-2026-10@ffffffffffff')).toThrow(/has changed since it was used/);
     expect(bundled(0).version).toBe(PINNED[0]);
+  });
+});
+
+describe('supersedes named in a document', () => {
+  const launch = shippedTariffDocuments[0] as { id: string; effectiveFrom: string };
+  const replacement = { ...launch, id: 'kc-carshare-replacement', supersedes: launch.id };
+
+  it('takes the named tariff off the timeline of the bundled registry, leaving it resolvable', () => {
+    const sut = new TariffRegistry([launch, replacement]);
+    expect(sut.inForceAt(new Date(launch.effectiveFrom))?.data.id).toBe('kc-carshare-replacement');
+    expect(sut.byVersion(launch.id).data.id).toBe(launch.id);
+    expect(sut.all()).toHaveLength(2);
+  });
+
+  it('refuses an unknown target, a replacement starting after its target, and a cycle', () => {
+    expect(() => new TariffRegistry([{ ...launch, supersedes: 'kc-nope', id: 'kc-x' }])).toThrow(/supersedes unknown tariff kc-nope/);
+    expect(() => new TariffRegistry([launch, { ...replacement, effectiveFrom: '2030-01-01T00:00:00+09:00' }])).toThrow(/takes effect after/);
+    expect(() => new TariffRegistry([{ ...launch, supersedes: 'kc-carshare-replacement' }, replacement])).toThrow(/supersede each other/);
+  });
+
+  it('does the same for governed versions once the replacement is scheduled', () => {
+    const from = new Date(launch.effectiveFrom);
+    const set = governedTariffSet([stored(launch, 1, from), stored(replacement, 2, new Date(from.getTime() - 60_000))]);
+    expect(set.timeline.map((t) => t.data.id)).toEqual(['kc-carshare-replacement']);
+    expect(set.resolvableOnly.map((t) => t.data.id)).toEqual([launch.id]);
+  });
+
+  it('lets the later-approved of two governed versions naming each other win, so the period keeps a version', () => {
+    const from = new Date(launch.effectiveFrom);
+    const a = { ...launch, id: 'kc-a', supersedes: 'kc-b' };
+    const b = { ...launch, id: 'kc-b', supersedes: 'kc-a' };
+    const set = governedTariffSet([stored(a, 1, from), stored(b, 2, new Date(from.getTime() + 60_000))]);
+    expect(set.timeline.map((t) => t.data.id)).toEqual(['kc-b']);
   });
 });
