@@ -1,5 +1,5 @@
 import type { SqlTx, TariffVersionRepository } from '@kuruma/data-access-db';
-import { canonicalTariffJson, compareTariffs, type TariffComparison, tariffLifecycleAt, type TariffLifecycleView, type TariffVersionRecord } from '@kuruma/domain-rating';
+import { canonicalTariffJson, compareTariffs, governedSupersessions, type TariffComparison, tariffLifecycleAt, type TariffLifecycleView, type TariffVersionRecord } from '@kuruma/domain-rating';
 import { NotFoundError } from '@kuruma/service-kit';
 
 export interface TariffVersionListItem extends TariffVersionRecord, TariffLifecycleView {}
@@ -11,16 +11,21 @@ export class TariffVersionsQuery {
     private readonly db: SqlTx,
   ) {}
 
+  /** States as pricing sees them: the schedule, the clock, and `supersedes` named in scheduled documents. */
+  private async lifecycle(now: Date) {
+    const [records, approved] = await Promise.all([this.store.records(), this.store.approved()]);
+    return { records, views: tariffLifecycleAt(records, now, governedSupersessions(approved)) };
+  }
+
   async list(now = new Date()): Promise<{ items: TariffVersionListItem[] }> {
-    const records = await this.store.records();
-    const views = tariffLifecycleAt(records, now);
+    const { records, views } = await this.lifecycle(now);
     return { items: records.map((r) => ({ ...r, ...(views.get(r.version) as TariffLifecycleView) })) };
   }
 
   async detail(version: string, now = new Date()) {
     const found = await this.store.find(version);
     if (!found) throw new NotFoundError(`tariff version ${version} not found`);
-    const views = tariffLifecycleAt(await this.store.records(), now);
+    const { views } = await this.lifecycle(now);
     const audit = await this.db.$queryRaw<unknown[]>`
       SELECT actor, role, action, details, at FROM audit_log WHERE target_type = 'tariff' AND target_id = ${version} ORDER BY at`;
     return { ...found.record, ...views.get(version), document: JSON.parse(canonicalTariffJson(found.tariff.data)) as unknown, audit };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { governedTariffSet, type StoredTariffVersion } from './governed-tariffs';
-import { approveTariffVersion, draftTariffVersion, scheduleTariffVersion } from './tariff-lifecycle';
+import { governedSupersessions, governedTariffSet, type StoredTariffVersion } from './governed-tariffs';
+import { approveTariffVersion, draftTariffVersion, scheduleTariffVersion, tariffLifecycleAt } from './tariff-lifecycle';
 import { loadTariff, shippedTariffDocuments, TariffRegistry, tariffs } from './tariff-registry';
 
 /**
@@ -90,6 +90,16 @@ describe('supersedes named in a document', () => {
     const set = governedTariffSet([stored(launch, 1, from), stored(replacement, 2, new Date(from.getTime() - 60_000))]);
     expect(set.timeline.map((t) => t.data.id)).toEqual(['kc-carshare-replacement']);
     expect(set.resolvableOnly.map((t) => t.data.id)).toEqual([launch.id]);
+  });
+
+  it('lets a replacement naming its target win at the same instant even when both were approved at once (as the seed approves shipped files)', () => {
+    const from = new Date(launch.effectiveFrom);
+    // The target's version string sorts after the replacement's: the tie-break alone would pick it.
+    const replacementR2 = { ...launch, id: `${launch.id}-r2`, supersedes: launch.id };
+    const set = governedTariffSet([stored(launch, 1, from), stored(replacementR2, 1, from)]);
+    expect(set.timeline.map((t) => t.data.id)).toEqual([`${launch.id}-r2`]);
+    const views = tariffLifecycleAt([stored(launch, 1, from).record, stored(replacementR2, 1, from).record], from, governedSupersessions([stored(launch, 1, from), stored(replacementR2, 1, from)]));
+    expect(views.get(loadTariff(launch).version)).toMatchObject({ state: 'retired', retiredReason: 'superseded' });
   });
 
   it('lets the later-approved of two governed versions naming each other win, so the period keeps a version', () => {

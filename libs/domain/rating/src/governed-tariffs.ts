@@ -18,43 +18,60 @@ export interface GovernedTariffSet {
   refused: { version: string; reason: string }[];
 }
 
+/** Stored versions loaded and checked against their content address; the others with the reason. */
+function loadStored(stored: readonly StoredTariffVersion[]): { loaded: { record: TariffVersionRecord; tariff: Tariff }[]; refused: GovernedTariffSet['refused'] } {
+  const loaded: { record: TariffVersionRecord; tariff: Tariff }[] = [];
+  const refused: GovernedTariffSet['refused'] = [];
+  for (const { record, document } of stored) {
+    try {
+      const tariff = loadTariff(document, record.effectiveFrom ?? undefined);
+      if (tariff.version === record.version) loaded.push({ record, tariff });
+      else refused.push({ version: record.version, reason: `content hashes to ${tariff.version}` });
+    } catch (error) {
+      refused.push({ version: record.version, reason: (error as Error).message });
+    }
+  }
+  return { loaded, refused };
+}
+
+/**
+ * Tariffs that a scheduled version's document names in `supersedes` (tariff id -> the version
+ * naming it): they leave the timeline and stay resolvable, as in the bundled registry. Claims are
+ * honoured latest approval first and a superseded version's own claim is ignored, so two versions
+ * naming each other cannot both leave the timeline (the later approval wins).
+ */
+function supersessions(loaded: readonly { record: TariffVersionRecord; tariff: Tariff }[]): Map<string, string> {
+  const by = new Map<string, string>();
+  const scheduled = loaded.filter((l) => l.record.approvedAt && l.record.effectiveFrom);
+  for (const { record, tariff } of scheduled.sort((a, b) => (b.record.approvedAt?.getTime() ?? 0) - (a.record.approvedAt?.getTime() ?? 0))) {
+    const named = supersededIdOf(tariff);
+    if (named !== undefined && named !== tariff.data.id && !by.has(tariff.data.id) && !by.has(named)) by.set(named, record.version);
+  }
+  return by;
+}
+
+/** {@link supersessions} of stored versions, for the console's lifecycle view. */
+export function governedSupersessions(stored: readonly StoredTariffVersion[]): Map<string, string> {
+  return supersessions(loadStored(stored.filter((s) => s.record.approvedAt)).loaded);
+}
+
 /**
  * What a pricing or policy instance holds from the governed store: every approved version,
  * validated again under this build's schema and checked against its content address, so a row
  * edited behind the database's back is refused rather than priced with.
  */
 export function governedTariffSet(stored: readonly StoredTariffVersion[]): GovernedTariffSet {
-  const approved = stored.filter((s) => s.record.approvedAt);
-  const { inForce } = tariffTimeline(approved.map((s) => s.record));
+  const { loaded, refused } = loadStored(stored.filter((s) => s.record.approvedAt));
+  const { inForce } = tariffTimeline(
+    loaded.map((l) => l.record),
+    supersessions(loaded),
+  );
   const inForceVersions = new Set(inForce.map((r) => r.version));
-  const set: GovernedTariffSet = { timeline: [], resolvableOnly: [], refused: [] };
-  const onTimeline: { record: TariffVersionRecord; tariff: Tariff }[] = [];
-  for (const { record, document } of approved) {
-    let tariff: Tariff;
-    try {
-      tariff = loadTariff(document, record.effectiveFrom ?? undefined);
-    } catch (error) {
-      set.refused.push({ version: record.version, reason: (error as Error).message });
-      continue;
-    }
-    if (tariff.version !== record.version) {
-      set.refused.push({ version: record.version, reason: `content hashes to ${tariff.version}` });
-      continue;
-    }
-    if (inForceVersions.has(record.version)) onTimeline.push({ record, tariff });
-    else set.resolvableOnly.push(tariff);
-  }
-  // A scheduled version whose document names another tariff in `supersedes` takes that tariff's
-  // versions off the timeline (they stay resolvable), as the bundled registry does. Claims are
-  // honoured latest approval first and a superseded version's own claim is ignored, so two
-  // versions naming each other cannot both leave the timeline (the later approval wins).
-  const superseded = new Set<string>();
-  for (const { tariff } of [...onTimeline].sort((a, b) => (b.record.approvedAt?.getTime() ?? 0) - (a.record.approvedAt?.getTime() ?? 0))) {
-    const named = supersededIdOf(tariff);
-    if (named !== undefined && !superseded.has(tariff.data.id) && named !== tariff.data.id) superseded.add(named);
-  }
-  for (const { tariff } of onTimeline) (superseded.has(tariff.data.id) ? set.resolvableOnly : set.timeline).push(tariff);
-  return set;
+  return {
+    timeline: loaded.filter((l) => inForceVersions.has(l.record.version)).map((l) => l.tariff),
+    resolvableOnly: loaded.filter((l) => !inForceVersions.has(l.record.version)).map((l) => l.tariff),
+    refused,
+  };
 }
 
 /** The public part of a tariff (see {@link ActiveTariffV1}), with the next change if one is scheduled. */

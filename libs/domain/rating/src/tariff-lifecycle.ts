@@ -90,8 +90,8 @@ function approvedLater(a: TariffVersionRecord, b: TariffVersionRecord): boolean 
 export interface TariffTimeline {
   /** The versions that apply from their instant, oldest first: one per scheduled instant. */
   inForce: TariffVersionRecord[];
-  /** Scheduled versions that another version approved later and scheduled at the same instant replaced. */
-  superseded: Map<string, TariffVersionRecord>;
+  /** Scheduled versions that will never apply, each with the version that took its place. */
+  superseded: Map<string, string>;
 }
 
 /**
@@ -99,19 +99,26 @@ export interface TariffTimeline {
  * approved later wins and the other is superseded (retired without ever applying), so a
  * correction can be filed for an instant already taken, and re-seeding an edited file replaces
  * the old version from the same date while the old version stays resolvable for its policies.
+ * `supersededBy` (tariff id -> version) takes tariffs that a scheduled document names in its
+ * `supersedes` off the timeline first (see governedSupersessions).
  */
-export function tariffTimeline(records: readonly TariffVersionRecord[]): TariffTimeline {
+export function tariffTimeline(records: readonly TariffVersionRecord[], supersededBy: ReadonlyMap<string, string> = new Map()): TariffTimeline {
   const winners = new Map<number, TariffVersionRecord>();
-  const superseded = new Map<string, TariffVersionRecord>();
+  const superseded = new Map<string, string>();
   for (const r of records) {
     if (!r.effectiveFrom || !r.approvedAt) continue;
+    const named = supersededBy.get(r.tariffId);
+    if (named !== undefined) {
+      superseded.set(r.version, named);
+      continue;
+    }
     const at = r.effectiveFrom.getTime();
     const current = winners.get(at);
     if (!current) winners.set(at, r);
     else if (approvedLater(r, current)) {
-      superseded.set(current.version, r);
+      superseded.set(current.version, r.version);
       winners.set(at, r);
-    } else superseded.set(r.version, current);
+    } else superseded.set(r.version, current.version);
   }
   const inForce = [...winners.values()].sort((a, b) => (a.effectiveFrom as Date).getTime() - (b.effectiveFrom as Date).getTime());
   return { inForce, superseded };
@@ -124,9 +131,9 @@ export interface TariffLifecycleView {
   retiredReason?: 'superseded' | 'replaced';
 }
 
-/** Each version's state at `now`. */
-export function tariffLifecycleAt(records: readonly TariffVersionRecord[], now: Date): Map<string, TariffLifecycleView> {
-  const { inForce, superseded } = tariffTimeline(records);
+/** Each version's state at `now` (`supersededBy` as for {@link tariffTimeline}). */
+export function tariffLifecycleAt(records: readonly TariffVersionRecord[], now: Date, supersededBy: ReadonlyMap<string, string> = new Map()): Map<string, TariffLifecycleView> {
+  const { inForce, superseded } = tariffTimeline(records, supersededBy);
   const views = new Map<string, TariffLifecycleView>();
   const started = inForce.filter((r) => (r.effectiveFrom as Date).getTime() <= now.getTime());
   const active = started.at(-1);
@@ -134,7 +141,7 @@ export function tariffLifecycleAt(records: readonly TariffVersionRecord[], now: 
     const winner = superseded.get(r.version);
     if (!r.approvedAt) views.set(r.version, { state: 'draft' });
     else if (!r.effectiveFrom) views.set(r.version, { state: 'approved' });
-    else if (winner) views.set(r.version, { state: 'retired', retiredBy: winner.version, retiredReason: 'superseded' });
+    else if (winner) views.set(r.version, { state: 'retired', retiredBy: winner, retiredReason: 'superseded' });
     else if (r.effectiveFrom.getTime() > now.getTime()) views.set(r.version, { state: 'scheduled' });
     else if (r === active) views.set(r.version, { state: 'active' });
     else {

@@ -7,10 +7,12 @@ import {
   scheduleTariffVersion,
   shippedTariffDocuments,
   TariffLifecycleError,
+  TariffRegistry,
+  tariffs,
 } from '@kuruma/domain-rating';
 import { SqlDatabase } from '../sql/sql-database';
 import { TariffChangeListener } from './tariff-change.listener';
-import { TariffVersionRepository } from './tariff-version.repository';
+import { SHIPPED_TARIFF_AUTHOR, TariffVersionRepository } from './tariff-version.repository';
 
 /** The database the int tier's global setup migrates and seeds for this run (test/support/test-env.ts). */
 const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test';
@@ -42,6 +44,14 @@ describe(`${TariffVersionRepository.name} (real Postgres)`, () => {
       const stored = set.timeline.find((t) => t.version === tariff.version) ?? set.resolvableOnly.find((t) => t.version === tariff.version);
       expect(stored?.effectiveFrom).toEqual(tariff.effectiveFrom);
     }
+  });
+
+  it('prices every shipped instant with the same version from Postgres as the bundled registry does (supersedes included)', async () => {
+    await sut.seedShipped(shippedTariffDocuments, new Date());
+    const governed = new TariffRegistry([]);
+    const set = governedTariffSet((await sut.approved()).filter((s) => s.record.draftedBy === SHIPPED_TARIFF_AUTHOR));
+    governed.replace(set.timeline, set.resolvableOnly);
+    for (const t of tariffs.all()) expect(governed.inForceAt(t.effectiveFrom)?.version).toBe(tariffs.inForceAt(t.effectiveFrom)?.version);
   });
 
   it('seeds an edited shipped file as a new version that takes over from the same instant, the old one staying resolvable', async () => {

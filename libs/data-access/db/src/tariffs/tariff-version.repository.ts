@@ -101,13 +101,16 @@ export class TariffVersionRepository {
    */
   async seedShipped(documents: readonly unknown[], now: Date): Promise<string[]> {
     const inserted: string[] = [];
-    for (const document of documents) {
+    // Approved one millisecond apart in list order: the list is the order of filing, so of two
+    // files for the same instant the later-listed one is the later approval and wins.
+    for (const [i, document] of documents.entries()) {
+      const approvedAt = new Date(now.getTime() + i);
       const tariff = loadTariff(document);
       const canonical = canonicalTariffJson(document);
       const count = await this.db.$executeRaw`
         INSERT INTO tariff_version (version, tariff_id, sha256, document, drafted_by, drafted_at, approved_by, approved_at, scheduled_by, scheduled_at, effective_from)
         VALUES (${tariff.version}, ${tariff.data.id}, ${tariff.hash}, ${canonical}, ${SHIPPED_TARIFF_AUTHOR}, ${now},
-                ${SHIPPED_TARIFF_APPROVER}, ${now}, ${SHIPPED_TARIFF_AUTHOR}, ${now}, ${tariff.effectiveFrom})
+                ${SHIPPED_TARIFF_APPROVER}, ${approvedAt}, ${SHIPPED_TARIFF_AUTHOR}, ${approvedAt}, ${tariff.effectiveFrom})
         ON CONFLICT DO NOTHING`;
       if (count === 1) inserted.push(tariff.version);
     }
