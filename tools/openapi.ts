@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { activeTariffV1Schema, bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 import { partnerHeaders, partnerParameters, partnerResponses, partnerSchemas, partnerServers, serverOf } from './openapi-partner';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
@@ -88,6 +88,18 @@ const paths = {
         ...partnerRefusals,
         ...idempotentRefusals,
       },
+    },
+  },
+  '/v1/tariffs/active': {
+    servers: serverOf('pricing'),
+    get: {
+      operationId: 'getActiveTariff',
+      tags: ['pricing (port 3002)'],
+      summary: 'The public part of the tariff in force now',
+      description:
+        'Plans and their coverages and deductibles, billing and refund rules of the version quotes are priced with now (the version in force at a cover start applies to that cover), and the next version already scheduled. Tariff versions are approved by a second person with the actuary role and scheduled from an instant; a new version applies from its instant without a deploy.',
+      security: apiKey,
+      responses: { '200': { description: 'The version in force and its public terms', content: json('ActiveTariff') }, ...partnerRefusals, '404': problem('No tariff is in force yet') },
     },
   },
   '/v1/policies': {
@@ -248,6 +260,7 @@ export function buildOpenApi(): Record<string, unknown> {
         QuoteRequest: schema(quoteRequestV1Schema),
         Quote: schema(quoteV1Schema, 'output'),
         CoverSchedule: schema(coverScheduleV1Schema, 'output'),
+        ActiveTariff: schema(activeTariffV1Schema, 'output'),
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentialsRotation: schema(deviceCredentialsRotationV1Schema),
         ...webhookSchemas,

@@ -26,7 +26,7 @@ export const TEST_ENV: Record<string, string> = {
   MQTT_DEVICE_CA_CERT_FILE: join(STATE_DIR, 'mosquitto/tls/device-ca.crt'),
   MQTT_DEVICE_CA_KEY_FILE: join(STATE_DIR, 'mosquitto/tls/device-ca.key'),
   BOOKING_GAP_TIMEOUT_MS: '3000',
-  OPS_EXTRA_USERS: 'viewer:viewer-password:viewer,handler:handler-password:claims-handler',
+  OPS_EXTRA_USERS: 'viewer:viewer-password:viewer,handler:handler-password:claims-handler,actuary:actuary-password:actuary,actuary2:actuary2-password:actuary',
   // Test ports stay clear of a developer's running platform (3000-3004).
   OPS_CONSOLE_PORT: String(PORT_BASE),
   BOOKING_INGEST_PORT: String(PORT_BASE + 1),

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { SqlDatabase } from '@kuruma/data-access-db';
+import { SqlDatabase, TariffVersionRepository } from '@kuruma/data-access-db';
 import { DatabaseModule, KafkaModule, KafkaTailModule, ServiceKitModule, ServiceMetrics } from '@kuruma/service-kit';
 import { AuditLog } from './audit/audit-log';
 import { AuthController } from './auth/auth.controller';
@@ -17,6 +17,10 @@ import type { OpsConsoleConfig } from './ops-console.config';
 import { LiveEventBuffer } from './stream/live-event-buffer';
 import { LiveStreamController } from './stream/live-stream.controller';
 import { PublicEventsKafkaHandler } from './stream/public-events.kafka-handler';
+import { DraftTariffVersionUseCase } from './tariffs/draft-tariff-version.use-case';
+import { TariffLifecycleStepUseCase } from './tariffs/tariff-lifecycle-step.use-case';
+import { TariffsController } from './tariffs/tariffs.controller';
+import { TariffVersionsQuery } from './tariffs/tariff-versions.query';
 import { CONFIG } from './tokens';
 import { CONSOLE_ASSETS, consoleAssetsDir } from './web/console-assets';
 import { ConsolePagesController } from './web/console-pages.controller';
@@ -38,7 +42,7 @@ export class OpsConsoleModule {
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],
-      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController],
+      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, TariffsController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController],
       providers: [
         ...deadLetterProviders,
         { provide: CONSOLE_ASSETS, useFactory: consoleAssetsDir },
@@ -67,6 +71,10 @@ export class OpsConsoleModule {
         },
         { provide: IDENTITY_PROVIDER, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new LocalAccounts(db) },
         { provide: AuditLog, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new AuditLog(db) },
+        { provide: TariffVersionRepository, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new TariffVersionRepository(db) },
+        { provide: TariffVersionsQuery, inject: [TariffVersionRepository, SqlDatabase], useFactory: (store: TariffVersionRepository, db: SqlDatabase) => new TariffVersionsQuery(store, db) },
+        { provide: DraftTariffVersionUseCase, inject: [TariffVersionRepository], useFactory: (store: TariffVersionRepository) => new DraftTariffVersionUseCase(store) },
+        { provide: TariffLifecycleStepUseCase, inject: [TariffVersionRepository, AuditLog], useFactory: (store: TariffVersionRepository, audit: AuditLog) => new TariffLifecycleStepUseCase(store, audit) },
         {
           provide: ClaimsTriggerClient,
           inject: [CONFIG],

@@ -21,7 +21,7 @@
       throw new Error('signed out');
     }
     const body = response.status === 204 ? null : await response.json().catch(() => null);
-    if (!response.ok) throw new Error((body && body.detail) || `HTTP ${response.status}`);
+    if (!response.ok) throw Object.assign(new Error((body && body.detail) || `HTTP ${response.status}`), { errors: (body && body.errors) || [] });
     return body;
   }
 
@@ -34,12 +34,13 @@
   });
 
   // ---------- navigation ----------
-  const views = ['live', 'search', 'claims', 'risk'];
+  const views = ['live', 'search', 'claims', 'risk', 'tariffs'];
   function show(view) {
     for (const v of views) $(`view-${v}`).hidden = v !== view;
     for (const b of document.querySelectorAll('nav button')) b.setAttribute('aria-current', b.dataset.view === view ? 'page' : 'false');
     if (view === 'claims') loadClaims();
     if (view === 'risk') loadRisk();
+    if (view === 'tariffs') window.KurumaTariffs?.load().catch(showError($('tariff-detail')));
   }
   for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => show(b.dataset.view));
 
@@ -296,6 +297,9 @@
       el.innerHTML = `<p class="error" role="alert">${esc(error.message)}</p>`;
     };
   }
+
+  // What tariffs.js (the tariffs page) shares of this file.
+  window.KurumaConsole = { api, esc, jst, yen, activateRows, showError, me: () => me };
 
   // ---------- start ----------
   (async () => {

@@ -5,6 +5,7 @@ import { SqlDatabase } from '@kuruma/data-access-db';
 import {
   Hops,
   DatabaseModule,
+  GovernedTariffsModule,
   JobSchedule,
   KafkaModule,
   KafkaTransportModule,
@@ -45,6 +46,8 @@ export class PolicyModule {
           hop: { name: Hops.policyCommitToPublicTopic, topic: Topics.policyEvents },
         }),
         PartnerAuthModule.forRoot(),
+        // Endorsements are priced with the version a policy was bound under: every approved version, from Postgres.
+        GovernedTariffsModule.forRoot(),
       ],
       controllers: [PoliciesController, BookingPricedKafkaHandler],
       providers: [

@@ -1,7 +1,7 @@
 import type { SqlTx } from '@kuruma/data-access-db';
 import { PasswordVerifier } from './password-hash';
 
-export type OpsRole = 'viewer' | 'claims-handler' | 'admin';
+export type OpsRole = 'viewer' | 'claims-handler' | 'actuary' | 'admin';
 export interface OpsIdentity {
   username: string;
   role: OpsRole;

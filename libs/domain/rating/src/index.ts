@@ -9,3 +9,7 @@ export { storedBreakdownWithSources, withStepSources } from './step-sources';
 export { coverSchedule, coverScheduleOf } from './cover-schedule';
 export { vehicleValueBand, vehicleValueFactor } from './vehicle-value-band';
 export * from './rate-level';
+export * from './tariff-lifecycle';
+export * from './tariff-document';
+export * from './governed-tariffs';
+export * from './tariff-comparison';

@@ -268,6 +268,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tariffs/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public part of the tariff in force now
+         * @description Plans and their coverages and deductibles, billing and refund rules of the version quotes are priced with now (the version in force at a cover start applies to that cover), and the next version already scheduled. Tariff versions are approved by a second person with the actuary role and scheduled from an instant; a new version applies from its instant without a deploy.
+         */
+        get: operations["getActiveTariff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -363,6 +383,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActiveTariff: {
+            billing: {
+                maximumMinutes: number;
+                minimumMinutes: number;
+                minimumPremiumYen: number;
+                policyFeeYen: number;
+                stepMinutes: number;
+            };
+            /** @constant */
+            currency: "JPY";
+            effectiveFrom: string;
+            next?: {
+                effectiveFrom: string;
+                tariffVersion: string;
+            };
+            plans: {
+                coverages: string[];
+                deductibleYen: number | null;
+                label: string;
+                plan: string;
+            }[];
+            refunds: {
+                /** @constant */
+                cancellationBeforeStart: "full";
+                earlyEnd: {
+                    feeYen: number;
+                    minimumBookedMinutes: number;
+                };
+                lateReturn: {
+                    stepMinutes: number;
+                };
+                noShow: {
+                    feeYen: number;
+                };
+            };
+            tariffId: string;
+            tariffVersion: string;
+        };
         BookingEvent: {
             data: {
                 bookingId: string;
@@ -1546,6 +1604,37 @@ export interface operations {
             };
             409: components["responses"]["IdempotencyKeyInFlight"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getActiveTariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version in force and its public terms */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveTariff"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No tariff is in force yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -47,3 +47,4 @@ export * from './http/idempotency/idempotency.interceptor';
 export * from './http/idempotency/idempotent.decorator';
 export * from './http/idempotency/idempotent.options';
 export * from './http/page-cursor';
+export * from './platform/governed-tariffs.module';
