@@ -59,8 +59,19 @@ describe(DeliverWebhooksJob.name, () => {
     const id = randomUUID();
     return { source: 'kuruma/policy', eventId: id, partnerId, type, orderingKey: `booking:${bookingId}`, body: JSON.stringify({ specversion: '1.0', id, type, data: { bookingId } }) };
   };
-  const enqueue = (events: ReturnType<typeof event>[]) => db.$transaction((tx) => deliveries.enqueue(tx, events));
+  const enqueue = (events: (ReturnType<typeof event> & { occurredAt?: string })[]) => db.$transaction((tx) => deliveries.enqueue(tx, events));
   const states = async (endpointId: string) => (await deliveries.page(endpointId, null, 200)).deliveries.map((d) => d.state);
+
+  it('gives an endpoint the events that happened once it existed, not a backlog from before it (replay reaches back)', async () => {
+    const p = await partner();
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const ep = await endpoint(p, 'http://127.0.0.1:9/unused');
+    const after = new Date(Date.now() + 1_000).toISOString();
+    // A deliverer catching up on a backlog reads events older than the endpoint: none is queued for it.
+    expect(await enqueue([{ ...event(p, 'b-old', 'policy.bound'), occurredAt: before }])).toBe(0);
+    expect(await enqueue([{ ...event(p, 'b-new', 'policy.bound'), occurredAt: after }])).toBe(1);
+    expect(await states(ep)).toEqual(['pending']);
+  });
 
   it('delivers each booking in order, never more than the per-endpoint limit at once, and a redelivered event once', async () => {
     const received: { id: string; bookingId: string }[] = [];

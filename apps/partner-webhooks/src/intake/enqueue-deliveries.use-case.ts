@@ -27,7 +27,7 @@ export class EnqueueDeliveriesUseCase {
       // Claim events name their partner; one without (readers may see null) cannot be routed to anyone.
       if (!partnerId) continue;
       const orderingKey = event.data.bookingId ? `booking:${event.data.bookingId}` : `vehicle:${event.data.vehicleId}`;
-      events.push({ source: event.source, eventId: event.id, partnerId, type: event.type, orderingKey, body });
+      events.push({ source: event.source, eventId: event.id, partnerId, type: event.type, orderingKey, body, ...(event.time ? { occurredAt: event.time } : {}) });
     }
     if (events.length === 0) return;
     const created = await this.db.$transaction((tx) => this.deliveries.enqueue(tx, events));

@@ -9,6 +9,12 @@ export interface WebhookEventInput {
   orderingKey: string;
   /** The CloudEvent JSON exactly as on the topic: what the receiver gets and what is signed. */
   body: string;
+  /**
+   * The CloudEvent's `time`: an endpoint gets the events that happened once it existed, so one
+   * registered while the deliverer catches up on a backlog is not flooded with the past (replay
+   * reaches back). Without it (the platform's own notices) every subscribed endpoint gets it.
+   */
+  occurredAt?: string;
 }
 
 /** A delivery a deliverer has leased, with what it needs to send it. */
@@ -76,17 +82,19 @@ export class WebhookDeliveryRepository {
     const col = <K extends keyof WebhookEventInput>(k: K) => events.map((e) => e[k]);
     const rows = await tx.$queryRaw<{ n: number }[]>`
       WITH input AS (
-        SELECT * FROM unnest(${col('source')}::text[], ${col('eventId')}::text[], ${col('partnerId')}::text[], ${col('type')}::text[], ${col('orderingKey')}::text[], ${col('body')}::text[])
-          WITH ORDINALITY AS i(source, event_id, partner_id, type, ordering_key, body, n)
+        SELECT * FROM unnest(${col('source')}::text[], ${col('eventId')}::text[], ${col('partnerId')}::text[], ${col('type')}::text[], ${col('orderingKey')}::text[], ${col('body')}::text[], ${events.map((e) => e.occurredAt ?? null)}::timestamptz[])
+          WITH ORDINALITY AS i(source, event_id, partner_id, type, ordering_key, body, occurred_at, n)
       ), fresh AS (
         INSERT INTO webhook_event (source, event_id, partner_id, type, ordering_key, body)
         SELECT source, event_id, partner_id, type, ordering_key, body FROM input ORDER BY n
         ON CONFLICT (source, event_id) DO NOTHING
-        RETURNING seq, partner_id, type, ordering_key
+        RETURNING seq, source, event_id, partner_id, type, ordering_key
       ), created AS (
         INSERT INTO webhook_delivery (endpoint_id, event_seq, ordering_key)
         SELECT e.id, f.seq, f.ordering_key FROM fresh f
+        JOIN input i ON i.source = f.source AND i.event_id = f.event_id
         JOIN webhook_endpoint e ON e.partner_id = f.partner_id AND e.enabled AND f.type = ANY (e.event_types)
+          AND (i.occurred_at IS NULL OR e.created_at <= i.occurred_at)
         ORDER BY f.seq, e.id
         RETURNING 1
       )
