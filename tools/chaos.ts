@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     return;
   }
   // Imported once the defaults above are set: the harness reads its corner of the stack at load.
-  const { PlatformProcesses, runChaos, setupStack, TEST_ENV } = await import('./harness');
+  const { CHAOS_SERVICES, PlatformProcesses, runChaos, setupStack, TEST_ENV } = await import('./harness');
   type FaultKind = import('./harness').FaultKind;
   const { ensureStack, stopStack } = await import('../infra/local/stack-control');
   const { Redis } = await import('ioredis');
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   await setupStack();
   const platform = new PlatformProcesses();
-  await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
+  await platform.start([...CHAOS_SERVICES]);
   const durationMs = Number(values.minutes) * 60_000;
   // 22 rounds of: each of the four services killed once, then one other fault in turn. A kill
   // (down for up to 1.5 s, then restart until ready) takes a few seconds, so faults follow each

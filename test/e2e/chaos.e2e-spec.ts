@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChaosReport, PlatformProcesses, runChaos } from '../../tools/harness';
+import { CHAOS_SERVICES, type ChaosReport, PlatformProcesses, runChaos } from '../../tools/harness';
 
 /**
  * The short variant of `npm run chaos`: every back-end service killed with -9 while bookings
@@ -12,7 +12,7 @@ describe('fault injection (short run)', () => {
   let report: ChaosReport;
 
   beforeAll(async () => {
-    await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger']);
+    await platform.start([...CHAOS_SERVICES]);
     report = await runChaos(platform, {
       bookings: 120,
       coveredAlerts: 12,

@@ -244,6 +244,9 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
   }
 }
 
+/** The services a fault-injection run starts and kills (tools/chaos.ts, test/e2e/chaos.e2e-spec.ts). */
+export const CHAOS_SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'] as const;
+
 async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
   const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'chaos-lag').admin();
@@ -251,11 +254,11 @@ async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<n
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
-      // The services' groups only: not the console's (it never commits) nor partners' readers
-      // (partner.<id>.*, under the same namespace in a test run), which may be long gone.
+      // The groups of the services the run starts only: not the console's (it never commits),
+      // partners' readers (partner.<id>.*) or services an earlier test left behind (partner-webhooks).
       const groups = (await admin.listGroups()).groups
         .map((g) => g.groupId)
-        .filter((g) => g.startsWith(`${groupPrefix}.`) && !g.includes('ops-console') && !g.includes('.partner.'));
+        .filter((g) => CHAOS_SERVICES.some((service) => g === `${groupPrefix}.${service}` || g.startsWith(`${groupPrefix}.${service}.`)));
       let lag = 0;
       for (const groupId of groups) {
         for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {

@@ -47,9 +47,15 @@ describe(`${ExtendLateReturnsJob.name} at the 7-day product maximum (real Postgr
   it('extends a late driver to the maximum and tells the partner before the cover ends; a later extension is declined with a notice', async () => {
     const bookingId = `b-${randomUUID().slice(0, 8)}`;
     await useCase.execute([priced(bookingId, 'booking.created', 1), priced(bookingId, 'booking.confirmed', 2), priced(bookingId, 'booking.started', 3)]);
+    // Another late driver whose policy's tariff version can no longer price (as the chaos suite's
+    // stale-tariff case makes one): it is skipped and must not keep this one uninsured.
+    const stale = `b-${randomUUID().slice(0, 8)}`;
+    await useCase.execute([priced(stale, 'booking.created', 1), priced(stale, 'booking.confirmed', 2), priced(stale, 'booking.started', 3)]);
+    await db.$executeRaw`UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = ${stale}`;
 
     const tick = new Date(maximum.getTime() - 21 * MINUTE);
     expect(await sut.tick(tick)).toBeGreaterThanOrEqual(1);
+    expect((await published(stale)).map((e) => e.type)).toEqual(['policy.bound']);
 
     const afterTick = await published(bookingId);
     expect(afterTick.map((e) => e.type)).toEqual(['policy.bound', 'policy.extended', 'policy.cover-limit-reached']);

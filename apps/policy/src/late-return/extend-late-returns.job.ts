@@ -38,9 +38,18 @@ export class ExtendLateReturnsJob {
         const endorsements: EndorsementRow[] = [];
         const outbox: OutboxEntry[] = [];
         for (const row of due) {
-          const policy = policyOf(row);
-          if (!policy.extendForLateReturn(now, this.leadMs)) continue;
-          const changes = changesOf(policy, now, this.topic);
+          // One policy that cannot be extended (its tariff version can no longer price: see the
+          // chaos suite's stale-tariff case) must not hold every other late driver uninsured: it
+          // is skipped, loudly, and tried again on the next tick.
+          let changes: ReturnType<typeof changesOf>;
+          try {
+            const policy = policyOf(row);
+            if (!policy.extendForLateReturn(now, this.leadMs)) continue;
+            changes = changesOf(policy, now, this.topic);
+          } catch (error) {
+            this.logger.error({ err: error, policyId: row.id }, 'late-return extension cannot be priced; policy skipped');
+            continue;
+          }
           policies.push(changes.policy);
           endorsements.push(...changes.endorsements);
           outbox.push(...changes.events);
