@@ -7,7 +7,6 @@ import {
   Hops,
   DatabaseModule,
   KafkaModule,
-  KafkaTransportModule,
   OutboxRelayModule,
   PartnerAuthModule,
   REDIS,
@@ -20,8 +19,6 @@ import {
 import { ChangeClaimStatusUseCase } from './claims/change-claim-status.use-case';
 import { ClaimsController } from './claims/claims.controller';
 import type { ClaimsTriggerConfig } from './claims-trigger.config';
-import { CoverIndex } from './correlation/cover-index';
-import { PolicyEventsKafkaHandler } from './correlation/policy-events.kafka-handler';
 import { BrokerAdmin } from './devices/broker-admin';
 import { deviceChangeLock } from './devices/device-change.lock';
 import { deviceCertificates } from './devices/device-certificates.config';
@@ -37,7 +34,8 @@ import { mqttIntakeProviders } from './intake/mqtt-intake.providers';
 
 /**
  * claims-trigger: device alerts in over MQTT (triage, correlation, one claim per accident), the
- * cover index kept from the policy topic, device registration and the claims API over HTTP.
+ * device registration and the claims API over HTTP. It consumes no Kafka topic: the claim
+ * transaction reads the policy in force from Postgres (docs/claims.md).
  */
 @Module({})
 export class ClaimsTriggerModule {
@@ -58,12 +56,10 @@ export class ClaimsTriggerModule {
           mirrorToPartnerTopics: { sharedTopic: Topics.claimEvents, kind: 'claimEvents' },
           hop: { name: Hops.claimsCommitToClaimTopic, topic: Topics.claimEvents },
         }),
-        KafkaTransportModule.forGroup('claims-trigger.cover-index'),
         PartnerAuthModule.forRoot(),
       ],
-      controllers: [DevicesController, ClaimsController, PolicyEventsKafkaHandler, DeviceSignalsMqttHandler],
+      controllers: [DevicesController, ClaimsController, DeviceSignalsMqttHandler],
       providers: [
-        { provide: CoverIndex, inject: [REDIS], useFactory: (redis: Redis) => new CoverIndex(redis) },
         { provide: DamageFlags, inject: [REDIS], useFactory: (redis: Redis) => new DamageFlags(redis) },
         DamageFlagsRebuild,
         {

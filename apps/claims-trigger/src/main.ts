@@ -1,11 +1,10 @@
-import { createServiceApp, exitOnStartFailure, KafkaBatchServer, listen, MqttIntakeServer } from '@kuruma/service-kit';
+import { createServiceApp, exitOnStartFailure, listen, MqttIntakeServer } from '@kuruma/service-kit';
 import { ClaimsTriggerModule } from './app.module';
 import { loadClaimsTriggerConfig } from './claims-trigger.config';
 
 async function bootstrap(): Promise<void> {
   const config = loadClaimsTriggerConfig();
   const app = await createServiceApp(ClaimsTriggerModule.forRoot(config));
-  app.connectMicroservice({ strategy: app.get(KafkaBatchServer) });
   app.connectMicroservice({ strategy: app.get(MqttIntakeServer) });
   // The start hooks first: the intake's broker accounts exist and the damage flags are rebuilt
   // before the first alert is applied.

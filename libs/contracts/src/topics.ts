@@ -123,7 +123,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     maxMessageBytes: ONE_MIB,
     description: 'The platform publishes policy lifecycle events (CloudEvents 1.0) of every partner, for its own consumers; each partner reads its own on partner.{partnerId}.policy-events.v1.',
     writers: [svc('policy')],
-    readers: [svc('claims-trigger'), svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
+    readers: [svc('ops-console'), svc('partner-webhooks'), KafkaPrincipals.tool('reconcile')],
   },
   {
     name: Topics.claimEvents,
