@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
 import type { DeviceCredentialsV1 } from '@kuruma/contracts';
 import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
-import { baseUrl, connectDevice, DEMO_API_KEY, ensurePartner, PlatformProcesses, publishAlert, putDevice, registerDevice, TEST_ENV } from '../../tools/harness';
+import { baseUrl, connectDevice, DEMO_API_KEY, deleteDevice, ensurePartner, PlatformProcesses, publishAlert, putDevice, registerDevice, TEST_ENV } from '../../tools/harness';
 
 x509.cryptoProvider.set(webcrypto as never);
 const stack = loadStackConfig();
@@ -16,8 +16,6 @@ const serverCa = readFileSync(mosquittoPaths(stack.STACK_STATE_DIR).caFile);
 const ec = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const pem = (label: string, der: ArrayBuffer) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
 
-const deleteDevice = (apiKey: string, deviceId: string) =>
-  fetch(`${baseUrl('claims-trigger')}/v1/devices/${encodeURIComponent(deviceId)}`, { method: 'DELETE', headers: { 'x-api-key': apiKey } });
 const rotate = (apiKey: string, deviceId: string, body: unknown = {}) =>
   fetch(`${baseUrl('claims-trigger')}/v1/devices/${encodeURIComponent(deviceId)}/rotate-credentials`, {
     method: 'POST',

@@ -17,6 +17,11 @@ export function putDevice(apiKey: string, deviceId: string, vehicleId: string, c
   });
 }
 
+/** `DELETE /v1/devices/{deviceId}`: the partner retires the gateway and its broker account goes at once. */
+export function deleteDevice(apiKey: string, deviceId: string): Promise<Response> {
+  return fetch(`${baseUrl('claims-trigger')}/v1/devices/${encodeURIComponent(deviceId)}`, { method: 'DELETE', headers: { 'x-api-key': apiKey } });
+}
+
 export async function registerDevice(apiKey: string, vehicleId = `sec-car-${randomUUID().slice(0, 8)}`, deviceId = `sec-gw-${randomUUID().slice(0, 8)}`): Promise<DeviceCredentials> {
   const res = await putDevice(apiKey, deviceId, vehicleId);
   if (res.status !== 200) throw new Error(`registering ${deviceId} answered ${res.status}: ${await res.text()}`);
@@ -46,14 +51,17 @@ export async function ensurePartner(db: pg.Pool, id: string): Promise<string> {
  */
 export class DeviceGateways {
   private readonly clients: MqttClient[] = [];
+  private readonly registered: string[] = [];
 
   constructor(
     private readonly idPrefix: string,
     private readonly connectOptions: IClientOptions = {},
   ) {}
 
-  register(vehicleId: string): Promise<DeviceCredentials> {
-    return registerDevice(DEMO_API_KEY, vehicleId, `${this.idPrefix}-${randomUUID().slice(0, 8)}`);
+  async register(vehicleId: string): Promise<DeviceCredentials> {
+    const creds = await registerDevice(DEMO_API_KEY, vehicleId, `${this.idPrefix}-${randomUUID().slice(0, 8)}`);
+    this.registered.push(creds.deviceId);
+    return creds;
   }
 
   async connect(creds: DeviceCredentials): Promise<MqttClient> {
@@ -62,8 +70,16 @@ export class DeviceGateways {
     return client;
   }
 
-  /** `force` drops the connections without waiting for in-flight QoS 1 acknowledgements. */
+  /**
+   * `force` drops the connections without waiting for in-flight QoS 1 acknowledgements. The devices
+   * are then deleted as a partner retires them, so repeated runs do not grow the broker's account
+   * store (thousands of stale accounts slowed every dynsec change and Mosquitto's start).
+   */
   async end(force = false): Promise<void> {
     await Promise.all(this.clients.map((c) => c.endAsync(force)));
+    const retiring = this.registered.splice(0);
+    for (let i = 0; i < retiring.length; i += 20) {
+      await Promise.all(retiring.slice(i, i + 20).map((id) => deleteDevice(DEMO_API_KEY, id).catch(() => undefined)));
+    }
   }
 }
