@@ -10,15 +10,24 @@ import YAML from 'yaml';
 import {
   bookingAcceptedV1Schema,
   bookingEventV1Schema,
+  bookingPricedV1Schema,
   claimEventV1Schema,
+  CLOUDEVENT_STRUCTURED_CONTENT_TYPE,
   crashAlertV1Schema,
   DEAD_LETTER_HEADER_MEANINGS,
+  DeadLetterHeaders,
+  KafkaPrincipals,
   lockAlertV1Schema,
+  MqttTopics,
   PartnerTopics,
   partnerTopicSpecs,
   policyEventV1Schema,
+  present,
+  RECORD_HEADER_MEANINGS,
+  RecordHeaders,
   SHARED_STATE_SPECS,
   TOPIC_SPECS,
+  type TopicSpec,
   Topics,
   TRACE_CONTEXT_MEANINGS,
   vehicleDamageV1Schema,
@@ -29,38 +38,113 @@ const PARTNER = '{partnerId}';
 
 export const ASYNCAPI_PATH = resolve(__dirname, '../docs/asyncapi.yaml');
 
-const bookingEvent = { name: 'BookingEvent', schema: bookingEventV1Schema, summary: 'A partner booking lifecycle event.' };
+const bookingEvent = { name: 'BookingEvent', schema: bookingEventV1Schema, summary: 'A partner booking lifecycle event.', cloudEvent: true };
 const policyEvent = {
   name: 'PolicyEvent',
   schema: policyEventV1Schema,
   summary:
     'A policy lifecycle event. policy.cover-limit-reached is sent before the cover ends (on binding a booking that runs to the product maximum, on an extension asking for more, or when the late-return extension reaches it): cover stops at coverEnd, 7 days from its start, and the booking is not insured after it.',
+  cloudEvent: true,
 };
-const claimEvent = { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.' };
-const payloads: Record<string, { name: string; schema: z.ZodType; summary: string }> = {
-  [Topics.bookingEvents]: bookingEvent,
+const claimEvent = { name: 'ClaimEvent', schema: claimEventV1Schema, summary: 'An FNOL claim or uncovered-incident event.', cloudEvent: true };
+interface Payload {
+  name: string;
+  schema: z.ZodType;
+  summary: string;
+  /** The record value is a CloudEvent (structured mode, with its content-type header). */
+  cloudEvent?: boolean;
+}
+const payloads: Record<string, Payload> = {
+  [Topics.bookingEvents]: {
+    ...bookingEvent,
+    name: 'ReceivedBookingEvent',
+    summary: 'A partner booking lifecycle event booking-ingest received over HTTP, with the partner it authenticated in a header.',
+  },
   [Topics.policyEvents]: policyEvent,
   [Topics.claimEvents]: claimEvent,
   [PartnerTopics.bookingEvents(PARTNER)]: bookingEvent,
   [PartnerTopics.policyEvents(PARTNER)]: policyEvent,
   [PartnerTopics.claimEvents(PARTNER)]: claimEvent,
   [Topics.bookingAccepted]: { name: 'BookingAccepted', schema: bookingAcceptedV1Schema, summary: 'An accepted, ordered booking event.' },
+  [Topics.bookingPriced]: { name: 'BookingPriced', schema: bookingPricedV1Schema, summary: 'An accepted booking event with its price attached.' },
   [Topics.vehicleDamage]: { name: 'VehicleDamage', schema: vehicleDamageV1Schema, summary: "A partner vehicle's open damage claim count." },
 };
 
-/** The headers every dead letter carries besides the original record's own. */
-function deadLetterHeadersSchema(): unknown {
-  const properties = Object.fromEntries(Object.entries(DEAD_LETTER_HEADER_MEANINGS).map(([name, meaning]) => [name, { type: 'string', description: meaning }]));
-  return { type: 'object', properties: { ...properties, ...traceProperties('Kafka record header') }, required: Object.keys(properties), additionalProperties: true };
+/** The dead-letter headers claims-trigger sets on a device message it refuses (device-signal.dead-letters.ts). */
+const DEVICE_DEAD_LETTER_HEADERS = [DeadLetterHeaders.reason, DeadLetterHeaders.originalTopic, DeadLetterHeaders.service, DeadLetterHeaders.attempts] as const;
+
+/** What a record key is, by TopicSpec.key: the aggregate id, so one aggregate's records stay in order on one partition. */
+const KEY_MEANINGS: Record<string, string> = {
+  bookingId: 'The booking id (`data.bookingId` of the event, or of the booking event it carries): every event of one booking goes to one partition, in order.',
+  vehicleId: 'The vehicle id (data.vehicleId): every claim event of one vehicle goes to one partition, in order.',
+  '{partnerId}/{vehicleId}': 'The partner id and its vehicle id, `{partnerId}/{vehicleId}`: compaction keeps the latest count per partner vehicle.',
+  deviceId: 'The device id from the MQTT topic the message arrived on (devices/{deviceId}/...).',
+  'the original record key': 'The original record\'s key, byte for byte (`<topic>:<partition>:<offset>` of the original when it had none).',
+};
+
+function keySchema(spec: TopicSpec): unknown {
+  return { type: 'string', description: present(KEY_MEANINGS[spec.key], `the meaning of the record key ${spec.key} of ${spec.name}`) };
 }
+
+const header = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', description, ...extra });
 
 /** traceparent and tracestate, as Kafka record headers or MQTT v5 user properties. */
 function traceProperties(carrier: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(TRACE_CONTEXT_MEANINGS).map(([name, meaning]) => [name, { type: 'string', description: `${carrier}. ${meaning}` }]));
+  return Object.fromEntries(Object.entries(TRACE_CONTEXT_MEANINGS).map(([name, meaning]) => [name, header(`${carrier}. ${meaning}`)]));
 }
 
-/** Every message's headers besides the dead letters': the trace context, optional. */
-const traceHeadersSchema = (carrier: string): unknown => ({ type: 'object', properties: traceProperties(carrier), additionalProperties: true });
+/**
+ * The record headers of a topic's records: the trace context (optional everywhere), the CloudEvents
+ * content type on CloudEvents, and what the topic's producers set besides. Other headers may be
+ * present (a partner's own); consumers ignore them.
+ */
+function kafkaHeadersSchema(spec: TopicSpec, payload: Payload | undefined): unknown {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  const add = (name: keyof typeof RECORD_HEADER_MEANINGS, isRequired: boolean, extra: Record<string, unknown> = {}, note = '') => {
+    properties[name] = header(`${RECORD_HEADER_MEANINGS[name]}${note}`, extra);
+    if (isRequired) required.push(name);
+  };
+  const partnerPublishes = spec.writers.some((w) => w.startsWith('partner.'));
+  if (spec.name === Topics.deviceSignalsDlq) {
+    // A device message was never a Kafka record: no partition, offset or headers of its own to keep.
+    for (const name of DEVICE_DEAD_LETTER_HEADERS) properties[name] = header(name === DeadLetterHeaders.originalTopic ? 'The MQTT topic the message arrived on.' : DEAD_LETTER_HEADER_MEANINGS[name]);
+    required.push(...DEVICE_DEAD_LETTER_HEADERS);
+  } else if (spec.deadLetterHeaders) {
+    for (const [name, meaning] of Object.entries(DEAD_LETTER_HEADER_MEANINGS)) properties[name] = header(meaning);
+    required.push(...Object.keys(DEAD_LETTER_HEADER_MEANINGS));
+  }
+  if (payload?.cloudEvent) {
+    add(RecordHeaders.contentType, !partnerPublishes, { const: CLOUDEVENT_STRUCTURED_CONTENT_TYPE }, partnerPublishes ? ' Partners should set it; the value is read as a structured-mode CloudEvent either way.' : '');
+  }
+  if (spec.name === Topics.bookingEvents) {
+    add(RecordHeaders.authenticatedPartner, true);
+    add(RecordHeaders.receivedVia, true, { enum: ['webhook'] });
+  }
+  if (spec.name === Topics.policyEvents || spec.name === PartnerTopics.policyEvents(PARTNER)) add(RecordHeaders.partnerId, true);
+  if (spec.name === Topics.claimEvents || spec.name === PartnerTopics.claimEvents(PARTNER)) add(RecordHeaders.partnerId, false, {}, ' Absent on a claim event of a vehicle no partner is known for.');
+  if (spec.writers.includes(KafkaPrincipals.service('ops-console'))) {
+    add(RecordHeaders.redriveOf, false);
+    add(RecordHeaders.redrivenBy, false);
+  }
+  Object.assign(properties, traceProperties('Kafka record header'));
+  return {
+    type: 'object',
+    description:
+      spec.deadLetterHeaders && spec.name !== Topics.deviceSignalsDlq ? "The original record's headers, byte for byte, plus these." : 'Kafka record headers (UTF-8 string values).',
+    properties,
+    ...(required.length > 0 ? { required } : {}),
+    additionalProperties: true,
+  };
+}
+
+/** Every MQTT message's user properties: the trace context, optional. */
+const mqttUserPropertiesSchema = (): unknown => ({ type: 'object', description: 'MQTT v5 user properties (MQTT 3.1.1 has none).', properties: traceProperties('MQTT v5 user property'), additionalProperties: true });
+
+/** The MQTT bindings version used throughout (operation: qos, retain). */
+const MQTT_BINDING_VERSION = '0.2.0';
+/** The Kafka bindings version used throughout (channel: topic, partitions, topicConfiguration; message: key). */
+const KAFKA_BINDING_VERSION = '0.5.0';
 
 function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -75,9 +159,17 @@ export function buildAsyncApi(): Record<string, unknown> {
     const perPartner = spec.name.includes(PARTNER);
     const payload = payloads[spec.name];
     const messageName = payload?.name ?? `${id}_record`;
-    messages[messageName] = payload
-      ? { name: payload.name, summary: payload.summary, contentType: 'application/json', headers: traceHeadersSchema('Kafka record header'), payload: jsonSchema(payload.schema) }
-      : { name: messageName, summary: spec.description, contentType: 'application/json', headers: spec.deadLetterHeaders ? deadLetterHeadersSchema() : traceHeadersSchema('Kafka record header') };
+    const message = {
+      name: messageName,
+      summary: payload?.summary ?? spec.description,
+      contentType: payload?.cloudEvent ? CLOUDEVENT_STRUCTURED_CONTENT_TYPE : 'application/json',
+      headers: kafkaHeadersSchema(spec, payload),
+      ...(payload ? { payload: jsonSchema(payload.schema) } : {}),
+      bindings: { kafka: { key: keySchema(spec), bindingVersion: KAFKA_BINDING_VERSION } },
+    };
+    // A message shared by two topics (a partner's copy of a shared topic) must be the same on both.
+    if (messages[messageName] && JSON.stringify(messages[messageName]) !== JSON.stringify(message)) throw new Error(`${messageName} differs between the topics that carry it`);
+    messages[messageName] = message;
     channels[id] = {
       address: spec.name,
       description: spec.description,
@@ -85,6 +177,7 @@ export function buildAsyncApi(): Record<string, unknown> {
         ? { parameters: { partnerId: { description: 'The partner id it was onboarded with (npm run partner:provision); its principal is partner.{partnerId}.' } } }
         : {}),
       messages: { [messageName]: { $ref: `#/components/messages/${messageName}` } },
+      servers: [{ $ref: '#/servers/kafka' }],
       bindings: {
         kafka: {
           topic: spec.name,
@@ -94,10 +187,10 @@ export function buildAsyncApi(): Record<string, unknown> {
             'retention.ms': spec.retentionMs,
             'max.message.bytes': spec.maxMessageBytes,
           },
+          bindingVersion: KAFKA_BINDING_VERSION,
         },
       },
       'x-visibility': spec.visibility,
-      'x-key': spec.key,
       ...(spec.deadLetter ? { 'x-dead-letter-topic': spec.deadLetter } : {}),
       // The broker's ACLs: only these principals may write or read (everyone else is refused).
       'x-acl': { write: spec.writers, read: spec.readers },
@@ -106,6 +199,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     operations[`${partnerPublishes ? 'publish' : 'consume'}_${id}`] = {
       action: partnerPublishes ? 'receive' : 'send',
       channel: { $ref: `#/channels/${id}` },
+      messages: [{ $ref: `#/channels/${id}/messages/${messageName}` }],
       summary: partnerPublishes
         ? 'The partner publishes (as principal partner.{partnerId}); the platform receives.'
         : perPartner
@@ -118,15 +212,22 @@ export function buildAsyncApi(): Record<string, unknown> {
     ['lock', lockAlertV1Schema],
   ] as const) {
     const name = channel === 'crash' ? 'CrashAlert' : 'LockAlert';
-    messages[name] = { name, contentType: 'application/json', headers: traceHeadersSchema('MQTT v5 user property'), payload: jsonSchema(payload) };
+    messages[name] = { name, contentType: 'application/json', headers: mqttUserPropertiesSchema(), payload: jsonSchema(payload) };
     channels[`devices_${channel}`] = {
       address: `devices/{deviceId}/${channel}`,
       description: `Devices publish ${channel} alerts at QoS 1, never retained (the broker refuses retain); each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,
       parameters: { deviceId: { description: 'The device id it was registered with (PUT /v1/devices/{deviceId}).' } },
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
-      bindings: { mqtt: { qos: 1, retain: false } },
+      servers: [{ $ref: '#/servers/mqtt' }, { $ref: '#/servers/mqttDeviceCertificate' }],
     };
-    operations[`device_${channel}`] = { action: 'receive', channel: { $ref: `#/channels/devices_${channel}` } };
+    operations[`device_${channel}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/devices_${channel}` },
+      messages: [{ $ref: `#/channels/devices_${channel}/messages/${name}` }],
+      summary: `Devices publish; claims-trigger receives (shared subscription on ${MqttTopics[channel]}).`,
+      // QoS and retain are per PUBLISH, so they are operation bindings (MQTT bindings 0.2.0).
+      bindings: { mqtt: { qos: 1, retain: false, bindingVersion: MQTT_BINDING_VERSION } },
+    };
   }
   for (const spec of SHARED_STATE_SPECS) {
     const id = `${spec.store}_${spec.name}`;
@@ -147,7 +248,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     operations[`read_${id}`] = { action: 'receive', channel: { $ref: `#/channels/${id}` }, summary: `Read by ${spec.readers.join(', ')}.` };
   }
   return {
-    asyncapi: '3.0.0',
+    asyncapi: '3.1.0',
     info: {
       title: 'Kuruma Cover event contract',
       version: '1.0.0',

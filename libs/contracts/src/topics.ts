@@ -84,13 +84,13 @@ const DLQ_MAX_BYTES = SIX_MIB + ONE_MIB;
  * Dead letters are written by the service that consumed the record; the ops console reads them
  * (its dead-letter index, which operators list and redrive from).
  */
-const dlq = (name: string, writer: string, description: string): TopicSpec => ({
+const dlq = (name: string, writer: string, description: string, key = 'the original record key'): TopicSpec => ({
   name,
   deadLetterHeaders: true,
   writers: [writer],
   readers: [svc('ops-console')],
   visibility: 'internal',
-  key: 'the original record key',
+  key,
   partitions: 3,
   cleanupPolicy: 'delete',
   retentionMs: 30 * DAY_MS,
@@ -179,7 +179,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   dlq(Topics.bookingEventsDlq, svc('booking-ingest'), 'Booking events that failed validation or authentication, with the reason in headers.'),
   dlq(Topics.bookingAcceptedDlq, svc('pricing'), 'Accepted booking events pricing could not process, with the reason in headers.'),
   dlq(Topics.bookingPricedDlq, svc('policy'), 'Priced booking events policy could not process, with the reason in headers.'),
-  dlq(Topics.deviceSignalsDlq, svc('claims-trigger'), 'MQTT device payloads that were malformed, unknown or implausible, with the reason.'),
+  dlq(Topics.deviceSignalsDlq, svc('claims-trigger'), 'MQTT device payloads that were malformed, unknown or implausible, with the reason.', 'deviceId'),
   dlq(Topics.partnerWebhooksDlq, svc('partner-webhooks'), 'Policy and claim events partner-webhooks could not record for delivery (schema violations, records its handler kept failing on), with the reason; x-dlq-original-topic says which.'),
 ];
 
