@@ -40,7 +40,8 @@ describe('docs/integration.md webhook step', () => {
 
   beforeAll(async () => {
     await receiver.up();
-    await platform.start(['booking-ingest', 'pricing', 'policy', 'partner-webhooks']);
+    // One at a time: on the shared 2-core machine five cold starts at once took ~80 s, past the harness's 60 s readiness wait.
+    for (const app of ['booking-ingest', 'pricing', 'policy', 'partner-webhooks'] as const) await platform.start([app]);
   });
   afterAll(async () => {
     await platform.stopAll();

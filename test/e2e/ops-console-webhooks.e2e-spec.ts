@@ -49,7 +49,8 @@ describe('ops console webhooks page', () => {
     browser = await launchChromium();
     await receiver.up();
     await probe.observe([policyTopic]);
-    await platform.start(['booking-ingest', 'pricing', 'policy', 'partner-webhooks', 'ops-console']);
+    // One at a time: on the shared 2-core machine five cold starts at once took ~80 s, past the harness's 60 s readiness wait.
+    for (const app of ['booking-ingest', 'pricing', 'policy', 'partner-webhooks', 'ops-console'] as const) await platform.start([app]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -147,7 +148,7 @@ describe('ops console webhooks page', () => {
     expect(await one.json()).toEqual({ partnerId: 'demo', replayed: 1 });
     await expect.poll(() => receiver.about(b.bookingId).length, { timeout: 30_000 }).toBe(received + 3);
     expect(receiver.about(b.bookingId).at(-1)?.headers['webhook-id']).toBe(delivered[0]);
-  });
+  }, 240_000);
 
   it('re-enables an endpoint the platform disabled, after which it gets deliveries again', async () => {
     const created = await fetch(partnerApi, {
@@ -176,5 +177,5 @@ describe('ops console webhooks page', () => {
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
     await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.path === '/held' && r.type === 'policy.bound').length, { timeout: 60_000 }).toBe(1);
     expect((await consolePost(await session(ADMIN), `/api/webhooks/endpoints/${endpoint.id}/enable`, {})).status).toBe(409);
-  });
+  }, 180_000);
 });

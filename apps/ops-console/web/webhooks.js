@@ -48,6 +48,7 @@
   // ---------- an endpoint's delivery log ----------
   let shown = null;
   let nextDeliveries = null;
+  let following = null;
   const attempt = (a) => `<li>${c.esc(c.jst(a.at))}: ${a.statusCode === null ? 'no answer' : `HTTP ${a.statusCode}`}, ${a.latencyMs} ms${a.error ? `, <span class="error">${c.esc(a.error)}</span>` : ''}</li>`;
 
   async function showLog(id, append = false) {
@@ -68,7 +69,11 @@
     const body = $('wh-deliveries');
     body.innerHTML = (append ? body.innerHTML : '') + (rows.join('') || (append ? '' : '<tr><td colspan="7">No deliveries yet</td></tr>'));
     $('wh-log-more').hidden = !nextDeliveries;
+    // While the first page has deliveries on their way, it follows them (attempts, states).
+    clearTimeout(following);
+    if (!append && page.items.some((d) => d.state === 'pending')) following = setTimeout(() => shown === id && !$('view-webhooks').hidden && showLog(id).catch(fail), 2_000);
   }
+  $('wh-log-refresh').addEventListener('click', () => shown && showLog(shown).catch(fail));
   $('wh-log-more').addEventListener('click', () => shown && showLog(shown, true).catch(fail));
   $('wh-deliveries').addEventListener('click', (event) => {
     if (!event.target.matches('[data-resend]') || !shown) return;
@@ -91,13 +96,13 @@
   // ---------- actions, after a confirmation ----------
   async function replay(id, body) {
     const r = await post(`/api/webhooks/endpoints/${encodeURIComponent(id)}/replay`, body);
-    status(`${r.replayed} event${r.replayed === 1 ? '' : 's'} queued again for ${id}`);
     await Promise.all([load(), showLog(id)]);
+    status(`${r.replayed} event${r.replayed === 1 ? '' : 's'} queued again for ${id}`);
   }
   async function enable(id) {
     const r = await post(`/api/webhooks/endpoints/${encodeURIComponent(id)}/enable`, {});
-    status(`${id} enabled again; ${r.requeued} held deliver${r.requeued === 1 ? 'y' : 'ies'} due now`);
     await load();
+    status(`${id} enabled again; ${r.requeued} held deliver${r.requeued === 1 ? 'y' : 'ies'} due now`);
   }
   let pending = null;
   function confirmThen(question, action) {
