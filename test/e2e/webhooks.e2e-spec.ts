@@ -42,7 +42,8 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     await receiver.up();
     rivalKey = await ensurePartner(db, 'webhook-rival');
     await probe.observe([policyTopic, testTopic(Topics.claimEvents)]);
-    await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'partner-webhooks']);
+    // One at a time: on the shared 2-core machine five cold starts at once took ~80 s, past the harness's 60 s readiness wait.
+    for (const app of ['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'partner-webhooks'] as const) await platform.start([app]);
   });
   afterAll(async () => {
     await gateways.end();
