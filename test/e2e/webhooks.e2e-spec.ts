@@ -1,65 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, DEMO_API_KEY, DeviceGateways, ensurePartner, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
-
-interface Received {
-  id: string;
-  type: string;
-  subject: string;
-  body: string;
-  headers: IncomingHttpHeaders;
-  answered: number;
-}
-
-/**
- * A partner's receiver as a plain local HTTP server that can answer 200, answer 500, or be down
- * (its port closed), recording every request it got and what it answered.
- */
-class LocalReceiver {
-  readonly requests: Received[] = [];
-  mode: 'ok' | 'error' | 'slow' = 'ok';
-  private server?: Server;
-  port = 0;
-
-  async up(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const event = JSON.parse(body) as { id: string; type: string; data: { bookingId?: string | null; vehicleId?: string } };
-        const answered = this.mode === 'error' ? 500 : 200;
-        this.requests.push({ id: event.id, type: event.type, subject: event.data.bookingId ?? event.data.vehicleId ?? '', body, headers: req.headers, answered });
-        res.statusCode = answered;
-        // slow: the answer takes a second, long enough to kill the deliverer while it waits.
-        if (this.mode === 'slow') setTimeout(() => res.end(), 1_000);
-        else res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
-  }
-
-  /** Requests about one booking (or vehicle), in arrival order. */
-  about(subject: string): Received[] {
-    return this.requests.filter((r) => r.subject === subject);
-  }
-
-  /** Event ids in the order they were first accepted (2xx). */
-  acceptedOrder(subject: string): string[] {
-    return [...new Set(this.about(subject).filter((r) => r.answered === 200).map((r) => r.id))];
-  }
-}
+import { LocalReceiver } from '../support/webhook-receiver';
 
 /**
  * Outbound webhooks end to end: a partner registers an endpoint on a local receiver over the
@@ -97,7 +42,8 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     await receiver.up();
     rivalKey = await ensurePartner(db, 'webhook-rival');
     await probe.observe([policyTopic, testTopic(Topics.claimEvents)]);
-    await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'partner-webhooks']);
+    // One at a time: on the shared 2-core machine five cold starts at once took ~80 s, past the harness's 60 s readiness wait.
+    for (const app of ['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'partner-webhooks'] as const) await platform.start([app]);
   });
   afterAll(async () => {
     await gateways.end();

@@ -23,13 +23,17 @@ import { TariffsController } from './tariffs/tariffs.controller';
 import { TariffVersionsQuery } from './tariffs/tariff-versions.query';
 import { CONFIG } from './tokens';
 import { CONSOLE_ASSETS, consoleAssetsDir } from './web/console-assets';
+import { webhookProviders } from './webhooks/webhook.providers';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { ConsolePagesController } from './web/console-pages.controller';
 
 /**
  * The ops console: pages, sign-in and the read API over Postgres (plain SQL on one node-postgres
  * pool, no Prisma client: its query compiler alone kept 50-100 MB resident), claim actions through
- * claims-trigger, and the live stream of the public policy and claim events tailed from Kafka (no
- * shared producer: the console publishes only an admin's redrive of a dead letter, through its own).
+ * claims-trigger, partners' webhook endpoints (delivery logs, resend, re-enabling, through
+ * partner-webhooks' own data-access code), and the live stream of the public policy and claim
+ * events tailed from Kafka (no shared producer: the console publishes only an admin's redrive of a
+ * dead letter, through its own).
  */
 @Module({})
 export class OpsConsoleModule {
@@ -42,9 +46,10 @@ export class OpsConsoleModule {
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],
-      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, TariffsController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController],
+      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, TariffsController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController, WebhooksController],
       providers: [
         ...deadLetterProviders,
+        ...webhookProviders,
         { provide: CONSOLE_ASSETS, useFactory: consoleAssetsDir },
         {
           provide: LiveEventBuffer,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envList, loadServiceConfig, opsServiceVars, opsVars } from '@kuruma/config';
+import { envInt, envList, loadServiceConfig, opsServiceVars, opsVars, webhookReplayVars } from '@kuruma/config';
 
 export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
@@ -8,6 +8,7 @@ export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
     {
       ...opsVars,
       ...opsServiceVars,
+      ...webhookReplayVars,
       /** claims-trigger's internal listener, where the console's claim actions go. */
       CLAIMS_TRIGGER_OPS_URL: z.string().url().default('http://127.0.0.1:3104'),
       /** Events kept for browsers that reconnect (resume with Last-Event-ID within this many). */

@@ -34,13 +34,14 @@
   });
 
   // ---------- navigation ----------
-  const views = ['live', 'search', 'claims', 'risk', 'tariffs'];
+  const views = ['live', 'search', 'claims', 'risk', 'tariffs', 'webhooks'];
   function show(view) {
     for (const v of views) $(`view-${v}`).hidden = v !== view;
     for (const b of document.querySelectorAll('nav button')) b.setAttribute('aria-current', b.dataset.view === view ? 'page' : 'false');
     if (view === 'claims') loadClaims();
     if (view === 'risk') loadRisk();
     if (view === 'tariffs') window.KurumaTariffs?.load().catch(showError($('tariff-detail')));
+    if (view === 'webhooks') window.KurumaWebhooks?.load().catch((error) => ($('wh-status').textContent = error.message));
   }
   for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => show(b.dataset.view));
 
@@ -298,7 +299,7 @@
     };
   }
 
-  // What tariffs.js (the tariffs page) shares of this file.
+  // What tariffs.js and webhooks.js (their pages) share of this file.
   window.KurumaConsole = { api, esc, jst, yen, activateRows, showError, me: () => me };
 
   // ---------- start ----------

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, loadServiceConfig } from '@kuruma/config';
+import { envInt, loadServiceConfig, webhookReplayVars } from '@kuruma/config';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './delivery/retry-schedule';
 
 const HOUR_MS = 3_600_000;
@@ -31,8 +31,7 @@ export const loadPartnerWebhooksConfig = (env?: NodeJS.ProcessEnv) =>
       WEBHOOK_MAX_ENDPOINTS_PER_PARTNER: envInt(20, 1, 1_000),
       /** How long events are kept for the delivery log and replay (those still pending stay). */
       WEBHOOK_EVENT_RETENTION_DAYS: envInt(30, 1, 3_650),
-      /** Events one replay may send again. */
-      WEBHOOK_REPLAY_MAX: envInt(10_000, 1, 1_000_000),
+      ...webhookReplayVars,
     },
     env,
   );

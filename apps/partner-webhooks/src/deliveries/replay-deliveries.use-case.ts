@@ -1,5 +1,5 @@
 import type { WebhookReplayV1 } from '@kuruma/contracts';
-import type { WebhookDeliveryRepository, WebhookEndpointRepository } from '@kuruma/data-access-db';
+import { type WebhookDeliveryRepository, type WebhookEndpointRepository, webhookReplayFilter } from '@kuruma/data-access-db';
 import { NotFoundError } from '@kuruma/service-kit';
 import { notFound } from '../endpoints/change-endpoint.use-case';
 
@@ -17,8 +17,7 @@ export class ReplayDeliveriesUseCase {
 
   async execute(partnerId: string, endpointId: string, input: WebhookReplayV1): Promise<{ replayed: number }> {
     if (!(await this.endpoints.find(partnerId, endpointId))) throw notFound(endpointId);
-    const filter = 'eventId' in input ? { eventId: input.eventId } : { since: new Date(input.since) };
-    const replayed = await this.deliveries.replay(endpointId, partnerId, filter, this.max);
+    const replayed = await this.deliveries.replay(endpointId, partnerId, webhookReplayFilter(input), this.max);
     if ('eventId' in input && replayed === 0) throw new NotFoundError(`event ${input.eventId.slice(0, 128)} not found for this partner`);
     if (replayed > 0) this.enqueued();
     return { replayed };

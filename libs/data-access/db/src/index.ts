@@ -12,5 +12,7 @@ export * from './sql/data-error';
 export * from './policy/policy-pages';
 export * from './webhooks/webhook-endpoint.repository';
 export * from './webhooks/webhook-delivery.repository';
+export * from './webhooks/webhook-delivery-log';
+export * from './webhooks/webhook-replay';
 export * from './tariffs/tariff-version.repository';
 export * from './tariffs/tariff-change.listener';

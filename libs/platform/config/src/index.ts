@@ -3,3 +3,4 @@ export * from './service.config';
 export * from './service-secrets.config';
 export * from './stack.config';
 export * from './kafka.config';
+export * from './webhook.config';

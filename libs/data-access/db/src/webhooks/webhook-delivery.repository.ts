@@ -1,4 +1,5 @@
 import type { SqlTransactional, SqlTx } from '../sql/sql-database';
+import { replayWebhookEvents, type WebhookReplayFilter } from './webhook-replay';
 
 /** A policy or claim event of a partner, as its topic carried it. */
 export interface WebhookEventInput {
@@ -179,28 +180,9 @@ export class WebhookDeliveryRepository {
     return { deliveries, attempts };
   }
 
-  /**
-   * Sends events to one endpoint again as new deliveries (they keep their order among themselves
-   * and with pending ones): the one with `eventId`, or every subscribed one since `since`, oldest
-   * first, at most `max`. Returns how many.
-   */
-  async replay(endpointId: string, partnerId: string, filter: { eventId: string } | { since: Date }, max: number): Promise<number> {
-    const eventId = 'eventId' in filter ? filter.eventId : null;
-    const since = 'since' in filter ? filter.since : null;
-    const rows = await this.db.$queryRaw<{ n: number }[]>`
-      WITH picked AS (
-        SELECT ev.seq, ev.ordering_key FROM webhook_event ev JOIN webhook_endpoint e ON e.id = ${endpointId} AND e.partner_id = ev.partner_id
-        WHERE ev.partner_id = ${partnerId}
-          AND (${eventId}::text IS NULL OR ev.event_id = ${eventId}::text)
-          AND (${since}::timestamptz IS NULL OR (ev.received_at >= ${since}::timestamptz AND ev.type = ANY (e.event_types)))
-        ORDER BY ev.seq LIMIT ${max}
-      ), created AS (
-        INSERT INTO webhook_delivery (endpoint_id, event_seq, ordering_key, replay)
-        SELECT ${endpointId}, seq, ordering_key, true FROM picked ORDER BY seq
-        RETURNING 1
-      )
-      SELECT count(*)::int AS n FROM created`;
-    return rows[0]?.n ?? 0;
+  /** See {@link replayWebhookEvents}: the API's replay; the ops console calls the function in its own transaction. */
+  async replay(endpointId: string, partnerId: string, filter: WebhookReplayFilter, max: number): Promise<number> {
+    return replayWebhookEvents(this.db, endpointId, partnerId, filter, max);
   }
 
   /**

@@ -61,30 +61,9 @@ export class WebhookEndpointRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * Applies the change; enabling clears a disabling and the failure period, and makes the held
-   * deliveries due now rather than at the end of their backoff (which may be a day away).
-   */
+  /** See {@link changeWebhookEndpoint}. */
   async update(partnerId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
-    return this.db.$transaction(async (tx) => {
-      const row = await this.applyChange(tx, partnerId, id, change);
-      if (row && change.enabled === true) await tx.$executeRaw`UPDATE webhook_delivery SET next_attempt_at = now() WHERE endpoint_id = ${id} AND state = 'pending'`;
-      return row;
-    });
-  }
-
-  private async applyChange(tx: SqlTx, partnerId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
-    const rows = await tx.$queryRaw<WebhookEndpointRow[]>`
-      UPDATE webhook_endpoint SET
-        url = COALESCE(${change.url ?? null}::text, url),
-        event_types = COALESCE(${change.eventTypes ?? null}::text[], event_types),
-        enabled = COALESCE(${change.enabled ?? null}::boolean, enabled),
-        disabled_reason = CASE WHEN ${change.enabled ?? null}::boolean THEN NULL ELSE disabled_reason END,
-        failing_since = CASE WHEN ${change.enabled ?? null}::boolean THEN NULL ELSE failing_since END,
-        updated_at = now()
-      WHERE partner_id = ${partnerId} AND id = ${id}
-      RETURNING *`;
-    return rows[0] ?? null;
+    return this.db.$transaction((tx) => changeWebhookEndpoint(tx, partnerId, id, change));
   }
 
   async delete(partnerId: string, id: string): Promise<boolean> {
@@ -111,4 +90,26 @@ export async function disableWebhookEndpoint(tx: SqlTx, id: string, reason: stri
     UPDATE webhook_endpoint SET enabled = false, disabled_reason = ${reason}, updated_at = now()
     WHERE id = ${id} AND enabled RETURNING *`;
   return rows[0] ?? null;
+}
+
+/**
+ * Applies a change to a partner's endpoint in the caller's transaction (the partner's PATCH, the
+ * ops console's re-enabling with its audit entry); enabling clears a disabling and the failure
+ * period, and makes the held deliveries due now rather than at the end of their backoff (which
+ * may be a day away). Null when the partner has no such endpoint.
+ */
+export async function changeWebhookEndpoint(tx: SqlTx, partnerId: string, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
+  const rows = await tx.$queryRaw<WebhookEndpointRow[]>`
+    UPDATE webhook_endpoint SET
+      url = COALESCE(${change.url ?? null}::text, url),
+      event_types = COALESCE(${change.eventTypes ?? null}::text[], event_types),
+      enabled = COALESCE(${change.enabled ?? null}::boolean, enabled),
+      disabled_reason = CASE WHEN ${change.enabled ?? null}::boolean THEN NULL ELSE disabled_reason END,
+      failing_since = CASE WHEN ${change.enabled ?? null}::boolean THEN NULL ELSE failing_since END,
+      updated_at = now()
+    WHERE partner_id = ${partnerId} AND id = ${id}
+    RETURNING *`;
+  const row = rows[0] ?? null;
+  if (row && change.enabled === true) await tx.$executeRaw`UPDATE webhook_delivery SET next_attempt_at = now() WHERE endpoint_id = ${id} AND state = 'pending'`;
+  return row;
 }
