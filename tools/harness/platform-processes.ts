@@ -65,7 +65,7 @@ export class PlatformProcesses {
     // claims-trigger also opens its internal ops listener: give the extra one its own port too.
     const ports = { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port), ...(app === 'claims-trigger' ? { CLAIMS_TRIGGER_OPS_PORT: String(port + 5) } : {}) };
     this.extras.set(name, this.spawn(app, name, ports));
-    await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 60_000, name);
+    await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 120_000, name);
   }
 
   async stopExtra(name: string): Promise<void> {
@@ -133,7 +133,7 @@ async function signalAndWait(child: ChildProcess | undefined, signal: NodeJS.Sig
 
 export const baseUrl = (app: AppName): string => `http://127.0.0.1:${APP_PORTS[app]}`;
 
-export async function waitReady(app: AppName, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(app: AppName, timeoutMs = 120_000): Promise<void> {
   await waitForUrl(`${baseUrl(app)}/health/ready`, timeoutMs, app);
 }
 
