@@ -25,7 +25,7 @@ describe('fault injection (short run)', () => {
       webhookWindowMs: 3_000,
       log: () => undefined,
     });
-  }, 300_000);
+  }, 420_000); // five services to kill and restart, then the webhook receiver to settle
   afterAll(() => platform.stopAll());
 
   it('injected the faults it promises', () => {
