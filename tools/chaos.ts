@@ -4,7 +4,9 @@
  * Postgres connections, pauses Redis, storms the policy consumer group, then checks the ledger and
  * writes chaos/results/<timestamp>.json. Exit code 1 when any promise was broken.
  *
- *   npm run chaos -- [--bookings 1500] [--minutes 8] [--seed 7]
+ *   npm run chaos -- [--bookings 1500] [--minutes 8] [--seed 7] [--rounds 22]
+ *
+ * `--rounds 6 --minutes 2 --bookings 300` is a quick pass of every kind of fault (a few minutes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,33 +19,35 @@ process.env['TEST_TOPIC_NAMESPACE'] ??= 'chaos.';
 process.env['TEST_GROUP_PREFIX'] ??= 'chaos';
 process.env['TEST_REDIS_URL'] ??= 'redis://127.0.0.1:6379/13';
 
-const USAGE = `npm run chaos -- [--bookings 1500] [--minutes 8] [--seed 7]
+const USAGE = `npm run chaos -- [--bookings 1500] [--minutes 8] [--seed 7] [--rounds 22]
   The full fault-injection run (docs/reliability.md): every service killed 20+ times, Kafka and
   Mosquitto restarted, Postgres connections cut, Redis paused, the policy group rebalanced, while
-  bookings and device alerts flow; then the ledger is checked. Writes chaos/results/<timestamp>.json.`;
+  bookings, device alerts and webhook deliveries flow (to a receiver that is down, slow, answering
+  500 or 410 in turn); then the ledger is checked. --rounds: rounds of faults (a kill of every
+  service, then one other fault); 6 reach every kind once, a quick pass. Writes chaos/results/<timestamp>.json.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { bookings: { type: 'string', default: '1500' }, minutes: { type: 'string', default: '8' }, seed: { type: 'string', default: '7' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { bookings: { type: 'string', default: '1500' }, minutes: { type: 'string', default: '8' }, seed: { type: 'string', default: '7' }, rounds: { type: 'string', default: '22' }, help: { type: 'boolean', default: false } } });
   if (values.help) {
     console.log(USAGE);
     return;
   }
   // Imported once the defaults above are set: the harness reads its corner of the stack at load.
-  const { CHAOS_SERVICES, PlatformProcesses, runChaos, setupStack, TEST_ENV } = await import('./harness');
+  const { CHAOS_SERVICE_ENV, CHAOS_SERVICES, PlatformProcesses, runChaos, setupStack, TEST_ENV } = await import('./harness');
   type FaultKind = import('./harness').FaultKind;
   const { ensureStack, stopStack } = await import('../infra/local/stack-control');
   const { Redis } = await import('ioredis');
   const { SingleBar, Presets } = await import('cli-progress');
 
   await setupStack();
-  const platform = new PlatformProcesses();
+  const platform = new PlatformProcesses(CHAOS_SERVICE_ENV);
   await platform.start([...CHAOS_SERVICES]);
   const durationMs = Number(values.minutes) * 60_000;
-  // 22 rounds of: each of the four services killed once, then one other fault in turn. A kill
+  // 22 rounds of: each of the five services killed once, then one other fault in turn. A kill
   // (down for up to 1.5 s, then restart until ready) takes a few seconds, so faults follow each
   // other closely and traffic flows until the whole plan has run.
   const others = ['postgres-cut', 'rebalance', 'redis-pause', 'kafka-restart', 'postgres-cut', 'mosquitto-restart'] as const;
-  const faults = Array.from({ length: 22 }, (_, round) => ['kill', 'kill', 'kill', 'kill', others[round % others.length]] as const).flat();
+  const faults = Array.from({ length: Number(values.rounds) }, (_, round) => [...CHAOS_SERVICES.map(() => 'kill' as const), others[round % others.length]]).flat();
   const faultEveryMs = 1_000;
   const bar = new SingleBar({ format: 'chaos |{bar}| {percentage}% | {value}/{total} s | {last}', noTTYOutput: true, notTTYSchedule: 10_000 }, Presets.shades_classic);
   bar.start(Math.round(durationMs / 1000), 0, { last: '' });
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
     console.table({ ...report.operations.bookings, ...{ policies: report.policies.found, lost: report.policies.lost, duplicated: report.policies.duplicated } });
-    console.log(JSON.stringify({ policies: report.policies, claims: report.claims, deadLetters: report.deadLetters, deterministicFailures: report.deterministicFailures, kills: report.kills, faults: report.faults, recoverySeconds: report.recoverySeconds }, null, 2));
+    console.log(JSON.stringify({ policies: report.policies, claims: report.claims, deadLetters: report.deadLetters, deterministicFailures: report.deterministicFailures, webhooks: report.webhooks, observer: report.observer, kills: report.kills, faults: report.faults, recoverySeconds: report.recoverySeconds }, null, 2));
     if (report.violations.length) {
       console.error(`${report.violations.length} violation(s):\n${report.violations.slice(0, 50).join('\n')}`);
       process.exitCode = 1;

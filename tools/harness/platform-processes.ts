@@ -36,7 +36,8 @@ export class PlatformProcesses {
   async start(apps: AppName[]): Promise<void> {
     mkdirSync(logDir, { recursive: true });
     for (const app of apps) this.spawn(app);
-    await Promise.all(apps.map((app) => waitReady(app)));
+    // All at once on a busy machine: each alone is ready in seconds, together they may take minutes.
+    await Promise.all(apps.map((app) => waitReady(app, 180_000)));
   }
 
   private spawn(app: AppName, name: string = app, env: Record<string, string> = {}): ChildProcess {

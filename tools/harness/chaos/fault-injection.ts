@@ -12,6 +12,7 @@ import { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic } from '../test-env';
 import { waitUntil } from '../wait-until';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
 import { injectStaleTariffExtension, staleTariffVerdict } from './stale-tariff';
+import { WebhookChaosCase } from './webhook-case';
 
 export interface ChaosOptions {
   bookings: number;
@@ -25,13 +26,14 @@ export interface ChaosOptions {
   faults: FaultKind[];
   seed: number;
   log: (msg: string) => void;
+  /** How long each of the webhook receiver's fault windows (down, slow, 500, 410) and the normal windows between them last. */
+  webhookWindowMs?: number;
   /** Extra fault actions the CLI provides (broker restarts need the local stack's paths). */
   infraFaults?: Partial<Record<'kafka-restart' | 'mosquitto-restart' | 'redis-pause', () => Promise<void>>>;
 }
 
 export type FaultKind = 'kill' | 'postgres-cut' | 'kafka-restart' | 'mosquitto-restart' | 'redis-pause' | 'rebalance';
 
-const SERVICES: AppName[] = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'];
 type Final = 'bound' | 'cancelled' | 'ended';
 
 /**
@@ -51,6 +53,10 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   const dlqTopic = testTopic(Topics.bookingEventsDlq);
   const pricedDlqTopic = testTopic(Topics.bookingPricedDlq);
   await probe.observe([policyTopic, claimTopic, dlqTopic, pricedDlqTopic]);
+  // The demo partner's webhook endpoint, on a receiver that misbehaves on a schedule (issue #18).
+  const webhooks = new WebhookChaosCase({ partnerId: 'demo', windowMs: o.webhookWindowMs ?? 10_000, log: o.log });
+  await webhooks.register();
+  webhooks.start();
   // Records that fail deterministically in policy (see stale-tariff.ts): one in a short run, three in a full one.
   const staleTariffAt = new Set(o.bookings >= 1_000 ? [0.25, 0.5, 0.75].map((f) => Math.floor(o.bookings * f)) : [Math.floor(o.bookings / 2)]);
   const staleTariffCases: Promise<string | null>[] = [];
@@ -60,6 +66,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   const kills: Record<string, number> = {};
   const faults: Record<string, number> = {};
   let poisonInjected = 0;
+  let poisonIndeterminate = 0;
   let lastFaultAt = Date.now();
   const started = Date.now();
 
@@ -96,7 +103,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
       const kind = o.faults[n++ % o.faults.length] as FaultKind;
       try {
         if (kind === 'kill') {
-          const app = SERVICES[killIndex++ % SERVICES.length] as AppName;
+          const app = CHAOS_SERVICES[killIndex++ % CHAOS_SERVICES.length] as AppName;
           await platform.kill(app);
           kills[app] = (kills[app] ?? 0) + 1;
           // A supervisor restarts a crashed service; leave it down for a random moment first.
@@ -125,7 +132,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
         }
         faults[kind] = (faults[kind] ?? 0) + 1;
         lastFaultAt = Date.now();
-        o.log(`fault: ${kind}${kind === 'kill' ? ` ${SERVICES[(killIndex - 1) % SERVICES.length]}` : ''}`);
+        o.log(`fault: ${kind}${kind === 'kill' ? ` ${CHAOS_SERVICES[(killIndex - 1) % CHAOS_SERVICES.length]}` : ''}`);
       } catch (error) {
         o.log(`fault ${kind} failed to inject: ${(error as Error).message}`);
       }
@@ -163,7 +170,9 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
       );
     }
     if (rnd() < 0.05) {
-      poisonInjected += await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), b.bookingId);
+      // A send that timed out may still have been written (like an indeterminate booking).
+      if ((await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), b.bookingId)) === 'ok') poisonInjected++;
+      else poisonIndeterminate++;
     }
     while (alertIndex < devices.length && alertIndex / devices.length <= i / o.bookings) {
       const d = devices[alertIndex++];
@@ -187,10 +196,11 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   await faultLoop;
   const staleTariffBookings = (await Promise.all(staleTariffCases)).filter((id): id is string => id !== null);
   const trafficEnded = Date.now();
+  await webhooks.stopMisbehaving();
   o.log('traffic done; waiting for the platform to settle');
 
   // Settle: every service ready and every consumer group's lag back to 0.
-  await Promise.all(SERVICES.map((app) => platform.ensureRunning(app)));
+  await Promise.all(CHAOS_SERVICES.map((app) => platform.ensureRunning(app)));
   const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
   // The MQTT side has no lag to read: wait until every alert has its effect, or nothing moved for 15 s.
   const alertIds = [...alertOutcomes.keys()];
@@ -205,6 +215,13 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     seen = now;
   }
   await new Promise((r) => setTimeout(r, 3_000)); // outbox relays publish the last rows
+  // Everything written to the observed topics until now, whatever the observer went through. If it
+  // cannot catch up, the ledger below reports what it misses; the run still writes its report.
+  const observerBehind: string[] = [];
+  const observer = await probe.complete(120_000).catch((error: Error) => {
+    observerBehind.push(`observer: ${error.message}`);
+    return { observedBefore: probe.records.length, partitionsBehind: -1 };
+  });
 
   const report = await ledgerVerdict({
     db,
@@ -216,20 +233,26 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     bookings: bookingOutcomes,
     alerts: alertOutcomes,
     poisonInjected,
+    poisonIndeterminate,
   });
   report.deterministicFailures = await staleTariffVerdict(db, probe.records, pricedDlqTopic, staleTariffBookings, Number(TEST_ENV['CONSUMER_MAX_ATTEMPTS'] ?? 5), report.violations);
   if (staleTariffBookings.length < staleTariffAt.size) report.violations.push(`stale-tariff cases: ${staleTariffBookings.length} of ${staleTariffAt.size} injected`);
+  report.violations.push(...observerBehind);
+  o.log('waiting for the webhook receiver to get every event');
+  report.webhooks = await webhooks.settle(probe.records, [policyTopic, claimTopic], trafficEnded, report.violations);
+  report.observer = { records: probe.records.length, observedBeforeSettle: observer.observedBefore, partitionsBehindAtSettle: observer.partitionsBehind, restarts: probe.restarts };
   report.kills = kills;
   report.faults = faults;
   report.durationSeconds = Math.round((trafficEnded - started) / 1000);
   report.recoverySeconds = lagZeroAt ? Math.round(((lagZeroAt - lastFaultAt) / 1000) * 10) / 10 : null;
   await gateways.end(true);
+  await webhooks.close();
   await probe.close();
   await db.end();
   return report;
 }
 
-async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' | 'schema' | 'huge', key: string): Promise<number> {
+async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' | 'schema' | 'huge', key: string): Promise<Outcome> {
   const value =
     kind === 'bad-json'
       ? '{"specversion": "1.0", "id": '
@@ -238,14 +261,23 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
         : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: `${key}-poison` }), 'booking.created', 1), type: 'booking.teleported' });
   try {
     await withTimeout(probe.produce(topic, [{ key: `${key}-poison`, value }]), 15_000);
-    return 1;
+    return 'ok';
   } catch {
-    return 0;
+    return 'indeterminate';
   }
 }
 
 /** The services a fault-injection run starts and kills (tools/chaos.ts, test/e2e/chaos.e2e-spec.ts). */
-export const CHAOS_SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'] as const;
+export const CHAOS_SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'partner-webhooks'] as const;
+
+/**
+ * What a fault-injection run's services get on top of the test environment: a webhook retry
+ * schedule long enough (about three minutes of attempts) that a delivery outlasts a receiver's
+ * fault window plus a deliverer killed meanwhile, instead of the tests' 19 s.
+ */
+export const CHAOS_SERVICE_ENV: Record<string, string> = {
+  WEBHOOK_RETRY_SCHEDULE_MS: [250, 500, 1_000, 2_000, 3_000, ...Array.from({ length: 35 }, () => 5_000)].join(','),
+};
 
 async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
