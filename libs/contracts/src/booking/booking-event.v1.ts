@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cloudEventSchema } from '../cloudevents/cloud-event';
+import { cloudEventSchema, prefixedEventTypes } from '../cloudevents/cloud-event';
 import { coverInstantSchema, quoteRequestFieldsV1Schema } from '../pricing/quote-request.v1';
 import { storableStrings } from '../text/storable-text';
 
 /** Booking lifecycle event types partners publish on `carshare.booking-events.v1`. */
-const BOOKING_EVENT_TYPES = [
+export const BOOKING_EVENT_TYPES = prefixedEventTypes([
   'booking.created',
   'booking.confirmed',
   'booking.started',
@@ -12,7 +12,7 @@ const BOOKING_EVENT_TYPES = [
   'booking.ended',
   'booking.cancelled',
   'booking.no-show',
-] as const;
+]);
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
 /** `data` of every booking event: the quote request plus ordering and lifecycle fields. */
@@ -38,7 +38,7 @@ export const bookingEventV1Schema = storableStrings(
       if (event.source !== `partner/${event.data.partnerId}`) {
         ctx.addIssue({ code: 'custom', path: ['source'], message: 'must equal partner/{data.partnerId}' });
       }
-      if (event.type === 'booking.ended' && !event.data.endedAt) {
+      if (event.type === 'com.kurumacover.booking.ended' && !event.data.endedAt) {
         ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on booking.ended' });
       }
     }),
