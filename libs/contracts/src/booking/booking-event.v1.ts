@@ -19,7 +19,7 @@ export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 export const bookingEventDataV1Schema = quoteRequestFieldsV1Schema.extend({
   /** Increases by one with each event of this booking; the platform applies events in this order. */
   sequence: z.number().int().min(1),
-  /** Actual return time; required on `booking.ended`. */
+  /** Actual return time; required on `com.kurumacover.booking.ended`. */
   endedAt: coverInstantSchema.optional(),
 });
 export type BookingEventDataV1 = z.infer<typeof bookingEventDataV1Schema>;
@@ -39,7 +39,7 @@ export const bookingEventV1Schema = storableStrings(
         ctx.addIssue({ code: 'custom', path: ['source'], message: 'must equal partner/{data.partnerId}' });
       }
       if (event.type === 'com.kurumacover.booking.ended' && !event.data.endedAt) {
-        ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on booking.ended' });
+        ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on com.kurumacover.booking.ended' });
       }
     }),
 );

@@ -3,7 +3,7 @@ import { cloudEventSchema, instantSchema, prefixedEventTypes } from '../cloudeve
 
 /**
  * Policy event types (`com.kurumacover.` + name) the platform publishes on `insurance.policy-events.v1` (key = bookingId).
- * `policy.cover-limit-reached`: cover has reached the product maximum (7 days from its start); it
+ * `com.kurumacover.policy.cover-limit-reached`: cover has reached the product maximum (7 days from its start); it
  * is sent before the cover ends (when a booking is bound to the maximum, when an extension asks
  * for more, or when the late-return extension reaches it), and the booking is not insured after
  * `coverEnd`. Consumers that do not know a type should ignore it.

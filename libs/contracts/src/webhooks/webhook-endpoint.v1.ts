@@ -112,7 +112,7 @@ export const webhookDeliveryPageV1Schema = z.object({ items: z.array(webhookDeli
 export type WebhookDeliveryPageV1 = z.infer<typeof webhookDeliveryPageV1Schema>;
 export const webhookEndpointListV1Schema = z.object({ items: z.array(webhookEndpointV1Schema) });
 
-/** Data of the `webhook.endpoint-disabled` CloudEvent. */
+/** Data of the `com.kurumacover.webhook.endpoint-disabled` CloudEvent. */
 export interface WebhookEndpointDisabledDataV1 {
   partnerId: string;
   endpointId: string;
