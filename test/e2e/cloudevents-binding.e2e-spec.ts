@@ -1,7 +1,7 @@
 import { CloudEvent, Kafka as KafkaBinding } from 'cloudevents';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BookingEventType, CLOUDEVENT_RECORD_HEADERS, CLOUDEVENTS_CONTENT_TYPE, DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
+import { type BookingEventType, CLOUDEVENT_RECORD_HEADERS, CLOUDEVENT_STRUCTURED_CONTENT_TYPE, DeadLetterHeaders, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, KafkaProbe, newBooking, type ObservedRecord, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /** A record as the official CloudEvents SDK's Kafka binding wants it (string headers and value). */
@@ -42,7 +42,7 @@ describe('CloudEvents on Kafka: structured mode and reverse-DNS types', () => {
     await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
     for (const topic of [policyTopic, partnerPolicyTopic]) {
       const record = await boundRecord(topic, b.bookingId);
-      expect(record?.headers['content-type']).toBe(CLOUDEVENTS_CONTENT_TYPE);
+      expect(record?.headers['content-type']).toBe(CLOUDEVENT_STRUCTURED_CONTENT_TYPE);
       const message = sdkMessage(record);
       expect(KafkaBinding.isEvent(message)).toBe(true);
       const event = KafkaBinding.toEvent(message);
@@ -88,7 +88,7 @@ describe('CloudEvents on Kafka: structured mode and reverse-DNS types', () => {
     for (const letter of letters) {
       expect(letter.headers[DeadLetterHeaders.reason]).toMatch(/type: must be one of com\.kurumacover\.booking\.created/);
       // The original record, headers included, is kept for a redrive.
-      expect(letter.headers['content-type']).toBe(CLOUDEVENTS_CONTENT_TYPE);
+      expect(letter.headers['content-type']).toBe(CLOUDEVENT_STRUCTURED_CONTENT_TYPE);
     }
     expect(letters.map((l) => l.headers[DeadLetterHeaders.reason]).join(' ')).toContain('"booking.teleported"');
   });

@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUDEVENTS_CONTENT_TYPE, PartnerTopics, Topics } from '@kuruma/contracts';
+import { CLOUDEVENT_STRUCTURED_CONTENT_TYPE, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, coveredVehicle as coverNow, type DeviceCredentials, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
@@ -60,7 +60,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     expect(opened?.data).toMatchObject({ claimNumber: rows[0].claim_number, severity: 'major', status: 'provisional', policyNumber: rows[0].policy_number });
     // A structured-mode CloudEvent (Kafka protocol binding): what CloudEvents SDKs look for.
     const record = probe.records.find((r) => r.topic === claimTopic && r.key === vehicleId);
-    expect(record?.headers['content-type']).toBe(CLOUDEVENTS_CONTENT_TYPE);
+    expect(record?.headers['content-type']).toBe(CLOUDEVENT_STRUCTURED_CONTENT_TYPE);
   });
 
   it('joins signals of one accident into one claim and ignores a redelivered alert', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOUDEVENT_STRUCTURED_CONTENT_TYPE, RecordHeaders } from '../record-headers';
 
 /** An RFC 3339 instant that carries its zone (`Z` or `+09:00`); naive local times are refused. */
 export const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant with a zone offset' });
@@ -57,14 +58,16 @@ export function eventTypeSchema<T extends string>(types: readonly [T, ...T[]]) {
  * the record as a structured-mode event from it. `datacontenttype` inside stays
  * `application/json`: it describes `data`, not the envelope.
  */
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
-export const CLOUDEVENT_RECORD_HEADERS: Readonly<Record<'content-type', string>> = Object.freeze({ 'content-type': CLOUDEVENTS_CONTENT_TYPE });
+export const CLOUDEVENT_RECORD_HEADERS: Readonly<Record<typeof RecordHeaders.contentType, string>> = Object.freeze({
+  [RecordHeaders.contentType]: CLOUDEVENT_STRUCTURED_CONTENT_TYPE,
+});
+
 /**
  * Header of the internal records that are plain JSON, not CloudEvents (`kuruma.booking-accepted.v1`
  * and `kuruma.booking-priced.v1` wrap a partner's CloudEvent with what ingest and pricing added):
  * an SDK reading `application/json` does not mistake them for a structured-mode event.
  */
-export const JSON_RECORD_HEADERS: Readonly<Record<'content-type', string>> = Object.freeze({ 'content-type': 'application/json' });
+export const JSON_RECORD_HEADERS: Readonly<Record<typeof RecordHeaders.contentType, string>> = Object.freeze({ [RecordHeaders.contentType]: 'application/json' });
 
 /**
  * CloudEvents 1.0 structured-mode JSON envelope (https://cloudevents.io). Every message on the
