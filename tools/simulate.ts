@@ -13,7 +13,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { demoPartnerKafkaVars, demoPartnerVars, kafkaCredentials, kafkaTransportVars, parseEnv } from '@kuruma/config';
-import { type BookingEventV1, KafkaPrincipals, PartnerTopics, deviceTopic, topicName } from '@kuruma/contracts';
+import { type BookingEventV1, CLOUDEVENT_RECORD_HEADERS, KafkaPrincipals, PartnerTopics, deviceTopic, topicName } from '@kuruma/contracts';
 import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { buildDrivers, buildFleet, type SimVehicle } from './simulator/fleet';
 import { scriptBooking, type SimBooking } from './simulator/booking-script';
@@ -77,7 +77,7 @@ function toEvent(booking: SimBooking, index: number): BookingEventV1 {
   const scripted = booking.events[index];
   const endsAt = booking.events
     .slice(0, index + 1)
-    .reduce((end, e) => (e.type === 'booking.extended' && e.endsAt ? e.endsAt : end), booking.endsAt.toISOString());
+    .reduce((end, e) => (e.type === 'com.kurumacover.booking.extended' && e.endsAt ? e.endsAt : end), booking.endsAt.toISOString());
   return {
     specversion: '1.0',
     id: `${booking.bookingId}-e${index + 1}`,
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   const tickMs = 100;
   let carry = 0;
   let index = 0;
-  let pendingMessages: { key: string; value: string }[] = [];
+  let pendingMessages: { key: string; value: string; headers: Record<string, string> }[] = [];
   const lockPublish = (vehicle: SimVehicle, kind: string) => {
     const client = devices.get(vehicle.deviceId);
     if (!client) return;
@@ -183,10 +183,10 @@ async function main(): Promise<void> {
           due: tickStart + scripted.afterMs,
           run: async () => {
             const event = toEvent(booking, eventIndex);
-            pendingMessages.push({ key: booking.bookingId, value: JSON.stringify(event) });
+            pendingMessages.push({ key: booking.bookingId, value: JSON.stringify(event), headers: { ...CLOUDEVENT_RECORD_HEADERS } });
             summary.events[event.type] = (summary.events[event.type] ?? 0) + 1;
-            if (event.type === 'booking.started') lockPublish(booking.vehicle, 'unlocked');
-            if (event.type === 'booking.ended') lockPublish(booking.vehicle, 'locked');
+            if (event.type === 'com.kurumacover.booking.started') lockPublish(booking.vehicle, 'unlocked');
+            if (event.type === 'com.kurumacover.booking.ended') lockPublish(booking.vehicle, 'locked');
           },
         }),
       );

@@ -32,10 +32,10 @@ describe('booking events bind, extend, end and cancel cover', () => {
     await db.end();
   });
 
-  it('binds a confirmed booking: one policy row with number, premium and breakdown, and policy.bound on the public topic', async () => {
+  it('binds a confirmed booking: one policy row with number, premium and breakdown, and com.kurumacover.policy.bound on the public topic', async () => {
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
 
     const [policy] = await policyRow(b.bookingId);
     expect(policy).toMatchObject({ status: 'bound', partner_id: 'demo', plan: 'standard' });
@@ -57,20 +57,20 @@ describe('booking events bind, extend, end and cancel cover', () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(48 * 60) });
     const extendedTo = jstMinutesFromNow(60 * 60);
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'booking.extended', 4)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'com.kurumacover.booking.extended', 4)),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.extended');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.extended');
     const [bound, extended] = policyEvents(b.bookingId);
     expect(extended?.data['premiumDelta']).toBeGreaterThan(0);
     expect(extended?.data['premium']).toBe(Number(bound?.data['premium']) + Number(extended?.data['premiumDelta']));
     expect(new Date(String(extended?.data['coverEnd'])).toISOString()).toBe(new Date(extendedTo).toISOString());
 
-    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'booking.ended', 5, { endedAt: jstMinutesFromNow(12 * 60) }))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.ended');
-    const ended = policyEvents(b.bookingId).find((e) => e.type === 'policy.ended');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...b, endsAt: extendedTo }, 'com.kurumacover.booking.ended', 5, { endedAt: jstMinutesFromNow(12 * 60) }))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.ended');
+    const ended = policyEvents(b.bookingId).find((e) => e.type === 'com.kurumacover.policy.ended');
     expect(ended?.data['refund']).toBeGreaterThan(0);
     expect(ended?.data['refund']).toBeLessThan(Number(extended?.data['premium']) - 500);
     expect(ended?.data['reason']).toBe('early-end');
@@ -84,12 +84,12 @@ describe('booking events bind, extend, end and cancel cover', () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     const endedAt = jstMinutesFromNow(60);
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt })),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.ended', 4, { endedAt })),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.ended');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.ended');
     const [policy] = await policyRow(b.bookingId);
     expect(policy).toMatchObject({ status: 'ended', refund_yen: 0 });
     expect(policy.cover_end.toISOString()).toBe(new Date(endedAt).toISOString());
@@ -97,8 +97,8 @@ describe('booking events bind, extend, end and cancel cover', () => {
 
   it('cancels before the start with a full refund', async () => {
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.cancelled', 3))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.cancelled');
     const [policy] = await policyRow(b.bookingId);
     expect(policy.status).toBe('cancelled');
     expect(policy.refund_yen).toBe(policy.premium_yen);
@@ -106,45 +106,45 @@ describe('booking events bind, extend, end and cancel cover', () => {
 
   it('declines an ineligible driver with reason codes instead of binding', async () => {
     const b = newBooking({ driverAge: 17 });
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.declined');
-    const declined = policyEvents(b.bookingId).find((e) => e.type === 'policy.declined');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.declined');
+    const declined = policyEvents(b.bookingId).find((e) => e.type === 'com.kurumacover.policy.declined');
     expect((declined?.data['reasons'] as { code: string }[]).map((r) => r.code).length).toBeGreaterThan(0);
-    expect(policyEvents(b.bookingId).some((e) => e.type === 'policy.bound')).toBe(false);
+    expect(policyEvents(b.bookingId).some((e) => e.type === 'com.kurumacover.policy.bound')).toBe(false);
   });
 
-  it('applies a redelivered event once: one policy, one policy.bound', async () => {
+  it('applies a redelivered event once: one policy, one com.kurumacover.policy.bound', async () => {
     const b = newBooking();
-    const created = asMessage(bookingEvent(b, 'booking.created', 1));
-    const confirmed = asMessage(bookingEvent(b, 'booking.confirmed', 2));
+    const created = asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1));
+    const confirmed = asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2));
     await probe.produce(bookingTopic, [created, confirmed, confirmed, created, confirmed]);
-    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
     // A later event of another booking on the same partition has been applied: nothing is pending.
     const marker = newBooking({ bookingId: `${b.bookingId}-m` });
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'booking.created', 1)), asMessage(bookingEvent(marker, 'booking.confirmed', 2))]);
-    await waitForPolicyEvent(marker.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(marker, 'com.kurumacover.booking.confirmed', 2))]);
+    await waitForPolicyEvent(marker.bookingId, 'com.kurumacover.policy.bound');
     expect(await policyRow(b.bookingId)).toHaveLength(1);
-    expect(policyEvents(b.bookingId).filter((e) => e.type === 'policy.bound')).toHaveLength(1);
+    expect(policyEvents(b.bookingId).filter((e) => e.type === 'com.kurumacover.policy.bound')).toHaveLength(1);
   });
 
   it('applies events that arrive out of order in sequence order', async () => {
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.created', 1))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
     expect((await policyRow(b.bookingId))[0]?.status).toBe('bound');
   });
 
   it('dead-letters poison with its reason and origin, and keeps the partition flowing', async () => {
     const b = newBooking();
-    const invalid = bookingEvent(b, 'booking.confirmed', 2);
+    const invalid = bookingEvent(b, 'com.kurumacover.booking.confirmed', 2);
     (invalid.data as Record<string, unknown>)['plan'] = 'platinum';
     await probe.produce(bookingTopic, [
       { key: b.bookingId, value: '{ not json' },
       asMessage(invalid),
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 3)),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
     const dead = await probe.waitFor((rs) => rs.filter((r) => r.topic === testTopic(Topics.bookingEventsDlq) && r.key === b.bookingId).length >= 2, 20_000, 'two dead letters');
     const mine = dead.filter((r) => r.topic === testTopic(Topics.bookingEventsDlq) && r.key === b.bookingId);
     expect(mine).toHaveLength(2);
@@ -159,13 +159,13 @@ describe('booking events bind, extend, end and cancel cover', () => {
   it('ends cover on time with no refund when the car comes back at the booked end', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt: b.endsAt })),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.ended', 4, { endedAt: b.endsAt })),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.ended');
-    expect(policyEvents(b.bookingId).map((e) => e.type)).toEqual(['policy.bound', 'policy.ended']);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.ended');
+    expect(policyEvents(b.bookingId).map((e) => e.type)).toEqual(['com.kurumacover.policy.bound', 'com.kurumacover.policy.ended']);
     const [policy] = await policyRow(b.bookingId);
     expect(policy).toMatchObject({ status: 'ended', refund_yen: 0 });
     expect(policy.cover_end.toISOString()).toBe(new Date(b.endsAt).toISOString());
@@ -174,31 +174,31 @@ describe('booking events bind, extend, end and cancel cover', () => {
   it('extends cover automatically in 30-minute steps when a started booking is not returned by its end', async () => {
     // An hour booked; the test stack extends cover ending within the hour (LATE_RETURN_LEAD_MS).
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(60) });
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.extended');
-    const extended = policyEvents(b.bookingId).find((e) => e.type === 'policy.extended');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.extended');
+    const extended = policyEvents(b.bookingId).find((e) => e.type === 'com.kurumacover.policy.extended');
     expect(extended?.data).toMatchObject({ reason: 'late-return' });
     expect(Number(extended?.data['premiumDelta'])).toBeGreaterThan(0);
     expect(new Date(String(extended?.data['coverEnd'])).getTime()).toBe(new Date(b.endsAt).getTime() + 30 * 60_000);
   });
 
-  it('cancels a started booking with a policy.ended from the cancellation time', async () => {
+  it('cancels a started booking with a com.kurumacover.policy.ended from the cancellation time', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent(b, 'booking.cancelled', 4)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.cancelled', 4)),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.ended');
-    expect(policyEvents(b.bookingId).find((e) => e.type === 'policy.ended')?.data['reason']).toBe('cancelled-after-start');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.ended');
+    expect(policyEvents(b.bookingId).find((e) => e.type === 'com.kurumacover.policy.ended')?.data['reason']).toBe('cancelled-after-start');
   });
 
   it('refunds a no-show less the tariff fee (300 yen)', async () => {
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.no-show', 3))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
-    const cancelled = policyEvents(b.bookingId).find((e) => e.type === 'policy.cancelled');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.no-show', 3))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.cancelled');
+    const cancelled = policyEvents(b.bookingId).find((e) => e.type === 'com.kurumacover.policy.cancelled');
     expect(cancelled?.data['reason']).toBe('no-show');
     const [policy] = await policyRow(b.bookingId);
     expect(policy.refund_yen).toBeLessThan(policy.premium_yen);
@@ -208,12 +208,12 @@ describe('booking events bind, extend, end and cancel cover', () => {
   it('rejects an impossible transition with a recorded reason and leaves the policy as it was', async () => {
     const b = newBooking();
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.cancelled', 3)),
-      asMessage(bookingEvent(b, 'booking.started', 4)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 4)),
     ]);
-    await waitForPolicyEvent(b.bookingId, 'policy.cancelled');
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.cancelled');
     await expect.poll(async () => (await db.query('SELECT reason FROM rejected_transition WHERE booking_id = $1', [b.bookingId])).rows.map((r) => r.reason), { timeout: 15_000 }).toEqual(['cannot start: policy is cancelled']);
     expect((await policyRow(b.bookingId))[0]?.status).toBe('cancelled');
   });
@@ -226,8 +226,8 @@ describe('booking events bind, extend, end and cancel cover', () => {
       [createHash('sha256').update(otherKey).digest('hex')],
     );
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-    await waitForPolicyEvent(b.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+    await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
     const [policy] = await policyRow(b.bookingId);
     const get = (path: string, key: string) => fetch(`${baseUrl('policy')}${path}`, { headers: { 'x-api-key': key } });
 
@@ -260,8 +260,8 @@ describe('booking events bind, extend, end and cancel cover', () => {
 
     it('binds a booking posted with a valid signature, and answers a replay the same with no second effect', async () => {
       const b = newBooking();
-      const created = JSON.stringify(bookingEvent(b, 'booking.created', 1));
-      const confirmedEvent = bookingEvent(b, 'booking.confirmed', 2);
+      const created = JSON.stringify(bookingEvent(b, 'com.kurumacover.booking.created', 1));
+      const confirmedEvent = bookingEvent(b, 'com.kurumacover.booking.confirmed', 2);
       const confirmed = JSON.stringify(confirmedEvent);
       expect((await post(created, signed('msg-1', created))).status).toBe(202);
       const first = await post(confirmed, signed('msg-2', confirmed));
@@ -272,16 +272,16 @@ describe('booking events bind, extend, end and cancel cover', () => {
       expect(replay.status).toBe(202);
       expect(await replay.json()).toEqual(answer);
 
-      await waitForPolicyEvent(b.bookingId, 'policy.bound');
+      await waitForPolicyEvent(b.bookingId, 'com.kurumacover.policy.bound');
       const marker = newBooking({ bookingId: `${b.bookingId}-m` });
-      await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'booking.created', 1)), asMessage(bookingEvent(marker, 'booking.confirmed', 2))]);
-      await waitForPolicyEvent(marker.bookingId, 'policy.bound');
+      await probe.produce(bookingTopic, [asMessage(bookingEvent(marker, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(marker, 'com.kurumacover.booking.confirmed', 2))]);
+      await waitForPolicyEvent(marker.bookingId, 'com.kurumacover.policy.bound');
       expect(await policyRow(b.bookingId)).toHaveLength(1);
-      expect(policyEvents(b.bookingId).filter((e) => e.type === 'policy.bound')).toHaveLength(1);
+      expect(policyEvents(b.bookingId).filter((e) => e.type === 'com.kurumacover.policy.bound')).toHaveLength(1);
     });
 
     it('refuses a wrong signature and a timestamp outside the 5-minute tolerance with 401', async () => {
-      const body = JSON.stringify(bookingEvent(newBooking(), 'booking.created', 1));
+      const body = JSON.stringify(bookingEvent(newBooking(), 'com.kurumacover.booking.created', 1));
       const forged = { ...signed('msg-3', body), 'webhook-signature': new Webhook('whsec_' + Buffer.from('another-partner-secret-0123456789').toString('base64')).sign('msg-3', new Date(), body) };
       expect((await post(body, forged)).status).toBe(401);
       const stale = await post(body, signed('msg-4', body, new Date(Date.now() - 6 * 60_000)));
@@ -291,14 +291,14 @@ describe('booking events bind, extend, end and cancel cover', () => {
     });
 
     it("refuses with 403 a body claiming another partner than the caller's API key", async () => {
-      const event = bookingEvent(newBooking(), 'booking.created', 1);
+      const event = bookingEvent(newBooking(), 'com.kurumacover.booking.created', 1);
       const other = { ...event, source: 'partner/acme', data: { ...event.data, partnerId: 'acme' } };
       const res = await post(JSON.stringify(other), { 'x-api-key': DEMO_API_KEY });
       expect(res.status).toBe(403);
     });
 
     it('answers an invalid event with 400 problem+json naming the field', async () => {
-      const event = bookingEvent(newBooking(), 'booking.created', 1);
+      const event = bookingEvent(newBooking(), 'com.kurumacover.booking.created', 1);
       (event.data as Record<string, unknown>)['plan'] = 'platinum';
       const res = await post(JSON.stringify(event), { 'x-api-key': DEMO_API_KEY });
       expect(res.status).toBe(400);
@@ -310,7 +310,7 @@ describe('booking events bind, extend, end and cancel cover', () => {
   describe('POST /v1/quotes', () => {
     const quote = (body: string, headers: Record<string, string> = { 'x-api-key': DEMO_API_KEY }) =>
       fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-    const request = () => bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(27 * 60) }), 'booking.created', 1).data;
+    const request = () => bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(27 * 60) }), 'com.kurumacover.booking.created', 1).data;
 
     it('prices a booking with its breakdown and sources, and prices the same request to the same quote id', async () => {
       const body = JSON.stringify(request());

@@ -23,7 +23,7 @@ describe('limits and what is insured, through the public API and topics', () => 
   const valuedBooking = (valueYen: number) => {
     const minutesAhead = Math.max(60, Math.ceil((LIMITS_IN_FORCE - Date.now()) / 60_000) + 60);
     const b = newBooking({ plan: 'full', startsAt: jstMinutesFromNow(minutesAhead), endsAt: jstMinutesFromNow(minutesAhead + 24 * 60) });
-    const event = (type: 'booking.created' | 'booking.confirmed', sequence: number) => {
+    const event = (type: 'com.kurumacover.booking.created' | 'com.kurumacover.booking.confirmed', sequence: number) => {
       const e = bookingEvent(b, type, sequence);
       (e.data.vehicle as Record<string, unknown>)['valueYen'] = valueYen;
       return e;
@@ -59,7 +59,7 @@ describe('limits and what is insured, through the public API and topics', () => 
   });
 
   it('a quote shows each limit and deductible, the value band it priced and the exclusions', async () => {
-    const res = await post(valuedBooking(4_200_000).event('booking.created', 1).data);
+    const res = await post(valuedBooking(4_200_000).event('com.kurumacover.booking.created', 1).data);
     expect(res.status).toBe(200);
     const quote = (await res.json()) as { status: string; premium: number; breakdown: { code: string; label: string }[]; cover: Cover };
 
@@ -71,12 +71,12 @@ describe('limits and what is insured, through the public API and topics', () => 
     expect(quote.breakdown.find((s) => s.code === 'vehicle-value')?.label).toContain('band 3m-5m');
 
     // The same booking with a cheaper car costs less: the band moves the vehicle-damage premium.
-    const cheaper = (await (await post(valuedBooking(800_000).event('booking.created', 1).data)).json()) as { premium: number };
+    const cheaper = (await (await post(valuedBooking(800_000).event('com.kurumacover.booking.created', 1).data)).json()) as { premium: number };
     expect(cheaper.premium).toBeLessThan(quote.premium);
   });
 
   it('refuses a quote for a car above the top band with 400 problem+json naming vehicle.valueYen', async () => {
-    const res = await post(valuedBooking(12_000_000).event('booking.created', 1).data);
+    const res = await post(valuedBooking(12_000_000).event('com.kurumacover.booking.created', 1).data);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['vehicle.valueYen']);
@@ -84,8 +84,8 @@ describe('limits and what is insured, through the public API and topics', () => 
 
   it('a bound policy and its certificate show the same limits, agreed value and exclusions', async () => {
     const { b, event } = valuedBooking(4_200_000);
-    await probe.produce(bookingTopic, [asMessage(event('booking.created', 1)), asMessage(event('booking.confirmed', 2))]);
-    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(event('com.kurumacover.booking.created', 1)), asMessage(event('com.kurumacover.booking.confirmed', 2))]);
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound'), 30_000, 'com.kurumacover.policy.bound');
     const [row] = (await db.query('SELECT id FROM policy WHERE booking_id = $1', [b.bookingId])).rows;
 
     const policy = (await (await get(`/v1/policies/${row.id}`)).json()) as { cover: Cover };
@@ -104,7 +104,7 @@ describe('limits and what is insured, through the public API and topics', () => 
 
   it('dead-letters a booking event for a car above the top band, naming the field', async () => {
     const { b, event } = valuedBooking(12_000_000);
-    await probe.produce(bookingTopic, [asMessage(event('booking.created', 1))]);
+    await probe.produce(bookingTopic, [asMessage(event('com.kurumacover.booking.created', 1))]);
     const dead = await probe.waitFor((rs) => rs.some((r) => r.topic === dlqTopic && r.key === b.bookingId), 20_000, 'dead letter');
     const letter = dead.find((r) => r.topic === dlqTopic && r.key === b.bookingId);
     expect(letter?.headers[DeadLetterHeaders.reason]).toMatch(/vehicle\.valueYen/);

@@ -57,19 +57,19 @@ describe('dead-letter redrive', () => {
    */
   async function staleTariffExtension(): Promise<{ b: ReturnType<typeof newBooking>; tariffVersion: string }> {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
     await expect.poll(async () => (await db.query("SELECT tariff_version FROM policy WHERE booking_id = $1 AND status = 'bound'", [b.bookingId])).rowCount, { timeout: 60_000 }).toBe(1);
     const { tariff_version: tariffVersion } = (await db.query('SELECT tariff_version FROM policy WHERE booking_id = $1', [b.bookingId])).rows[0];
     await db.query("UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = $1", [b.bookingId]);
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'booking.extended', 3))]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'com.kurumacover.booking.extended', 3))]);
     await expect.poll(async () => (await lettersOf(b.bookingId)).length, { timeout: 90_000 }).toBe(1);
     return { b, tariffVersion };
   }
 
-  /** The policy was extended, with exactly one policy.extended event. */
+  /** The policy was extended, with exactly one com.kurumacover.policy.extended event. */
   async function extendedOnce(bookingId: string): Promise<void> {
     await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '3 hours' AS extended FROM policy WHERE booking_id = $1", [bookingId])).rows[0]?.extended, { timeout: 60_000 }).toBe(true);
-    const extended = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'policy.extended'", [bookingId]);
+    const extended = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'com.kurumacover.policy.extended'", [bookingId]);
     expect(extended.rows[0].n).toBe(1);
   }
 
@@ -147,7 +147,7 @@ describe('dead-letter redrive', () => {
       [0, 1],
     ]);
 
-    // The extension applied once: the policy ends at the new end, with one policy.extended event.
+    // The extension applied once: the policy ends at the new end, with one com.kurumacover.policy.extended event.
     await extendedOnce(b.bookingId);
     const audit = await db.query("SELECT details FROM audit_log WHERE actor = 'admin' AND action = 'dead-letter.redrive' AND target_id LIKE $1", [`%${second?.id}%`]);
     expect(audit.rows.map((r) => r.details.count)).toContain(1);
@@ -172,9 +172,9 @@ describe('dead-letter redrive', () => {
     const [letter] = await lettersOf(b.bookingId);
     await db.query('UPDATE dead_letter_record SET redriven_at = NULL WHERE id = $1', [letter?.id]);
     expect(((await (await redrive(admin, { ids: [letter?.id] })).json()) as RedriveAnswer).redriven).toHaveLength(1);
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(300) }, 'booking.extended', 4))]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(300) }, 'com.kurumacover.booking.extended', 4))]);
     await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '4 hours' AS later FROM policy WHERE booking_id = $1", [b.bookingId])).rows[0]?.later, { timeout: 60_000 }).toBe(true);
-    const extensions = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'policy.extended'", [b.bookingId]);
+    const extensions = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'com.kurumacover.policy.extended'", [b.bookingId]);
     expect(extensions.rows[0].n).toBe(2);
   });
 

@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PartnerTopics, Topics } from '@kuruma/contracts';
+import { CLOUDEVENT_STRUCTURED_CONTENT_TYPE, PartnerTopics, Topics } from '@kuruma/contracts';
 import { asMessage, bookingEvent, coveredVehicle as coverNow, type DeviceCredentials, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
 
 /**
@@ -49,7 +49,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
     await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.4, speedKmh: 42, location: { lat: 35.68, lon: 139.76 } }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
 
     const { rows } = await db.query('SELECT c.*, p.booking_id AS policy_booking FROM claim c JOIN policy p ON p.id = c.policy_id WHERE c.vehicle_id = $1', [vehicleId]);
     expect(rows).toHaveLength(1);
@@ -58,6 +58,9 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     expect(rows[0].coverages).toContain('bodily-injury-liability');
     const [opened] = claimEvents(vehicleId);
     expect(opened?.data).toMatchObject({ claimNumber: rows[0].claim_number, severity: 'major', status: 'provisional', policyNumber: rows[0].policy_number });
+    // A structured-mode CloudEvent (Kafka protocol binding): what CloudEvents SDKs look for.
+    const record = probe.records.find((r) => r.topic === claimTopic && r.key === vehicleId);
+    expect(record?.headers['content-type']).toBe(CLOUDEVENT_STRUCTURED_CONTENT_TYPE);
   });
 
   it('joins signals of one accident into one claim and ignores a redelivered alert', async () => {
@@ -68,7 +71,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     await device.publishAsync(topic, first, { qos: 1 });
     await device.publishAsync(topic, crash({ peakG: 1.7 }), { qos: 1 });
     await device.publishAsync(topic, first, { qos: 1 }); // the gateway resends the same alert
-    await waitForClaimEvent(vehicleId, 'claim.signal-attached');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.signal-attached');
     // A lock message after the alerts proves every earlier message was handled.
     await device.publishAsync(`devices/${idOf(device)}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'locked' }), { qos: 1 });
     await expect.poll(async () => (await db.query('SELECT lock_state FROM vehicle_state WHERE vehicle_id = $1', [vehicleId])).rows[0]?.lock_state, { timeout: 10_000 }).toBe('locked');
@@ -77,7 +80,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     expect(claims).toHaveLength(1);
     const signals = (await db.query('SELECT count(*)::int AS n FROM claim_signal WHERE claim_id = $1', [claims[0].id])).rows[0].n;
     expect(signals).toBe(2);
-    expect(claimEvents(vehicleId).filter((e) => e.type === 'claim.fnol-opened')).toHaveLength(1);
+    expect(claimEvents(vehicleId).filter((e) => e.type === 'com.kurumacover.claim.fnol-opened')).toHaveLength(1);
   });
 
   it('withdraws a provisional claim when the same accident reports score 0 (a false alarm)', async () => {
@@ -85,9 +88,9 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const device = await connectDevice(await registerDevice(vehicleId));
     const accidentId = `acc-${randomUUID().slice(0, 8)}`;
     await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 2.9, accidentId, score: 70 }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
     await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 2.9, accidentId, score: 0 }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.withdrawn');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.withdrawn');
     expect((await db.query('SELECT status FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ status: 'withdrawn' }]);
   });
 
@@ -95,7 +98,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
     await device.publishAsync(`devices/${idOf(device)}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), kind: 'forced_entry' }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
     expect((await db.query('SELECT severity FROM claim WHERE vehicle_id = $1', [vehicleId])).rows).toEqual([{ severity: 'theft' }]);
   });
 
@@ -103,7 +106,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = `e2e-uncovered-${randomUUID().slice(0, 8)}`;
     const device = await connectDevice(await registerDevice(vehicleId));
     await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'incident.uncovered');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.incident.uncovered');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(0);
     expect((await db.query("SELECT kind FROM incident WHERE vehicle_id = $1", [vehicleId])).rows).toEqual([{ kind: 'uncovered' }]);
   });
@@ -114,7 +117,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const device = await connectDevice(creds);
     await device.publishAsync(`devices/${creds.deviceId}/crash`, '{"eventId": 42, "peakG": "hard"', { qos: 1 });
     await device.publishAsync(`devices/${creds.deviceId}/crash`, crash({ peakG: 2.6 }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
     const dead = (await db.query('SELECT reason FROM dead_letter WHERE source LIKE $1', [`%${creds.deviceId}%`])).rows;
     expect(dead).toHaveLength(1);
     expect(dead[0].reason).toMatch(/json/i);
@@ -127,7 +130,7 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     await platform.kill('claims-trigger');
     await device.publishAsync(`devices/${creds.deviceId}/crash`, crash({ peakG: 3.1 }), { qos: 1 });
     await platform.restart('claims-trigger');
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [vehicleId])).rows[0].n).toBe(1);
   });
 
@@ -135,16 +138,16 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     const endedAt = jstMinutesFromNow(1);
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent(b, 'booking.ended', 4, { endedAt })),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.ended', 4, { endedAt })),
     ]);
-    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.ended'), 30_000, 'policy.ended');
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.ended'), 30_000, 'com.kurumacover.policy.ended');
     const device = await connectDevice(await registerDevice(b.vehicleId));
     const oneMinuteAfter = new Date(Date.parse(endedAt) + 60_000).toISOString();
     await device.publishAsync(`devices/${idOf(device)}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: oneMinuteAfter, peakG: 3.2 }), { qos: 1 });
-    await waitForClaimEvent(b.vehicleId, 'incident.uncovered');
+    await waitForClaimEvent(b.vehicleId, 'com.kurumacover.incident.uncovered');
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE vehicle_id = $1', [b.vehicleId])).rows[0].n).toBe(0);
   });
 
@@ -171,16 +174,16 @@ describe('crash and lock alerts open FNOL claims on the policy in force', () => 
     const vehicleId = await coveredVehicle();
     const device = await connectDevice(await registerDevice(vehicleId));
     await device.publishAsync(`devices/${idOf(device)}/crash`, crash({ peakG: 3.0 }), { qos: 1 });
-    await waitForClaimEvent(vehicleId, 'claim.fnol-opened');
+    await waitForClaimEvent(vehicleId, 'com.kurumacover.claim.fnol-opened');
     const next = newBooking({ vehicleId, startsAt: jstMinutesFromNow(240), endsAt: jstMinutesFromNow(360) });
     await expect
       .poll(
         async () => {
           const b = { ...next, bookingId: `${next.bookingId}-${randomUUID().slice(0, 4)}` };
-          await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+          await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
           await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId), 20_000, 'a policy event');
           const event = probe.records.find((r) => r.topic === policyTopic && r.key === b.bookingId)?.json<{ type: string; data: { reasons?: { code: string }[] } }>();
-          return event?.type === 'policy.declined' ? event.data.reasons?.map((r) => r.code) : event?.type;
+          return event?.type === 'com.kurumacover.policy.declined' ? event.data.reasons?.map((r) => r.code) : event?.type;
         },
         { timeout: 30_000, interval: 500 },
       )

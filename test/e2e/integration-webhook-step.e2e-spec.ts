@@ -52,7 +52,7 @@ describe('docs/integration.md webhook step', () => {
     const out: string[] = [`<!-- Written by test/e2e/integration-webhook-step.e2e-spec.ts on ${new Date().toISOString()}; do not edit. -->`];
 
     // 1. Register an endpoint.
-    const registration = { url: `http://127.0.0.1:${receiver.port}/kuruma`, eventTypes: ['policy.bound', 'policy.extended', 'policy.ended', 'policy.cancelled', 'claim.fnol-opened'] };
+    const registration = { url: `http://127.0.0.1:${receiver.port}/kuruma`, eventTypes: ['com.kurumacover.policy.bound', 'com.kurumacover.policy.extended', 'com.kurumacover.policy.ended', 'com.kurumacover.policy.cancelled', 'com.kurumacover.claim.fnol-opened'] };
     const created = await fetch(`${webhooksApi}/v1/webhook-endpoints`, { method: 'POST', headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' }, body: json(registration) });
     const endpointText = await created.text();
     expect(created.status).toBe(201);
@@ -62,13 +62,13 @@ describe('docs/integration.md webhook step', () => {
 
     // 2. A booking (step 3 of the guide) binds; the first signed delivery is its policy.bound.
     const b = newBooking({ startsAt: jstMinutesFromNow(60), endsAt: jstMinutesFromNow(240) });
-    for (const [type, sequence] of [['booking.created', 1], ['booking.confirmed', 2]] as const) {
+    for (const [type, sequence] of [['com.kurumacover.booking.created', 1], ['com.kurumacover.booking.confirmed', 2]] as const) {
       const sent = await fetch(`${ingestApi}/v1/booking-events`, { method: 'POST', headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' }, body: json(bookingEvent(b, type, sequence)) });
       expect(sent.status).toBe(202);
     }
     await expect.poll(() => receiver.about(b.bookingId).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     const first = receiver.about(b.bookingId)[0] as Received;
-    expect(first.type).toBe('policy.bound');
+    expect(first.type).toBe('com.kurumacover.policy.bound');
     const shownHeaders = ['host', 'content-type', 'content-length', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
     out.push('## First delivery', httpBlock(['POST /kuruma HTTP/1.1', ...shownHeaders.filter((h) => first.headers[h] !== undefined).map((h) => `${h}: ${String(first.headers[h])}`), '', first.body]));
 

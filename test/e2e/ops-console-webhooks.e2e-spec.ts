@@ -65,16 +65,16 @@ describe('ops console webhooks page', () => {
     const created = await fetch(partnerApi, {
       method: 'POST',
       headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/hooks`, eventTypes: ['policy.bound', 'policy.cancelled'] }),
+      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/hooks`, eventTypes: ['com.kurumacover.policy.bound', 'com.kurumacover.policy.cancelled'] }),
     });
     expect(created.status).toBe(201);
     const endpoint = (await created.json()) as { id: string; secret: string };
     const before = new Date(Date.now() - 1_000);
     const b = newBooking({ startsAt: jstMinutesFromNow(30), endsAt: jstMinutesFromNow(150) });
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.cancelled', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3)),
     ]);
     await expect.poll(() => receiver.acceptedOrder(b.bookingId), { timeout: 60_000 }).toHaveLength(2);
     const delivered = receiver.acceptedOrder(b.bookingId);
@@ -154,7 +154,7 @@ describe('ops console webhooks page', () => {
     const created = await fetch(partnerApi, {
       method: 'POST',
       headers: { 'x-api-key': DEMO_API_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/held`, eventTypes: ['policy.bound'] }),
+      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/held`, eventTypes: ['com.kurumacover.policy.bound'] }),
     });
     const endpoint = (await created.json()) as { id: string };
     // As the deliverer leaves an endpoint after 72 h of failures.
@@ -174,8 +174,8 @@ describe('ops console webhooks page', () => {
 
     // Enabled again, it receives the next booking's events; a second re-enable is a conflict.
     const b = newBooking({ startsAt: jstMinutesFromNow(30), endsAt: jstMinutesFromNow(90) });
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-    await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.path === '/held' && r.type === 'policy.bound').length, { timeout: 60_000 }).toBe(1);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+    await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.path === '/held' && r.type === 'com.kurumacover.policy.bound').length, { timeout: 60_000 }).toBe(1);
     expect((await consolePost(await session(ADMIN), `/api/webhooks/endpoints/${endpoint.id}/enable`, {})).status).toBe(409);
   }, 180_000);
 });

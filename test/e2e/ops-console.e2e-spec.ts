@@ -29,7 +29,7 @@ describe('ops console', () => {
 
   async function bindBooking(): Promise<string> {
     const b = newBooking();
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
     return b.bookingId;
   }
 
@@ -61,12 +61,12 @@ describe('ops console', () => {
     await page.close();
   });
 
-  it('streams policy.bound live for a booking a partner publishes to Kafka', async () => {
+  it('streams com.kurumacover.policy.bound live for a booking a partner publishes to Kafka', async () => {
     const page = await browser.newPage();
     await signIn(page, ADMIN);
     await page.getByText('Live', { exact: true }).first().waitFor();
     const bookingId = await bindBooking();
-    const row = page.locator('#stream-rows tr[data-type="policy.bound"]', { hasText: bookingId });
+    const row = page.locator('#stream-rows tr[data-type="com.kurumacover.policy.bound"]', { hasText: bookingId });
     await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain('demo');
     await page.close();
@@ -104,12 +104,12 @@ describe('ops console', () => {
     const ids = resumed.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.some((id) => first.some((e) => e.id === id))).toBe(false);
-    for (const bookingId of bookingIds) expect(resumed.some((e) => e.type === 'policy.bound' && (e.data as { bookingId: string }).bookingId === bookingId)).toBe(true);
+    for (const bookingId of bookingIds) expect(resumed.some((e) => e.type === 'com.kurumacover.policy.bound' && (e.data as { bookingId: string }).bookingId === bookingId)).toBe(true);
   });
 
   it('shows a crash published over MQTT in the claims queue, lets a claims handler confirm it and a viewer only look', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]);
     await expect.poll(async () => (await db.query("SELECT 1 FROM policy WHERE booking_id = $1 AND status = 'active'", [b.bookingId])).rowCount, { timeout: 30_000 }).toBe(1);
     const deviceId = `e2e-console-gw-${randomUUID().slice(0, 8)}`;
     const creds = (await (

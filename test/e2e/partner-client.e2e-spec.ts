@@ -21,7 +21,7 @@ describe('the generated partner client against the running services', () => {
   const rival: PartnerApi = createPartnerClient({ apiKey: rivalPartner.apiKey, serviceUrls });
 
   const quoteRequest = (b: ReturnType<typeof newBooking>): QuoteRequest => {
-    const { sequence: _sequence, ...request } = bookingEvent(b, 'booking.created', 1).data;
+    const { sequence: _sequence, ...request } = bookingEvent(b, 'com.kurumacover.booking.created', 1).data;
     return request as QuoteRequest;
   };
 
@@ -38,7 +38,7 @@ describe('the generated partner client against the running services', () => {
   it('binds bookings sent with the client and reads every policy of the partner page by page, each once', async () => {
     const bookings = [newBooking(), newBooking(), newBooking()];
     for (const b of bookings) {
-      for (const [type, sequence] of [['booking.created', 1], ['booking.confirmed', 2]] as const) {
+      for (const [type, sequence] of [['com.kurumacover.booking.created', 1], ['com.kurumacover.booking.confirmed', 2]] as const) {
         const sent = await demo.POST('/v1/booking-events', { body: bookingEvent(b, type, sequence) as BookingEvent });
         expect(sent.response.status).toBe(202);
       }
@@ -98,7 +98,7 @@ describe('the generated partner client against the running services', () => {
 
   it('runs the documented example: a quote, then every policy of the booking', async () => {
     const b = newBooking();
-    for (const [type, sequence] of [['booking.created', 1], ['booking.confirmed', 2]] as const) await demo.POST('/v1/booking-events', { body: bookingEvent(b, type, sequence) as BookingEvent });
+    for (const [type, sequence] of [['com.kurumacover.booking.created', 1], ['com.kurumacover.booking.confirmed', 2]] as const) await demo.POST('/v1/booking-events', { body: bookingEvent(b, type, sequence) as BookingEvent });
     expect(await waitUntil(async () => ((await demo.GET('/v1/policies', { params: { query: { bookingId: b.bookingId } } })).data?.items.length ?? 0) > 0, 60_000, 250)).toBe(true);
     const key = randomUUID();
     const sut = await quoteThenPolicies(demo, quoteRequest(b), key, 1);

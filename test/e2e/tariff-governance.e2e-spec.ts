@@ -46,7 +46,7 @@ describe('tariff governance', () => {
 
   async function quoteStartingAt(startsAtMs: number): Promise<QuoteV1> {
     const booking = newBooking({ startsAt: japanTime(startsAtMs), endsAt: japanTime(startsAtMs + 6 * 3_600_000) });
-    const res = await fetch(`${pricingUrl}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify(bookingEvent(booking, 'booking.created', 1).data) });
+    const res = await fetch(`${pricingUrl}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify(bookingEvent(booking, 'com.kurumacover.booking.created', 1).data) });
     expect(res.status).toBe(200);
     return (await res.json()) as QuoteV1;
   }
@@ -134,11 +134,11 @@ describe('tariff governance', () => {
     //    bundled file carries, from Postgres.
     const booking = newBooking({ startsAt: japanTime(effectiveMs), endsAt: japanTime(effectiveMs + 3 * 3_600_000) });
     const bookingTopic = testTopic(PartnerTopics.bookingEvents('demo'));
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(booking, 'booking.created', 1)), asMessage(bookingEvent(booking, 'booking.confirmed', 2))]);
-    const [bound] = await policyEventsUntil(booking.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(booking, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(booking, 'com.kurumacover.booking.confirmed', 2))]);
+    const [bound] = await policyEventsUntil(booking.bookingId, 'com.kurumacover.policy.bound');
     expect(bound?.data['tariffVersion']).toBe(version);
-    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...booking, endsAt: japanTime(effectiveMs + 6 * 3_600_000) }, 'booking.extended', 3))]);
-    const extended = (await policyEventsUntil(booking.bookingId, 'policy.extended')).find((e) => e.type === 'policy.extended');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...booking, endsAt: japanTime(effectiveMs + 6 * 3_600_000) }, 'com.kurumacover.booking.extended', 3))]);
+    const extended = (await policyEventsUntil(booking.bookingId, 'com.kurumacover.policy.extended')).find((e) => e.type === 'com.kurumacover.policy.extended');
     expect(extended?.data['premiumDelta']).toBeGreaterThan(0);
 
     // The audit log shows each step and the refused attempt, with who did it.

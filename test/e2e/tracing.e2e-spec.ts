@@ -109,28 +109,28 @@ describe('a traceparent travels from the partner and the car to the public topic
   let platform = new PlatformProcesses();
   let collector = '';
 
-  /** A booking bound from partner records that carry `traceparent`; answers the policy.bound record. */
+  /** A booking bound from partner records that carry `traceparent`; answers the com.kurumacover.policy.bound record. */
   async function bindTraced(traceparent: string) {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
     const headers = { traceparent };
     await probe.produce(bookingTopic, [
-      { ...asMessage(bookingEvent(b, 'booking.created', 1)), headers },
-      { ...asMessage(bookingEvent(b, 'booking.confirmed', 2)), headers },
-      { ...asMessage(bookingEvent(b, 'booking.started', 3)), headers },
+      { ...asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), headers },
+      { ...asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), headers },
+      { ...asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)), headers },
     ]);
-    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, 'policy.bound');
-    const bound = probe.records.find((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound');
+    await probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound'), 30_000, 'com.kurumacover.policy.bound');
+    const bound = probe.records.find((r) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound');
     return { booking: b, bound };
   }
 
-  /** A hard crash published with `traceparent` as an MQTT v5 user property; answers the claim.fnol-opened record. */
+  /** A hard crash published with `traceparent` as an MQTT v5 user property; answers the com.kurumacover.claim.fnol-opened record. */
   async function crashTraced(vehicleId: string, traceparent: string) {
     const creds = await gateways.register(vehicleId);
     const device = await gateways.connect(creds);
     const alert = JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 3.4, speedKmh: 42 });
     await device.publishAsync(`devices/${creds.deviceId}/crash`, alert, { qos: 1, properties: { userProperties: { traceparent } } });
-    await probe.waitFor((rs) => rs.some((r) => r.topic === claimTopic && r.key === vehicleId && r.json<{ type: string }>().type === 'claim.fnol-opened'), 30_000, 'claim.fnol-opened');
-    return probe.records.find((r) => r.topic === claimTopic && r.key === vehicleId && r.json<{ type: string }>().type === 'claim.fnol-opened');
+    await probe.waitFor((rs) => rs.some((r) => r.topic === claimTopic && r.key === vehicleId && r.json<{ type: string }>().type === 'com.kurumacover.claim.fnol-opened'), 30_000, 'com.kurumacover.claim.fnol-opened');
+    return probe.records.find((r) => r.topic === claimTopic && r.key === vehicleId && r.json<{ type: string }>().type === 'com.kurumacover.claim.fnol-opened');
   }
 
   beforeAll(async () => {
@@ -146,7 +146,7 @@ describe('a traceparent travels from the partner and the car to the public topic
   });
 
   describe('without a collector configured', () => {
-    it("carries the partner record's trace id to policy.bound and the crash alert's to claim.fnol-opened, in new spans", async () => {
+    it("carries the partner record's trace id to com.kurumacover.policy.bound and the crash alert's to com.kurumacover.claim.fnol-opened, in new spans", async () => {
       const partner = newTraceparent();
       const { booking, bound } = await bindTraced(partner.traceparent);
       expect(traceIdOf(bound?.headers['traceparent'])).toBe(partner.traceId);

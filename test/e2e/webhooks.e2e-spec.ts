@@ -31,11 +31,11 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === bookingId && r.json<{ type: string }>().type === type), 30_000, `${type} for ${bookingId}`);
   const bookThenEnd = async (b: ReturnType<typeof newBooking>) => {
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.cancelled', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3)),
     ]);
-    await waitForPolicy(b.bookingId, 'policy.cancelled');
+    await waitForPolicy(b.bookingId, 'com.kurumacover.policy.cancelled');
   };
 
   beforeAll(async () => {
@@ -54,13 +54,15 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
   });
 
   it('registers an endpoint with a signing secret shown once, visible to its partner only', async () => {
-    const created = await call(DEMO_API_KEY, 'POST', '', { url: `http://127.0.0.1:${receiver.port}/hooks`, eventTypes: ['policy.bound', 'policy.cancelled', 'policy.extended', 'policy.ended', 'claim.fnol-opened'] });
+    // Legacy type names (without com.kurumacover.) are still accepted, and stored as the prefixed ones.
+    const created = await call(DEMO_API_KEY, 'POST', '', { url: `http://127.0.0.1:${receiver.port}/hooks`, eventTypes: ['policy.bound', 'com.kurumacover.policy.cancelled', 'policy.extended', 'com.kurumacover.policy.ended', 'com.kurumacover.claim.fnol-opened'] });
     expect(created.status).toBe(201);
     endpoint = (await created.json()) as { id: string; secret: string };
     expect(endpoint.secret).toMatch(/^whsec_/);
 
     const mine = (await (await call(DEMO_API_KEY, 'GET', `/${endpoint.id}`)).json()) as Record<string, unknown>;
     expect(mine).toMatchObject({ id: endpoint.id, enabled: true });
+    expect(mine['eventTypes']).toEqual(['com.kurumacover.policy.bound', 'com.kurumacover.policy.cancelled', 'com.kurumacover.policy.extended', 'com.kurumacover.policy.ended', 'com.kurumacover.claim.fnol-opened']);
     expect(mine['secret']).toBeUndefined();
 
     // Another partner neither sees nor changes it, and cannot read its log or replay into it.
@@ -80,10 +82,10 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
 
   it('refuses hostile registrations with problem+json naming the field', async () => {
     const cases: [unknown, string][] = [
-      [{ url: 'http://127.0.0.1/\u0000', eventTypes: ['policy.bound'] }, 'url'],
-      [{ url: `http://127.0.0.1/${'a'.repeat(5000)}`, eventTypes: ['policy.bound'] }, 'url'],
-      [{ url: 'gopher://127.0.0.1/', eventTypes: ['policy.bound'] }, 'url'],
-      [{ url: 'http://127.0.0.1/', eventTypes: ['booking.created'] }, 'eventTypes.0'],
+      [{ url: 'http://127.0.0.1/\u0000', eventTypes: ['com.kurumacover.policy.bound'] }, 'url'],
+      [{ url: `http://127.0.0.1/${'a'.repeat(5000)}`, eventTypes: ['com.kurumacover.policy.bound'] }, 'url'],
+      [{ url: 'gopher://127.0.0.1/', eventTypes: ['com.kurumacover.policy.bound'] }, 'url'],
+      [{ url: 'http://127.0.0.1/', eventTypes: ['com.kurumacover.booking.created'] }, 'eventTypes.0'],
       [{ url: 'http://127.0.0.1/', eventTypes: [] }, 'eventTypes'],
     ];
     for (const [body, field] of cases) {
@@ -98,13 +100,13 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
   it('delivers every policy event of a booking, signed, in the order of the topic', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(48 * 60) });
     await probe.produce(bookingTopic, [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
-      asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(60 * 60) }, 'booking.extended', 4)),
-      asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(60 * 60) }, 'booking.ended', 5, { endedAt: jstMinutesFromNow(12 * 60) })),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
+      asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(60 * 60) }, 'com.kurumacover.booking.extended', 4)),
+      asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(60 * 60) }, 'com.kurumacover.booking.ended', 5, { endedAt: jstMinutesFromNow(12 * 60) })),
     ]);
-    await waitForPolicy(b.bookingId, 'policy.ended');
+    await waitForPolicy(b.bookingId, 'com.kurumacover.policy.ended');
     const expected = topicOrder(b.bookingId);
     await expect.poll(() => receiver.acceptedOrder(b.bookingId), { timeout: 20_000 }).toEqual(expected);
 
@@ -120,13 +122,13 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
 
   it('delivers the claim opened by a crash alert', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
-    await waitForPolicy(b.bookingId, 'policy.bound');
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]);
+    await waitForPolicy(b.bookingId, 'com.kurumacover.policy.bound');
     const creds = await gateways.register(b.vehicleId);
     const device = await gateways.connect(creds);
     await device.publishAsync(`devices/${creds.deviceId}/crash`, JSON.stringify({ eventId: randomUUID(), occurredAt: new Date().toISOString(), peakG: 3.4 }), { qos: 1 });
-    await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.type === 'claim.fnol-opened' && r.answered === 200).length, { timeout: 30_000 }).toBe(1);
-    const opened = receiver.about(b.bookingId).find((r) => r.type === 'claim.fnol-opened');
+    await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.type === 'com.kurumacover.claim.fnol-opened' && r.answered === 200).length, { timeout: 30_000 }).toBe(1);
+    const opened = receiver.about(b.bookingId).find((r) => r.type === 'com.kurumacover.claim.fnol-opened');
     expect(() => new Webhook(endpoint.secret).verify(opened?.body ?? '', opened?.headers as Record<string, string>)).not.toThrow();
   });
 
@@ -136,7 +138,7 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     await bookThenEnd(b);
     // The first event is refused; the booking's next one waits behind it.
     await expect.poll(() => receiver.about(b.bookingId).filter((r) => r.answered === 500).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    expect(new Set(receiver.about(b.bookingId).map((r) => r.type))).toEqual(new Set(['policy.bound']));
+    expect(new Set(receiver.about(b.bookingId).map((r) => r.type))).toEqual(new Set(['com.kurumacover.policy.bound']));
 
     await receiver.down();
     const log = async () => ((await (await call(DEMO_API_KEY, 'GET', `/${endpoint.id}/deliveries?limit=200`)).json()) as { items: { eventId: string; attempts: { statusCode: number | null; error: string | null }[] }[] }).items;
@@ -149,10 +151,10 @@ describe('outbound webhooks deliver signed policy and claim events to partner en
     const expected = topicOrder(b.bookingId);
     expect(expected).toHaveLength(2);
     await expect.poll(() => receiver.acceptedOrder(b.bookingId), { timeout: 30_000 }).toEqual(expected);
-    // policy.cancelled was never sent before policy.bound was accepted.
+    // com.kurumacover.policy.cancelled was never sent before com.kurumacover.policy.bound was accepted.
     const requests = receiver.about(b.bookingId);
-    const firstCancelled = requests.findIndex((r) => r.type === 'policy.cancelled');
-    const boundAccepted = requests.findIndex((r) => r.type === 'policy.bound' && r.answered === 200);
+    const firstCancelled = requests.findIndex((r) => r.type === 'com.kurumacover.policy.cancelled');
+    const boundAccepted = requests.findIndex((r) => r.type === 'com.kurumacover.policy.bound' && r.answered === 200);
     expect(firstCancelled).toBeGreaterThan(boundAccepted);
 
     const bound = (await log()).find((d) => d.eventId === expected[0]);

@@ -52,7 +52,7 @@ describe(`${ChangeClaimStatusUseCase.name} (real Postgres and Redis)`, () => {
   const outbox = (vehicle: { vehicleId: string }) =>
     db.$queryRaw<{ topic: string; payload: string }[]>`SELECT topic, payload FROM outbox WHERE producer = ${producer} AND payload LIKE ${`%${vehicle.vehicleId}%`} ORDER BY id`;
 
-  it('confirms a provisional claim: audited, claim.confirmed with its signals and first device, and the flag stays while the claim is open', async () => {
+  it('confirms a provisional claim: audited, com.kurumacover.claim.confirmed with its signals and first device, and the flag stays while the claim is open', async () => {
     const { claimId, vehicle } = await provisionalClaim();
     expect(await sut.execute(claimId, 'confirm', ops)).toEqual({ claimId, status: 'confirmed', changed: true });
     expect(await statusOf(claimId)).toBe('confirmed');
@@ -60,7 +60,7 @@ describe(`${ChangeClaimStatusUseCase.name} (real Postgres and Redis)`, () => {
     expect(audit).toEqual([{ actor: 'ops-alice', action: 'claim.confirm', details: { from: 'provisional', to: 'confirmed' } }]);
     const [event, damage] = await outbox(vehicle);
     const published = claimEventV1Schema.parse(JSON.parse(event?.payload ?? ''));
-    expect(published).toMatchObject({ type: 'claim.confirmed', data: { claimId, status: 'confirmed', deviceId: 'gw-first', signalCount: 2, actor: 'ops-alice', reserve: 500_000 } });
+    expect(published).toMatchObject({ type: 'com.kurumacover.claim.confirmed', data: { claimId, status: 'confirmed', deviceId: 'gw-first', signalCount: 2, actor: 'ops-alice', reserve: 500_000 } });
     expect(JSON.parse(damage?.payload ?? '')).toMatchObject({ ...vehicle, openDamageClaims: 1 });
     expect(await redis.get(vehicleDamageFlagKey(vehicle.partnerId, vehicle.vehicleId))).not.toBeNull();
   });
@@ -71,7 +71,7 @@ describe(`${ChangeClaimStatusUseCase.name} (real Postgres and Redis)`, () => {
     expect(await sut.execute(claimId, 'confirm', ops)).toEqual({ claimId, status: 'confirmed', changed: false });
     await expect(sut.execute(claimId, 'withdraw', ops)).rejects.toThrow();
     expect(await statusOf(claimId)).toBe('confirmed');
-    expect((await outbox(vehicle)).filter((r) => r.payload.includes('claim.confirmed'))).toHaveLength(1);
+    expect((await outbox(vehicle)).filter((r) => r.payload.includes('com.kurumacover.claim.confirmed'))).toHaveLength(1);
   });
 
   it("closes a confirmed claim and lifts the vehicle's damage flag with its last open damage claim", async () => {

@@ -53,7 +53,7 @@ describe(DeliverWebhooksJob.name, () => {
     await ensurePartner(pool, id);
     return id;
   };
-  const endpoint = (partnerId: string, url: string, eventTypes = ['policy.bound', 'policy.ended']) =>
+  const endpoint = (partnerId: string, url: string, eventTypes = ['com.kurumacover.policy.bound', 'com.kurumacover.policy.ended']) =>
     endpoints.create({ id: newEndpointId(), partnerId, url, eventTypes, enabled: true, secret: newSigningSecret() }, 20).then((row) => row?.id as string);
   const event = (partnerId: string, bookingId: string, type: string) => {
     const id = randomUUID();
@@ -68,8 +68,8 @@ describe(DeliverWebhooksJob.name, () => {
     const ep = await endpoint(p, 'http://127.0.0.1:9/unused');
     const after = new Date(Date.now() + 1_000).toISOString();
     // A deliverer catching up on a backlog reads events older than the endpoint: none is queued for it.
-    expect(await enqueue([{ ...event(p, 'b-old', 'policy.bound'), occurredAt: before }])).toBe(0);
-    expect(await enqueue([{ ...event(p, 'b-new', 'policy.bound'), occurredAt: after }])).toBe(1);
+    expect(await enqueue([{ ...event(p, 'b-old', 'com.kurumacover.policy.bound'), occurredAt: before }])).toBe(0);
+    expect(await enqueue([{ ...event(p, 'b-new', 'com.kurumacover.policy.bound'), occurredAt: after }])).toBe(1);
     expect(await states(ep)).toEqual(['pending']);
   });
 
@@ -90,12 +90,12 @@ describe(DeliverWebhooksJob.name, () => {
     const p = await partner();
     const ep = await endpoint(p, rx.url);
     const bookings = ['b1', 'b2', 'b3', 'b4', 'b5'].map((b) => `${b}-${randomUUID().slice(0, 6)}`);
-    const events = bookings.flatMap((b) => [event(p, b, 'policy.bound'), event(p, b, 'policy.ended')]);
+    const events = bookings.flatMap((b) => [event(p, b, 'com.kurumacover.policy.bound'), event(p, b, 'com.kurumacover.policy.ended')]);
     expect(await enqueue(events)).toBe(10);
     // The consumer's chunk comes again (a crash before its offset commit): nothing new is queued.
     expect(await enqueue(events)).toBe(0);
     // A type the endpoint did not subscribe to is recorded but not delivered.
-    expect(await enqueue([event(p, bookings[0] as string, 'policy.extended')])).toBe(0);
+    expect(await enqueue([event(p, bookings[0] as string, 'com.kurumacover.policy.extended')])).toBe(0);
 
     startJob({ perEndpoint: 2 });
     await expect.poll(() => received.length, { timeout: 20_000 }).toBe(10);
@@ -114,7 +114,7 @@ describe(DeliverWebhooksJob.name, () => {
     });
     const p = await partner();
     await endpoint(p, rx.url);
-    const [first, second] = [event(p, 'b-kill', 'policy.bound'), event(p, 'b-kill', 'policy.ended')];
+    const [first, second] = [event(p, 'b-kill', 'com.kurumacover.policy.bound'), event(p, 'b-kill', 'com.kurumacover.policy.ended')];
     await enqueue([first, second]);
     // A deliverer leases the first and is killed before it records anything.
     const leased = await deliveries.lease(100, 100, 1_500);
@@ -135,7 +135,7 @@ describe(DeliverWebhooksJob.name, () => {
     });
     const p = await partner();
     const ep = await endpoint(p, rx.url);
-    await enqueue([event(p, 'b-slow', 'policy.bound')]);
+    await enqueue([event(p, 'b-slow', 'com.kurumacover.policy.bound')]);
     startJob({ timeoutMs: 500 });
     await expect.poll(() => states(ep), { timeout: 20_000 }).toEqual(['delivered']);
     const { attempts } = await deliveries.page(ep, null, 10);
@@ -157,12 +157,12 @@ describe(DeliverWebhooksJob.name, () => {
     });
     const p = await partner();
     const bad = await endpoint(p, failing.url);
-    await endpoint(p, healthy.url, ['webhook.endpoint-disabled']);
-    await enqueue([event(p, 'b-gone', 'policy.bound')]);
+    await endpoint(p, healthy.url, ['com.kurumacover.webhook.endpoint-disabled']);
+    await enqueue([event(p, 'b-gone', 'com.kurumacover.policy.bound')]);
     startJob({ disableAfterMs: 300 });
     await expect.poll(async () => (await endpoints.find(p, bad))?.enabled, { timeout: 20_000 }).toBe(false);
     expect((await endpoints.find(p, bad))?.disabled_reason).toMatch(/every delivery failed since/);
-    await expect.poll(() => notices.map((n) => [n.type, n.data.endpointId]), { timeout: 20_000 }).toEqual([['webhook.endpoint-disabled', bad]]);
+    await expect.poll(() => notices.map((n) => [n.type, n.data.endpointId]), { timeout: 20_000 }).toEqual([['com.kurumacover.webhook.endpoint-disabled', bad]]);
     // Its delivery is held, not lost: enabling the endpoint again resumes it at once.
     expect(await states(bad)).toEqual(['pending']);
     await failing.close();
@@ -187,12 +187,12 @@ describe('the delivery log: pages, cap, retention', () => {
   it('pages the log newest first by cursor, and keeps a partner to its cap of endpoints', async () => {
     const partnerId = `wh-${randomUUID().slice(0, 8)}`;
     await ensurePartner(pool, partnerId);
-    const create = () => endpoints.create({ id: newEndpointId(), partnerId, url: 'http://127.0.0.1:9/hook', eventTypes: ['policy.bound'], enabled: false, secret: newSigningSecret() }, 2);
+    const create = () => endpoints.create({ id: newEndpointId(), partnerId, url: 'http://127.0.0.1:9/hook', eventTypes: ['com.kurumacover.policy.bound'], enabled: false, secret: newSigningSecret() }, 2);
     const [first, second, third] = [await create(), await create(), await create()];
     expect(first && second).toBeTruthy();
     expect(third).toBeNull();
     const ids = Array.from({ length: 5 }, () => randomUUID());
-    await db.$transaction((tx) => deliveries.enqueue(tx, ids.map((id) => ({ source: 'kuruma/policy', eventId: id, partnerId, type: 'policy.bound', orderingKey: 'booking:b', body: '{}' }))));
+    await db.$transaction((tx) => deliveries.enqueue(tx, ids.map((id) => ({ source: 'kuruma/policy', eventId: id, partnerId, type: 'com.kurumacover.policy.bound', orderingKey: 'booking:b', body: '{}' }))));
     // Disabled endpoints get nothing new; a replay since an instant fills the log.
     expect(await deliveries.replay(first?.id as string, partnerId, { since: new Date(Date.now() - 60_000) }, 100)).toBe(5);
 
@@ -210,9 +210,9 @@ describe('the delivery log: pages, cap, retention', () => {
   it('deletes old events with their log, but never one whose delivery is still pending', async () => {
     const partnerId = `wh-${randomUUID().slice(0, 8)}`;
     await ensurePartner(pool, partnerId);
-    const ep = await endpoints.create({ id: newEndpointId(), partnerId, url: 'http://127.0.0.1:9/hook', eventTypes: ['policy.bound'], enabled: false, secret: newSigningSecret() }, 20);
+    const ep = await endpoints.create({ id: newEndpointId(), partnerId, url: 'http://127.0.0.1:9/hook', eventTypes: ['com.kurumacover.policy.bound'], enabled: false, secret: newSigningSecret() }, 20);
     const [done, waiting] = [randomUUID(), randomUUID()];
-    await db.$transaction((tx) => deliveries.enqueue(tx, [done, waiting].map((id) => ({ source: 'kuruma/policy', eventId: id, partnerId, type: 'policy.bound', orderingKey: `booking:${id}`, body: '{}' }))));
+    await db.$transaction((tx) => deliveries.enqueue(tx, [done, waiting].map((id) => ({ source: 'kuruma/policy', eventId: id, partnerId, type: 'com.kurumacover.policy.bound', orderingKey: `booking:${id}`, body: '{}' }))));
     await deliveries.replay(ep?.id as string, partnerId, { since: new Date(Date.now() - 60_000) }, 10);
     await pool.query("UPDATE webhook_event SET received_at = now() - interval '40 days' WHERE partner_id = $1", [partnerId]);
     await pool.query("UPDATE webhook_delivery d SET state = 'delivered' FROM webhook_event ev WHERE ev.seq = d.event_seq AND ev.event_id = $1", [done]);

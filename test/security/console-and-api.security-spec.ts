@@ -260,7 +260,7 @@ describe('console and partner APIs under attack', () => {
         [`${baseUrl('claims-trigger')}/v1/claims?status=provisional&status=confirmed`, partner, 'status'],
         [`${consoleUrl}/api/claims?status=provisional&status=confirmed`, { cookie }, 'status'],
         [`${consoleUrl}/api/policies?q=a&q=b`, { cookie }, 'q'],
-        [`${consoleUrl}/api/stream?type=policy.bound&type=claim.fnol-opened`, { cookie }, 'type'],
+        [`${consoleUrl}/api/stream?type=com.kurumacover.policy.bound&type=com.kurumacover.claim.fnol-opened`, { cookie }, 'type'],
       ];
       for (const [url, headers, field] of cases) {
         const res = await fetch(url, { headers });
@@ -271,7 +271,7 @@ describe('console and partner APIs under attack', () => {
 
     it('answers a body of the wrong media type with 415', async () => {
       const b = newBooking();
-      const quote = JSON.stringify(bookingEvent(b, 'booking.created', 1).data);
+      const quote = JSON.stringify(bookingEvent(b, 'com.kurumacover.booking.created', 1).data);
       const pricing = await fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-api-key': DEMO_API_KEY }, body: quote });
       expect(pricing.status).toBe(415);
       expect(pricing.headers.get('content-type')).toContain('application/problem+json');
@@ -291,7 +291,7 @@ describe('console and partner APIs under attack', () => {
 
     it('refuses quotes starting centuries ahead or on a car registered 0000-01, naming the field', async () => {
       const b = newBooking({ startsAt: '2999-01-01T09:00:00+09:00', endsAt: '2999-01-01T15:00:00+09:00' });
-      const { sequence: _, ...farAhead } = bookingEvent(b, 'booking.created', 1).data;
+      const { sequence: _, ...farAhead } = bookingEvent(b, 'com.kurumacover.booking.created', 1).data;
       const ancient = { ...farAhead, startsAt: newBooking().startsAt, endsAt: newBooking().endsAt, vehicle: { ...farAhead.vehicle, firstRegistration: '0000-01' } };
       const fieldsOf = async (body: unknown) => {
         const res = await fetch(`${baseUrl('pricing')}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY }, body: JSON.stringify(body) });

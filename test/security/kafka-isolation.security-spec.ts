@@ -111,18 +111,18 @@ describe('finding 4: authenticated Kafka with per-partner isolation', () => {
   describe('partner write isolation', () => {
     it("refuses partner B producing to partner A's booking topic (TOPIC_AUTHORIZATION_FAILED)", async () => {
       const b = newBooking();
-      expect(await brokerRefusal(produceAs(rival, demoBookings, [asMessage(bookingEvent(b, 'booking.created', 1))]))).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
+      expect(await brokerRefusal(produceAs(rival, demoBookings, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1))]))).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
     });
 
     it('refuses partner B producing to the shared booking topic, which only the webhook writes', async () => {
       const b = newBooking();
-      expect(await brokerRefusal(produceAs(rival, testTopic(Topics.bookingEvents), [asMessage(bookingEvent(b, 'booking.created', 1))]))).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
+      expect(await brokerRefusal(produceAs(rival, testTopic(Topics.bookingEvents), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1))]))).toMatch(/TOPIC_AUTHORIZATION_FAILED/);
     });
 
     it("dead-letters with a reason an event on B's own topic claiming partner A, and binds nothing", async () => {
       const b = newBooking();
       // bookingEvent() writes partnerId "demo": B acting as A on its own topic.
-      await produceAs(rival, rivalBookings, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+      await produceAs(rival, rivalBookings, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
       const letters = await observer.waitFor((rs) => rs.filter((r) => r.key === b.bookingId && r.topic === testTopic(Topics.bookingEventsDlq)).length >= 2, 30_000, 'two dead letters');
       for (const letter of letters.filter((r) => r.key === b.bookingId)) {
         expect(letter.headers[DeadLetterHeaders.reason]).toMatch(/^partner-mismatch: the record was published by partner rival, but the event claims partner demo/);
@@ -133,10 +133,10 @@ describe('finding 4: authenticated Kafka with per-partner isolation', () => {
       expect((await db.query('SELECT 1 FROM policy WHERE booking_id = $1', [b.bookingId])).rowCount).toBe(0);
     });
 
-    it("binds A's own events from A's topic, and A reads its policy.bound on its own topic", async () => {
+    it("binds A's own events from A's topic, and A reads its com.kurumacover.policy.bound on its own topic", async () => {
       const b = newBooking();
-      await produceAs(kafkaClientAs(DEMO_KAFKA_AUTH), demoBookings, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
-      const seen = await demoReader.waitFor((rs) => rs.some((r) => r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, "policy.bound on the partner's topic");
+      await produceAs(kafkaClientAs(DEMO_KAFKA_AUTH), demoBookings, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+      const seen = await demoReader.waitFor((rs) => rs.some((r) => r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound'), 30_000, "com.kurumacover.policy.bound on the partner's topic");
       const bound = seen.find((r) => r.key === b.bookingId);
       expect(bound?.topic).toBe(demoPolicies);
       expect(bound?.json<{ data: { partnerId: string } }>().data.partnerId).toBe('demo');
@@ -149,13 +149,13 @@ describe('finding 4: authenticated Kafka with per-partner isolation', () => {
       await db.query("INSERT INTO partner (id, name, api_key_hash, webhook_secret) VALUES ($1, $1, $2, 'whsec_bGF0ZQ==') ON CONFLICT DO NOTHING", [partnerId, randomUUID()]);
       await provisionPartner(partnerId, { password }, { ...process.env, ...TEST_ENV });
       const b = newBooking();
-      const event = (type: 'booking.created' | 'booking.confirmed', seq: number) => {
+      const event = (type: 'com.kurumacover.booking.created' | 'com.kurumacover.booking.confirmed', seq: number) => {
         const e = bookingEvent(b, type, seq);
         const own = { ...e, source: `partner/${partnerId}`, data: { ...e.data, partnerId } };
         return asMessage(own);
       };
-      await produceAs(kafkaClientAs(kafkaAuthAs(KafkaPrincipals.partner(partnerId), password)), testTopic(PartnerTopics.bookingEvents(partnerId)), [event('booking.created', 1), event('booking.confirmed', 2)]);
-      await observer.waitFor((rs) => rs.some((r) => r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound'), 45_000, "the new partner's policy.bound");
+      await produceAs(kafkaClientAs(kafkaAuthAs(KafkaPrincipals.partner(partnerId), password)), testTopic(PartnerTopics.bookingEvents(partnerId)), [event('com.kurumacover.booking.created', 1), event('com.kurumacover.booking.confirmed', 2)]);
+      await observer.waitFor((rs) => rs.some((r) => r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound'), 45_000, "the new partner's com.kurumacover.policy.bound");
     });
   });
 

@@ -26,7 +26,7 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
   const gateways = new DeviceGateways('sec-gw');
 
   const waitForBound = (bookingId: string) =>
-    probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === bookingId && r.json<{ type: string }>().type === 'policy.bound'), 30_000, `policy.bound for ${bookingId}`);
+    probe.waitFor((rs) => rs.some((r) => r.topic === policyTopic && r.key === bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound'), 30_000, `com.kurumacover.policy.bound for ${bookingId}`);
   const waitForDeadLetter = async (topic: string, key: string): Promise<ObservedRecord> => {
     const records = await probe.waitFor((rs) => rs.some((r) => r.topic === topic && r.key === key), 30_000, `dead letter of ${key} on ${topic}`);
     return records.find((r) => r.topic === topic && r.key === key) as ObservedRecord;
@@ -57,7 +57,7 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
 
   describe('finding 5: a booking event with NUL', () => {
     it('is refused over HTTP with 400 problem+json naming the field', async () => {
-      const event = bookingEvent(newBooking(), 'booking.created', 1);
+      const event = bookingEvent(newBooking(), 'com.kurumacover.booking.created', 1);
       event.data.vehicle.category = 'ordinary\u0000';
       const res = await fetch(`${baseUrl('booking-ingest')}/v1/booking-events`, {
         method: 'POST',
@@ -71,7 +71,7 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
     });
 
     it('is refused in a quote request over HTTP too, and so is an unpaired surrogate', async () => {
-      const { data } = bookingEvent(newBooking(), 'booking.created', 1);
+      const { data } = bookingEvent(newBooking(), 'com.kurumacover.booking.created', 1);
       const { sequence: _sequence, ...request } = data;
       const res = await fetch(`${baseUrl('pricing')}/v1/quotes`, {
         method: 'POST',
@@ -84,9 +84,9 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
 
     it('is dead-lettered with the reason over Kafka, and the next event on the same partition binds', async () => {
       const b = newBooking();
-      const poison = bookingEvent(b, 'booking.created', 1);
+      const poison = bookingEvent(b, 'com.kurumacover.booking.created', 1);
       poison.data.vehicle.category = 'ordinary\u0000';
-      await probe.produce(bookingTopic, [asMessage(poison), asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+      await probe.produce(bookingTopic, [asMessage(poison), asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
       await waitForBound(b.bookingId);
       const dead = await waitForDeadLetter(bookingDlq, b.bookingId);
       expect(dead.headers[DeadLetterHeaders.reason]).toMatch(/^schema-violation: data\.vehicle\.category: must not contain U\+0000/);
@@ -97,8 +97,8 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
   describe('finding 5: records the database refuses', () => {
     it('dead-letters a record that passes the schema but fails in Postgres (sequence beyond int4: 22003), and the partition moves on', async () => {
       const b = newBooking();
-      const refused = bookingEvent(b, 'booking.created', 2 ** 31);
-      await probe.produce(bookingTopic, [asMessage(refused), asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+      const refused = bookingEvent(b, 'com.kurumacover.booking.created', 2 ** 31);
+      await probe.produce(bookingTopic, [asMessage(refused), asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
       await waitForBound(b.bookingId);
       const dead = await waitForDeadLetter(bookingDlq, b.bookingId);
       expect(dead.headers[DeadLetterHeaders.reason]).toMatch(/^database-rejected: 22003 /);
@@ -114,7 +114,7 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
       junk.set([0x00, 0xff, 0xfe, 0xc3, 0x28], 1_000);
       // Alone in its produce request: the topic's limit applies to the whole record batch.
       await probe.produce(bookingTopic, [{ key: b.bookingId, value: junk }]);
-      await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+      await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
       await waitForBound(b.bookingId);
       const dead = await waitForDeadLetter(bookingDlq, b.bookingId);
       expect(dead.headers[DeadLetterHeaders.reason]).toBe('invalid-utf8: the payload is not valid UTF-8');
@@ -131,7 +131,7 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
         // Postgres holds every write to booking_event: the consumer's chunk hangs on the same record.
         await blocker.query('BEGIN');
         await blocker.query('LOCK TABLE booking_event IN ACCESS EXCLUSIVE MODE');
-        await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+        await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
         await expect.poll(async () => (await ready('booking-ingest')).status, { timeout: STUCK_AFTER_MS + 10_000, interval: 250 }).toBe(503);
         const consumer = (await ready('booking-ingest')).body.checks.find((c) => c.name.startsWith('consumer:'));
         expect(consumer?.error).toMatch(new RegExp(`stuck on ${bookingTopic.replace(/\./g, '\\.')}\\[\\d\\] at offset \\d+ for \\d+ s`));

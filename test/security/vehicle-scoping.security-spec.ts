@@ -52,12 +52,12 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
   async function coverForA(): Promise<{ vehicleId: string; bookingId: string; policyId: string }> {
     const b = newBooking({ startsAt: jstMinutesFromNow(-1), endsAt: jstMinutesFromNow(180) });
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [
-      asMessage(bookingEvent(b, 'booking.created', 1)),
-      asMessage(bookingEvent(b, 'booking.confirmed', 2)),
-      asMessage(bookingEvent(b, 'booking.started', 3)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)),
+      asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3)),
     ]);
-    const isBound = (r: { topic: string; key: string | null; json<T>(): T }) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'policy.bound';
-    const records = await probe.waitFor((rs) => rs.some(isBound), 30_000, 'policy.bound');
+    const isBound = (r: { topic: string; key: string | null; json<T>(): T }) => r.topic === policyTopic && r.key === b.bookingId && r.json<{ type: string }>().type === 'com.kurumacover.policy.bound';
+    const records = await probe.waitFor((rs) => rs.some(isBound), 30_000, 'com.kurumacover.policy.bound');
     const bound = records.find(isBound)?.json<{ data: { policyId: string } }>();
     return { vehicleId: b.vehicleId, bookingId: b.bookingId, policyId: bound?.data.policyId ?? '' };
   }
@@ -112,7 +112,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
 
   async function quote(partner: Partner, vehicleId: string): Promise<QuoteV1> {
     const b = newBooking({ vehicleId, startsAt: jstMinutesFromNow(240), endsAt: jstMinutesFromNow(360) });
-    const { sequence: _sequence, ...request } = bookingEvent(b, 'booking.created', 1).data;
+    const { sequence: _sequence, ...request } = bookingEvent(b, 'com.kurumacover.booking.created', 1).data;
     const res = await fetch(`${baseUrl('pricing')}/v1/quotes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': partner.apiKey },
@@ -136,7 +136,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
       const device = await connect(await registerDevice(partnerA, cover.vehicleId));
       await publish(device, 'crash', alert({ peakG: 3.2, location: { lat: 35.68, lon: 139.76 } }));
       const opened = await firstClaimEventOf(device.creds.deviceId);
-      expect(opened.type).toBe('claim.fnol-opened');
+      expect(opened.type).toBe('com.kurumacover.claim.fnol-opened');
       const { rows } = await db.query('SELECT claim_number FROM claim WHERE id = $1', [opened.data.claimId]);
       return { ...cover, claimId: opened.data.claimId ?? '', claimNumber: rows[0].claim_number as string, deviceId: device.creds.deviceId };
     })());
@@ -161,7 +161,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
 
     // What B's crash became: an incident on B's side (B has no cover), never a claim on A's policy.
     const outcome = await firstClaimEventOf(rival.creds.deviceId);
-    expect(outcome).toMatchObject({ type: 'incident.uncovered', data: { partnerId: partnerB.id, policyId: null, claimId: null } });
+    expect(outcome).toMatchObject({ type: 'com.kurumacover.incident.uncovered', data: { partnerId: partnerB.id, policyId: null, claimId: null } });
     expect((await db.query('SELECT count(*)::int AS n FROM claim WHERE policy_id = $1 OR vehicle_id = $2', [policyId, vehicleId])).rows[0].n).toBe(0);
     expect((await db.query('SELECT partner_id FROM incident WHERE device_id = $1', [rival.creds.deviceId])).rows).toEqual([{ partner_id: partnerB.id }]);
     // No damage flag for the vehicle id under any partner, and nothing on the fraud-guard topic.
@@ -178,7 +178,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
     const accidentId = `acc-${randomUUID().slice(0, 8)}`;
     await publish(own, 'crash', alert({ peakG: 2.9, accidentId, score: 70 }));
     const opened = await firstClaimEventOf(own.creds.deviceId);
-    expect(opened.type).toBe('claim.fnol-opened');
+    expect(opened.type).toBe('com.kurumacover.claim.fnol-opened');
 
     const rival = await connect(await registerDevice(partnerB, cover.vehicleId));
     const falseAlarm = alert({ peakG: 2.9, accidentId, score: 0 });
@@ -192,7 +192,7 @@ describe("finding 3: vehicles are scoped by partner (another partner's device or
     expect(claim).toEqual({ status: 'provisional', partner_id: partnerA.id });
     const signals = (await db.query('SELECT device_id FROM claim_signal WHERE claim_id = $1', [opened.data.claimId])).rows;
     expect(signals).toEqual([{ device_id: own.creds.deviceId }]);
-    expect(claimEventsOf(rival.creds.deviceId).map((e) => e.type)).not.toContain('claim.withdrawn');
+    expect(claimEventsOf(rival.creds.deviceId).map((e) => e.type)).not.toContain('com.kurumacover.claim.withdrawn');
     expect(claimEventsOf(rival.creds.deviceId).every((e) => e.data.claimId !== opened.data.claimId)).toBe(true);
   });
 

@@ -17,7 +17,7 @@ const REGISTERING_AT_ONCE = 10;
 export async function registerCoveredDevices(run: Omit<PlatformRun, 'devices'>, gateways: DeviceGateways, fleet: number): Promise<BenchDevice[]> {
   run.say(`registering ${fleet} devices on covered vehicles`);
   const covered = Array.from({ length: fleet }, () => newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(24 * 60) }));
-  await run.probe.produce(run.bookingTopic, covered.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]));
+  await run.probe.produce(run.bookingTopic, covered.flatMap((b) => [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]));
   await waitUntil(() => covered.every((b) => run.boundAt.has(b.bookingId)), 120_000);
   const devices: BenchDevice[] = [];
   for (let i = 0; i < covered.length; i += REGISTERING_AT_ONCE) {

@@ -25,9 +25,9 @@ export interface PlatformRun extends BenchRun {
   bookingTopic: string;
   /** Bookings in the sustained drain's backlog (`--backlog`, 20,000 by default). */
   backlog: number;
-  /** When `policy.bound` was observed, by booking id. */
+  /** When `com.kurumacover.policy.bound` was observed, by booking id. */
   boundAt: Map<string, number>;
-  /** Alert `occurredAt` -> `claim.fnol-opened` observed, in ms, in arrival order. */
+  /** Alert `occurredAt` -> `com.kurumacover.claim.fnol-opened` observed, in ms, in arrival order. */
   fnolLatency: number[];
   /** Gateways on covered vehicles, registered by the first stage that asks (FNOL and telemetry share them). */
   devices: () => Promise<BenchDevice[]>;

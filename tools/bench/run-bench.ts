@@ -67,8 +67,8 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
   await probe.observe([testTopic(Topics.policyEvents), testTopic(Topics.claimEvents)]);
   probe.onRecord((r) => {
     const e = r.json<{ type: string; data: { bookingId?: string; occurredAt?: string } }>();
-    if (e.type === 'policy.bound' && r.key) boundAt.set(r.key, Date.now());
-    if (e.type === 'claim.fnol-opened' && e.data.occurredAt) fnolLatency.push(Date.now() - Date.parse(e.data.occurredAt));
+    if (e.type === 'com.kurumacover.policy.bound' && r.key) boundAt.set(r.key, Date.now());
+    if (e.type === 'com.kurumacover.claim.fnol-opened' && e.data.occurredAt) fnolLatency.push(Date.now() - Date.parse(e.data.occurredAt));
   });
   say('starting the five services');
   await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'ops-console']);

@@ -2,7 +2,7 @@
  * CPU per bound booking of the tracing hooks without a collector, as the hot path runs them
  * (docs/tracing.md, "What it costs"): 2 partner records (created, confirmed) -> ingest child and
  * hop (its accepted records carry the child's headers), pricing's two hops and child, policy child, header merge and hop, and
- * the policy relay's mark and hop for the one policy.bound. Includes some scaffolding (the arrays
+ * the policy relay's mark and hop for the one com.kurumacover.policy.bound. Includes some scaffolding (the arrays
  * and objects standing for records), so it over-counts a little.
  *
  *   npx tsx --tsconfig tsconfig.base.json tools/bench/tracing-overhead.ts

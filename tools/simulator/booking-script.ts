@@ -58,16 +58,16 @@ export function scriptBooking(random: Random, index: number, runTag: string, fle
   const endsAt = new Date(startsAt.getTime() + duration(random));
   const ending = random.weighted([['on-time', 52], ['early', 15], ['late', 10], ['extended', 10], ['cancelled', 8], ['no-show', 5]] as const);
   const step = () => random.int(300, 2_500);
-  const events: ScriptedEvent[] = [{ afterMs: 0, type: 'booking.created' }];
+  const events: ScriptedEvent[] = [{ afterMs: 0, type: 'com.kurumacover.booking.created' }];
   let t = step();
-  events.push({ afterMs: t, type: 'booking.confirmed' });
+  events.push({ afterMs: t, type: 'com.kurumacover.booking.confirmed' });
   let crash: SimBooking['crash'];
   if (ending === 'cancelled') {
-    events.push({ afterMs: (t += step()), type: 'booking.cancelled' });
+    events.push({ afterMs: (t += step()), type: 'com.kurumacover.booking.cancelled' });
   } else if (ending === 'no-show') {
-    events.push({ afterMs: (t += step()), type: 'booking.no-show' });
+    events.push({ afterMs: (t += step()), type: 'com.kurumacover.booking.no-show' });
   } else {
-    events.push({ afterMs: (t += step()), type: 'booking.started' });
+    events.push({ afterMs: (t += step()), type: 'com.kurumacover.booking.started' });
     if (instant && random.chance(0.02)) {
       const major = random.chance(0.6);
       crash = { afterMs: t + random.int(200, 1_500), peakG: major ? 2.5 + random.next() * 3 : 1.5 + random.next(), deltaVKmh: major ? random.int(20, 60) : random.int(5, 18) };
@@ -75,7 +75,7 @@ export function scriptBooking(random: Random, index: number, runTag: string, fle
     let finalEnd = endsAt;
     if (ending === 'extended') {
       finalEnd = new Date(endsAt.getTime() + random.int(2, 8) * QUARTER);
-      events.push({ afterMs: (t += step()), type: 'booking.extended', endsAt: finalEnd.toISOString() });
+      events.push({ afterMs: (t += step()), type: 'com.kurumacover.booking.extended', endsAt: finalEnd.toISOString() });
     }
     const bookedMs = finalEnd.getTime() - startsAt.getTime();
     const endedAt =
@@ -84,7 +84,7 @@ export function scriptBooking(random: Random, index: number, runTag: string, fle
         : ending === 'late'
           ? new Date(finalEnd.getTime() + random.int(5, 90) * MINUTE)
           : finalEnd;
-    events.push({ afterMs: (t += step()), type: 'booking.ended', endedAt: endedAt.toISOString() });
+    events.push({ afterMs: (t += step()), type: 'com.kurumacover.booking.ended', endedAt: endedAt.toISOString() });
   }
   const plan = random.weighted([['liability', 30], ['standard', 45], ['full', 25]] as const);
   return { bookingId: `sim-${runTag}-b${index}`, vehicle, driver, plan, startsAt, endsAt, ending, events, crash };

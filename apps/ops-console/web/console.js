@@ -93,11 +93,11 @@
 
   function amountOf(e) {
     const d = e.data || {};
-    if (e.type === 'policy.bound') return yen.format(d.premium);
-    if (e.type === 'policy.extended') return `+${yen.format(d.premiumDelta)}`;
-    if (e.type === 'policy.ended' || e.type === 'policy.cancelled') return d.refund ? `refund ${yen.format(d.refund)}` : '';
-    if (e.type === 'policy.cover-limit-reached') return `cover ends ${jst(d.coverEnd)}`;
-    if (e.type.startsWith('claim.') && d.reserve) return `reserve ${yen.format(d.reserve)}`;
+    if (e.type === 'com.kurumacover.policy.bound') return yen.format(d.premium);
+    if (e.type === 'com.kurumacover.policy.extended') return `+${yen.format(d.premiumDelta)}`;
+    if (e.type === 'com.kurumacover.policy.ended' || e.type === 'com.kurumacover.policy.cancelled') return d.refund ? `refund ${yen.format(d.refund)}` : '';
+    if (e.type === 'com.kurumacover.policy.cover-limit-reached') return `cover ends ${jst(d.coverEnd)}`;
+    if (e.type.startsWith('com.kurumacover.claim.') && d.reserve) return `reserve ${yen.format(d.reserve)}`;
     return '';
   }
 
@@ -139,7 +139,7 @@
     window.requestAnimationFrame(render);
   }
 
-  const EVENT_TYPES = ['policy.bound', 'policy.extended', 'policy.ended', 'policy.cancelled', 'policy.declined', 'policy.cover-limit-reached', 'claim.fnol-opened', 'claim.signal-attached', 'claim.confirmed', 'claim.withdrawn', 'incident.uncovered'];
+  const EVENT_TYPES = ['com.kurumacover.policy.bound', 'com.kurumacover.policy.extended', 'com.kurumacover.policy.ended', 'com.kurumacover.policy.cancelled', 'com.kurumacover.policy.declined', 'com.kurumacover.policy.cover-limit-reached', 'com.kurumacover.claim.fnol-opened', 'com.kurumacover.claim.signal-attached', 'com.kurumacover.claim.confirmed', 'com.kurumacover.claim.withdrawn', 'com.kurumacover.incident.uncovered'];
   function connectStream() {
     if (source) source.close();
     const form = new FormData($('stream-filter'));

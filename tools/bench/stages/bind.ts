@@ -3,7 +3,7 @@ import type { PlatformRun } from '../bench-run';
 import { measureHops } from '../hops';
 import { openLoop, percentiles } from '../latency';
 
-/** Bind latency at 100/s, 300/s and 1,000/s: booking.confirmed sent -> policy.bound observed, with CPU per booking and the hops. */
+/** Bind latency at 100/s, 300/s and 1,000/s: com.kurumacover.booking.confirmed sent -> com.kurumacover.policy.bound observed, with CPU per booking and the hops. */
 export async function bindStage(run: PlatformRun): Promise<void> {
   for (const [rate, seconds] of [[100, 15], [300, 15], [1_000, 10]] as const) {
     const bar = run.bars.create(rate * seconds, 0, { stage: `bind ${rate}/s`.padEnd(15), unit: 'bookings' });
@@ -13,7 +13,7 @@ export async function bindStage(run: PlatformRun): Promise<void> {
       const held = await openLoop(rate, seconds, async () => {
         const b = newBooking();
         sentAt.set(b.bookingId, Date.now());
-        await run.probe.produce(run.bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+        await run.probe.produce(run.bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
       }, (n) => bar.update(n));
       // A booking still unbound after a minute counts as lost, it does not end the run.
       await waitUntil(() => [...sentAt.keys()].every((k) => run.boundAt.has(k)), 60_000);

@@ -5,7 +5,7 @@ import { percentiles } from '../latency';
 
 /** POST /v1/quotes at 500/s and 2,000/s, 10 s each after a warm-up, with CPU per quote. */
 export async function quotesStage(run: PlatformRun): Promise<void> {
-  const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'booking.created', 1).data);
+  const quoteBody = JSON.stringify(bookingEvent(newBooking({ startsAt: jstMinutesFromNow(24 * 60), endsAt: jstMinutesFromNow(30 * 60) }), 'com.kurumacover.booking.created', 1).data);
   for (const rate of [500, 2_000]) {
     const seconds = 10;
     const warmupSeconds = 3;

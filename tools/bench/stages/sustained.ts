@@ -27,7 +27,7 @@ async function drain(run: PlatformRun, backlog: number) {
   for (let i = 0; i < backlog; i += 500) {
     const chunk = Array.from({ length: Math.min(500, backlog - i) }, () => newBooking());
     ids.push(...chunk.map((b) => b.bookingId));
-    await run.probe.produce(run.bookingTopic, chunk.flatMap((b) => [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]));
+    await run.probe.produce(run.bookingTopic, chunk.flatMap((b) => [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]));
   }
   const produceSeconds = (Date.now() - t0) / 1000;
   await waitUntil(() => {

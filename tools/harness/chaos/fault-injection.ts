@@ -84,7 +84,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     devices.push({ deviceId: creds.deviceId, vehicleId: b.vehicleId, covered, client: await gateways.connect(creds) });
   }
   for (const b of coverBookings) {
-    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2)), asMessage(bookingEvent(b, 'booking.started', 3))]);
+    await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]);
     bookingOutcomes.set(b.bookingId, { final: 'bound', outcome: 'ok' });
   }
   const coverBound = async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length;
@@ -147,9 +147,9 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   for (let i = 0; i < o.bookings || injected < o.faults.length; i++) {
     const final: Final = pick(['bound', 'cancelled', 'ended'] as const);
     const b = newBooking(final === 'ended' ? { startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) } : {});
-    const events = [bookingEvent(b, 'booking.created', 1), bookingEvent(b, 'booking.confirmed', 2)];
-    if (final === 'cancelled') events.push(bookingEvent(b, 'booking.cancelled', 3));
-    if (final === 'ended') events.push(bookingEvent(b, 'booking.started', 3), bookingEvent(b, 'booking.ended', 4, { endedAt: jstMinutesFromNow(60) }));
+    const events = [bookingEvent(b, 'com.kurumacover.booking.created', 1), bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)];
+    if (final === 'cancelled') events.push(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3));
+    if (final === 'ended') events.push(bookingEvent(b, 'com.kurumacover.booking.started', 3), bookingEvent(b, 'com.kurumacover.booking.ended', 4, { endedAt: jstMinutesFromNow(60) }));
     // Every event 2-5 times; a quarter of the bookings arrive out of order.
     const sends = events.flatMap((e) => Array.from({ length: 2 + Math.floor(rnd() * 4) }, () => asMessage(e)));
     if (rnd() < 0.25) sends.sort(() => rnd() - 0.5);
@@ -258,7 +258,7 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
       ? '{"specversion": "1.0", "id": '
       : kind === 'huge'
         ? JSON.stringify({ specversion: '1.0', id: `huge-${key}`, padding: 'x'.repeat(5 * 1024 * 1024) })
-        : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: `${key}-poison` }), 'booking.created', 1), type: 'booking.teleported' });
+        : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: `${key}-poison` }), 'com.kurumacover.booking.created', 1), type: 'booking.teleported' });
   try {
     await withTimeout(probe.produce(topic, [{ key: `${key}-poison`, value }]), 15_000);
     return 'ok';

@@ -55,7 +55,7 @@ const tally = (outcomes: Outcome[]): Record<Outcome, number> => ({
 
 /**
  * The ledger check. Bookings: an acknowledged booking has exactly one policy in the state its last
- * event implies and its policy.bound on the public topic; an indeterminate one at most one policy;
+ * event implies and its com.kurumacover.policy.bound on the public topic; an indeterminate one at most one policy;
  * a failed one none. Alerts: an acknowledged alert is exactly one claim signal (covered) or one
  * incident (uncovered), and each vehicle has at most one claim. Topic copies of the same
  * CloudEvent id are redeliveries that consumers de-duplicate by id (reported, not violations).
@@ -71,7 +71,7 @@ export async function ledgerVerdict(input: LedgerInput): Promise<ChaosReport> {
   const distinct = new Map<string, (typeof policyEvents)[number]>();
   for (const e of policyEvents) distinct.set(e.id, e);
   const boundEvents = new Map<string, number>();
-  for (const e of distinct.values()) if (e.type === 'policy.bound') boundEvents.set(e.data.bookingId, (boundEvents.get(e.data.bookingId) ?? 0) + 1);
+  for (const e of distinct.values()) if (e.type === 'com.kurumacover.policy.bound') boundEvents.set(e.data.bookingId, (boundEvents.get(e.data.bookingId) ?? 0) + 1);
 
   let lost = 0;
   let duplicated = 0;
@@ -96,11 +96,11 @@ export async function ledgerVerdict(input: LedgerInput): Promise<ChaosReport> {
     }
     if (outcome === 'ok' && found.length === 1 && !boundEvents.has(bookingId)) {
       missingBoundEvent++;
-      violations.push(`booking ${bookingId}: no policy.bound on the public topic`);
+      violations.push(`booking ${bookingId}: no com.kurumacover.policy.bound on the public topic`);
     }
     if ((boundEvents.get(bookingId) ?? 0) > 1) {
       conflicting++;
-      violations.push(`booking ${bookingId}: ${boundEvents.get(bookingId)} distinct policy.bound events`);
+      violations.push(`booking ${bookingId}: ${boundEvents.get(bookingId)} distinct com.kurumacover.policy.bound events`);
     }
   }
 

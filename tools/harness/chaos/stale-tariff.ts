@@ -16,11 +16,11 @@ import { waitUntil } from '../wait-until';
  */
 export async function injectStaleTariffExtension(probe: KafkaProbe, db: pg.Pool, bookingTopic: string): Promise<string> {
   const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
-  await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'booking.created', 1)), asMessage(bookingEvent(b, 'booking.confirmed', 2))]);
+  await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
   const bound = await waitUntil(async () => (await db.query("SELECT 1 FROM policy WHERE booking_id = $1 AND status = 'bound'", [b.bookingId])).rowCount === 1, 120_000);
   if (!bound) throw new Error(`stale-tariff booking ${b.bookingId} was not bound within 120 s`);
   await db.query("UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = $1", [b.bookingId]);
-  await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'booking.extended', 3))]);
+  await probe.produce(bookingTopic, [asMessage(bookingEvent({ ...b, endsAt: jstMinutesFromNow(240) }, 'com.kurumacover.booking.extended', 3))]);
   return b.bookingId;
 }
 

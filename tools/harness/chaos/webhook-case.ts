@@ -1,4 +1,4 @@
-import { claimEventV1Schema, policyEventV1Schema } from '@kuruma/contracts';
+import { CLAIM_EVENT_TYPES, POLICY_EVENT_TYPES } from '@kuruma/contracts';
 import type { ObservedRecord } from '../kafka-probe';
 import { DEMO_API_KEY, TEST_ENV } from '../test-env';
 import { waitUntil } from '../wait-until';
@@ -6,7 +6,7 @@ import { type WebhookVerdict, webhookVerdict, type TopicEvent } from './webhook-
 import { misbehaveOnSchedule, MisbehavingReceiver, type ReceiverMode } from './webhook-receiver';
 
 /** Every policy and claim event type: what the chaos partner's endpoint subscribes to. */
-const SUBSCRIBED = [...policyEventV1Schema.shape.type.options, ...claimEventV1Schema.shape.type.options] as string[];
+const SUBSCRIBED: string[] = [...POLICY_EVENT_TYPES, ...CLAIM_EVENT_TYPES];
 
 interface EndpointView {
   id: string;

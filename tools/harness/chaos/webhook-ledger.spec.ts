@@ -7,7 +7,7 @@ const event = (id: string, orderingKey = 'booking:b1', topic = 'policy'): TopicE
 const receipt = (eventId: string, accepted = true, extra: Partial<WebhookReceipt> = {}): WebhookReceipt => ({
   webhookId: eventId,
   eventId,
-  type: 'policy.bound',
+  type: 'com.kurumacover.policy.bound',
   orderingKey: 'booking:b1',
   partnerId: 'demo',
   mode: accepted ? 'ok' : 'error-500',

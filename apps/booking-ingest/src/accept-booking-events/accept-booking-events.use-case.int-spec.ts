@@ -12,7 +12,7 @@ const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://post
 
 const GAP_TIMEOUT_MS = 60_000;
 
-function event(bookingId: string, sequence: number, type: BookingEventV1['type'] = sequence === 1 ? 'booking.created' : 'booking.extended'): BookingEventV1 {
+function event(bookingId: string, sequence: number, type: BookingEventV1['type'] = sequence === 1 ? 'com.kurumacover.booking.created' : 'com.kurumacover.booking.extended'): BookingEventV1 {
   return {
     specversion: '1.0', id: `${bookingId}-${sequence}`, source: 'partner/demo', type, subject: bookingId, time: '2026-12-01T10:00:00Z', datacontenttype: 'application/json',
     data: {

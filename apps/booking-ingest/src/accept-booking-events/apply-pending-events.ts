@@ -1,4 +1,4 @@
-import { type BookingAcceptedV1, type BookingEventV1, Topics, present } from '@kuruma/contracts';
+import { type BookingAcceptedV1, type BookingEventV1, JSON_RECORD_HEADERS, Topics, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, type DatabaseTx, type DecidedBookingEvent, type StoredPendingEvent } from '@kuruma/data-access-db';
 import type { OutgoingRecord } from '@kuruma/data-access-messaging';
 import { orderBookingEvents } from '@kuruma/domain-booking';
@@ -74,7 +74,7 @@ export async function applyPendingEvents(
           acceptedAt: ctx.now.toISOString(),
           event: event.envelope as BookingEventV1,
         };
-        forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message), headers: event.trace });
+        forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message), headers: { ...event.trace, ...JSON_RECORD_HEADERS } });
       }
     }
     if (lastType && result.lastSequence !== lastSequences.get(key)) {

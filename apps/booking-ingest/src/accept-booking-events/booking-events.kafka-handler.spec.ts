@@ -13,7 +13,7 @@ const topics = new TopicNames('test.');
 
 function event(partnerId: string, bookingId: string): BookingEventV1 {
   return {
-    specversion: '1.0', id: `${bookingId}-1`, source: `partner/${partnerId}`, type: 'booking.created', subject: bookingId, time: '2026-12-01T10:00:00Z', datacontenttype: 'application/json',
+    specversion: '1.0', id: `${bookingId}-1`, source: `partner/${partnerId}`, type: 'com.kurumacover.booking.created', subject: bookingId, time: '2026-12-01T10:00:00Z', datacontenttype: 'application/json',
     data: {
       bookingId, partnerId, startsAt: '2026-12-02T10:00:00+09:00', endsAt: '2026-12-02T16:00:00+09:00', plan: 'standard', sequence: 1,
       vehicle: { vehicleId: 'v-1', category: 'ordinary', modelRatingClass: 5, firstRegistration: '2024-06', eco: false, asv: true, plateClassification: '300', ownership: 'fleet', rental: false },

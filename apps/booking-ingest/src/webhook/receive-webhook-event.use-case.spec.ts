@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { AUTHENTICATED_PARTNER_HEADER } from '@kuruma/contracts';
+import { AUTHENTICATED_PARTNER_HEADER, CLOUDEVENT_STRUCTURED_CONTENT_TYPE } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import type { EventProducer, OutgoingRecord } from '@kuruma/data-access-messaging';
 import { PartnerAuthenticator } from '@kuruma/service-kit';
@@ -12,7 +12,7 @@ const event = (partnerId = 'demo') => ({
   specversion: '1.0',
   id: 'b-1-1',
   source: `partner/${partnerId}`,
-  type: 'booking.created',
+  type: 'com.kurumacover.booking.created',
   subject: 'b-1',
   time: '2026-12-01T10:00:00Z',
   datacontenttype: 'application/json',
@@ -50,7 +50,7 @@ describe(ReceiveWebhookEventUseCase.name, () => {
     await expect(sut.execute(delivery)).resolves.toEqual({ id: 'b-1-1', status: 'accepted' });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ topic: 'test.carshare.booking-events.v1', key: 'b-1', value: delivery.rawBody?.toString('utf8') });
-    expect(sent[0]?.headers).toEqual({ 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: 'demo' });
+    expect(sent[0]?.headers).toEqual({ 'content-type': CLOUDEVENT_STRUCTURED_CONTENT_TYPE, 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: 'demo' });
   });
 
   it('refuses a signature by another secret, a stale one, and none at all, sending nothing', async () => {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { AUTHENTICATED_PARTNER_HEADER, bookingEventV1Schema, fieldErrors, Topics } from '@kuruma/contracts';
+import { AUTHENTICATED_PARTNER_HEADER, bookingEventV1Schema, CLOUDEVENT_RECORD_HEADERS, fieldErrors, Topics } from '@kuruma/contracts';
 import type { PartnerRecord, PartnerRepository } from '@kuruma/data-access-db';
 import type { EventProducer } from '@kuruma/data-access-messaging';
 import { ForbiddenError, InvalidRequestError, type PartnerAuthenticator, PARTNER_API_KEY_HEADER, UnauthenticatedError } from '@kuruma/service-kit';
@@ -59,7 +59,7 @@ export class ReceiveWebhookEventUseCase {
       throw new ForbiddenError(`authenticated as partner ${partner.id}, but the event claims partner ${parsed.data.data.partnerId}`);
     }
     await this.producer.send([
-      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { ...delivery.trace, 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
+      { topic: this.topic(Topics.bookingEvents), key: parsed.data.subject, value: raw, headers: { ...delivery.trace, ...CLOUDEVENT_RECORD_HEADERS, 'x-received-via': 'webhook', [AUTHENTICATED_PARTNER_HEADER]: partner.id } },
     ]);
     return { id: parsed.data.id, status: 'accepted' };
   }

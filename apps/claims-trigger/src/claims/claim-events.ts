@@ -1,4 +1,4 @@
-import { type ClaimEventDataV1, type ClaimEventType, makeCloudEvent, partnerVehicleKey, Topics, type VehicleDamageV1 } from '@kuruma/contracts';
+import { CLOUDEVENT_RECORD_HEADERS, type ClaimEventDataV1, type ClaimEventType, makeCloudEvent, partnerVehicleKey, Topics, type VehicleDamageV1 } from '@kuruma/contracts';
 import type { PartnerVehicle } from '@kuruma/data-access-db';
 import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messaging';
 
@@ -6,9 +6,9 @@ import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messagi
 export function claimEvent(type: ClaimEventType, data: ClaimEventDataV1, causeId: string, now: Date, topic: (b: string) => string): OutboxEntry {
   const id = `${data.claimId ?? data.incidentId}:${type}:${causeId}`;
   const event = makeCloudEvent({ id, source: 'kuruma/claims-trigger', type, subject: data.claimId ?? data.incidentId ?? data.vehicleId, time: now.toISOString(), data });
-  // The header routes a copy to the partner's own topic (PartnerTopicRouter); the partner is the
-  // one data.partnerId names (the device's, or the policy's).
-  const headers = data.partnerId ? { [PARTNER_ID_HEADER]: data.partnerId } : undefined;
+  // Structured-mode CloudEvent (content-type); the partner header routes a copy to the partner's
+  // own topic (PartnerTopicRouter): the partner data.partnerId names (the device's, or the policy's).
+  const headers = data.partnerId ? { ...CLOUDEVENT_RECORD_HEADERS, [PARTNER_ID_HEADER]: data.partnerId } : { ...CLOUDEVENT_RECORD_HEADERS };
   return { topic: topic(Topics.claimEvents), key: data.vehicleId, eventId: id, payload: JSON.stringify(event), headers };
 }
 

@@ -121,7 +121,7 @@ export class HandleDeviceSignalUseCase {
         const { claim } = decision;
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.setStatus(tx, claim.id, 'withdrawn');
-        outbox.push(claimEvent('claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
+        outbox.push(claimEvent('com.kurumacover.claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
         await this.refreshDamage(tx, vehicle, causeId, s.now, effects);
         return 'withdrawn';
       }
@@ -129,21 +129,21 @@ export class HandleDeviceSignalUseCase {
         const { claim, severity } = decision;
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.recordJoinedSignal(tx, claim.id, s.occurredAt, severity);
-        outbox.push(claimEvent('claim.signal-attached', claimEventData({ ...claim, severity }, claim.status, s, claim.signalCount + 1), causeId, s.now, topic));
+        outbox.push(claimEvent('com.kurumacover.claim.signal-attached', claimEventData({ ...claim, severity }, claim.status, s, claim.signalCount + 1), causeId, s.now, topic));
         return 'signal-attached';
       }
       case 'uncovered': {
         const { severity, cause } = decision.triage;
         const incidentId = await this.insertIncident(tx, 'uncovered', s, severity);
         const data = uncoveredIncidentData({ incidentId, partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, severity, cause, occurredAt: s.alert.occurredAt, location });
-        outbox.push(claimEvent('incident.uncovered', data, causeId, s.now, topic));
+        outbox.push(claimEvent('com.kurumacover.incident.uncovered', data, causeId, s.now, topic));
         return 'uncovered';
       }
       case 'open': {
         const { severity, cause } = decision.triage;
         const claim = openFnolClaim({ id: randomUUID(), openedAt: s.now, cover: decision.cover, severity, cause, accidentId: accidentId ?? null, occurredAt: s.occurredAt, location });
         const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
-        outbox.push(claimEvent('claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
+        outbox.push(claimEvent('com.kurumacover.claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
         if (isDamageClaim(claim.coverages)) this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, effects);
         return 'claim-opened';
       }

@@ -3,8 +3,8 @@ import { payloadView, SHOWN_HEX_BYTES, SHOWN_TEXT_BYTES } from './dead-letter-pa
 
 describe(payloadView.name, () => {
   it('shows a JSON payload as text with its size', () => {
-    const sut = payloadView(Buffer.from('{"type":"booking.created"}'));
-    expect(sut).toEqual({ size: 26, encoding: 'utf-8', text: '{"type":"booking.created"}', hex: null, truncated: false });
+    const sut = payloadView(Buffer.from('{"type":"com.kurumacover.booking.created"}'));
+    expect(sut).toEqual({ size: 42, encoding: 'utf-8', text: '{"type":"com.kurumacover.booking.created"}', hex: null, truncated: false });
   });
 
   it('escapes a NUL byte and bidi override instead of letting them cut or reorder the text', () => {

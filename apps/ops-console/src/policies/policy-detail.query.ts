@@ -44,7 +44,7 @@ export class PolicyDetailQuery {
     const timeline: TimelineEntry[] = [
       ...bookingEvents.map((e) => ({ at: e.receivedAt.toISOString(), kind: e.type, summary: `booking event #${e.sequence} (${e.outcome})` })),
       ...(quote ? [{ at: quote.createdAt.toISOString(), kind: 'quote', summary: quote.status === 'quoted' ? `quoted ${quote.premiumYen} yen with ${quote.tariffVersion}` : `declined` }] : []),
-      ...(policy.boundAt ? [{ at: policy.boundAt.toISOString(), kind: 'policy.bound', summary: `bound ${policy.policyNumber ?? ''}` }] : []),
+      ...(policy.boundAt ? [{ at: policy.boundAt.toISOString(), kind: 'com.kurumacover.policy.bound', summary: `bound ${policy.policyNumber ?? ''}` }] : []),
       ...endorsements.map((e) => ({
         at: e.createdAt.toISOString(),
         kind: `endorsement.${e.kind}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LiveEventBuffer, liveEventJson, matchesFilter } from './live-event-buffer';
 
-const event = (n: number, type = 'policy.bound', partnerId = 'demo') => ({
+const event = (n: number, type = 'com.kurumacover.policy.bound', partnerId = 'demo') => ({
   id: `ce-${n}`,
   type,
   time: '2026-12-01T10:00:00+09:00',
@@ -13,12 +13,12 @@ const event = (n: number, type = 'policy.bound', partnerId = 'demo') => ({
 describe('LiveEventBuffer', () => {
   it('sends each event to browsers as one JSON object with its data nested, as stored', () => {
     const sut = new LiveEventBuffer(10);
-    const live = sut.push(event(4, 'claim.fnol-opened', 'acme'));
+    const live = sut.push(event(4, 'com.kurumacover.claim.fnol-opened', 'acme'));
     expect(JSON.parse(liveEventJson(live))).toEqual({
       streamId: live.streamId,
       seq: 1,
       id: 'ce-4',
-      type: 'claim.fnol-opened',
+      type: 'com.kurumacover.claim.fnol-opened',
       time: '2026-12-01T10:00:00+09:00',
       partnerId: 'acme',
       vehicleId: 'v-1',
@@ -72,11 +72,11 @@ describe('LiveEventBuffer', () => {
 
 describe('matchesFilter', () => {
   it('filters by partner, type and vehicle together', () => {
-    const sut = new LiveEventBuffer(10).push(event(4, 'claim.fnol-opened', 'acme'));
+    const sut = new LiveEventBuffer(10).push(event(4, 'com.kurumacover.claim.fnol-opened', 'acme'));
     expect(matchesFilter(sut, {})).toBe(true);
-    expect(matchesFilter(sut, { partnerId: 'acme', types: ['claim.fnol-opened'], vehicleId: 'v-1' })).toBe(true);
+    expect(matchesFilter(sut, { partnerId: 'acme', types: ['com.kurumacover.claim.fnol-opened'], vehicleId: 'v-1' })).toBe(true);
     expect(matchesFilter(sut, { partnerId: 'demo' })).toBe(false);
-    expect(matchesFilter(sut, { types: ['policy.bound'] })).toBe(false);
+    expect(matchesFilter(sut, { types: ['com.kurumacover.policy.bound'] })).toBe(false);
     expect(matchesFilter(sut, { vehicleId: 'v-2' })).toBe(false);
   });
 });

@@ -13,9 +13,9 @@ const tailed = (value: unknown, topic = 'test.insurance.policy-events.v1'): Tail
 
 const policyBound = {
   specversion: '1.0',
-  id: 'p-1:policy.bound:demo:e-1',
+  id: 'p-1:com.kurumacover.policy.bound:demo:e-1',
   source: 'kuruma/policy',
-  type: 'policy.bound',
+  type: 'com.kurumacover.policy.bound',
   subject: 'b-1',
   time: '2026-12-01T01:00:00.000Z',
   data: { bookingId: 'b-1', partnerId: 'demo', vehicleId: 'v-1', premium: 1_240 },
@@ -35,7 +35,7 @@ describe(PublicEventsKafkaHandler.name, () => {
     sut.claimEvents([tailed({ ...policyBound, id: 'c-1', type: 'claim.opened', data: { claimId: 'c-1', partnerId: 'rival' } }, 'test.insurance.claim-events.v1')]);
 
     expect(buffer.since(undefined).events.map((e) => [e.seq, e.id, e.type, e.partnerId, e.vehicleId])).toEqual([
-      [1, 'p-1:policy.bound:demo:e-1', 'policy.bound', 'demo', 'v-1'],
+      [1, 'p-1:com.kurumacover.policy.bound:demo:e-1', 'com.kurumacover.policy.bound', 'demo', 'v-1'],
       [2, 'c-1', 'claim.opened', 'rival', null],
     ]);
   });
@@ -45,7 +45,7 @@ describe(PublicEventsKafkaHandler.name, () => {
     const warnings: string[] = [];
     const sut = new PublicEventsKafkaHandler(buffer, kitLoggingTo(warnings));
 
-    sut.policyEvents([tailed('not json'), tailed(null), tailed(policyBound), tailed({ id: 'x', type: 'policy.bound' })]);
+    sut.policyEvents([tailed('not json'), tailed(null), tailed(policyBound), tailed({ id: 'x', type: 'com.kurumacover.policy.bound' })]);
 
     expect(buffer.since(undefined).events.map((e) => e.id)).toEqual([policyBound.id]);
     expect(warnings).toHaveLength(3);
@@ -58,6 +58,6 @@ describe('liveEventOf', () => {
   it("keeps the event's data as its JSON text, and only string partner and vehicle ids", () => {
     const sut = liveEventOf(tailed({ ...policyBound, data: { ...policyBound.data, partnerId: 42 } }));
 
-    expect(sut).toEqual({ id: policyBound.id, type: 'policy.bound', time: policyBound.time, partnerId: null, vehicleId: 'v-1', dataJson: JSON.stringify({ ...policyBound.data, partnerId: 42 }) });
+    expect(sut).toEqual({ id: policyBound.id, type: 'com.kurumacover.policy.bound', time: policyBound.time, partnerId: null, vehicleId: 'v-1', dataJson: JSON.stringify({ ...policyBound.data, partnerId: 42 }) });
   });
 });

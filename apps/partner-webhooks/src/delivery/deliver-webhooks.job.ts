@@ -32,7 +32,7 @@ const LEASE_MARGIN_MS = 5_000;
 /**
  * The delivery loop: leases due deliveries from Postgres, POSTs each signed, and records the
  * outcome (delivered, retried on the schedule, or failed) in one transaction. An endpoint failing
- * for longer than `disableAfterMs` is disabled in that transaction, and a `webhook.endpoint-disabled`
+ * for longer than `disableAfterMs` is disabled in that transaction, and a `com.kurumacover.webhook.endpoint-disabled`
  * event goes to the partner's other endpoints subscribed to it. Stopping waits for the attempts in
  * flight to finish and be recorded (graceful shutdown); a kill leaves their leases to expire.
  */
@@ -141,7 +141,7 @@ export class DeliverWebhooksJob implements ScheduledJob {
   }
 }
 
-/** The `webhook.endpoint-disabled` CloudEvent for the partner's other endpoints. */
+/** The `com.kurumacover.webhook.endpoint-disabled` CloudEvent for the partner's other endpoints. */
 function disabledNotice(endpoint: WebhookEndpointRow, failingSince: Date, reason: string): WebhookEventInput {
   const id = randomUUID();
   const data: WebhookEndpointDisabledDataV1 = { partnerId: endpoint.partner_id, endpointId: endpoint.id, url: endpoint.url, failingSince: failingSince.toISOString(), reason };

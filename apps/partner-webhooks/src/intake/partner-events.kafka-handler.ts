@@ -4,7 +4,16 @@ import { claimEventV1Schema, type ClaimEventV1, policyEventV1Schema, type Policy
 import { ConsumeTopic, type DecodedRecord } from '@kuruma/service-kit';
 import { EnqueueDeliveriesUseCase } from './enqueue-deliveries.use-case';
 
-const withBody = <T extends PolicyEventV1 | ClaimEventV1>(records: DecodedRecord<T>[]) => records.map((r) => ({ event: r.data, body: r.source.value?.toString('utf8') ?? '' }));
+/**
+ * The webhook body is the record's text as the topic carried it, except for a record written
+ * before the reverse-DNS event types (a legacy `type`, which the schema has renamed): partners get
+ * only prefixed types, so that one is sent as the parsed event.
+ */
+const withBody = <T extends PolicyEventV1 | ClaimEventV1>(records: DecodedRecord<T>[]) =>
+  records.map((r) => {
+    const text = r.source.value?.toString('utf8') ?? '';
+    return { event: r.data, body: text.includes(`"${r.data.type}"`) ? text : JSON.stringify(r.data) };
+  });
 
 /**
  * Every policy and claim event becomes pending webhook deliveries. A record that fails the schema

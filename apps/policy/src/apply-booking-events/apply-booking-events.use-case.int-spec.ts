@@ -19,7 +19,7 @@ function priced(bookingId: string, type: BookingEventV1['type'], sequence: numbe
     driver: { driverId: 'd-1', age: 34, licenceColour: 'gold' as const, grade: 12 },
   };
   const { sequence: _sequence, ...request } = data;
-  const quote = type === 'booking.created' || type === 'booking.confirmed' ? { quote: priceQuote(request, { now: acceptedAt, vehicleHasOpenDamageClaim: false, omitSources: true }) } : {};
+  const quote = type === 'com.kurumacover.booking.created' || type === 'com.kurumacover.booking.confirmed' ? { quote: priceQuote(request, { now: acceptedAt, vehicleHasOpenDamageClaim: false, omitSources: true }) } : {};
   const event = { specversion: '1.0', id: `${bookingId}-${sequence}`, source: 'partner/demo', type, subject: bookingId, time: acceptedAt.toISOString(), datacontenttype: 'application/json', data };
   return { partnerId: 'demo', ordering: 'in-sequence', acceptedAt: acceptedAt.toISOString(), event, ...quote, pricedAt: acceptedAt.toISOString() } as BookingPricedV1;
 }
@@ -36,22 +36,22 @@ describe(`${ApplyBookingEventsUseCase.name} (real Postgres)`, () => {
       (r) => [r.topic, (JSON.parse(r.payload) as { type: string }).type],
     );
 
-  it('binds a confirmed booking in one commit: the policy row and policy.bound in the outbox', async () => {
+  it('binds a confirmed booking in one commit: the policy row and com.kurumacover.policy.bound in the outbox', async () => {
     const bookingId = `b-${randomUUID().slice(0, 8)}`;
 
-    const result = await sut.execute([priced(bookingId, 'booking.created', 1), priced(bookingId, 'booking.confirmed', 2)]);
+    const result = await sut.execute([priced(bookingId, 'com.kurumacover.booking.created', 1), priced(bookingId, 'com.kurumacover.booking.confirmed', 2)]);
 
     expect(result).toMatchObject({ applied: 2, duplicates: 0, rejected: 0, bound: [{ bookingId, acceptedAt: acceptedAt.toISOString() }] });
     const [policy] = await db.$queryRaw<{ status: string; premium_yen: number; policy_number: string | null }[]>`
       SELECT status, premium_yen, policy_number FROM policy WHERE partner_id = 'demo' AND booking_id = ${bookingId}`;
     expect(policy).toMatchObject({ status: 'bound', policy_number: expect.any(String) });
     expect(policy?.premium_yen).toBeGreaterThan(0);
-    expect(await policyEvents(bookingId)).toEqual([['int.insurance.policy-events.v1', 'policy.bound']]);
+    expect(await policyEvents(bookingId)).toEqual([['int.insurance.policy-events.v1', 'com.kurumacover.policy.bound']]);
   });
 
   it('applies a redelivered chunk once: duplicates counted, no second policy event', async () => {
     const bookingId = `b-${randomUUID().slice(0, 8)}`;
-    const chunk = [priced(bookingId, 'booking.created', 1), priced(bookingId, 'booking.confirmed', 2)];
+    const chunk = [priced(bookingId, 'com.kurumacover.booking.created', 1), priced(bookingId, 'com.kurumacover.booking.confirmed', 2)];
     await sut.execute(chunk);
 
     expect(await sut.execute(chunk)).toMatchObject({ applied: 0, duplicates: 2, rejected: 0, bound: [] });

@@ -20,7 +20,7 @@ const quote = priceQuote(request, { now, omitSources: true });
 let sequence = 0;
 function priced(type: BookingEventType, data: Partial<BookingPricedV1['event']['data']> = {}): BookingPricedV1 {
   sequence += 1;
-  const bookable = type === 'booking.created' || type === 'booking.confirmed';
+  const bookable = type === 'com.kurumacover.booking.created' || type === 'com.kurumacover.booking.confirmed';
   return {
     partnerId: 'demo',
     ordering: 'in-sequence',
@@ -37,40 +37,40 @@ const cover = (row: { request: unknown; tariffVersion: string | null; premiumYen
 describe(applyLifecycleEffect.name, () => {
   if (quote.status !== 'quoted') throw new Error('the reference booking must be quotable');
   const bind = () => {
-    const sut = applyLifecycleEffect(undefined, priced('booking.confirmed'), now, topic);
+    const sut = applyLifecycleEffect(undefined, priced('com.kurumacover.booking.confirmed'), now, topic);
     if (!sut.policy) throw new Error('expected a bound policy');
     return sut.policy;
   };
 
-  it("binds at the engine's premium and publishes policy.bound to the shared topic, keyed by booking, routed to the partner", () => {
-    const sut = applyLifecycleEffect(undefined, priced('booking.confirmed'), now, topic);
+  it("binds at the engine's premium and publishes com.kurumacover.policy.bound to the shared topic, keyed by booking, routed to the partner", () => {
+    const sut = applyLifecycleEffect(undefined, priced('com.kurumacover.booking.confirmed'), now, topic);
     expect(sut.policy).toMatchObject({ status: 'bound', premiumYen: quote.premium, tariffVersion: quote.tariffVersion, bookingId: 'b-spec' });
     expect(sut.events).toHaveLength(1);
     const [entry] = sut.events;
     expect(entry).toMatchObject({ topic: `spec.${Topics.policyEvents}`, key: 'b-spec', headers: { [PARTNER_ID_HEADER]: 'demo' } });
     expect(published(entry?.payload ?? '')).toMatchObject({
-      type: 'policy.bound',
+      type: 'com.kurumacover.policy.bound',
       data: { status: 'bound', premium: quote.premium, coverStart: '2026-12-01T10:00:00+09:00', coverEnd: '2026-12-03T10:00:00+09:00', causationId: 'demo:e-1' },
     });
   });
 
-  it("refunds an early return by the bound tariff's rule, on the endorsement and in policy.ended", () => {
+  it("refunds an early return by the bound tariff's rule, on the endorsement and in com.kurumacover.policy.ended", () => {
     const bound = bind();
     const endedAt = '2026-12-02T10:00:00+09:00';
-    const sut = applyLifecycleEffect(bound, priced('booking.ended', { endedAt }), now, topic);
+    const sut = applyLifecycleEffect(bound, priced('com.kurumacover.booking.ended', { endedAt }), now, topic);
     const refund = refundForEarlyEnd(cover(bound), new Date(request.endsAt), new Date(endedAt));
     expect(refund).toBeGreaterThan(0);
     expect(sut.policy).toMatchObject({ status: 'ended', refundYen: refund, coverEnd: new Date(endedAt) });
     expect(sut.endorsements).toEqual([expect.objectContaining({ policyId: bound.id, kind: 'end', reason: 'early-end', refundYen: refund })]);
-    expect(published(sut.events[0]?.payload ?? '')).toMatchObject({ type: 'policy.ended', data: { refund, reason: 'early-end', status: 'ended' } });
+    expect(published(sut.events[0]?.payload ?? '')).toMatchObject({ type: 'com.kurumacover.policy.ended', data: { refund, reason: 'early-end', status: 'ended' } });
   });
 
   it('answers an impossible transition with its reason and nothing to write', () => {
-    expect(applyLifecycleEffect(undefined, priced('booking.started'), now, topic)).toEqual({ policy: null, endorsements: [], events: [], rejection: 'cannot start: policy is none' });
+    expect(applyLifecycleEffect(undefined, priced('com.kurumacover.booking.started'), now, topic)).toEqual({ policy: null, endorsements: [], events: [], rejection: 'cannot start: policy is none' });
   });
 
   it('extends started cover for a late return at the extension premium of the bound tariff', () => {
-    const started = applyLifecycleEffect(bind(), priced('booking.started'), now, topic).policy;
+    const started = applyLifecycleEffect(bind(), priced('com.kurumacover.booking.started'), now, topic).policy;
     if (!started) throw new Error('expected started cover');
     const sut = policyOf(started);
     const late = new Date('2026-12-03T10:30:00+09:00');
@@ -80,7 +80,7 @@ describe(applyLifecycleEffect.name, () => {
     const { premiumDelta } = priceExtension(cover(started), new Date(request.endsAt), newEnd);
     expect(premiumDelta).toBeGreaterThan(0);
     expect(changes.policy).toMatchObject({ premiumYen: started.premiumYen + premiumDelta, bookedEnd: new Date(request.endsAt) });
-    expect(published(changes.events[0]?.payload ?? '')).toMatchObject({ type: 'policy.extended', data: { premiumDelta, reason: 'late-return', causationId: `late-return:${newEnd.toISOString()}` } });
+    expect(published(changes.events[0]?.payload ?? '')).toMatchObject({ type: 'com.kurumacover.policy.extended', data: { premiumDelta, reason: 'late-return', causationId: `late-return:${newEnd.toISOString()}` } });
     expect(changesOf(sut, late, topic).events).toEqual([]);
   });
 });

@@ -54,21 +54,21 @@ describe('cover on every booking path (issue #17, defect 1), priced by the real 
           sut.applyBookingEvent({ type, causationId: `demo:e-${sequence + 1}`, sequence: sequence + 1, at: new Date(start), booking: booking(over), quote }, new Date(start - 60 * MINUTE));
 
         const sut = Policy.forBooking('0190f0a0-0000-7000-8000-0000000000aa', 'demo', booking({}), boundTariff);
-        apply('booking.confirmed');
-        apply('booking.started');
+        apply('com.kurumacover.booking.confirmed');
+        apply('com.kurumacover.booking.started');
 
         let premium = sut.snapshot().premiumYen;
         let previouslyCovered = bookedMinutes;
-        let told = sut.uncommittedEvents().some((e) => e.type === 'policy.cover-limit-reached');
+        let told = sut.uncommittedEvents().some((e) => e.type === 'com.kurumacover.policy.cover-limit-reached');
         sut.commit();
         for (const step of steps) {
           const at = start + step.atMinute * MINUTE;
-          if (step.kind === 'extend') apply('booking.extended', { endsAt: jst(at) });
-          else if (step.kind === 'end') apply('booking.ended', { endedAt: jst(at) });
+          if (step.kind === 'extend') apply('com.kurumacover.booking.extended', { endsAt: jst(at) });
+          else if (step.kind === 'end') apply('com.kurumacover.booking.ended', { endedAt: jst(at) });
           else sut.extendForLateReturn(new Date(at), 2 * MINUTE);
           const s = sut.snapshot();
           const covered = ((s.coverEnd as Date).getTime() - start) / MINUTE;
-          told ||= sut.uncommittedEvents().some((e) => e.type === 'policy.cover-limit-reached');
+          told ||= sut.uncommittedEvents().some((e) => e.type === 'com.kurumacover.policy.cover-limit-reached');
           // No covered minute past the maximum: the exposure curve prices nothing beyond it.
           expect(covered).toBeLessThanOrEqual(maximumMinutes);
           // The premium never decreases (refunds are separate).

@@ -1,4 +1,4 @@
-import { makeCloudEvent, type PolicyEventDataV1, Topics } from '@kuruma/contracts';
+import { CLOUDEVENT_RECORD_HEADERS, makeCloudEvent, type PolicyEventDataV1, Topics } from '@kuruma/contracts';
 import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messaging';
 import type { PolicyEventRecord } from '@kuruma/domain-policy';
 import { toJapanTime } from '@kuruma/domain-rating';
@@ -27,6 +27,6 @@ export function policyEvent(record: PolicyEventRecord, now: Date, topic: (b: str
   };
   const id = `${p.id}:${type}:${record.causationId}`;
   const event = makeCloudEvent({ id, source: 'kuruma/policy', type, subject: p.bookingId, time: now.toISOString(), data });
-  // The header routes a copy to the partner's own topic (PartnerTopicRouter).
-  return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event), headers: { [PARTNER_ID_HEADER]: p.partnerId } };
+  // Structured-mode CloudEvent (content-type); the partner header routes a copy to the partner's own topic (PartnerTopicRouter).
+  return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event), headers: { ...CLOUDEVENT_RECORD_HEADERS, [PARTNER_ID_HEADER]: p.partnerId } };
 }

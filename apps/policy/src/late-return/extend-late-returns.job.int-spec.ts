@@ -25,7 +25,7 @@ function priced(bookingId: string, type: BookingEventV1['type'], sequence: numbe
     ...over,
   };
   const { sequence: _sequence, ...request } = data;
-  const quote = type === 'booking.created' || type === 'booking.confirmed' ? { quote: priceQuote(request, { now: acceptedAt, vehicleHasOpenDamageClaim: false, omitSources: true }) } : {};
+  const quote = type === 'com.kurumacover.booking.created' || type === 'com.kurumacover.booking.confirmed' ? { quote: priceQuote(request, { now: acceptedAt, vehicleHasOpenDamageClaim: false, omitSources: true }) } : {};
   const event = { specversion: '1.0', id: `${bookingId}-${sequence}`, source: 'partner/demo', type, subject: bookingId, time: acceptedAt.toISOString(), datacontenttype: 'application/json', data };
   return { partnerId: 'demo', ordering: 'in-sequence', acceptedAt: acceptedAt.toISOString(), event, ...quote, pricedAt: acceptedAt.toISOString() } as BookingPricedV1;
 }
@@ -46,28 +46,28 @@ describe(`${ExtendLateReturnsJob.name} at the 7-day product maximum (real Postgr
 
   it('extends a late driver to the maximum and tells the partner before the cover ends; a later extension is declined with a notice', async () => {
     const bookingId = `b-${randomUUID().slice(0, 8)}`;
-    await useCase.execute([priced(bookingId, 'booking.created', 1), priced(bookingId, 'booking.confirmed', 2), priced(bookingId, 'booking.started', 3)]);
+    await useCase.execute([priced(bookingId, 'com.kurumacover.booking.created', 1), priced(bookingId, 'com.kurumacover.booking.confirmed', 2), priced(bookingId, 'com.kurumacover.booking.started', 3)]);
     // Another late driver whose policy's tariff version can no longer price (as the chaos suite's
     // stale-tariff case makes one): it is skipped and must not keep this one uninsured.
     const stale = `b-${randomUUID().slice(0, 8)}`;
-    await useCase.execute([priced(stale, 'booking.created', 1), priced(stale, 'booking.confirmed', 2), priced(stale, 'booking.started', 3)]);
+    await useCase.execute([priced(stale, 'com.kurumacover.booking.created', 1), priced(stale, 'com.kurumacover.booking.confirmed', 2), priced(stale, 'com.kurumacover.booking.started', 3)]);
     await db.$executeRaw`UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = ${stale}`;
 
     const tick = new Date(maximum.getTime() - 21 * MINUTE);
     expect(await sut.tick(tick)).toBeGreaterThanOrEqual(1);
-    expect((await published(stale)).map((e) => e.type)).toEqual(['policy.bound']);
+    expect((await published(stale)).map((e) => e.type)).toEqual(['com.kurumacover.policy.bound']);
 
     const afterTick = await published(bookingId);
-    expect(afterTick.map((e) => e.type)).toEqual(['policy.bound', 'policy.extended', 'policy.cover-limit-reached']);
+    expect(afterTick.map((e) => e.type)).toEqual(['com.kurumacover.policy.bound', 'com.kurumacover.policy.extended', 'com.kurumacover.policy.cover-limit-reached']);
     const notice = afterTick[2];
     expect(notice?.data).toMatchObject({ reason: 'maximum-duration', coverEnd: jst(maximum.getTime()), status: 'active' });
     expect(Date.parse(notice?.time ?? '')).toBeLessThan(maximum.getTime());
     expect(afterTick[1]?.data.premiumDelta).toBeGreaterThan(0);
 
     // The partner extends to 10 days anyway: nothing is charged, cover stays at the maximum, the partner is told again.
-    await useCase.execute([priced(bookingId, 'booking.extended', 4, { endsAt: jst(start + 10 * 24 * 60 * MINUTE) })]);
+    await useCase.execute([priced(bookingId, 'com.kurumacover.booking.extended', 4, { endsAt: jst(start + 10 * 24 * 60 * MINUTE) })]);
     const afterExtension = await published(bookingId);
-    expect(afterExtension.map((e) => e.type)).toEqual(['policy.bound', 'policy.extended', 'policy.cover-limit-reached', 'policy.cover-limit-reached']);
+    expect(afterExtension.map((e) => e.type)).toEqual(['com.kurumacover.policy.bound', 'com.kurumacover.policy.extended', 'com.kurumacover.policy.cover-limit-reached', 'com.kurumacover.policy.cover-limit-reached']);
     expect(afterExtension[3]?.data).toMatchObject({ coverEnd: jst(maximum.getTime()), premium: afterTick[1]?.data.premium, premiumDelta: 0 });
     const [row] = await db.$queryRaw<{ cover_end: Date }[]>`SELECT cover_end FROM policy WHERE partner_id = 'demo' AND booking_id = ${bookingId}`;
     expect(row?.cover_end).toEqual(maximum);

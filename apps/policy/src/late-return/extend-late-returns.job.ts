@@ -4,9 +4,9 @@ import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import { changesOf, policyOf } from '../apply-booking-events/apply-lifecycle-effect';
 
 /**
- * A started booking with no `booking.ended` as its end approaches gets its cover extended in
+ * A started booking with no `com.kurumacover.booking.ended` as its end approaches gets its cover extended in
  * steps up to the product maximum; the step that reaches it also publishes
- * `policy.cover-limit-reached`, at least the lead time before that cover ends, so the partner
+ * `com.kurumacover.policy.cover-limit-reached`, at least the lead time before that cover ends, so the partner
  * can bring the car back before the driver is uninsured. Safe with several instances (SKIP
  * LOCKED) and idempotent (the endorsement's and the events' cause is the new end).
  */

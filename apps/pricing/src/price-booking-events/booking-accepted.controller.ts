@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { bookingAcceptedV1Schema, type BookingAcceptedV1, Topics } from '@kuruma/contracts';
+import { bookingAcceptedV1Schema, type BookingAcceptedV1, JSON_RECORD_HEADERS, Topics } from '@kuruma/contracts';
 import { EventProducer } from '@kuruma/data-access-messaging';
 import { ConsumeTopic, type DecodedRecord, Hops, ServiceTracing, TopicNames } from '@kuruma/service-kit';
 import { PriceBookingEventsUseCase } from './price-booking-events.use-case';
@@ -29,7 +29,7 @@ export class BookingAcceptedController {
       records.map((r) => r.data),
       // Priced events come back in the order of the accepted ones: the i-th continues the i-th's trace.
       async (priced) => {
-        await this.producer.send(priced.map((p, i) => ({ topic, key: p.event.data.bookingId, value: JSON.stringify(p), headers: hop.child(records[i]?.source, receivedAt) })));
+        await this.producer.send(priced.map((p, i) => ({ topic, key: p.event.data.bookingId, value: JSON.stringify(p), headers: { ...hop.child(records[i]?.source, receivedAt), ...JSON_RECORD_HEADERS } })));
         hop.end();
       },
     );

@@ -36,9 +36,9 @@ describe(`${PriceBookingEventsUseCase.name} (real Postgres and Redis)`, () => {
     const bookingId = `b-${randomUUID().slice(0, 8)}`;
     let priced: BookingPricedV1[] = [];
 
-    await sut.execute([accepted(bookingId, 'v-ok', 'booking.created', 1), accepted(bookingId, 'v-ok', 'booking.confirmed', 2), accepted(bookingId, 'v-ok', 'booking.started', 3)], async (p) => void (priced = p));
+    await sut.execute([accepted(bookingId, 'v-ok', 'com.kurumacover.booking.created', 1), accepted(bookingId, 'v-ok', 'com.kurumacover.booking.confirmed', 2), accepted(bookingId, 'v-ok', 'com.kurumacover.booking.started', 3)], async (p) => void (priced = p));
 
-    expect(priced.map((p) => [p.event.type, p.quote?.status])).toEqual([['booking.created', 'quoted'], ['booking.confirmed', 'quoted'], ['booking.started', undefined]]);
+    expect(priced.map((p) => [p.event.type, p.quote?.status])).toEqual([['com.kurumacover.booking.created', 'quoted'], ['com.kurumacover.booking.confirmed', 'quoted'], ['com.kurumacover.booking.started', undefined]]);
     expect(priced[0]?.quote).toEqual(priced[1]?.quote);
     const stored = await db.$queryRaw<{ id: string }[]>`SELECT id FROM quote WHERE partner_id = 'demo' AND booking_id = ${bookingId}`;
     const quote = priced[0]?.quote;
@@ -50,7 +50,7 @@ describe(`${PriceBookingEventsUseCase.name} (real Postgres and Redis)`, () => {
     await redis.set(vehicleDamageFlagKey('demo', vehicleId), 'rebuilt');
     let priced: BookingPricedV1[] = [];
 
-    await sut.execute([accepted(`b-${randomUUID().slice(0, 8)}`, vehicleId, 'booking.confirmed', 1)], async (p) => void (priced = p));
+    await sut.execute([accepted(`b-${randomUUID().slice(0, 8)}`, vehicleId, 'com.kurumacover.booking.confirmed', 1)], async (p) => void (priced = p));
 
     expect(priced[0]?.quote).toMatchObject({ status: 'declined', reasons: [expect.objectContaining({ code: 'vehicle-damage-unresolved' })] });
     await redis.del(vehicleDamageFlagKey('demo', vehicleId));

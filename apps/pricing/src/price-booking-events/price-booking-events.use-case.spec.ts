@@ -15,7 +15,7 @@ function accepted(partnerId: string, vehicleId: string): BookingAcceptedV1 {
     ordering: 'in-sequence',
     acceptedAt: now.toISOString(),
     event: {
-      specversion: '1.0', id: `${bookingId}-2`, source: `partner/${partnerId}`, type: 'booking.confirmed', subject: bookingId, time: now.toISOString(),
+      specversion: '1.0', id: `${bookingId}-2`, source: `partner/${partnerId}`, type: 'com.kurumacover.booking.confirmed', subject: bookingId, time: now.toISOString(),
       datacontenttype: 'application/json',
       data: {
         bookingId, partnerId, startsAt: '2026-12-01T10:00:00+09:00', endsAt: '2026-12-01T14:00:00+09:00', plan: 'standard', sequence: 2,

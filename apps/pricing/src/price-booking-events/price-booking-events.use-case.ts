@@ -4,7 +4,7 @@ import { priceQuote } from '@kuruma/domain-rating';
 import type { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
 
 /** Booking events that need a price: the booking is being offered or bought. */
-const BOOKABLE = new Set(['booking.created', 'booking.confirmed']);
+const BOOKABLE = new Set(['com.kurumacover.booking.created', 'com.kurumacover.booking.confirmed']);
 
 /**
  * Prices every bookable event with the tariff engine (checking the vehicle-damage fraud guard)

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cloudEventSchema } from '../cloudevents/cloud-event';
+import { cloudEventSchema, prefixedEventTypes } from '../cloudevents/cloud-event';
 import { coverInstantSchema, quoteRequestFieldsV1Schema } from '../pricing/quote-request.v1';
 import { storableStrings } from '../text/storable-text';
 
 /** Booking lifecycle event types partners publish on `carshare.booking-events.v1`. */
-const BOOKING_EVENT_TYPES = [
+export const BOOKING_EVENT_TYPES = prefixedEventTypes([
   'booking.created',
   'booking.confirmed',
   'booking.started',
@@ -12,14 +12,14 @@ const BOOKING_EVENT_TYPES = [
   'booking.ended',
   'booking.cancelled',
   'booking.no-show',
-] as const;
+]);
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
 /** `data` of every booking event: the quote request plus ordering and lifecycle fields. */
 export const bookingEventDataV1Schema = quoteRequestFieldsV1Schema.extend({
   /** Increases by one with each event of this booking; the platform applies events in this order. */
   sequence: z.number().int().min(1),
-  /** Actual return time; required on `booking.ended`. */
+  /** Actual return time; required on `com.kurumacover.booking.ended`. */
   endedAt: coverInstantSchema.optional(),
 });
 export type BookingEventDataV1 = z.infer<typeof bookingEventDataV1Schema>;
@@ -38,8 +38,8 @@ export const bookingEventV1Schema = storableStrings(
       if (event.source !== `partner/${event.data.partnerId}`) {
         ctx.addIssue({ code: 'custom', path: ['source'], message: 'must equal partner/{data.partnerId}' });
       }
-      if (event.type === 'booking.ended' && !event.data.endedAt) {
-        ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on booking.ended' });
+      if (event.type === 'com.kurumacover.booking.ended' && !event.data.endedAt) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'endedAt'], message: 'is required on com.kurumacover.booking.ended' });
       }
     }),
 );

@@ -4,7 +4,7 @@ import { bookingAcceptedV1Schema } from './booking-accepted.v1';
 
 /**
  * Internal: an accepted booking event with its price, from pricing to policy on
- * `kuruma.booking-priced.v1`. `quote` is present for booking.created and booking.confirmed.
+ * `kuruma.booking-priced.v1`. `quote` is present for com.kurumacover.booking.created and com.kurumacover.booking.confirmed.
  */
 export const bookingPricedV1Schema = bookingAcceptedV1Schema.extend({
   /** The tariff engine's answer for bookable events. */

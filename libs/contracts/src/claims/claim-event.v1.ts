@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
+import { cloudEventSchema, instantSchema, prefixedEventTypes } from '../cloudevents/cloud-event';
 
-/** Claim event types the platform publishes on `insurance.claim-events.v1` (key = vehicleId). */
-const CLAIM_EVENT_TYPES = [
+/** Claim event types (`com.kurumacover.` + name) the platform publishes on `insurance.claim-events.v1` (key = vehicleId). */
+export const CLAIM_EVENT_TYPES = prefixedEventTypes([
   'claim.fnol-opened',
   'claim.signal-attached',
   'claim.confirmed',
   'claim.withdrawn',
   'incident.uncovered',
-] as const;
+]);
 export type ClaimEventType = (typeof CLAIM_EVENT_TYPES)[number];
 
 const CLAIM_STATUSES = ['provisional', 'confirmed', 'withdrawn', 'closed'] as const;

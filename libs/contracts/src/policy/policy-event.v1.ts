@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { cloudEventSchema, instantSchema } from '../cloudevents/cloud-event';
+import { cloudEventSchema, instantSchema, prefixedEventTypes } from '../cloudevents/cloud-event';
 
 /**
- * Policy event types the platform publishes on `insurance.policy-events.v1` (key = bookingId).
- * `policy.cover-limit-reached`: cover has reached the product maximum (7 days from its start); it
+ * Policy event types (`com.kurumacover.` + name) the platform publishes on `insurance.policy-events.v1` (key = bookingId).
+ * `com.kurumacover.policy.cover-limit-reached`: cover has reached the product maximum (7 days from its start); it
  * is sent before the cover ends (when a booking is bound to the maximum, when an extension asks
  * for more, or when the late-return extension reaches it), and the booking is not insured after
  * `coverEnd`. Consumers that do not know a type should ignore it.
  */
-const POLICY_EVENT_TYPES = [
+export const POLICY_EVENT_TYPES = prefixedEventTypes([
   'policy.bound',
   'policy.extended',
   'policy.ended',
   'policy.cancelled',
   'policy.declined',
   'policy.cover-limit-reached',
-] as const;
+]);
 export type PolicyEventType = (typeof POLICY_EVENT_TYPES)[number];
 
 const POLICY_STATUSES = ['bound', 'active', 'ended', 'cancelled', 'declined'] as const;

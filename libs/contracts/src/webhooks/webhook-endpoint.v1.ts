@@ -1,21 +1,22 @@
 import { z } from 'zod';
-import { claimEventV1Schema } from '../claims/claim-event.v1';
-import { instantSchema } from '../cloudevents/cloud-event';
-import { policyEventV1Schema } from '../policy/policy-event.v1';
+import { CLAIM_EVENT_TYPES } from '../claims/claim-event.v1';
+import { EVENT_TYPE_PREFIX, eventTypeSchema, instantSchema, type PrefixedEventType } from '../cloudevents/cloud-event';
+import { POLICY_EVENT_TYPES } from '../policy/policy-event.v1';
 import { storableStrings } from '../text/storable-text';
 
 /** Sent to a partner's other endpoints when the platform disables one that kept failing. */
-export const WEBHOOK_ENDPOINT_DISABLED = 'webhook.endpoint-disabled';
+export const WEBHOOK_ENDPOINT_DISABLED: PrefixedEventType<'webhook.endpoint-disabled'> = `${EVENT_TYPE_PREFIX}webhook.endpoint-disabled`;
 
 /** Every event type an endpoint may subscribe to: the policy and claim topics' types, and the disabling notice. */
-export const WEBHOOK_EVENT_TYPES = [...policyEventV1Schema.shape.type.options, ...claimEventV1Schema.shape.type.options, WEBHOOK_ENDPOINT_DISABLED] as const;
+export const WEBHOOK_EVENT_TYPES = [...POLICY_EVENT_TYPES, ...CLAIM_EVENT_TYPES, WEBHOOK_ENDPOINT_DISABLED] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Longest receiver URL accepted (browsers' practical limit; longer is a mistake or an attack). */
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
 const eventTypesSchema = z
-  .array(z.enum(WEBHOOK_EVENT_TYPES as unknown as [WebhookEventType, ...WebhookEventType[]]))
+  // Legacy names (without the prefix) are accepted during the transition and stored as the prefixed ones.
+  .array(eventTypeSchema(WEBHOOK_EVENT_TYPES))
   .min(1)
   .max(WEBHOOK_EVENT_TYPES.length)
   .refine((types) => new Set(types).size === types.length, 'must not repeat a type');
@@ -111,7 +112,7 @@ export const webhookDeliveryPageV1Schema = z.object({ items: z.array(webhookDeli
 export type WebhookDeliveryPageV1 = z.infer<typeof webhookDeliveryPageV1Schema>;
 export const webhookEndpointListV1Schema = z.object({ items: z.array(webhookEndpointV1Schema) });
 
-/** Data of the `webhook.endpoint-disabled` CloudEvent. */
+/** Data of the `com.kurumacover.webhook.endpoint-disabled` CloudEvent. */
 export interface WebhookEndpointDisabledDataV1 {
   partnerId: string;
   endpointId: string;

@@ -4,8 +4,8 @@ import { type ClaimAction, claimStatusChange } from './claim-status';
 
 describe(claimStatusChange.name, () => {
   it.each<[string, ClaimAction, ReturnType<typeof claimStatusChange>]>([
-    ['provisional', 'confirm', { kind: 'changed', to: 'confirmed', event: 'claim.confirmed' }],
-    ['provisional', 'withdraw', { kind: 'changed', to: 'withdrawn', event: 'claim.withdrawn' }],
+    ['provisional', 'confirm', { kind: 'changed', to: 'confirmed', event: 'com.kurumacover.claim.confirmed' }],
+    ['provisional', 'withdraw', { kind: 'changed', to: 'withdrawn', event: 'com.kurumacover.claim.withdrawn' }],
     ['confirmed', 'close', { kind: 'changed', to: 'closed' }],
     ['confirmed', 'confirm', { kind: 'unchanged' }],
     ['withdrawn', 'withdraw', { kind: 'unchanged' }],

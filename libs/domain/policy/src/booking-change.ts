@@ -9,6 +9,6 @@ export interface BookingChange {
   /** When the booking event happened (a cancellation's time). */
   at: Date;
   booking: BookingEventDataV1;
-  /** Present on booking.created and booking.confirmed. */
+  /** Present on com.kurumacover.booking.created and com.kurumacover.booking.confirmed. */
   quote?: QuoteV1;
 }

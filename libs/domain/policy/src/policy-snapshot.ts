@@ -12,7 +12,7 @@ export interface PolicySnapshot {
   driverId: string;
   plan: string;
   status: PolicyStatus;
-  /** The last booking event applied, without its `booking.` prefix. */
+  /** The last booking event applied, without its `com.kurumacover.booking.` prefix (`confirmed`). */
   bookingStatus: string;
   coverStart: Date | null;
   coverEnd: Date | null;

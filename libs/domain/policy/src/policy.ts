@@ -1,10 +1,13 @@
-import { type BookingEventDataV1, type DeclinedV1, present, type QuotedV1 } from '@kuruma/contracts';
+import { type BookingEventDataV1, type DeclinedV1, EVENT_TYPE_PREFIX, present, type QuotedV1 } from '@kuruma/contracts';
 import type { BookingChange } from './booking-change';
 import { lateReturnExtension } from './late-return';
 import { policyNumber } from './policy-number';
 import type { EndorsementRecord, PolicyEventRecord } from './policy-records';
 import type { PolicySnapshot, PolicyStatus } from './policy-snapshot';
 import type { PolicyTariff, PricedCover } from './policy-tariff';
+
+/** The booking status kept on the policy is the booking event's name without this (`confirmed`). */
+const BOOKING_TYPE_PREFIX = `${EVENT_TYPE_PREFIX}booking.`;
 
 /** A transition either applies, or is refused with a reason and leaves the policy as it was. */
 export type TransitionOutcome = { accepted: true } | { accepted: false; reason: string };
@@ -91,26 +94,26 @@ export class Policy {
   /** Applies one booking event: the transition its type names. */
   applyBookingEvent(change: BookingChange, now: Date): TransitionOutcome {
     switch (change.type) {
-      case 'booking.created':
+      case 'com.kurumacover.booking.created':
         return this.quote(change);
-      case 'booking.confirmed':
+      case 'com.kurumacover.booking.confirmed':
         return this.confirm(change, now);
-      case 'booking.started':
+      case 'com.kurumacover.booking.started':
         return this.start(change);
-      case 'booking.extended':
+      case 'com.kurumacover.booking.extended':
         return this.extend(change);
-      case 'booking.ended':
+      case 'com.kurumacover.booking.ended':
         return this.end(change);
-      case 'booking.cancelled':
+      case 'com.kurumacover.booking.cancelled':
         return this.cancel(change);
-      case 'booking.no-show':
+      case 'com.kurumacover.booking.no-show':
         return this.noShow(change);
       default:
         return refused(`unknown event type ${String((change as { type: unknown }).type)}`);
     }
   }
 
-  /** booking.created: records the quote, or the decline, for a booking not yet seen. */
+  /** com.kurumacover.booking.created: records the quote, or the decline, for a booking not yet seen. */
   quote(change: BookingChange): TransitionOutcome {
     if (this.state.status !== 'none') return refused(`booking already created (policy is ${this.state.status})`);
     const quote = change.quote;
@@ -125,7 +128,7 @@ export class Policy {
     return ACCEPTED;
   }
 
-  /** booking.confirmed: binds cover at the quoted price, or declines it. */
+  /** com.kurumacover.booking.confirmed: binds cover at the quoted price, or declines it. */
   confirm(change: BookingChange, now: Date): TransitionOutcome {
     const from = this.state.status;
     if (from !== 'none' && from !== 'quoted' && from !== 'declined') return refused(`cannot confirm: policy is already ${from}`);
@@ -141,12 +144,12 @@ export class Policy {
     this.takeQuote(change.booking, quote);
     this.state.boundAt = now;
     this.state.policyNumber = policyNumber(this.state.id, now);
-    this.record({ type: 'policy.bound', causationId: change.causationId });
+    this.record({ type: 'com.kurumacover.policy.bound', causationId: change.causationId });
     if (present(this.state.coverEnd, 'cover end').getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(change.causationId);
     return ACCEPTED;
   }
 
-  /** booking.started: bound cover is now in use. */
+  /** com.kurumacover.booking.started: bound cover is now in use. */
   start(change: BookingChange): TransitionOutcome {
     if (this.state.status !== 'bound') return refused(`cannot start: policy is ${this.state.status}`);
     this.follow(change, 'active');
@@ -154,7 +157,7 @@ export class Policy {
   }
 
   /**
-   * booking.extended: cover runs to the new end, for the extra premium of the longer booking, but
+   * com.kurumacover.booking.extended: cover runs to the new end, for the extra premium of the longer booking, but
    * never past the product maximum from the start (the tariff prices no minute beyond it): cover
    * then runs to the maximum and the partner is told at once, before the cover ends, that the
    * rest of the booking is not insured.
@@ -174,15 +177,15 @@ export class Policy {
       this.state.coverEnd = newEnd;
       this.state.premiumYen = newPremium;
       this.endorse({ kind: 'extension', reason: 'booking-extended', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId: change.causationId });
-      this.record({ type: 'policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
+      this.record({ type: 'com.kurumacover.policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
     }
     if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(change.causationId);
     return ACCEPTED;
   }
 
   /**
-   * booking.ended: cover ends at the return. An early return refunds the unused part; a late one
-   * is charged up to the return first. A partner that never sent booking.started still ended a
+   * com.kurumacover.booking.ended: cover ends at the return. An early return refunds the unused part; a late one
+   * is charged up to the return first. A partner that never sent com.kurumacover.booking.started still ended a
    * trip, so bound cover may end too.
    */
   end(change: BookingChange): TransitionOutcome {
@@ -201,17 +204,17 @@ export class Policy {
       const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, coveredTo);
       this.state.premiumYen = newPremium;
       this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: coveredTo, causeId: change.causationId });
-      this.record({ type: 'policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return' });
+      this.record({ type: 'com.kurumacover.policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return' });
     }
     const refund = early ? this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt) : 0;
     this.state.coverEnd = early ? endedAt : coveredTo;
     const reason = early ? 'early-end' : 'returned';
-    this.refund(change, { type: 'policy.ended', kind: 'end', refund, reason, endorsementReason: late ? 'late-return' : reason, coverEndBefore: before });
+    this.refund(change, { type: 'com.kurumacover.policy.ended', kind: 'end', refund, reason, endorsementReason: late ? 'late-return' : reason, coverEndBefore: before });
     return ACCEPTED;
   }
 
   /**
-   * booking.cancelled: a quote is withdrawn; cover cancelled before its start is refunded in full;
+   * com.kurumacover.booking.cancelled: a quote is withdrawn; cover cancelled before its start is refunded in full;
    * cover cancelled after its start ends at the cancellation, refunded like an early return.
    */
   cancel(change: BookingChange): TransitionOutcome {
@@ -223,7 +226,7 @@ export class Policy {
     if (status === 'bound' && coverStart && change.at.getTime() < coverStart.getTime()) {
       this.follow(change, 'cancelled');
       const refund = this.tariff.cancellationRefund(this.pricedCover());
-      this.refund(change, { type: 'policy.cancelled', kind: 'cancellation', refund, reason: 'cancelled-before-start', coverEndBefore: this.state.coverEnd });
+      this.refund(change, { type: 'com.kurumacover.policy.cancelled', kind: 'cancellation', refund, reason: 'cancelled-before-start', coverEndBefore: this.state.coverEnd });
       return ACCEPTED;
     }
     if (status !== 'bound' && status !== 'active') return refused(`cannot cancel: policy is ${status}`);
@@ -232,16 +235,16 @@ export class Policy {
     const endedAt = new Date(Math.min(change.at.getTime(), before.getTime()));
     const refund = this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt);
     this.state.coverEnd = endedAt;
-    this.refund(change, { type: 'policy.ended', kind: 'end', refund, reason: 'cancelled-after-start', coverEndBefore: before });
+    this.refund(change, { type: 'com.kurumacover.policy.ended', kind: 'end', refund, reason: 'cancelled-after-start', coverEndBefore: before });
     return ACCEPTED;
   }
 
-  /** booking.no-show: bound cover never used is cancelled, refunded less the tariff's fee. */
+  /** com.kurumacover.booking.no-show: bound cover never used is cancelled, refunded less the tariff's fee. */
   noShow(change: BookingChange): TransitionOutcome {
     if (this.state.status !== 'bound') return refused(`no-show only applies to bound cover; policy is ${this.state.status}`);
     this.follow(change, 'cancelled');
     const refund = this.tariff.noShowRefund(this.pricedCover());
-    this.refund(change, { type: 'policy.cancelled', kind: 'no-show', refund, reason: 'no-show', coverEndBefore: this.state.coverEnd });
+    this.refund(change, { type: 'com.kurumacover.policy.cancelled', kind: 'no-show', refund, reason: 'no-show', coverEndBefore: this.state.coverEnd });
     return ACCEPTED;
   }
 
@@ -262,7 +265,7 @@ export class Policy {
     this.state.coverEnd = newEnd;
     this.state.premiumYen = newPremium;
     this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId });
-    this.record({ type: 'policy.extended', causationId: causeId, premiumDelta, reason: 'late-return' });
+    this.record({ type: 'com.kurumacover.policy.extended', causationId: causeId, premiumDelta, reason: 'late-return' });
     if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(causeId);
     return true;
   }
@@ -281,14 +284,14 @@ export class Policy {
     return new Date(Math.max(this.maximumEnd().getTime(), present(this.state.coverEnd, 'cover end').getTime()));
   }
 
-  /** Cover has reached the product maximum: the partner hears it before it ends (policy.cover-limit-reached). */
+  /** Cover has reached the product maximum: the partner hears it before it ends (com.kurumacover.policy.cover-limit-reached). */
   private noticeCoverLimit(causationId: string): void {
-    this.record({ type: 'policy.cover-limit-reached', causationId, reason: 'maximum-duration' });
+    this.record({ type: 'com.kurumacover.policy.cover-limit-reached', causationId, reason: 'maximum-duration' });
   }
 
   /** Every applied booking event moves the policy to `status` and is remembered as the booking's latest. */
   private follow(change: BookingChange, status: PolicyStatus): void {
-    this.state.bookingStatus = change.type.replace('booking.', '');
+    this.state.bookingStatus = change.type.slice(BOOKING_TYPE_PREFIX.length);
     this.state.lastSequence = change.sequence;
     this.state.status = status;
   }
@@ -299,7 +302,7 @@ export class Policy {
    */
   private refund(
     change: BookingChange,
-    r: { type: 'policy.ended' | 'policy.cancelled'; kind: EndorsementRecord['kind']; refund: number; reason: string; endorsementReason?: string; coverEndBefore: Date | null },
+    r: { type: 'com.kurumacover.policy.ended' | 'com.kurumacover.policy.cancelled'; kind: EndorsementRecord['kind']; refund: number; reason: string; endorsementReason?: string; coverEndBefore: Date | null },
   ): void {
     this.state.refundYen += r.refund;
     const endorsement = { kind: r.kind, reason: r.endorsementReason ?? r.reason, premiumDeltaYen: 0, refundYen: r.refund, coverEndBefore: r.coverEndBefore, coverEndAfter: this.state.coverEnd };
@@ -326,7 +329,7 @@ export class Policy {
   private decline(change: BookingChange, quote: DeclinedV1, publish: boolean): void {
     this.state.declineReasons = quote.reasons;
     this.state.request = change.booking;
-    if (publish) this.record({ type: 'policy.declined', causationId: change.causationId, reasons: quote.reasons });
+    if (publish) this.record({ type: 'com.kurumacover.policy.declined', causationId: change.causationId, reasons: quote.reasons });
   }
 
   private pricedCover(): PricedCover {

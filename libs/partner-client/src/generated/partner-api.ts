@@ -473,8 +473,7 @@ export interface components {
             subject: string;
             /** Format: date-time */
             time?: string;
-            /** @enum {string} */
-            type: "booking.created" | "booking.confirmed" | "booking.started" | "booking.extended" | "booking.ended" | "booking.cancelled" | "booking.no-show";
+            type: ("com.kurumacover.booking.created" | "com.kurumacover.booking.confirmed" | "com.kurumacover.booking.started" | "com.kurumacover.booking.extended" | "com.kurumacover.booking.ended" | "com.kurumacover.booking.cancelled" | "com.kurumacover.booking.no-show") | ("booking.created" | "booking.confirmed" | "booking.started" | "booking.extended" | "booking.ended" | "booking.cancelled" | "booking.no-show");
         };
         BookingEventAccepted: {
             id: string;
@@ -838,7 +837,7 @@ export interface components {
         WebhookEndpointCreate: {
             /** @default true */
             enabled: boolean;
-            eventTypes: ("policy.bound" | "policy.extended" | "policy.ended" | "policy.cancelled" | "policy.declined" | "policy.cover-limit-reached" | "claim.fnol-opened" | "claim.signal-attached" | "claim.confirmed" | "claim.withdrawn" | "incident.uncovered" | "webhook.endpoint-disabled")[];
+            eventTypes: (("com.kurumacover.policy.bound" | "com.kurumacover.policy.extended" | "com.kurumacover.policy.ended" | "com.kurumacover.policy.cancelled" | "com.kurumacover.policy.declined" | "com.kurumacover.policy.cover-limit-reached" | "com.kurumacover.claim.fnol-opened" | "com.kurumacover.claim.signal-attached" | "com.kurumacover.claim.confirmed" | "com.kurumacover.claim.withdrawn" | "com.kurumacover.incident.uncovered" | "com.kurumacover.webhook.endpoint-disabled") | ("policy.bound" | "policy.extended" | "policy.ended" | "policy.cancelled" | "policy.declined" | "policy.cover-limit-reached" | "claim.fnol-opened" | "claim.signal-attached" | "claim.confirmed" | "claim.withdrawn" | "incident.uncovered" | "webhook.endpoint-disabled"))[];
             url: string;
         };
         WebhookEndpointList: {
@@ -859,7 +858,7 @@ export interface components {
         };
         WebhookEndpointPatch: {
             enabled?: boolean;
-            eventTypes?: ("policy.bound" | "policy.extended" | "policy.ended" | "policy.cancelled" | "policy.declined" | "policy.cover-limit-reached" | "claim.fnol-opened" | "claim.signal-attached" | "claim.confirmed" | "claim.withdrawn" | "incident.uncovered" | "webhook.endpoint-disabled")[];
+            eventTypes?: (("com.kurumacover.policy.bound" | "com.kurumacover.policy.extended" | "com.kurumacover.policy.ended" | "com.kurumacover.policy.cancelled" | "com.kurumacover.policy.declined" | "com.kurumacover.policy.cover-limit-reached" | "com.kurumacover.claim.fnol-opened" | "com.kurumacover.claim.signal-attached" | "com.kurumacover.claim.confirmed" | "com.kurumacover.claim.withdrawn" | "com.kurumacover.incident.uncovered" | "com.kurumacover.webhook.endpoint-disabled") | ("policy.bound" | "policy.extended" | "policy.ended" | "policy.cancelled" | "policy.declined" | "policy.cover-limit-reached" | "claim.fnol-opened" | "claim.signal-attached" | "claim.confirmed" | "claim.withdrawn" | "incident.uncovered" | "webhook.endpoint-disabled"))[];
             url?: string;
         };
         WebhookReplay: {

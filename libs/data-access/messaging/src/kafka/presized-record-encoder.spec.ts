@@ -30,7 +30,7 @@ describe(presizedRecordEncoder.name, () => {
   });
 
   it('encodes a record with its defaults (no deltas, no headers) as kafkajs does', () => {
-    const record = { key: 'booking-1', value: '{"type":"booking.confirmed"}' };
+    const record = { key: 'booking-1', value: '{"type":"com.kurumacover.booking.confirmed"}' };
     expect(sut(record).buffer).toEqual(kafkajsRecord(record).buffer);
   });
 });
