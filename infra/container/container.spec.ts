@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../local/service-runtime';
 import { CLAIMS_TRIGGER_OPS_PORT, CONTAINER_PORT, DEPLOYED_SERVICES, deployedService } from '../deploy/services';
@@ -14,6 +15,24 @@ describe('Dockerfile', () => {
   const sut = dockerfile();
   const runtime = runtimeStage();
   const runScript = readRepoFile('infra/container/run.sh');
+
+  it("passes the Dockerfile linter (dockerfile-utils, the VS Code Docker extension's) with every optional rule on", () => {
+    const every = ValidationSeverity.WARNING;
+    const settings = {
+      deprecatedMaintainer: every,
+      directiveCasing: every,
+      emptyContinuationLine: every,
+      instructionCasing: every,
+      instructionCmdMultiple: every,
+      instructionEntrypointMultiple: every,
+      instructionHealthcheckMultiple: every,
+      instructionJSONInSingleQuotes: every,
+      instructionWorkdirRelative: every,
+    };
+    expect(validate(readRepoFile('Dockerfile'), settings).map((d) => `line ${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
+    // The linter is not vacuous: a Dockerfile with two health checks and a relative WORKDIR fails it.
+    expect(validate('FROM node:20\nWORKDIR app\nHEALTHCHECK CMD true\nHEALTHCHECK CMD false\n', settings).length).toBe(2);
+  });
 
   it('builds every stage from one node:20 bookworm-slim base pinned by digest', () => {
     expect(sut.args.get('NODE_IMAGE')).toMatch(/^node:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
