@@ -122,3 +122,26 @@ export async function migrate(
     await client.end();
   }
 }
+
+/**
+ * Migrations of `migrationsDir` that the database has not finished (all of them while it or the
+ * history table does not exist yet). Read only: what a service waits on before it starts
+ * (`kuruma migrate --wait`, the Kubernetes init container), so it needs no DDL rights itself.
+ */
+export async function pendingMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
+  const names = readMigrations(migrationsDir).map((m) => m.name);
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const finished = new Set(rows.map((r) => r.migration_name));
+    return names.filter((name) => !finished.has(name));
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return names; // undefined_table: nothing applied yet
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
