@@ -247,7 +247,8 @@ async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' |
 /** The services a fault-injection run starts and kills (tools/chaos.ts, test/e2e/chaos.e2e-spec.ts). */
 export const CHAOS_SERVICES = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'] as const;
 
-async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
+/** When every consumer group of the services a run starts (CHAOS_SERVICES) is back to lag 0, or null after `timeoutMs`. */
+export async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
   const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'chaos-lag').admin();
   await admin.connect();
@@ -278,6 +279,7 @@ async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<n
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** `p`, or a rejection once `ms` pass (the sender then does not know the outcome). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 }
