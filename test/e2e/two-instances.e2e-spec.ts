@@ -55,7 +55,8 @@ describe('two instances of each service, one killed under load', () => {
     log(`killed ${JSON.stringify(killed)}; relay taken over after ${JSON.stringify(takeoverMs)} ms`);
     // A driver who does not bring the car back: its cover ends within the late-return lead time.
     const probe = new KafkaProbe();
-    const late = newBooking({ startsAt: jstMinutesFromNow(-10), endsAt: jstMinutesFromNow(30) });
+    // An hour booked, as bind-pipeline's late-return case: the test stack extends cover ending within the hour.
+    const late = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(60) });
     lateBookingId = late.bookingId;
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [1, 2, 3].map((seq) => asMessage(bookingEvent(late, (['booking.created', 'booking.confirmed', 'booking.started'] as const)[seq - 1], seq))));
     await probe.close();
