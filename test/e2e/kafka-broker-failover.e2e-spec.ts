@@ -43,7 +43,7 @@ describe.skipIf(cluster < 3)('a three-broker Kafka cluster losing a broker under
     await sleep(5_000);
     verdict = await flow.stopAndVerify();
     for (let i = 0; i < 60 && (underReplicatedAfter = await kafka.underReplicatedPartitions(ownTopics)) > 0; i++) await sleep(1_000);
-    log(JSON.stringify({ killed, bookings: verdict.operations.bookings, policies: verdict.policies, policyTopic: verdict.policyTopic }));
+    log(JSON.stringify({ killed, bookings: verdict.operations.bookings, policies: verdict.policies, policyTopic: verdict.policyTopic, violations: verdict.violations.slice(0, 20) }));
   }, 600_000);
   afterAll(async () => {
     await platform.stopAll();

@@ -62,7 +62,7 @@ describe('two instances of each service, one killed under load', () => {
     await probe.close();
     await sleep(15_000);
     verdict = await flow.stopAndVerify();
-    log(JSON.stringify({ bookings: verdict.operations.bookings, policies: verdict.policies, policyTopic: verdict.policyTopic }));
+    log(JSON.stringify({ bookings: verdict.operations.bookings, policies: verdict.policies, policyTopic: verdict.policyTopic, violations: verdict.violations.slice(0, 20) }));
   }, 600_000);
   afterAll(async () => {
     await platform.stopAll();
