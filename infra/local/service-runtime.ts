@@ -25,3 +25,36 @@ export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--
  * separate arenas, so two arenas keep resident memory down at no throughput cost (docs/benchmarks.md).
  */
 export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/** Instance k (0-based) of a service listens on its ports + k * INSTANCE_PORT_STEP. */
+export const INSTANCE_PORT_STEP = 10;
+
+/** The variable naming a service's HTTP port (`BOOKING_INGEST_PORT`, ...), as libs/platform/config reads it. */
+export const portVariable = (app: string): string => `${app.toUpperCase().replace(/-/g, '_')}_PORT`;
+
+/**
+ * The MQTT client id of instance k of claims-trigger, from the first one's: `...-1` becomes
+ * `...-2`, any other id gets `.2`. The intake's connections are the id and `id-1`, `id-2`, ...
+ * (intakeClientIds), so a plain `-2` suffix could be a connection of the first instance.
+ */
+export function instanceMqttClientId(first: string, instance: number): string {
+  if (instance === 0) return first;
+  return /-\d+$/.test(first) ? first.replace(/-\d+$/, `-${instance + 1}`) : `${first}.${instance + 1}`;
+}
+
+/**
+ * What instance k of a service overrides so it can run beside the others on one machine: its HTTP
+ * ports and, for claims-trigger, its MQTT client id (the persistent sessions are per instance; the
+ * shared subscription group and the Kafka consumer groups stay the same, so the instances split
+ * the work). Instance 0 overrides nothing.
+ */
+export function instanceEnv(app: string, instance: number, base: { port: number; claimsOpsPort: number; mqttClientId: string }): Record<string, string> {
+  if (instance === 0) return {};
+  const shift = INSTANCE_PORT_STEP * instance;
+  const env: Record<string, string> = { [portVariable(app)]: String(base.port + shift) };
+  if (app === 'claims-trigger') {
+    env['CLAIMS_TRIGGER_OPS_PORT'] = String(base.claimsOpsPort + shift);
+    env['MQTT_CLIENT_ID'] = instanceMqttClientId(base.mqttClientId, instance);
+  }
+  return env;
+}

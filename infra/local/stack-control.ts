@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadStackConfig, type StackConfig } from '../../libs/platform/config/src/stack.config';
 import { KafkaPrincipals } from '../../libs/contracts/src/topics';
 import { devPlatformUsers, ensureScramUsers } from './kafka-access';
-import { kafkaPaths, kafkaReady, kafkaRunning, type ScramUser, startKafka, stopKafka } from './kafka-broker';
+import { kafkaNodes, kafkaPaths, kafkaReady, kafkaRunning, liveBrokerIds, type ScramUser, startKafka, stopKafka } from './kafka-broker';
 import { adminAuth } from './partner-provisioning';
 import { mosquittoConfigOutdated, mosquittoRunning, mqttCanConnect, provisionMosquitto, startMosquitto, stopMosquitto } from './mosquitto-broker';
 import { postgresReachable, redisReachable, startPostgres, startRedis, stopLocalPostgres, stopRedis } from './datastores';
@@ -62,18 +62,30 @@ export async function ensureStack(env: NodeJS.ProcessEnv = process.env): Promise
     started('redis', new URL(config.REDIS_URL).host);
   }
 
-  const port = Number(config.KAFKA_BROKERS[0].split(':')[1] ?? 9092);
+  const nodes = kafkaNodes(config.STACK_STATE_DIR, config.KAFKA_BROKERS);
   const kafka = kafkaPaths(config.STACK_STATE_DIR);
   // The platform's own principals and the demo partner, with their development passwords.
   const devUsers: ScramUser[] = [...devPlatformUsers(), { username: KafkaPrincipals.partner('demo'), password: config.DEMO_PARTNER_KAFKA_PASSWORD }];
-  if (await kafkaReady(config.KAFKA_BROKERS, adminAuth(config))) report.components.push({ component: 'kafka', status: 'reused', address: config.KAFKA_BROKERS.join(',') });
+  const security = { admin: adminAuth(config), bootstrapUsers: devUsers };
+  const answers = await kafkaReady(config.KAFKA_BROKERS, security.admin);
+  const live = answers ? await liveBrokerIds(config.KAFKA_BROKERS, security.admin) : [];
+  if (live.length === nodes.length) report.components.push({ component: 'kafka', status: 'reused', address: config.KAFKA_BROKERS.join(',') });
   else {
-    // Our broker runs but refuses the admin: it predates authentication (or another admin password).
-    if (kafkaRunning(kafka)) {
+    const dir = config.STACK_STATE_DIR;
+    // Our own nodes of the other layout (one broker where a cluster is wanted, or the reverse) hold the ports.
+    const otherLayout = nodes.length === 1 ? [1, 2, 3].map((id) => kafkaPaths(dir, id)) : [kafkaPaths(dir)];
+    if (otherLayout.some(kafkaRunning)) {
+      say(`the running Kafka is not the ${nodes.length}-node layout KAFKA_CLUSTER_SIZE asks for; restarting it`);
+      await stopKafka(dir, say);
+    } else if (!answers && nodes.some((n) => kafkaRunning(n.paths))) {
+      // Our broker runs but refuses the admin: it predates authentication (or another admin password).
       say('the running Kafka does not accept the admin credentials (started before SASL/SCRAM?); restarting it secured');
-      await stopKafka(kafka, say);
+      await stopKafka(dir, say);
+    } else if (answers && !nodes.some((n) => kafkaRunning(n.paths))) {
+      throw new Error(`Kafka at ${config.KAFKA_BROKERS[0]} has ${live.length} broker(s), not the ${nodes.length} KAFKA_CLUSTER_SIZE asks for, and this state directory did not start it`);
     }
-    await startKafka(kafka, port, config.KAFKA_HEAP, { admin: adminAuth(config), bootstrapUsers: devUsers }, say);
+    // Starts what is not running: everything, or the node of a cluster a fault left down.
+    await startKafka(nodes, config.KAFKA_HEAP, security, say);
     started('kafka', config.KAFKA_BROKERS.join(','));
   }
   const created = await ensureScramUsers({ libs: kafka.libs, brokers: config.KAFKA_BROKERS, admin: adminAuth(config) }, devUsers);
@@ -117,7 +129,7 @@ export async function stopStack(only?: Component[], env: NodeJS.ProcessEnv = pro
   const config = loadStackConfig(env);
   const owned = readOwned(config);
   const targets = only ?? owned;
-  if (targets.includes('kafka') || !only) await stopKafka(kafkaPaths(config.STACK_STATE_DIR), say);
+  if (targets.includes('kafka') || !only) await stopKafka(config.STACK_STATE_DIR, say);
   if (targets.includes('mosquitto') || !only) await stopMosquitto(config.STACK_STATE_DIR, say);
   if (targets.includes('postgres') && owned.includes('postgres')) await stopLocalPostgres(config.STACK_STATE_DIR);
   if (targets.includes('redis') && owned.includes('redis')) await stopRedis(config.REDIS_URL);

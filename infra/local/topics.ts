@@ -1,5 +1,5 @@
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { TOPIC_SPECS, type TopicSpec, topicName } from '../../libs/contracts/src/topics';
+import { replicationFor, TOPIC_SPECS, type TopicSpec, topicName } from '../../libs/contracts/src/topics';
 import { type KafkaAuth, kafkaAuthOptions } from '../../libs/data-access/messaging/src/kafka/kafka-auth';
 import { applyGrants, platformGrants } from './kafka-access';
 
@@ -31,13 +31,19 @@ export async function ensureTopics(
   }
 }
 
-/** Creates the missing topics of `specs` and aligns existing ones. Partition counts only grow. */
+/**
+ * Creates the missing topics of `specs` and aligns existing ones. Partition counts only grow.
+ * Replication follows the cluster (libs/contracts TOPIC_REPLICATION: three copies and
+ * min.insync.replicas=2 on three brokers or more; one copy on the single development broker).
+ */
 export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[], namespace: string, say: (msg: string) => void = () => undefined): Promise<void> {
   const existing = new Set(await admin.listTopics());
+  const { replicas, minInsyncReplicas } = replicationFor((await admin.describeCluster()).brokers.length);
   const configEntries = (spec: TopicSpec) => [
     { name: 'cleanup.policy', value: spec.cleanupPolicy },
     { name: 'retention.ms', value: String(spec.retentionMs) },
     { name: 'max.message.bytes', value: String(spec.maxMessageBytes) },
+    { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
   ];
   const missing = specs.filter((s) => !existing.has(topicName(s.name, namespace)));
   if (missing.length) {
@@ -48,7 +54,7 @@ export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[]
       topics: missing.map((spec) => ({
         topic: topicName(spec.name, namespace),
         numPartitions: spec.partitions,
-        replicationFactor: 1,
+        replicationFactor: replicas,
         configEntries: configEntries(spec),
       })),
     });
@@ -58,6 +64,9 @@ export async function ensureTopicSpecs(admin: Admin, specs: readonly TopicSpec[]
   const present = specs.filter((s) => existing.has(topicName(s.name, namespace)));
   if (present.length) {
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => topicName(s.name, namespace)) });
+    // kafkajs cannot reassign replicas: a topic created on a smaller cluster keeps its copies until an operator moves them.
+    const thin = metadata.topics.filter((t) => t.partitions.some((p) => p.replicas.length < replicas)).map((t) => t.name);
+    if (thin.length) say(`warning: ${thin.length} topic(s) have fewer than ${replicas} replicas (created on a smaller cluster): ${thin.join(', ')}`);
     const grow = present.filter((spec) => {
       const found = metadata.topics.find((t) => t.name === topicName(spec.name, namespace));
       return found && found.partitions.length < spec.partitions;

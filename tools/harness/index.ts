@@ -14,6 +14,7 @@ export * from './platform-processes';
 export * from './publish-alert';
 export * from './random';
 export * from './seed';
+export * from './steady-bookings';
 export * from './stack-setup';
 export * from './test-env';
 export * from './wait-until';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { devServiceKafkaEnv } from '../../infra/local/kafka-access';
-import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
+import { instanceEnv, portVariable, SERVICE_ENV, SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
 export const APP_PORTS = {
@@ -33,11 +33,12 @@ export class PlatformProcesses {
     });
   }
 
-  async start(apps: AppName[]): Promise<void> {
+  /** Starts `apps` and waits until each is ready (a first start on a busy machine may need longer than the default). */
+  async start(apps: AppName[], readyTimeoutMs = 180_000): Promise<void> {
     mkdirSync(logDir, { recursive: true });
     for (const app of apps) this.spawn(app);
     // All at once on a busy machine: each alone is ready in seconds, together they may take minutes.
-    await Promise.all(apps.map((app) => waitReady(app, 180_000)));
+    await Promise.all(apps.map((app) => waitReady(app, readyTimeoutMs)));
   }
 
   private spawn(app: AppName, name: string = app, env: Record<string, string> = {}): ChildProcess {
@@ -60,18 +61,26 @@ export class PlatformProcesses {
     return child;
   }
 
-  /** A second instance of a service (its own HTTP port), e.g. to make a consumer group rebalance. */
-  async startExtra(app: AppName, name: string): Promise<void> {
-    const port = APP_PORTS[app] + 10 * (this.extras.size + 1);
-    // claims-trigger also opens its internal ops listener: give the extra one its own port too.
-    const ports = { [`${app.toUpperCase().replace(/-/g, '_')}_PORT`]: String(port), ...(app === 'claims-trigger' ? { CLAIMS_TRIGGER_OPS_PORT: String(port + 5) } : {}) };
-    this.extras.set(name, this.spawn(app, name, ports));
-    await waitForUrl(`http://127.0.0.1:${port}/health/ready`, 120_000, name);
+  /**
+   * Another instance of a service, as `npm start -- --instances` runs it (instanceEnv: its own HTTP
+   * ports and MQTT client id, the same consumer groups and share group), e.g. to make a consumer
+   * group rebalance or to take over from a killed one. Instance numbers count from 1 (the first is
+   * started by start()); by default the next free one.
+   */
+  async startExtra(app: AppName, name: string, instance = this.extras.size + 1, readyTimeoutMs = 120_000): Promise<void> {
+    const env = instanceEnv(app, instance, { port: APP_PORTS[app], claimsOpsPort: Number(TEST_ENV['CLAIMS_TRIGGER_OPS_PORT']), mqttClientId: TEST_ENV['MQTT_CLIENT_ID'] as string });
+    this.extras.set(name, this.spawn(app, name, env));
+    await waitForUrl(`http://127.0.0.1:${env[portVariable(app)]}/health/ready`, readyTimeoutMs, name);
   }
 
   async stopExtra(name: string): Promise<void> {
     await signalAndWait(this.extras.get(name), 'SIGTERM');
     this.extras.delete(name);
+  }
+
+  /** kill -9 of one process by its name: a service (its first instance) or an extra instance. */
+  async killByName(name: string): Promise<void> {
+    await signalAndWait(this.children.get(name as AppName) ?? this.extras.get(name), 'SIGKILL');
   }
 
   /** Restarts `app` if it is not running (after a fault), then waits until it is ready. */

@@ -9,12 +9,15 @@ import type { KafkaAuth } from '@kuruma/data-access-messaging';
  */
 const PORT_BASE = Number(process.env['TEST_PORT_BASE'] ?? 13000);
 const STATE_DIR = resolve(process.env['STACK_STATE_DIR'] || resolve(__dirname, '../../infra/local/.state'));
+/** The broker's transport and the admin's and demo partner's credentials, as the stack scripts use them. */
+const stack = loadStackConfig(process.env);
 
 export const TEST_ENV: Record<string, string> = {
   APP_ENV: 'test',
   LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
   DATABASE_URL: process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test',
-  KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+  // Every node of the stack's cluster (KAFKA_CLUSTER_SIZE=3: three addresses from the first).
+  KAFKA_BROKERS: stack.KAFKA_BROKERS.join(','),
   KAFKA_TOPIC_NAMESPACE: process.env['TEST_TOPIC_NAMESPACE'] ?? 'test.',
   KAFKA_GROUP_PREFIX: process.env['TEST_GROUP_PREFIX'] ?? 'test',
   REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/15',
@@ -62,8 +65,6 @@ export const testTopic = (base: string): string => `${TEST_ENV['KAFKA_TOPIC_NAME
 export const DEMO_API_KEY = 'demo-partner-api-key-change-me';
 export const DEMO_WEBHOOK_SECRET = 'whsec_ZGVtby1wYXJ0bmVyLXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==';
 
-/** The broker's transport and the admin's and demo partner's credentials, as the stack scripts use them. */
-const stack = loadStackConfig(process.env);
 /** Credentials of one principal (a service's, a partner's) over the stack's transport. */
 export const kafkaAuthAs = (username: string, password = devKafkaPassword(username)): KafkaAuth => ({
   securityProtocol: stack.KAFKA_SECURITY_PROTOCOL,

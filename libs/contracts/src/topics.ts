@@ -98,6 +98,20 @@ const dlq = (name: string, writer: string, description: string, key = 'the origi
   description,
 });
 
+/**
+ * How every topic (shared, dead-letter and partner topics alike) is replicated on a cluster: three
+ * copies, and a write is acknowledged (the producers send acks=all) only once at least two hold it.
+ * One broker can then crash or be restarted without losing an acknowledged record and without
+ * refusing writes; losing a second refuses writes (NOT_ENOUGH_REPLICAS) rather than risk them.
+ */
+export const TOPIC_REPLICATION = { replicas: 3, minInsyncReplicas: 2 } as const;
+
+/** The replication a cluster of `brokers` nodes can give: TOPIC_REPLICATION, or all it has (one broker: one copy). */
+export function replicationFor(brokers: number): { replicas: number; minInsyncReplicas: number } {
+  const replicas = Math.max(1, Math.min(TOPIC_REPLICATION.replicas, brokers));
+  return { replicas, minInsyncReplicas: Math.max(1, Math.min(TOPIC_REPLICATION.minInsyncReplicas, replicas - 1)) };
+}
+
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   {
     name: Topics.bookingEvents,

@@ -279,7 +279,8 @@ export const CHAOS_SERVICE_ENV: Record<string, string> = {
   WEBHOOK_RETRY_SCHEDULE_MS: [250, 500, 1_000, 2_000, 3_000, ...Array.from({ length: 35 }, () => 5_000)].join(','),
 };
 
-async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
+/** When every consumer group of the services a run starts (CHAOS_SERVICES) is back to lag 0, or null after `timeoutMs`. */
+export async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
   const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'chaos-lag').admin();
   await admin.connect();
@@ -310,6 +311,7 @@ async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<n
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** `p`, or a rejection once `ms` pass (the sender then does not know the outcome). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { devKafkaPassword } from './kafka.config';
+import { clusterBrokerAddresses, devKafkaPassword } from './kafka.config';
+import { loadStackConfig } from './stack.config';
 import { loadServiceConfig } from './service.config';
 
 /** Everything else production needs, so only the Kafka settings decide. */
@@ -39,5 +40,20 @@ describe('finding 4: services refuse an unauthenticated Kafka connection in prod
 
   it('still allows PLAINTEXT outside production (e.g. a broker without authentication)', () => {
     expect(load({ KAFKA_SECURITY_PROTOCOL: 'plaintext' }).KAFKA_SECURITY_PROTOCOL).toBe('plaintext');
+  });
+});
+
+describe(clusterBrokerAddresses.name, () => {
+  it('gives a three-node cluster the first address and the two after it, two ports apart (each controller takes port + 1)', () => {
+    expect(clusterBrokerAddresses(['127.0.0.1:9292'], 3)).toEqual(['127.0.0.1:9292', '127.0.0.1:9294', '127.0.0.1:9296']);
+  });
+
+  it('keeps a list that already names every node, and a single broker as it is', () => {
+    expect(clusterBrokerAddresses(['a:1', 'b:1', 'c:1'], 3)).toEqual(['a:1', 'b:1', 'c:1']);
+    expect(clusterBrokerAddresses(['127.0.0.1:9092'], 1)).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('hands the stack scripts and tests every node when KAFKA_CLUSTER_SIZE=3', () => {
+    expect(loadStackConfig({ KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_CLUSTER_SIZE: '3' }).KAFKA_BROKERS).toEqual(['127.0.0.1:9092', '127.0.0.1:9094', '127.0.0.1:9096']);
   });
 });

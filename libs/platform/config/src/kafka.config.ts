@@ -71,3 +71,15 @@ export function kafkaProductionProblems(config: TransportConfig & { KAFKA_USERNA
   if (config.KAFKA_PASSWORD === devKafkaPassword(config.KAFKA_USERNAME)) problems.push('KAFKA_PASSWORD is the published development password');
   return problems;
 }
+
+/**
+ * The client addresses of a local cluster of `size` nodes whose first node listens on `first`:
+ * node i (1-based) takes client port `port + 2(i-1)` and its controller listener the next port,
+ * so 9092 gives 9092, 9094, 9096 (controllers 9093, 9095, 9097). A list that already names every
+ * node is kept as it is.
+ */
+export function clusterBrokerAddresses(brokers: readonly string[], size: number): string[] {
+  if (brokers.length >= size) return [...brokers];
+  const [host, port] = (brokers[0] ?? '127.0.0.1:9092').split(':');
+  return Array.from({ length: size }, (_, i) => `${host}:${Number(port ?? 9092) + 2 * i}`);
+}

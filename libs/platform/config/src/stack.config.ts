@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { envList, envPort, parseEnv } from './parse-env';
-import { kafkaAdminVars, kafkaTransportVars } from './kafka.config';
+import { envInt, envList, envPort, parseEnv } from './parse-env';
+import { clusterBrokerAddresses, kafkaAdminVars, kafkaTransportVars } from './kafka.config';
 import { checkMqttAccountNames, demoPartnerKafkaVars, mqttVars } from './service-secrets.config';
 
 /** What the local-stack scripts need: where each component lives and where state is kept. */
@@ -21,6 +21,12 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
         .default('')
         .transform((v) => resolve(v || 'infra/local/.state')),
       KAFKA_HEAP: z.string().default('512m'),
+      /**
+       * Nodes of the local Kafka cluster (KRaft, each a broker and a controller voter): 1, or 3 for
+       * replication factor 3 with min.insync.replicas=2. With 3, a KAFKA_BROKERS naming one address
+       * is the first node; the others follow at +2 and +4 (clusterBrokerAddresses).
+       */
+      KAFKA_CLUSTER_SIZE: envInt(1, 1, 3),
       ...mqttVars,
       /** Port of Mosquitto's TLS listener for devices (certificates from a local CA in the state dir). */
       MQTT_TLS_PORT: envPort(8884),
@@ -31,6 +37,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   checkMqttAccountNames(config);
-  return config;
+  return { ...config, KAFKA_BROKERS: clusterBrokerAddresses(config.KAFKA_BROKERS, config.KAFKA_CLUSTER_SIZE) };
 }
 export type StackConfig = ReturnType<typeof loadStackConfig>;

@@ -1,4 +1,5 @@
 import { present } from '@kuruma/contracts';
+import { hostname } from 'node:os';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { SqlTx } from '@kuruma/data-access-db';
@@ -69,7 +70,8 @@ export class OutboxRelay {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.producer}-outbox-relay` });
+    // The pid names the process holding the relay's lock in pg_stat_activity (which instance leads).
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.producer}-outbox-relay ${process.pid}@${hostname()}` });
     client.on('error', (err) => {
       this.options.logger.warn({ err }, 'outbox listener connection lost');
       this.listener = undefined;
@@ -195,6 +197,11 @@ export class OutboxRelay {
     await this.loop;
     await this.settleMarking().catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Whether this instance holds its producer's lock and publishes (another instance is standby). */
+  isLeader(): boolean {
+    return this.leader;
   }
 
   async check(): Promise<void> {

@@ -62,7 +62,7 @@ export class OutboxRelayModule {
         const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
         const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
         const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
-        return new OutboxRelay({
+        const relay: OutboxRelay = new OutboxRelay({
           producer: kit.name,
           db: sql,
           databaseUrl: config.DATABASE_URL,
@@ -77,6 +77,9 @@ export class OutboxRelayModule {
             if (oldest) delay.observe((Date.now() - oldest.getTime()) / 1000);
           },
         });
+        // With several instances exactly one publishes (the holder of the Postgres advisory lock).
+        kit.metrics.gauge('kuruma_outbox_relay_leader', '1 on the instance whose outbox relay holds the lock and publishes, 0 on a standby', [], (g) => g.set(relay.isLeader() ? 1 : 0));
+        return relay;
       },
     };
     return { module: OutboxRelayModule, providers: [...routerProvider, relay, OutboxPublishing] };
