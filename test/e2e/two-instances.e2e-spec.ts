@@ -58,7 +58,7 @@ describe('two instances of each service, one killed under load', () => {
     // An hour booked, as bind-pipeline's late-return case: the test stack extends cover ending within the hour.
     const late = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(60) });
     lateBookingId = late.bookingId;
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [1, 2, 3].map((seq) => asMessage(bookingEvent(late, (['booking.created', 'booking.confirmed', 'booking.started'] as const)[seq - 1], seq))));
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [1, 2, 3].map((seq) => asMessage(bookingEvent(late, (['com.kurumacover.booking.created', 'com.kurumacover.booking.confirmed', 'com.kurumacover.booking.started'] as const)[seq - 1], seq))));
     await probe.close();
     await sleep(15_000);
     verdict = await flow.stopAndVerify();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfig } from '@kuruma/config';
-import { kafkaPaths, startKafka, stopKafka } from '../../infra/local/kafka-broker';
+import { type KafkaNode, kafkaPaths, startKafka, stopKafka } from '../../infra/local/kafka-broker';
 import { KafkaProbe, kafkaClientAs } from './kafka-probe';
 import { ADMIN_KAFKA_AUTH } from './test-env';
 
@@ -39,6 +39,7 @@ describe(KafkaProbe.name, () => {
   const security = { admin: ADMIN_KAFKA_AUTH, bootstrapUsers: [] };
   const topic = 'probe-restart';
   let port = 0;
+  let node: KafkaNode;
   let sut: KafkaProbe;
 
   beforeAll(async () => {
@@ -47,7 +48,8 @@ describe(KafkaProbe.name, () => {
     mkdirSync(join(dir, 'kafka'), { recursive: true });
     if (existsSync(libs)) symlinkSync(libs, paths.libs);
     port = await freePortPair();
-    await startKafka(paths, port, '256m', security, say);
+    node = { id: 1, port, paths };
+    await startKafka([node], '256m', security, say);
     const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'probe-restart', [`127.0.0.1:${port}`]).admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
@@ -58,7 +60,7 @@ describe(KafkaProbe.name, () => {
 
   afterAll(async () => {
     await sut?.close();
-    await stopKafka(paths, say);
+    await stopKafka(dir, say);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -70,8 +72,8 @@ describe(KafkaProbe.name, () => {
     await sut.waitFor((rs) => rs.length >= 50, 30_000, 'the records before the restart');
 
     for (let restart = 0; restart < 2; restart++) {
-      await stopKafka(paths, say);
-      await startKafka(paths, port, '256m', security, say);
+      await stopKafka(dir, say);
+      await startKafka([node], '256m', security, say);
       // Written while the observer may still be reconnecting: these are the ones the 18:26 run missed.
       await sut.produce(topic, batch(50 + restart * 100, 100));
     }

@@ -42,9 +42,9 @@ export class SteadyBookings {
   private async sendOne(): Promise<void> {
     const final = this.random.pick(['bound', 'cancelled', 'ended'] as const);
     const b = newBooking(final === 'ended' ? { startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) } : {});
-    const events = [bookingEvent(b, 'booking.created', 1), bookingEvent(b, 'booking.confirmed', 2)];
-    if (final === 'cancelled') events.push(bookingEvent(b, 'booking.cancelled', 3));
-    if (final === 'ended') events.push(bookingEvent(b, 'booking.started', 3), bookingEvent(b, 'booking.ended', 4, { endedAt: jstMinutesFromNow(60) }));
+    const events = [bookingEvent(b, 'com.kurumacover.booking.created', 1), bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)];
+    if (final === 'cancelled') events.push(bookingEvent(b, 'com.kurumacover.booking.cancelled', 3));
+    if (final === 'ended') events.push(bookingEvent(b, 'com.kurumacover.booking.started', 3), bookingEvent(b, 'com.kurumacover.booking.ended', 4, { endedAt: jstMinutesFromNow(60) }));
     let outcome: Outcome = 'ok';
     try {
       await withTimeout(this.probe.produce(this.bookingTopic, events.flatMap((e) => [asMessage(e), asMessage(e)])), 20_000);
@@ -67,7 +67,7 @@ export class SteadyBookings {
       const acknowledged = [...this.bookings].filter(([, b]) => b.outcome === 'ok').map(([id]) => id);
       const deadline = Date.now() + timeoutMs;
       const bound = async () => Number((await db.query('SELECT count(DISTINCT booking_id)::int AS n FROM policy WHERE booking_id = ANY($1)', [acknowledged])).rows[0].n);
-      const published = () => new Set(this.probe.records.filter((r) => r.json<{ type: string }>().type === 'policy.bound').map((r) => r.key)).size;
+      const published = () => new Set(this.probe.records.filter((r) => r.json<{ type: string }>().type === 'com.kurumacover.policy.bound').map((r) => r.key)).size;
       while (Date.now() < deadline && ((await bound()) < acknowledged.length || published() < acknowledged.length)) await new Promise((r) => setTimeout(r, 500));
       await new Promise((r) => setTimeout(r, 2_000)); // copies a relay may still send
       const report = await ledgerVerdict({
@@ -80,6 +80,7 @@ export class SteadyBookings {
         bookings: this.bookings,
         alerts: new Map(),
         poisonInjected: 0,
+        poisonIndeterminate: 0,
       });
       return { ...report, lagZeroAt };
     } finally {
