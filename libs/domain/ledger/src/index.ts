@@ -1,0 +1,5 @@
+export * from './chart-of-accounts';
+export * from './journal-entry';
+export * from './posting-rules';
+export * from './earned-premium';
+export * from './periods';
