@@ -14,3 +14,4 @@ export * from './webhooks/webhook-endpoint.repository';
 export * from './webhooks/webhook-delivery.repository';
 export * from './tariffs/tariff-version.repository';
 export * from './tariffs/tariff-change.listener';
+export * from './ledger/ledger.repository';
