@@ -22,6 +22,7 @@ import { ApplyBookingEventsUseCase } from './apply-booking-events/apply-booking-
 import { BookingPricedKafkaHandler } from './apply-booking-events/booking-priced.kafka-handler';
 import { PolicyOutcomes } from './apply-booking-events/policy-outcomes';
 import { ExtendLateReturnsJob } from './late-return/extend-late-returns.job';
+import { CloseLedgerPeriodsJob } from './ledger/close-ledger-periods.job';
 import type { PolicyConfig } from './policy.config';
 import { PoliciesController } from './read-policies/policies.controller';
 
@@ -64,6 +65,16 @@ export class PolicyModule {
             new ExtendLateReturnsJob(sql, cfg.SERVICE, (base) => topics.of(base), cfg.LATE_RETURN_LEAD_MS, cfg.LATE_RETURN_INTERVAL_MS, logger),
         },
         { provide: JobSchedule, inject: [ExtendLateReturnsJob, ShutdownRegistry], useFactory: (job: ExtendLateReturnsJob, shutdown: ShutdownRegistry) => new JobSchedule('late-return-job', job, shutdown) },
+        {
+          provide: CloseLedgerPeriodsJob,
+          inject: [SqlDatabase, SERVICE_CONFIG, LOGGER],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, logger: Logger) => new CloseLedgerPeriodsJob(sql, cfg.SERVICE, cfg.LEDGER_CLOSE_INTERVAL_MS, logger),
+        },
+        {
+          provide: 'ledger-close-schedule',
+          inject: [CloseLedgerPeriodsJob, ShutdownRegistry],
+          useFactory: (job: CloseLedgerPeriodsJob, shutdown: ShutdownRegistry) => new JobSchedule('ledger-close-job', job, shutdown),
+        },
       ],
     };
   }

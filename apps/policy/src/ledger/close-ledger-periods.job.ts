@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import { LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { closablePeriods, type PeriodKind, periodBounds } from '@kuruma/domain-ledger';
+import { IntervalJob } from '@kuruma/service-kit';
+
+/** The advisory lock that makes one instance at a time close periods (the others skip the tick). */
+const CLOSE_LOCK = 'ledger-period-close';
+
+/**
+ * Closes the premium ledger's Japan days and months once they are over (at Japan midnight):
+ * every day from the one after the last closed (or the ledger's first) up to yesterday, and every
+ * month likewise. A closed period never changes: the database posts an entry that arrives for it
+ * into the open day as an adjustment naming the original. Safe with several instances: the
+ * tick's transaction takes an advisory lock or skips.
+ */
+export class CloseLedgerPeriodsJob extends IntervalJob {
+  private readonly ledger = new LedgerRepository();
+
+  constructor(
+    private readonly db: SqlTransactional,
+    private readonly closedBy: string,
+    intervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    super(intervalMs);
+  }
+
+  /** Closes what is over at `now`; null when another instance holds the close. */
+  async tick(now = new Date()): Promise<{ days: string[]; months: string[] } | null> {
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const [lock] = await tx.$queryRaw<{ got: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${CLOSE_LOCK})) AS got`;
+        if (!lock?.got) return null;
+        const first = await this.ledger.firstBusinessAt(tx);
+        if (!first) return { days: [], months: [] };
+        const due = async (kind: PeriodKind) => {
+          const last = await this.ledger.lastClosed(tx, kind);
+          return closablePeriods(kind, last ? periodBounds(last).end : first, now);
+        };
+        const days = await this.ledger.close(tx, 'day', await due('day'), this.closedBy);
+        const months = await this.ledger.close(tx, 'month', await due('month'), this.closedBy);
+        if (days.length || months.length) this.logger.info({ days, months }, 'ledger periods closed');
+        return { days, months };
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'closing ledger periods failed; will retry');
+      return null;
+    }
+  }
+}
