@@ -17,3 +17,4 @@ export * from './present';
 export * from './tracing/trace-context';
 export * from './text/storable-text';
 export * from './webhooks/webhook-endpoint.v1';
+export * from './ledger/statement.v1';

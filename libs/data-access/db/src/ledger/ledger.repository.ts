@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalLine, PeriodKind } from '@kuruma/domain-ledger';
+import type { JournalEntry, JournalLine, PeriodKind, StatementEntry } from '@kuruma/domain-ledger';
 import type { DatabaseTx } from '../prisma-client.factory';
 
 /** A journal entry as the ledger holds it: with its posting instant and the period it posted into. */
@@ -28,6 +28,27 @@ const toPosted = (r: PostedRow): PostedEntry => ({
   ...r,
   seq: Number(r.seq),
   lines: (r.lines ?? []).map((l) => ({ account: l.account, debitYen: Number(l.debitYen), creditYen: Number(l.creditYen) })),
+});
+
+const STATEMENT_COLUMNS = `e.source_event_id AS "sourceEventId", e.rule, e.claim_id::text AS "claimId", e.tariff_version AS "tariffVersion",
+  e.business_at AS "businessAt", e.cover_end AS "coverEnd", e.period_day AS "periodDay", e.original_day AS "originalDay",
+  (SELECT json_agg(json_build_object('account', l.account, 'debitYen', l.debit_yen, 'creditYen', l.credit_yen) ORDER BY l.line_no)
+     FROM ledger_line l WHERE l.entry_id = e.id) AS lines,
+  CASE WHEN p.id IS NOT NULL AND e.claim_id IS NULL THEN json_build_object('policyNumber', p.policy_number, 'bookingId', p.booking_id, 'plan', p.plan, 'coverStart', p.cover_start) END AS policy,
+  CASE WHEN c.id IS NOT NULL THEN json_build_object('claimNumber', c.claim_number, 'policyNumber', c.policy_number, 'bookingId', c.booking_id,
+    'occurredAt', c.occurred_at, 'openedAt', c.opened_at, 'cause', c.cause) END AS claim`;
+
+type StatementRow = Omit<StatementEntry, 'lines' | 'policy' | 'claim'> & {
+  lines: PostedRow['lines'];
+  policy: { policyNumber: string | null; bookingId: string; plan: string; coverStart: string | null } | null;
+  claim: { claimNumber: string; policyNumber: string; bookingId: string; occurredAt: string; openedAt: string; cause: string } | null;
+};
+
+const toStatementEntry = (r: StatementRow): StatementEntry => ({
+  ...r,
+  lines: (r.lines ?? []).map((l) => ({ account: l.account, debitYen: Number(l.debitYen), creditYen: Number(l.creditYen) })),
+  policy: r.policy ? { policyNumber: r.policy.policyNumber ?? '', bookingId: r.policy.bookingId, plan: r.policy.plan, coverStart: r.policy.coverStart ? new Date(r.policy.coverStart) : null } : null,
+  claim: r.claim ? { ...r.claim, occurredAt: new Date(r.claim.occurredAt), openedAt: new Date(r.claim.openedAt) } : null,
 });
 
 /**
@@ -85,6 +106,29 @@ export class LedgerRepository {
       q.partnerId ?? null,
     );
     return rows.map(toPosted);
+  }
+
+  /**
+   * A partner's entries posted into the Japan days [fromDay, toDay] with the policy and claim facts
+   * statements print (ones that never change after bind or first notice), and every entry of the
+   * claims among them posted up to toDay (for the reserve outstanding).
+   */
+  async statementEntries(tx: DatabaseTx, q: { partnerId: string; fromDay: string; toDay: string }): Promise<{ entries: StatementEntry[]; claimHistory: StatementEntry[] }> {
+    const from = `FROM ledger_entry e LEFT JOIN policy p ON p.id = e.policy_id LEFT JOIN claim c ON c.id = e.claim_id`;
+    const entries = await tx.$queryRawUnsafe<StatementRow[]>(
+      `SELECT ${STATEMENT_COLUMNS} ${from} WHERE e.partner_id = $1 AND e.period_day BETWEEN $2 AND $3 ORDER BY e.seq`,
+      q.partnerId,
+      q.fromDay,
+      q.toDay,
+    );
+    const claimHistory = await tx.$queryRawUnsafe<StatementRow[]>(
+      `SELECT ${STATEMENT_COLUMNS} ${from} WHERE e.partner_id = $1 AND e.period_day <= $3 AND e.claim_id IN (
+         SELECT claim_id FROM ledger_entry WHERE partner_id = $1 AND period_day BETWEEN $2 AND $3 AND claim_id IS NOT NULL) ORDER BY e.seq`,
+      q.partnerId,
+      q.fromDay,
+      q.toDay,
+    );
+    return { entries: entries.map(toStatementEntry), claimHistory: claimHistory.map(toStatementEntry) };
   }
 
   /** Whether a Japan day or month is closed. */
