@@ -17,3 +17,4 @@ export * from './seed';
 export * from './stack-setup';
 export * from './test-env';
 export * from './wait-until';
+export * from './chaos/premium-ledger';
