@@ -15,3 +15,4 @@ export * from './webhooks/webhook-delivery.repository';
 export * from './tariffs/tariff-version.repository';
 export * from './tariffs/tariff-change.listener';
 export * from './ledger/ledger.repository';
+export * from './ledger/partner-statement';

@@ -6,3 +6,4 @@ export * from './periods';
 export * from './statements';
 export * from './csv';
 export * from './statement-documents';
+export * from './finance-figures';

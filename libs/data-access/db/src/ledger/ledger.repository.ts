@@ -131,6 +131,18 @@ export class LedgerRepository {
     return { entries: entries.map(toStatementEntry), claimHistory: claimHistory.map(toStatementEntry) };
   }
 
+  /**
+   * Every entry whose business instant is before `to`, with the plan of its policy: what earned
+   * premium, incurred losses and the console's figures are computed from.
+   */
+  async entriesWithPlan(tx: DatabaseTx, to: Date): Promise<(PostedEntry & { plan: string | null })[]> {
+    const rows = await tx.$queryRawUnsafe<(PostedRow & { plan: string | null })[]>(
+      `SELECT ${ENTRY_COLUMNS}, p.plan FROM ledger_entry e LEFT JOIN policy p ON p.id = e.policy_id WHERE e.business_at < $1 ORDER BY e.seq`,
+      to,
+    );
+    return rows.map((r) => ({ ...toPosted(r), plan: r.plan }));
+  }
+
   /** Whether a Japan day or month is closed. */
   async isClosed(tx: DatabaseTx, kind: PeriodKind, key: string): Promise<boolean> {
     const rows = await tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM ledger_period WHERE kind = ${kind} AND key = ${key}`;
