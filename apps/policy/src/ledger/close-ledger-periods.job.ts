@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
-import { closablePeriods, type PeriodKind, periodBounds } from '@kuruma/domain-ledger';
+import { closablePeriods } from '@kuruma/domain-ledger';
 import { IntervalJob } from '@kuruma/service-kit';
 
 /** The advisory lock that makes one instance at a time close periods (the others skip the tick). */
@@ -8,8 +8,8 @@ const CLOSE_LOCK = 'ledger-period-close';
 
 /**
  * Closes the premium ledger's Japan days and months once they are over (at Japan midnight):
- * every day from the one after the last closed (or the ledger's first) up to yesterday, and every
- * month likewise. A closed period never changes: the database posts an entry that arrives for it
+ * every day from the ledger's first business day up to yesterday that is not closed yet, and
+ * every month likewise (a gap left by a failed tick is closed by the next). A closed period never changes: the database posts an entry that arrives for it
  * into the open day as an adjustment naming the original. Safe with several instances: the
  * tick's transaction takes an advisory lock or skips.
  */
@@ -33,12 +33,9 @@ export class CloseLedgerPeriodsJob extends IntervalJob {
         if (!lock?.got) return null;
         const first = await this.ledger.firstBusinessAt(tx);
         if (!first) return { days: [], months: [] };
-        const due = async (kind: PeriodKind) => {
-          const last = await this.ledger.lastClosed(tx, kind);
-          return closablePeriods(kind, last ? periodBounds(last).end : first, now);
-        };
-        const days = await this.ledger.close(tx, 'day', await due('day'), this.closedBy);
-        const months = await this.ledger.close(tx, 'month', await due('month'), this.closedBy);
+        // Every period from the ledger's first that is over; those already closed are left as they are.
+        const days = await this.ledger.close(tx, 'day', closablePeriods('day', first, now), this.closedBy);
+        const months = await this.ledger.close(tx, 'month', closablePeriods('month', first, now), this.closedBy);
         if (days.length || months.length) this.logger.info({ days, months }, 'ledger periods closed');
         return { days, months };
       });

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LedgerRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { japanDay, postPolicyEffect } from '@kuruma/domain-ledger';
-import { CloseLedgerPeriodsJob } from '../ledger/close-ledger-periods.job';
 import { RenderStatementUseCase } from './render-statement.use-case';
 
 const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/kuruma_test';
@@ -27,12 +25,14 @@ describe(`${RenderStatementUseCase.name} (real Postgres)`, () => {
 
   it('renders a closed day to the same bytes and SHA-256 every time, late entries and other partners included nowhere in it', async () => {
     const partner = `st-${randomUUID().slice(0, 8)}`;
-    const day = new Date(Date.now() - 3 * DAY);
+    // A day of its own, long before any other test's, closed alone (the close job of another test
+    // may already have closed the recent days, and would post this test's entries as adjustments).
+    const day = new Date(Date.parse('2001-01-01T03:00:00Z') + Math.floor(Math.random() * 7000) * DAY);
     const period = japanDay(day);
     await boundPolicy(partner, day, 1200);
     await boundPolicy(partner, new Date(day.getTime() + 60_000), 800);
     await boundPolicy(`${partner}-rival`, day, 5000);
-    await new CloseLedgerPeriodsJob(db, 'statement-test', 60_000, pino({ level: 'silent' })).tick();
+    await db.$transaction((tx) => new LedgerRepository().close(tx, 'day', [period], 'statement-test'));
 
     const first = await sut.execute(partner, period, 'premium-bordereau', 'csv');
     await boundPolicy(partner, new Date(day.getTime() + 120_000), 999);

@@ -44,7 +44,8 @@ export function closablePeriods(kind: PeriodKind, since: Date, now: Date): strin
   const out: string[] = [];
   const key = kind === 'day' ? japanDay : japanMonth;
   let cursor = key(since);
-  for (let guard = 0; guard < 4000; guard += 1) {
+  // Bounded: a century of days at most.
+  for (let guard = 0; guard < 40_000; guard += 1) {
     const { end } = periodBounds(cursor);
     if (end.getTime() > now.getTime()) break;
     out.push(cursor);

@@ -168,12 +168,6 @@ export class LedgerRepository {
     return rows.map((r) => r.key).sort();
   }
 
-  /** The latest closed period of a kind, or null when none is. */
-  async lastClosed(tx: DatabaseTx, kind: PeriodKind): Promise<string | null> {
-    const rows = await tx.$queryRaw<{ key: string | null }[]>`SELECT max(key) AS key FROM ledger_period WHERE kind = ${kind}`;
-    return rows[0]?.key ?? null;
-  }
-
   /** The first business instant the ledger holds, or null when it is empty: where closing starts. */
   async firstBusinessAt(tx: DatabaseTx): Promise<Date | null> {
     const rows = await tx.$queryRaw<{ at: Date | null }[]>`SELECT min(business_at) AS at FROM ledger_entry`;
