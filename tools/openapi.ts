@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { activeTariffV1Schema, bookingEventV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, quoteRequestV1Schema, quoteV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { activeTariffV1Schema, bookingEventV1Schema, claimsBordereauV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, premiumBordereauV1Schema, quoteRequestV1Schema, quoteV1Schema, STATEMENT_KINDS, statementV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 import { partnerHeaders, partnerParameters, partnerResponses, partnerSchemas, partnerServers, serverOf } from './openapi-partner';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
@@ -139,6 +139,40 @@ const paths = {
       responses: { '200': { description: 'HTML certificate', content: { 'text/html': { schema: { type: 'string' } } } }, ...partnerRefusals, '404': problem('No bound policy') },
     },
   },
+  '/v1/statements': {
+    servers: serverOf('policy'),
+    get: {
+      operationId: 'getStatement',
+      tags: ['policy (port 3003)'],
+      summary: "The partner's statement, premium bordereau or claims bordereau for a Japan month or day, as JSON or CSV (docs/ledger.md)",
+      description:
+        'Rendered from the premium ledger entries posted into the period. Once the period is closed (`closed: true`) the document never changes: ' +
+        'the same bytes and SHA-256 (ETag `"sha256-<hex>"`, `Repr-Digest`) every time; an event that arrives late posts into the open day as an adjustment.',
+      security: apiKey,
+      parameters: [
+        { name: 'period', in: 'query', required: true, description: 'A Japan month `YYYY-MM` or day `YYYY-MM-DD`', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}(-\\d{2})?$' } },
+        { name: 'kind', in: 'query', required: false, description: 'Which document (default `statement`)', schema: { type: 'string', enum: [...STATEMENT_KINDS], default: 'statement' } },
+        { name: 'format', in: 'query', required: false, description: 'json or csv; without it, `Accept: text/csv` asks for CSV', schema: { type: 'string', enum: ['json', 'csv'] } },
+        { name: 'partnerId', in: 'query', required: false, description: 'Optional; must be the caller (another partner is refused with 403)', schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': {
+          description: 'The document; its SHA-256 in ETag and Repr-Digest',
+          headers: {
+            ETag: { description: '`"sha256-<hex>"` of the body', schema: { type: 'string' } },
+            'Repr-Digest': { description: 'RFC 9530 SHA-256 of the body', schema: { type: 'string' } },
+          },
+          content: {
+            ...json('StatementDocument'),
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
+        '400': problem('Invalid period, kind or format (`errors` names it)'),
+        '403': problem("Another partner's statements"),
+        ...partnerRefusals,
+      },
+    },
+  },
   '/v1/devices/{deviceId}': {
     servers: serverOf('claims-trigger'),
     put: {
@@ -261,6 +295,13 @@ export function buildOpenApi(): Record<string, unknown> {
         Quote: schema(quoteV1Schema, 'output'),
         CoverSchedule: schema(coverScheduleV1Schema, 'output'),
         ActiveTariff: schema(activeTariffV1Schema, 'output'),
+        Statement: schema(statementV1Schema, 'output'),
+        PremiumBordereau: schema(premiumBordereauV1Schema, 'output'),
+        ClaimsBordereau: schema(claimsBordereauV1Schema, 'output'),
+        StatementDocument: {
+          description: 'The statement or the bordereau `kind` asked for',
+          oneOf: [{ $ref: '#/components/schemas/Statement' }, { $ref: '#/components/schemas/PremiumBordereau' }, { $ref: '#/components/schemas/ClaimsBordereau' }],
+        },
         DeviceRegistration: schema(deviceRegistrationV1Schema),
         DeviceCredentialsRotation: schema(deviceCredentialsRotationV1Schema),
         ...webhookSchemas,

@@ -5,7 +5,9 @@
  *  2. published outbox events missing from their topic (lost after publish) and events on the
  *     topic that no outbox row explains (phantoms); duplicates on the topic are counted, not
  *     failed, because every consumer de-duplicates by CloudEvent id;
- *  3. policies and claims whose lifecycle event was never enqueued.
+ *  3. policies and claims whose lifecycle event was never enqueued;
+ *  4. the premium ledger (docs/ledger.md): entries and periods balance, each policy's ledger premium
+ *     and refunds equal its own, every money event has its entry, nothing is posted twice.
  * Only what is younger than the outbox retention (OUTBOX_RETENTION_HOURS) is compared: older
  * published rows have been deleted.
  */
@@ -15,6 +17,7 @@ import { z } from 'zod';
 import { kafkaClientVars, kafkaCredentials, parseEnv } from '@kuruma/config';
 import { KafkaPrincipals, Topics, topicName } from '@kuruma/contracts';
 import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
+import { checkPremiumLedger, type PremiumLedgerReport } from './harness';
 
 const env = parseEnv(
   z.object({
@@ -36,6 +39,7 @@ export interface ReconcileReport {
   duplicatesOnTopic: number;
   policiesWithoutEvent: string[];
   claimsWithoutEvent: string[];
+  premiumLedger: PremiumLedgerReport | null;
   differences: number;
 }
 
@@ -83,7 +87,7 @@ export async function reconcile(): Promise<ReconcileReport> {
   await db.connect();
   const auth = kafkaCredentials(env, env.KAFKA_USERNAME, env.KAFKA_PASSWORD);
   const kafka = new Kafka({ clientId: 'kuruma-reconcile', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(auth) });
-  const report: ReconcileReport = { stuckOutbox: 0, missingOnTopic: [], phantomOnTopic: [], duplicatesOnTopic: 0, policiesWithoutEvent: [], claimsWithoutEvent: [], differences: 0 };
+  const report: ReconcileReport = { stuckOutbox: 0, missingOnTopic: [], phantomOnTopic: [], duplicatesOnTopic: 0, policiesWithoutEvent: [], claimsWithoutEvent: [], premiumLedger: null, differences: 0 };
   try {
     const grace = `${env.RECONCILE_GRACE_SECONDS} seconds`;
     // Published outbox rows are deleted after OUTBOX_RETENTION_HOURS; compare only what is younger
@@ -127,11 +131,12 @@ export async function reconcile(): Promise<ReconcileReport> {
                         AND o.payload::jsonb -> 'data' ->> 'claimId' = c.id::text)
       LIMIT 1000`, [grace, retention]);
     report.claimsWithoutEvent = claims.rows.map((r) => r.id);
+    report.premiumLedger = await checkPremiumLedger(db);
   } finally {
     await db.end();
   }
   report.differences =
-    report.stuckOutbox + report.missingOnTopic.length + report.phantomOnTopic.length + report.policiesWithoutEvent.length + report.claimsWithoutEvent.length;
+    report.stuckOutbox + report.missingOnTopic.length + report.phantomOnTopic.length + report.policiesWithoutEvent.length + report.claimsWithoutEvent.length + (report.premiumLedger?.differences ?? 0);
   return report;
 }
 

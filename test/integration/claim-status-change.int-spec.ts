@@ -88,4 +88,28 @@ describe(`${ChangeClaimStatusUseCase.name} (real Postgres and Redis)`, () => {
     await expect(sut.execute(claimId, 'withdraw', { name: 'partner:rival', role: 'partner', partnerId: 'rival' })).rejects.toThrow();
     expect(await statusOf(claimId)).toBe('provisional');
   });
+  const ledgerOf = (claimId: string) =>
+    db.$queryRaw<{ rule: string; account: string; debit_yen: string; credit_yen: string }[]>`
+      SELECT e.rule, l.account, l.debit_yen, l.credit_yen FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+      WHERE e.claim_id = ${claimId}::uuid ORDER BY e.seq, l.line_no`;
+
+  it("releases a withdrawn claim's reserve in the premium ledger, in the withdrawal's transaction, once", async () => {
+    const { claimId } = await provisionalClaim();
+    await sut.execute(claimId, 'withdraw', ops);
+    await sut.execute(claimId, 'withdraw', ops);
+    expect(await ledgerOf(claimId)).toEqual([
+      { rule: 'claim-reserve-released', account: '2300', debit_yen: '500000', credit_yen: '0' },
+      { rule: 'claim-reserve-released', account: '5100', debit_yen: '0', credit_yen: '500000' },
+    ]);
+  });
+
+  it('settles a closed claim at its reserve: the case reserve moves to claims payable, the incurred loss stays', async () => {
+    const { claimId } = await provisionalClaim();
+    await sut.execute(claimId, 'confirm', ops);
+    await sut.execute(claimId, 'close', ops);
+    expect((await ledgerOf(claimId)).map((l) => [l.rule, l.account, l.debit_yen, l.credit_yen])).toEqual([
+      ['claim-settled', '2300', '500000', '0'],
+      ['claim-settled', '2400', '0', '500000'],
+    ]);
+  });
 });

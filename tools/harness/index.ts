@@ -18,3 +18,4 @@ export * from './steady-bookings';
 export * from './stack-setup';
 export * from './test-env';
 export * from './wait-until';
+export * from './chaos/premium-ledger';

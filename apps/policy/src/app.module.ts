@@ -22,12 +22,16 @@ import { ApplyBookingEventsUseCase } from './apply-booking-events/apply-booking-
 import { BookingPricedKafkaHandler } from './apply-booking-events/booking-priced.kafka-handler';
 import { PolicyOutcomes } from './apply-booking-events/policy-outcomes';
 import { ExtendLateReturnsJob } from './late-return/extend-late-returns.job';
+import { CloseLedgerPeriodsJob } from './ledger/close-ledger-periods.job';
 import type { PolicyConfig } from './policy.config';
 import { PoliciesController } from './read-policies/policies.controller';
+import { RenderStatementUseCase } from './statements/render-statement.use-case';
+import { StatementsController } from './statements/statements.controller';
 
 /**
- * Policy: priced booking events bind, extend, end and refund cover; late returns are extended on
- * a timer; partners read their policies over HTTP. Policy events leave through the outbox, each
+ * Policy: priced booking events bind, extend, end and refund cover, posting the premium ledger;
+ * late returns are extended and ledger periods closed on timers; partners read their policies,
+ * statements and bordereaux over HTTP. Policy events leave through the outbox, each
  * also to its partner's own topic, the only one that partner may read.
  */
 @Module({})
@@ -49,8 +53,9 @@ export class PolicyModule {
         // Endorsements are priced with the version a policy was bound under: every approved version, from Postgres.
         GovernedTariffsModule.forRoot(),
       ],
-      controllers: [PoliciesController, BookingPricedKafkaHandler],
+      controllers: [PoliciesController, StatementsController, BookingPricedKafkaHandler],
       providers: [
+        { provide: RenderStatementUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new RenderStatementUseCase(sql) },
         { provide: PolicyOutcomes, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new PolicyOutcomes(metrics) },
         {
           provide: ApplyBookingEventsUseCase,
@@ -64,6 +69,16 @@ export class PolicyModule {
             new ExtendLateReturnsJob(sql, cfg.SERVICE, (base) => topics.of(base), cfg.LATE_RETURN_LEAD_MS, cfg.LATE_RETURN_INTERVAL_MS, logger),
         },
         { provide: JobSchedule, inject: [ExtendLateReturnsJob, ShutdownRegistry], useFactory: (job: ExtendLateReturnsJob, shutdown: ShutdownRegistry) => new JobSchedule('late-return-job', job, shutdown) },
+        {
+          provide: CloseLedgerPeriodsJob,
+          inject: [SqlDatabase, SERVICE_CONFIG, LOGGER],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, logger: Logger) => new CloseLedgerPeriodsJob(sql, cfg.SERVICE, cfg.LEDGER_CLOSE_INTERVAL_MS, logger),
+        },
+        {
+          provide: 'ledger-close-schedule',
+          inject: [CloseLedgerPeriodsJob, ShutdownRegistry],
+          useFactory: (job: CloseLedgerPeriodsJob, shutdown: ShutdownRegistry) => new JobSchedule('ledger-close-job', job, shutdown),
+        },
       ],
     };
   }

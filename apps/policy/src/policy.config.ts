@@ -9,6 +9,8 @@ export const loadPolicyConfig = (env?: NodeJS.ProcessEnv) =>
       LATE_RETURN_INTERVAL_MS: envInt(15_000, 100, 3_600_000),
       /** Cover is extended this long before it would lapse, so a late driver is never uninsured. */
       LATE_RETURN_LEAD_MS: envInt(120_000, 0, 3_600_000),
+      /** How often the ledger's close job looks for Japan days and months that are over. */
+      LEDGER_CLOSE_INTERVAL_MS: envInt(60_000, 100, 3_600_000),
     },
     env,
   );

@@ -18,3 +18,4 @@ export * from './tracing/trace-context';
 export * from './text/storable-text';
 export * from './webhooks/webhook-endpoint.v1';
 export * from './record-headers';
+export * from './ledger/statement.v1';

@@ -7,7 +7,7 @@
 export const PARTNER_SERVICES = {
   'booking-ingest': { localUrl: 'http://localhost:3001', prefixes: ['/v1/booking-events'] },
   pricing: { localUrl: 'http://localhost:3002', prefixes: ['/v1/quotes', '/v1/tariffs'] },
-  policy: { localUrl: 'http://localhost:3003', prefixes: ['/v1/policies'] },
+  policy: { localUrl: 'http://localhost:3003', prefixes: ['/v1/policies', '/v1/statements'] },
   'claims-trigger': { localUrl: 'http://localhost:3004', prefixes: ['/v1/devices', '/v1/claims'] },
   'partner-webhooks': { localUrl: 'http://localhost:3005', prefixes: ['/v1/webhook-endpoints'] },
 } as const satisfies Record<string, { localUrl: string; prefixes: readonly string[] }>;

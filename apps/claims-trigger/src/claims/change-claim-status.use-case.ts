@@ -1,8 +1,9 @@
-import { ClaimsRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import { ConflictError, NotFoundError } from '@kuruma/service-kit';
 import { type ClaimAction, claimEventData, claimStatusChange } from '@kuruma/domain-claims';
 import { claimEvent, vehicleDamageRecord } from './claim-events';
+import { claimLedgerEntries } from './claim-ledger';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 
 export type { ClaimAction } from '@kuruma/domain-claims';
@@ -19,9 +20,11 @@ export interface Actor {
  * provisional -> confirmed | withdrawn, confirmed -> closed; audited, evented through the outbox,
  * and the partner vehicle's damage flag recomputed (closing or withdrawing the last damage claim lifts it).
  * The claim table is written through node-postgres, the same transactions as device signals.
+ * A withdrawal releases the claim's reserve in the premium ledger; a close settles it.
  */
 export class ChangeClaimStatusUseCase {
   private readonly claims = new ClaimsRepository();
+  private readonly ledger = new LedgerRepository();
 
   constructor(
     private readonly db: SqlTransactional,
@@ -48,6 +51,8 @@ export class ChangeClaimStatusUseCase {
         const data = claimEventData(claim, change.to, { vehicleId: claim.vehicleId, deviceId: claim.deviceId ?? '' }, claim.signalCount, actor.name);
         outbox.push(claimEvent(change.event, data, causeId, now, this.topic));
       }
+      const movement = change.to === 'withdrawn' ? 'released' : change.to === 'closed' ? 'settled' : null;
+      if (movement) await this.ledger.post(tx, claimLedgerEntries(movement, claim, `${claimId}:claim.${change.to}:${causeId}`, now));
       const open = await this.claims.openDamageCount(tx, vehicle);
       outbox.push(vehicleDamageRecord(vehicle, open, `${claimId}:${causeId}`, now, this.topic));
       await enqueueOutbox(tx, this.producer, outbox);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, LedgerRepository, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   claimEventData,
@@ -15,7 +15,9 @@ import {
   type TriageThresholds,
   uncoveredIncidentData,
 } from '@kuruma/domain-claims';
+import type { JournalEntry } from '@kuruma/domain-ledger';
 import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
+import { claimLedgerEntries } from '../claims/claim-ledger';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
 import type { DeviceDirectory } from '../devices/device-directory';
 import { VehicleStateWriter } from '../telemetry/vehicle-state.writer';
@@ -39,6 +41,7 @@ export interface SignalSettings {
  */
 export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
+  private readonly ledger = new LedgerRepository();
   private readonly vehicleStates: VehicleStateWriter;
   private readonly transactions: SignalTransactions<Alert, SignalOutcome, Effects>;
 
@@ -53,7 +56,7 @@ export class HandleDeviceSignalUseCase {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
       locks: (vehicles) => this.claims.vehicleLocks(vehicles),
-      effects: (): Effects => ({ outbox: [], damage: new Map() }),
+      effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [] }),
       apply: async (tx, alert, effects) => {
         const from = effects.outbox.length;
         const outcome = await this.apply(tx, alert, effects);
@@ -62,9 +65,10 @@ export class HandleDeviceSignalUseCase {
         return outcome;
       },
       // Flags set before commit: a booking must never slip through between the claim and the flag.
-      finish: async (tx, { outbox, damage }) => {
+      finish: async (tx, { outbox, damage, ledger }) => {
         await this.damageFlags.setAll([...damage.values()]);
         await enqueueOutbox(tx, settings.producer, outbox);
+        await this.ledger.post(tx, ledger);
       },
     });
   }
@@ -121,7 +125,9 @@ export class HandleDeviceSignalUseCase {
         const { claim } = decision;
         await this.claims.attachSignal(tx, claim.id, signalOf(s));
         await this.claims.setStatus(tx, claim.id, 'withdrawn');
-        outbox.push(claimEvent('com.kurumacover.claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic));
+        const withdrawn = claimEvent('com.kurumacover.claim.withdrawn', claimEventData(claim, 'withdrawn', s, claim.signalCount + 1, 'device-score-0'), causeId, s.now, topic);
+        outbox.push(withdrawn);
+        effects.ledger.push(...claimLedgerEntries('released', claim, withdrawn.eventId, s.now));
         await this.refreshDamage(tx, vehicle, causeId, s.now, effects);
         return 'withdrawn';
       }
@@ -143,7 +149,9 @@ export class HandleDeviceSignalUseCase {
         const { severity, cause } = decision.triage;
         const claim = openFnolClaim({ id: randomUUID(), openedAt: s.now, cover: decision.cover, severity, cause, accidentId: accidentId ?? null, occurredAt: s.occurredAt, location });
         const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
-        outbox.push(claimEvent('com.kurumacover.claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic));
+        const opened = claimEvent('com.kurumacover.claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic);
+        outbox.push(opened);
+        effects.ledger.push(...claimLedgerEntries('opened', claim, opened.eventId, s.now));
         if (isDamageClaim(claim.coverages)) this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, effects);
         return 'claim-opened';
       }
@@ -198,6 +206,8 @@ interface Signal {
 interface Effects {
   outbox: OutboxEntry[];
   damage: Map<string, { vehicle: PartnerVehicle; open: boolean }>;
+  /** Premium ledger entries of the claims' reserves. */
+  ledger: JournalEntry[];
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */

@@ -1,4 +1,5 @@
-import type { SqlTx } from '@kuruma/data-access-db';
+import { LedgerRepository, type SqlTx } from '@kuruma/data-access-db';
+import { lossRatioByPlan } from '@kuruma/domain-ledger';
 
 export interface LiveFigures {
   asOf: string;
@@ -19,8 +20,8 @@ export function startOfJapanDay(now: Date): Date {
 
 /**
  * The console's headline figures, straight from the system of record. Loss ratio is incurred
- * (reserves of claims not withdrawn) over earned premium (premium pro rata to the cover elapsed)
- * over the last 30 days, per plan.
+ * losses (claim reserves opened less released, from the premium ledger) over **earned** premium
+ * (the ledger's premium earned pro rata by minute, docs/ledger.md) over the last 30 days, per plan.
  */
 export class LiveFiguresQuery {
   constructor(private readonly db: SqlTx) {}
@@ -30,26 +31,17 @@ export class LiveFiguresQuery {
     const since = new Date(now.getTime() - 30 * 24 * 3600_000);
     const hoursFrom = new Date(now.getTime() - 12 * 3600_000);
     // Counts and bigint sums come back from node-postgres as strings, hence the Number()s below.
-    const [inForce, bound, endorsed, claims, provisional, earned, incurred, hourlyPolicies, hourlyClaims] = await Promise.all([
+    const [inForce, bound, endorsed, claims, provisional, ledger, hourlyPolicies, hourlyClaims] = await Promise.all([
       this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM policy WHERE status IN ('bound','active') AND cover_start <= ${now} AND cover_end > ${now}`,
       this.db.$queryRaw<{ n: string; yen: string | null }[]>`SELECT count(*) AS n, sum(premium_yen - refund_yen) AS yen FROM policy WHERE bound_at >= ${today}`,
       this.db.$queryRaw<{ yen: string | null }[]>`SELECT sum(e.premium_delta_yen - e.refund_yen) AS yen FROM endorsement e JOIN policy p ON p.id = e.policy_id WHERE e.created_at >= ${today} AND p.bound_at < ${today}`,
       this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM claim WHERE opened_at >= ${today}`,
       this.db.$queryRaw<{ n: string }[]>`SELECT count(*) AS n FROM claim WHERE status = 'provisional'`,
-      this.db.$queryRaw<{ plan: string; yen: number | null }[]>`
-        SELECT plan, sum((premium_yen - refund_yen) * LEAST(1, GREATEST(0,
-               EXTRACT(EPOCH FROM (LEAST(${now}::timestamptz, cover_end) - cover_start)) / NULLIF(EXTRACT(EPOCH FROM (cover_end - cover_start)), 0))))::float8 AS yen
-        FROM policy WHERE bound_at >= ${since} AND cover_start IS NOT NULL GROUP BY plan`,
-      this.db.$queryRaw<{ plan: string; yen: string | null }[]>`SELECT plan, sum(reserve_yen) AS yen FROM claim WHERE opened_at >= ${since} AND status <> 'withdrawn' GROUP BY plan`,
+      new LedgerRepository().entriesWithPlan(this.db, now),
       this.db.$queryRaw<{ hour: Date; n: string; yen: string | null }[]>`SELECT date_trunc('hour', bound_at) AS hour, count(*) AS n, sum(premium_yen) AS yen FROM policy WHERE bound_at >= ${hoursFrom} GROUP BY 1`,
       this.db.$queryRaw<{ hour: Date; n: string }[]>`SELECT date_trunc('hour', opened_at) AS hour, count(*) AS n FROM claim WHERE opened_at >= ${hoursFrom} GROUP BY 1`,
     ]);
-    const plans = new Set([...earned.map((r) => r.plan), ...incurred.map((r) => r.plan)]);
-    const lossRatioByPlan = [...plans].sort().map((plan) => {
-      const earnedPremiumYen = Math.round(earned.find((r) => r.plan === plan)?.yen ?? 0);
-      const incurredYen = Number(incurred.find((r) => r.plan === plan)?.yen ?? 0);
-      return { plan, earnedPremiumYen, incurredYen, lossRatio: earnedPremiumYen > 0 ? incurredYen / earnedPremiumYen : null };
-    });
+    const lossRatio = lossRatioByPlan(ledger, since, now);
     const hourly = Array.from({ length: 12 }, (_, i) => {
       const hour = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (11 - i) * 3600_000);
       const p = hourlyPolicies.find((r) => r.hour.getTime() === hour.getTime());
@@ -63,7 +55,7 @@ export class LiveFiguresQuery {
       premiumWrittenTodayYen: Number(bound[0]?.yen ?? 0) + Number(endorsed[0]?.yen ?? 0),
       claimsOpenedToday: Number(claims[0]?.n ?? 0),
       openProvisionalClaims: Number(provisional[0]?.n ?? 0),
-      lossRatioByPlan,
+      lossRatioByPlan: lossRatio,
       hourly,
     };
   }

@@ -1,6 +1,7 @@
 import type { BookingPricedV1 } from '@kuruma/contracts';
-import { type SqlTransactional, type EndorsementRow, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
+import { type SqlTransactional, type EndorsementRow, LedgerRepository, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
 import { claimInboxKeys, enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import type { JournalEntry } from '@kuruma/domain-ledger';
 import { applyLifecycleEffect } from './apply-lifecycle-effect';
 
 export interface ApplyResult {
@@ -11,11 +12,13 @@ export interface ApplyResult {
 }
 
 /**
- * One transaction per chunk: the inbox keys, every policy change, endorsement and rejection, and
- * the policy events in the outbox. A redelivered chunk finds its keys in the inbox and does nothing.
+ * One transaction per chunk: the inbox keys, every policy change, endorsement and rejection, the
+ * policy events in the outbox and their premium ledger entries. A redelivered chunk finds its keys
+ * in the inbox and does nothing.
  */
 export class ApplyBookingEventsUseCase {
   private readonly repo = new PolicyRepository();
+  private readonly ledger = new LedgerRepository();
 
   constructor(
     private readonly db: SqlTransactional,
@@ -41,6 +44,7 @@ export class ApplyBookingEventsUseCase {
         const endorsements: EndorsementRow[] = [];
         const rejections: RejectionRow[] = [];
         const outbox: OutboxEntry[] = [];
+        const entries: JournalEntry[] = [];
         const bound: ApplyResult['bound'] = [];
         for (const priced of toApply) {
           const key = policyKey(priced.partnerId, priced.event.data.bookingId);
@@ -63,12 +67,14 @@ export class ApplyBookingEventsUseCase {
           const trace = traces?.get(priced);
           if (trace) for (const e of result.events) e.headers = { ...e.headers, ...trace };
           outbox.push(...result.events);
+          entries.push(...result.ledger);
           if (result.policy.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
         }
         await this.repo.upsertAll(tx, [...dirty.values()]);
         await this.repo.insertEndorsements(tx, endorsements);
         await this.repo.insertRejections(tx, rejections);
         await enqueueOutbox(tx, this.producer, outbox);
+        await this.ledger.post(tx, entries);
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
     );

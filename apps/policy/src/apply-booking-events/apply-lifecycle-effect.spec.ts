@@ -54,7 +54,27 @@ describe(applyLifecycleEffect.name, () => {
     });
   });
 
-  it("refunds an early return by the bound tariff's rule, on the endorsement and in com.kurumacover.policy.ended", () => {
+  it('posts the bind premium to the ledger under the published event id, dated by the booking event', () => {
+    const sut = applyLifecycleEffect(undefined, priced('com.kurumacover.booking.confirmed'), now, topic);
+    expect(sut.ledger).toEqual([
+      expect.objectContaining({
+        sourceEventId: sut.events[0]?.eventId,
+        rule: 'premium-written',
+        partnerId: 'demo',
+        policyId: sut.policy?.id,
+        tariffVersion: quote.tariffVersion,
+        businessAt: now,
+        coverStart: new Date(request.startsAt),
+        coverEnd: new Date(request.endsAt),
+        lines: [
+          { account: '1100', debitYen: quote.premium, creditYen: 0 },
+          { account: '4100', debitYen: 0, creditYen: quote.premium },
+        ],
+      }),
+    ]);
+  });
+
+  it("refunds an early return by the bound tariff's rule, on the endorsement and in policy.ended", () => {
     const bound = bind();
     const endedAt = '2026-12-02T10:00:00+09:00';
     const sut = applyLifecycleEffect(bound, priced('com.kurumacover.booking.ended', { endedAt }), now, topic);
@@ -63,10 +83,11 @@ describe(applyLifecycleEffect.name, () => {
     expect(sut.policy).toMatchObject({ status: 'ended', refundYen: refund, coverEnd: new Date(endedAt) });
     expect(sut.endorsements).toEqual([expect.objectContaining({ policyId: bound.id, kind: 'end', reason: 'early-end', refundYen: refund })]);
     expect(published(sut.events[0]?.payload ?? '')).toMatchObject({ type: 'com.kurumacover.policy.ended', data: { refund, reason: 'early-end', status: 'ended' } });
+    expect(sut.ledger).toEqual([expect.objectContaining({ rule: 'return-premium', sourceEventId: sut.events[0]?.eventId, reductionYen: refund, coverEnd: new Date(endedAt) })]);
   });
 
   it('answers an impossible transition with its reason and nothing to write', () => {
-    expect(applyLifecycleEffect(undefined, priced('com.kurumacover.booking.started'), now, topic)).toEqual({ policy: null, endorsements: [], events: [], rejection: 'cannot start: policy is none' });
+    expect(applyLifecycleEffect(undefined, priced('com.kurumacover.booking.started'), now, topic)).toEqual({ policy: null, endorsements: [], events: [], ledger: [], rejection: 'cannot start: policy is none' });
   });
 
   it('extends started cover for a late return at the extension premium of the bound tariff', () => {
@@ -81,6 +102,7 @@ describe(applyLifecycleEffect.name, () => {
     expect(premiumDelta).toBeGreaterThan(0);
     expect(changes.policy).toMatchObject({ premiumYen: started.premiumYen + premiumDelta, bookedEnd: new Date(request.endsAt) });
     expect(published(changes.events[0]?.payload ?? '')).toMatchObject({ type: 'com.kurumacover.policy.extended', data: { premiumDelta, reason: 'late-return', causationId: `late-return:${newEnd.toISOString()}` } });
+    expect(changes.ledger).toEqual([expect.objectContaining({ rule: 'late-return-premium', businessAt: late, coverStart: new Date(request.endsAt), coverEnd: newEnd })]);
     expect(changesOf(sut, late, topic).events).toEqual([]);
   });
 });

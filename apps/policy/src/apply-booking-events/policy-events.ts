@@ -3,6 +3,9 @@ import { type OutboxEntry, PARTNER_ID_HEADER } from '@kuruma/data-access-messagi
 import type { PolicyEventRecord } from '@kuruma/domain-policy';
 import { toJapanTime } from '@kuruma/domain-rating';
 
+/** A policy event's CloudEvent id: deterministic, so a retry cannot enqueue (or post to the ledger) twice. */
+export const policyEventId = (record: PolicyEventRecord): string => `${record.policy.id}:${record.type}:${record.causationId}`;
+
 /** A policy CloudEvent for the outbox; its id is deterministic, so a retry cannot enqueue it twice. */
 export function policyEvent(record: PolicyEventRecord, now: Date, topic: (b: string) => string): OutboxEntry {
   const { type, policy: p } = record;
@@ -25,7 +28,7 @@ export function policyEvent(record: PolicyEventRecord, now: Date, topic: (b: str
     ...(record.reasons ? { reasons: record.reasons } : {}),
     causationId: record.causationId,
   };
-  const id = `${p.id}:${type}:${record.causationId}`;
+  const id = policyEventId(record);
   const event = makeCloudEvent({ id, source: 'kuruma/policy', type, subject: p.bookingId, time: now.toISOString(), data });
   // Structured-mode CloudEvent (content-type); the partner header routes a copy to the partner's own topic (PartnerTopicRouter).
   return { topic: topic(Topics.policyEvents), key: p.bookingId, eventId: id, payload: JSON.stringify(event), headers: { ...CLOUDEVENT_RECORD_HEADERS, [PARTNER_ID_HEADER]: p.partnerId } };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { type EndorsementRow, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { type EndorsementRow, LedgerRepository, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
+import type { JournalEntry } from '@kuruma/domain-ledger';
 import { changesOf, policyOf } from '../apply-booking-events/apply-lifecycle-effect';
 
 /**
@@ -14,6 +15,7 @@ export class ExtendLateReturnsJob {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private readonly repo = new PolicyRepository();
+  private readonly ledger = new LedgerRepository();
 
   constructor(
     private readonly db: SqlTransactional,
@@ -37,6 +39,7 @@ export class ExtendLateReturnsJob {
         const policies: PolicyRow[] = [];
         const endorsements: EndorsementRow[] = [];
         const outbox: OutboxEntry[] = [];
+        const entries: JournalEntry[] = [];
         for (const row of due) {
           // One policy that cannot be extended (its tariff version can no longer price: see the
           // chaos suite's stale-tariff case) must not hold every other late driver uninsured: it
@@ -53,10 +56,12 @@ export class ExtendLateReturnsJob {
           policies.push(changes.policy);
           endorsements.push(...changes.endorsements);
           outbox.push(...changes.events);
+          entries.push(...changes.ledger);
         }
         await this.repo.upsertAll(tx, policies);
         await this.repo.insertEndorsements(tx, endorsements);
         await enqueueOutbox(tx, this.producer, outbox);
+        await this.ledger.post(tx, entries);
         const extended = policies.length;
         if (extended) this.logger.info({ extended }, 'cover extended for late returns');
         return extended;

@@ -16,3 +16,5 @@ export * from './webhooks/webhook-delivery-log';
 export * from './webhooks/webhook-replay';
 export * from './tariffs/tariff-version.repository';
 export * from './tariffs/tariff-change.listener';
+export * from './ledger/ledger.repository';
+export * from './ledger/partner-statement';

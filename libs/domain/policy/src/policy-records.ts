@@ -12,6 +12,10 @@ export interface PolicyEventRecord {
   refund?: number;
   reason?: string;
   reasons?: { code: string; message: string }[];
+  /** Extensions and ends: the cover end before this change (the premium ledger earns by it). */
+  coverEndBefore?: Date | null;
+  /** Extensions: the cover end this change bought (a late return's may differ from the policy's later end). */
+  coverEndAfter?: Date | null;
 }
 
 /** A change to bound cover, kept on the policy's record (one per cause). */

@@ -177,7 +177,7 @@ export class Policy {
       this.state.coverEnd = newEnd;
       this.state.premiumYen = newPremium;
       this.endorse({ kind: 'extension', reason: 'booking-extended', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId: change.causationId });
-      this.record({ type: 'com.kurumacover.policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended' });
+      this.record({ type: 'com.kurumacover.policy.extended', causationId: change.causationId, premiumDelta, reason: 'booking-extended', coverEndBefore: before, coverEndAfter: newEnd });
     }
     if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(change.causationId);
     return ACCEPTED;
@@ -204,7 +204,7 @@ export class Policy {
       const { premiumDelta, newPremium } = this.tariff.extensionPremium(this.pricedCover(), before, coveredTo);
       this.state.premiumYen = newPremium;
       this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: coveredTo, causeId: change.causationId });
-      this.record({ type: 'com.kurumacover.policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return' });
+      this.record({ type: 'com.kurumacover.policy.extended', causationId: `${change.causationId}:late`, premiumDelta, reason: 'late-return', coverEndBefore: before, coverEndAfter: coveredTo });
     }
     const refund = early ? this.tariff.earlyEndRefund(this.pricedCover(), before, endedAt) : 0;
     this.state.coverEnd = early ? endedAt : coveredTo;
@@ -265,7 +265,7 @@ export class Policy {
     this.state.coverEnd = newEnd;
     this.state.premiumYen = newPremium;
     this.endorse({ kind: 'late-return', reason: 'late-return', premiumDeltaYen: premiumDelta, refundYen: 0, coverEndBefore: before, coverEndAfter: newEnd, causeId });
-    this.record({ type: 'com.kurumacover.policy.extended', causationId: causeId, premiumDelta, reason: 'late-return' });
+    this.record({ type: 'com.kurumacover.policy.extended', causationId: causeId, premiumDelta, reason: 'late-return', coverEndBefore: before, coverEndAfter: newEnd });
     if (newEnd.getTime() >= this.maximumEnd().getTime()) this.noticeCoverLimit(causeId);
     return true;
   }
@@ -307,7 +307,7 @@ export class Policy {
     this.state.refundYen += r.refund;
     const endorsement = { kind: r.kind, reason: r.endorsementReason ?? r.reason, premiumDeltaYen: 0, refundYen: r.refund, coverEndBefore: r.coverEndBefore, coverEndAfter: this.state.coverEnd };
     this.endorse({ ...endorsement, causeId: change.causationId });
-    this.record({ type: r.type, causationId: change.causationId, refund: r.refund, reason: r.reason });
+    this.record({ type: r.type, causationId: change.causationId, refund: r.refund, reason: r.reason, coverEndBefore: r.coverEndBefore });
   }
 
   private takeQuote(booking: BookingEventDataV1, quote: QuotedV1): void {

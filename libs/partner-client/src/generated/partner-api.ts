@@ -268,6 +268,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The partner's statement, premium bordereau or claims bordereau for a Japan month or day, as JSON or CSV (docs/ledger.md)
+         * @description Rendered from the premium ledger entries posted into the period. Once the period is closed (`closed: true`) the document never changes: the same bytes and SHA-256 (ETag `"sha256-<hex>"`, `Repr-Digest`) every time; an event that arrives late posts into the open day as an adjustment.
+         */
+        get: operations["getStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tariffs/active": {
         parameters: {
             query?: never;
@@ -560,6 +580,26 @@ export interface components {
             items: components["schemas"]["Claim"][];
             nextCursor: string | null;
         };
+        ClaimsBordereau: {
+            closed: boolean;
+            lines: {
+                bookingId: string;
+                cause: string;
+                claimNumber: string;
+                incurredMovementYen: number;
+                lossDate: string;
+                notifiedDate: string;
+                outstandingReserveYen: number;
+                policyNumber: string;
+                reserveOpenedYen: number;
+                reserveReleasedYen: number;
+                settledYen: number;
+            }[];
+            partnerId: string;
+            period: string;
+            periodEnd: string;
+            periodStart: string;
+        };
         ClaimStatusChange: {
             /** @description false when the claim already had that status (nothing was done) */
             changed: boolean;
@@ -686,6 +726,30 @@ export interface components {
             items: components["schemas"]["Policy"][];
             nextCursor: string | null;
         };
+        PremiumBordereau: {
+            closed: boolean;
+            lines: {
+                accountingDay: string;
+                bookingId: string;
+                feeYen: number;
+                grossPremiumYen: number;
+                netDueYen: number;
+                originalDay: string | null;
+                plan: string;
+                policyNumber: string;
+                reference: string;
+                returnPremiumYen: number;
+                riskExpiry: string | null;
+                riskInception: string | null;
+                tariffVersion: string | null;
+                transactionDate: string;
+                transactionType: string;
+            }[];
+            partnerId: string;
+            period: string;
+            periodEnd: string;
+            periodStart: string;
+        };
         Problem: {
             detail?: string;
             errors?: {
@@ -798,6 +862,25 @@ export interface components {
                 vehicleId: string;
             };
         };
+        Statement: {
+            adjustments: number;
+            claimReservesOpenedYen: number;
+            claimReservesReleasedYen: number;
+            claimsSettledYen: number;
+            closed: boolean;
+            feesYen: number;
+            netAmountDueYen: number;
+            partnerId: string;
+            period: string;
+            periodEnd: string;
+            periodStart: string;
+            policiesBound: number;
+            refundsYen: number;
+            returnPremiumYen: number;
+            writtenPremiumYen: number;
+        };
+        /** @description The statement or the bordereau `kind` asked for */
+        StatementDocument: components["schemas"]["Statement"] | components["schemas"]["PremiumBordereau"] | components["schemas"]["ClaimsBordereau"];
         WebhookDeliveryPage: {
             items: {
                 attempts: {
@@ -1603,6 +1686,60 @@ export interface operations {
             };
             409: components["responses"]["IdempotencyKeyInFlight"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getStatement: {
+        parameters: {
+            query: {
+                /** @description json or csv; without it, `Accept: text/csv` asks for CSV */
+                format?: "json" | "csv";
+                /** @description Which document (default `statement`) */
+                kind?: "statement" | "premium-bordereau" | "claims-bordereau";
+                /** @description Optional; must be the caller (another partner is refused with 403) */
+                partnerId?: string;
+                /** @description A Japan month `YYYY-MM` or day `YYYY-MM-DD` */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document; its SHA-256 in ETag and Repr-Digest */
+            200: {
+                headers: {
+                    /** @description `"sha256-<hex>"` of the body */
+                    ETag?: string;
+                    /** @description RFC 9530 SHA-256 of the body */
+                    "Repr-Digest"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDocument"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid period, kind or format (`errors` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Another partner's statements */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };

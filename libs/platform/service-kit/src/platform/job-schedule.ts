@@ -24,3 +24,24 @@ export class JobSchedule implements OnApplicationBootstrap {
     this.shutdown.register(this.name, () => this.job.stop(), 'jobs');
   }
 }
+
+/** A job that ticks every `intervalMs`, never two ticks at once; `stop` waits for a running tick. */
+export abstract class IntervalJob implements ScheduledJob {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(private readonly intervalMs: number) {}
+
+  abstract tick(): Promise<unknown>;
+
+  start(): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.tick().finally(() => (this.running = undefined));
+    }, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

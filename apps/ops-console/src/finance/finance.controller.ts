@@ -1,0 +1,58 @@
+import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
+import { STATEMENT_KINDS, type StatementKind } from '@kuruma/contracts';
+import { LedgerRepository, renderPartnerStatement, SqlDatabase } from '@kuruma/data-access-db';
+import { dailyFigures, partnerPositions, periodKind, totalPosition } from '@kuruma/domain-ledger';
+import { ProblemException } from '@kuruma/service-kit';
+import { OpsSessionGuard } from '../auth/ops-session.guard';
+
+const refuse = (field: string, message: string) => ProblemException.badRequest(`${field}: ${message}`, [{ field, message }]);
+const PARTNER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The console's finance page (docs/ledger.md): written, earned and unearned premium now per
+ * partner, a 30-day chart of daily written and earned premium and incurred losses, the closed
+ * periods, and each partner's statements and bordereaux, byte for byte what the partner gets.
+ */
+@Controller('api/finance')
+@UseGuards(OpsSessionGuard)
+export class FinanceController {
+  private readonly ledger = new LedgerRepository();
+
+  constructor(@Inject(SqlDatabase) private readonly db: SqlDatabase) {}
+
+  @Get()
+  async overview() {
+    const now = new Date();
+    const [entries, months, days] = await Promise.all([this.ledger.entriesWithPlan(this.db, now), this.ledger.closedPeriods(this.db, 'month', 24), this.ledger.closedPeriods(this.db, 'day', 31)]);
+    const partners = partnerPositions(entries, now);
+    return {
+      asOf: now.toISOString(),
+      partners,
+      total: totalPosition(partners),
+      daily: dailyFigures(entries, now, 30),
+      closedMonths: months.map((m) => m.key),
+      closedDays: days.map((d) => d.key),
+    };
+  }
+
+  @Get('statements')
+  async statement(
+    @Res({ passthrough: true }) reply: { header(name: string, value: string): unknown },
+    @Query('partnerId') partnerId?: string,
+    @Query('period') period?: string,
+    @Query('kind') kind?: string,
+    @Query('format') format?: string,
+  ): Promise<string> {
+    if (!partnerId || !PARTNER_ID.test(partnerId)) throw refuse('partnerId', 'a partner id');
+    if (!period || !periodKind(period)) throw refuse('period', 'must be a Japan month YYYY-MM or day YYYY-MM-DD');
+    const chosenKind = (kind ?? 'statement') as StatementKind;
+    if (!STATEMENT_KINDS.includes(chosenKind)) throw refuse('kind', `must be one of ${STATEMENT_KINDS.join(', ')}`);
+    if (format !== undefined && format !== 'json' && format !== 'csv') throw refuse('format', 'must be json or csv');
+    const doc = await renderPartnerStatement(this.db, partnerId, period, chosenKind, format ?? 'csv');
+    reply.header('content-type', doc.contentType);
+    reply.header('content-disposition', `attachment; filename="${doc.filename}"`);
+    reply.header('etag', `"sha256-${doc.sha256}"`);
+    // Express would serialise a Buffer as JSON; the text is UTF-8 either way.
+    return doc.bytes.toString('utf8');
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { isBalanced } from './journal-entry';
+import { postClaimMovement, postPolicyEffect } from './posting-rules';
+
+const at = new Date('2026-11-20T01:00:00Z');
+const ctx = { sourceEventId: 'p1:policy.bound:demo:e1', partnerId: 'demo', policyId: 'p1', tariffVersion: 'standard@abc', businessAt: at };
+const lineOf = (account: string, side: 'd' | 'c', yen: number) => ({ account, debitYen: side === 'd' ? yen : 0, creditYen: side === 'c' ? yen : 0 });
+
+describe(postPolicyEffect.name, () => {
+  it('writes bind premium to the partner receivable, earning over the booked cover', () => {
+    const [sut] = postPolicyEffect({ ...ctx, kind: 'bound', premiumYen: 1200, coverStart: at, coverEnd: new Date('2026-11-20T05:00:00Z') });
+    expect(sut.rule).toBe('premium-written');
+    expect(sut.lines).toEqual([lineOf('1100', 'd', 1200), lineOf('4100', 'c', 1200)]);
+    expect(sut.coverEnd?.toISOString()).toBe('2026-11-20T05:00:00.000Z');
+    expect(isBalanced(sut)).toBe(true);
+  });
+
+  it('writes extension premium over the added minutes, naming a late return apart', () => {
+    const before = new Date('2026-11-20T05:00:00Z');
+    const after = new Date('2026-11-20T05:30:00Z');
+    const [sut] = postPolicyEffect({ ...ctx, kind: 'extended', lateReturn: true, premiumDeltaYen: 150, coverEndBefore: before, coverEndAfter: after });
+    expect(sut.rule).toBe('late-return-premium');
+    expect([sut.coverStart, sut.coverEnd]).toEqual([before, after]);
+    expect(sut.lines).toEqual([lineOf('1100', 'd', 150), lineOf('4100', 'c', 150)]);
+  });
+
+  it('owes return premium back to the partner and stops earning at the new end', () => {
+    const [sut] = postPolicyEffect({ ...ctx, kind: 'refunded', refundYen: 400, coverEndBefore: new Date('2026-11-22T00:00:00Z'), coverEndAfter: at });
+    expect(sut.rule).toBe('return-premium');
+    expect(sut.reductionYen).toBe(400);
+    expect(sut.lines).toEqual([lineOf('4110', 'd', 400), lineOf('2100', 'c', 400)]);
+  });
+
+  it('records an early end without refund as a cover change moving no money, and an ordinary end as nothing', () => {
+    const [sut] = postPolicyEffect({ ...ctx, kind: 'refunded', refundYen: 0, coverEndBefore: new Date('2026-11-22T00:00:00Z'), coverEndAfter: at });
+    expect(sut.rule).toBe('cover-shortened');
+    expect(sut.lines).toEqual([]);
+    expect(postPolicyEffect({ ...ctx, kind: 'refunded', refundYen: 0, coverEndBefore: at, coverEndAfter: at })).toEqual([]);
+  });
+
+  it('keeps the no-show fee as fee income and returns the rest', () => {
+    const [sut] = postPolicyEffect({ ...ctx, kind: 'no-show', premiumYen: 1000, refundYen: 700, coverEndAfter: at });
+    expect(sut.rule).toBe('no-show-fee');
+    expect(sut.reductionYen).toBe(1000);
+    expect(sut.lines).toEqual([lineOf('4110', 'd', 1000), lineOf('2100', 'c', 700), lineOf('4200', 'c', 300)]);
+    expect(isBalanced(sut)).toBe(true);
+  });
+
+  it('posts nothing for an extension that costs nothing', () => {
+    expect(postPolicyEffect({ ...ctx, kind: 'extended', lateReturn: false, premiumDeltaYen: 0, coverEndBefore: at, coverEndAfter: at })).toEqual([]);
+  });
+});
+
+describe(postClaimMovement.name, () => {
+  const claim = { sourceEventId: 'c1:claim.fnol-opened:d1:e1', partnerId: 'demo', policyId: 'p1', claimId: 'c1', reserveYen: 300_000, businessAt: at };
+
+  it('books an opened reserve as an incurred loss, a withdrawal as its release and a close as claims payable', () => {
+    expect(postClaimMovement({ ...claim, kind: 'opened' })[0]?.lines).toEqual([lineOf('5100', 'd', 300_000), lineOf('2300', 'c', 300_000)]);
+    expect(postClaimMovement({ ...claim, kind: 'released' })[0]?.lines).toEqual([lineOf('2300', 'd', 300_000), lineOf('5100', 'c', 300_000)]);
+    expect(postClaimMovement({ ...claim, kind: 'settled' })[0]?.lines).toEqual([lineOf('2300', 'd', 300_000), lineOf('2400', 'c', 300_000)]);
+  });
+});
