@@ -22,12 +22,16 @@ describe('off-balance', () => {
           durationMinutes: REFERENCE_BOOK_MIX.durationMinutes.map(([m, w]) => [m, m >= 1440 ? long : w] as const),
         };
         const book = referenceBook(mix);
-        const base = basePerDayOf(deriveBaseRates(model, corrected, book));
+        const cells = deriveBaseRates(model, corrected, book);
+        const base = basePerDayOf(cells);
         const balanced = { ...corrected, data: { ...corrected.data, basePerDay: { ...corrected.data.basePerDay, ...base } as TariffData['basePerDay'] } };
         for (const line of rateLevelCheck(model, balanced, book).coverages) {
           if (line.bookings === 0) continue;
-          // Bases are kept to 0.1 yen: at most 0.1 / 2 of the 23-yen road-assistance base.
-          expect(Math.abs(line.charged / line.indicated - 1)).toBeLessThan(0.003);
+          // Bases are kept to 0.1 yen, so a coverage is off by at most 0.05 yen over its smallest base
+          // (about 0.002 for the 23-yen road-assistance base; a book heavy in young drivers or long
+          // bookings moves the bases, and a fixed 0.003 failed on such a book).
+          const smallest = Math.min(...cells.filter((c) => c.coverage === line.key).map((c) => c.balancedPerDay));
+          expect(Math.abs(line.charged / line.indicated - 1)).toBeLessThan(0.05 / smallest + 1e-9);
         }
       }),
       { numRuns: 8 },
