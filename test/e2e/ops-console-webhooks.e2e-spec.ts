@@ -41,7 +41,7 @@ describe('ops console webhooks page', () => {
   async function openWebhooks(page: Page, who: OpsAccount): Promise<void> {
     await signInOnPage(page, consoleUrl, who);
     await page.getByRole('button', { name: 'Webhooks' }).click();
-    await page.getByLabel('Partner').last().fill('demo');
+    await page.locator('#wh-partner').fill('demo');
     await page.locator('#wh-filter').getByRole('button', { name: 'Apply filter' }).click();
   }
 

@@ -279,8 +279,8 @@ export const CHAOS_SERVICE_ENV: Record<string, string> = {
   WEBHOOK_RETRY_SCHEDULE_MS: [250, 500, 1_000, 2_000, 3_000, ...Array.from({ length: 35 }, () => 5_000)].join(','),
 };
 
-/** When every consumer group of the services a run starts (CHAOS_SERVICES) is back to lag 0, or null after `timeoutMs`. */
-export async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Promise<number | null> {
+/** When every consumer group of the services a run starts (CHAOS_SERVICES unless told) is back to lag 0, or null after `timeoutMs`. */
+export async function waitForZeroLag(groupPrefix: string, timeoutMs: number, services: readonly string[] = CHAOS_SERVICES): Promise<number | null> {
   // The admin: consumer groups and offsets of every service.
   const admin = kafkaClientAs(ADMIN_KAFKA_AUTH, 'chaos-lag').admin();
   await admin.connect();
@@ -291,7 +291,7 @@ export async function waitForZeroLag(groupPrefix: string, timeoutMs: number): Pr
       // partners' readers (partner.<id>.*) or services an earlier test left behind (partner-webhooks).
       const groups = (await admin.listGroups()).groups
         .map((g) => g.groupId)
-        .filter((g) => CHAOS_SERVICES.some((service) => g === `${groupPrefix}.${service}` || g.startsWith(`${groupPrefix}.${service}.`)));
+        .filter((g) => services.some((service) => g === `${groupPrefix}.${service}` || g.startsWith(`${groupPrefix}.${service}.`)));
       let lag = 0;
       for (const groupId of groups) {
         for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
