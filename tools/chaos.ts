@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
     console.table({ ...report.operations.bookings, ...{ policies: report.policies.found, lost: report.policies.lost, duplicated: report.policies.duplicated } });
-    console.log(JSON.stringify({ policies: report.policies, claims: report.claims, deadLetters: report.deadLetters, deterministicFailures: report.deterministicFailures, webhooks: report.webhooks, observer: report.observer, kills: report.kills, faults: report.faults, recoverySeconds: report.recoverySeconds }, null, 2));
+    console.log(JSON.stringify({ policies: report.policies, claims: report.claims, deadLetters: report.deadLetters, deterministicFailures: report.deterministicFailures, webhooks: report.webhooks, premiumLedger: report.premiumLedger, observer: report.observer, kills: report.kills, faults: report.faults, recoverySeconds: report.recoverySeconds }, null, 2));
     if (report.violations.length) {
       console.error(`${report.violations.length} violation(s):\n${report.violations.slice(0, 50).join('\n')}`);
       process.exitCode = 1;

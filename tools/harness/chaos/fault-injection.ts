@@ -11,6 +11,7 @@ import { Random } from '../random';
 import { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic } from '../test-env';
 import { waitUntil } from '../wait-until';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
+import { checkPremiumLedger, premiumLedgerBreaches } from './premium-ledger';
 import { injectStaleTariffExtension, staleTariffVerdict } from './stale-tariff';
 import { WebhookChaosCase } from './webhook-case';
 
@@ -240,6 +241,9 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   report.violations.push(...observerBehind);
   o.log('waiting for the webhook receiver to get every event');
   report.webhooks = await webhooks.settle(probe.records, [policyTopic, claimTopic], trafficEnded, report.violations);
+  // Issue #19: under the same kills and redeliveries, no money entry lost or posted twice.
+  report.premiumLedger = await checkPremiumLedger(db, { limit: 50 });
+  if (report.premiumLedger.differences > 0) report.violations.push(`premium ledger: ${premiumLedgerBreaches(report.premiumLedger).join('; ')}`);
   report.observer = { records: probe.records.length, observedBeforeSettle: observer.observedBefore, partitionsBehindAtSettle: observer.partitionsBehind, restarts: probe.restarts };
   report.kills = kills;
   report.faults = faults;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { PremiumLedgerReport } from './premium-ledger';
 import type { StaleTariffVerdict } from './stale-tariff';
 import type { WebhookVerdict } from './webhook-ledger';
 
@@ -15,6 +16,8 @@ export interface ChaosReport {
   deterministicFailures?: StaleTariffVerdict;
   /** Deliveries to the demo partner's misbehaving webhook receiver (issue #18). */
   webhooks?: WebhookVerdict;
+  /** The premium ledger after the run (issue #19): balanced, every money event posted once. */
+  premiumLedger?: PremiumLedgerReport;
   /** The run's Kafka observer: records held, how many it had live, and how often its consumer was restarted. */
   observer?: { records: number; observedBeforeSettle: number; partitionsBehindAtSettle: number; restarts: number };
   kills: Record<string, number>;

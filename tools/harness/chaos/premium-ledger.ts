@@ -84,3 +84,16 @@ export async function checkPremiumLedger(db: pg.Client | pg.Pool, opts: { limit?
     report.unbalancedEntries.length + report.unbalancedPeriods.length + mismatches.rows.length + report.eventsWithoutEntries.length + report.doubled.length;
   return report;
 }
+
+/** One short phrase per kind of breach in a report, with a few examples of each, for a run's violations. */
+export function premiumLedgerBreaches(r: PremiumLedgerReport): string[] {
+  const few = (ids: string[]): string => ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', ...' : '');
+  const mismatches = Object.values(r.premiumMismatches).flat();
+  const out: string[] = [];
+  if (r.unbalancedEntries.length) out.push(`${r.unbalancedEntries.length} unbalanced entries (${few(r.unbalancedEntries)})`);
+  if (r.unbalancedPeriods.length) out.push(`${r.unbalancedPeriods.length} unbalanced days (${few(r.unbalancedPeriods)})`);
+  if (mismatches.length) out.push(`${mismatches.length} policies whose ledger premium or refunds differ (${few(mismatches)})`);
+  if (r.eventsWithoutEntries.length) out.push(`${r.eventsWithoutEntries.length} money events without an entry, lost (${few(r.eventsWithoutEntries)})`);
+  if (r.doubled.length) out.push(`${r.doubled.length} money effects posted twice (${few(r.doubled)})`);
+  return out;
+}
