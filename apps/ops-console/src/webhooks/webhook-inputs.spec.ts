@@ -38,4 +38,19 @@ describe('webhook inputs of the ops console', () => {
     expect(refusedFields(() => validateBody(replayBody, { since: '2026-12-01T09:00:00' }))).toContain('since');
     expect(refusedFields(() => validateBody(replayBody, {})).length).toBeGreaterThan(0);
   });
+
+  it('refuses NUL bytes, lone surrogates and huge values in every field, naming it', () => {
+    const nul = 'demo\u0000';
+    const surrogate = 'demo\uD800';
+    const huge = 'a'.repeat(100_000);
+    const id = `we_${'0a'.repeat(16)}`;
+    for (const bad of [`${id}\u0000`, `${id}\uDC00`, `we_${'0'.repeat(100_000)}`]) expect(refusedFields(() => endpointIdPipe.transform(bad, { type: 'param' }))).toEqual(['id']);
+    for (const bad of [nul, surrogate, huge]) expect(refusedFields(() => validateBody(endpointListParams, { partnerId: bad }))).toEqual(['partnerId']);
+    for (const bad of ['42\u0000', '4\uD8002', '9'.repeat(100_000)]) expect(refusedFields(() => validateBody(deliveryLogParams, { cursor: bad }))).toEqual(['cursor']);
+    expect(refusedFields(() => validateBody(deliveryLogParams, { limit: '10\u0000' }))).toEqual(['limit']);
+    expect(refusedFields(() => validateBody(replayBody, { eventId: 'evt\u0000' }))).toContain('eventId');
+    expect(refusedFields(() => validateBody(replayBody, { eventId: `evt${surrogate}` }))).toContain('eventId');
+    expect(refusedFields(() => validateBody(replayBody, { eventId: huge }))).toContain('eventId');
+    expect(refusedFields(() => validateBody(replayBody, { since: '2026-12-01T09:00:00+09:00\u0000' }))).toContain('since');
+  });
 });

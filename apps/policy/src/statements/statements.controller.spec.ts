@@ -82,4 +82,25 @@ describe(StatementsController.name, () => {
     }
     expect((await get('/v1/statements?period=2026-11', {})).status).toBe(401);
   });
+
+  it('refuses a NUL byte, a lone surrogate, a huge value or a repeated parameter naming the field, and renders nothing', async () => {
+    const before = render.calls.length;
+    const cases = [
+      ['period=2026-11%00', 'period'],
+      ['period=2026-11&kind=statement%00', 'kind'],
+      ['period=%ED%A0%80', 'period'],
+      ['period=2026-11&format=%ED%A0%80', 'format'],
+      [`period=${'2026-11'.repeat(20_000)}`, 'period'],
+      ['period=2026-11&period=2026-10', 'period'],
+    ] as const;
+    for (const [query, field] of cases) {
+      const sut = await get(`/v1/statements?${query}`);
+      expect(sut.status, query.slice(0, 60)).toBe(400);
+      expect(sut.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(sut.body)).toMatchObject({ errors: [{ field }] });
+    }
+    expect(render.calls.length).toBe(before);
+    // The service still answers after them.
+    expect((await get('/v1/statements?period=2026-11')).status).toBe(200);
+  });
 });
