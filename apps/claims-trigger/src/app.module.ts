@@ -16,7 +16,9 @@ import {
   type ServiceKit,
   TopicNames,
 } from '@kuruma/service-kit';
+import { ChangeClaimReserveUseCase } from './claims/change-claim-reserve.use-case';
 import { ChangeClaimStatusUseCase } from './claims/change-claim-status.use-case';
+import { RecordClaimPaymentUseCase } from './claims/record-claim-payment.use-case';
 import { ClaimsController } from './claims/claims.controller';
 import type { ClaimsTriggerConfig } from './claims-trigger.config';
 import { BrokerAdmin } from './devices/broker-admin';
@@ -85,6 +87,8 @@ export class ClaimsTriggerModule {
           inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],
           useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base)),
         },
+        { provide: ChangeClaimReserveUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new ChangeClaimReserveUseCase(sql) },
+        { provide: RecordClaimPaymentUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new RecordClaimPaymentUseCase(sql) },
       ],
     };
   }

@@ -7,6 +7,7 @@ export * from './booking/booking-event.v1';
 export * from './booking/booking-accepted.v1';
 export * from './policy/policy-event.v1';
 export * from './claims/claim-event.v1';
+export * from './claims/claim-money.v1';
 export * from './claims/vehicle-damage.v1';
 export * from './devices/crash-alert.v1';
 export * from './devices/lock-alert.v1';

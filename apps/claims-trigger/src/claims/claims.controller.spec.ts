@@ -8,7 +8,9 @@ import Redis from 'ioredis';
 import { ConflictError, NotFoundError, PageCursors, PartnerAuthenticator, ProblemFilter, REDIS } from '@kuruma/service-kit';
 import { CONFIG } from '../tokens';
 import { type Actor, ChangeClaimStatusUseCase, type ClaimAction } from './change-claim-status.use-case';
+import { ChangeClaimReserveUseCase } from './change-claim-reserve.use-case';
 import { ClaimsController } from './claims.controller';
+import { RecordClaimPaymentUseCase } from './record-claim-payment.use-case';
 
 const CLAIM = '0190c0de-0000-7000-8000-000000000001';
 const CLOSED = '0190c0de-0000-7000-8000-000000000002';
@@ -32,6 +34,8 @@ const change = {
     { provide: SqlDatabase, useValue: {} },
     { provide: CONFIG, useValue: { CLAIMS_TRIGGER_OPS_PORT: 1, OPS_SERVICE_TOKEN: 'ops-service-token-for-tests', OPS_IDENTITY_KEY: 'ops-identity-key-for-tests-0123456789abcdef' } },
     { provide: ChangeClaimStatusUseCase, useValue: change },
+    { provide: ChangeClaimReserveUseCase, useValue: { execute: async () => change.calls.push([CLAIM, 'reserve' as ClaimAction, {} as Actor]) } },
+    { provide: RecordClaimPaymentUseCase, useValue: { execute: async () => change.calls.push([CLAIM, 'payment' as ClaimAction, {} as Actor]) } },
     { provide: PageCursors, useValue: new PageCursors('page-cursor-key-for-tests-0123456789abcdef') },
     // Idempotency keys live in Redis; these requests send none, so the connection is never opened.
     { provide: REDIS, useValue: new Redis({ lazyConnect: true }) },
@@ -41,8 +45,8 @@ class ClaimsRoutes {}
 
 describe(ClaimsController.name, () => {
   let app: INestApplication;
-  const post = async (path: string, headers: Record<string, string> = {}) => {
-    const res = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: path, headers });
+  const post = async (path: string, headers: Record<string, string> = {}, payload?: unknown) => {
+    const res = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: path, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
     return { status: res.statusCode, type: String(res.headers['content-type']), body: res.json() as Record<string, unknown> };
   };
 
@@ -78,6 +82,40 @@ describe(ClaimsController.name, () => {
   it('leaves closing to ops: a partner is refused 403 before the use case runs', async () => {
     const before = change.calls.length;
     expect(await post(`/v1/claims/${CLAIM}/close`, { 'x-api-key': 'good-key' })).toMatchObject({ status: 403, body: { detail: 'only ops close claims' } });
+    expect(change.calls).toHaveLength(before);
+  });
+
+  it('leaves reserves and payments to ops: a partner is refused 403 and neither use case runs', async () => {
+    const before = change.calls.length;
+    const key = { 'x-api-key': 'good-key' };
+    expect(await post(`/v1/claims/${CLAIM}/reserve`, key, { reserveYen: 1, reason: 'lower it please' })).toMatchObject({ status: 403, body: { detail: 'only ops change claim reserves' } });
+    expect(await post(`/v1/claims/${CLAIM}/payments`, key, { paymentReference: 'TR-1', amountYen: 1, payee: 'me' })).toMatchObject({ status: 403, body: { detail: 'only ops record claim payments' } });
+    expect(await post(`/v1/claims/${CLAIM}/payments`, {}, { paymentReference: 'TR-1', amountYen: 1, payee: 'me' })).toMatchObject({ status: 401 });
+    expect(change.calls).toHaveLength(before);
+  });
+
+  it('refuses hostile reserve and payment bodies with 400 naming the field, and nothing runs', async () => {
+    const before = change.calls.length;
+    const key = { 'x-api-key': 'good-key' };
+    const cases: [string, unknown, string][] = [
+      ['reserve', { reserveYen: 1e12, reason: 'huge' }, 'reserveYen'],
+      ['reserve', { reserveYen: 10.5, reason: 'fraction' }, 'reserveYen'],
+      ['reserve', { reserveYen: -1, reason: 'negative' }, 'reserveYen'],
+      ['reserve', { reserveYen: '100', reason: 'a string' }, 'reserveYen'],
+      ['reserve', { reserveYen: 100, reason: 'nul\u0000byte' }, 'reason'],
+      ['reserve', { reserveYen: 100, reason: 'x'.repeat(100_000) }, 'reason'],
+      ['reserve', { reserveYen: 100, reason: 'extra field', partnerId: 'rival' }, '(body)'], // its message names partnerId
+      ['payments', { paymentReference: "TR-1'; DROP TABLE claim;--", amountYen: 1, payee: 'x' }, 'paymentReference'],
+      ['payments', { paymentReference: 'TR-1', amountYen: 0, payee: 'x' }, 'amountYen'],
+      ['payments', { paymentReference: 'TR-1', amountYen: 1, payee: 'lone \ud800 surrogate' }, 'payee'],
+      ['payments', { paymentReference: 'TR-1', amountYen: 1 }, 'payee'],
+    ];
+    for (const [action, body, field] of cases) {
+      const sut = await post(`/v1/claims/${CLAIM}/${action}`, key, body);
+      expect(sut.status, `${action} ${JSON.stringify(body).slice(0, 60)}`).toBe(400);
+      expect(sut.type).toContain('application/problem+json');
+      expect(sut.body).toMatchObject({ errors: expect.arrayContaining([expect.objectContaining({ field })]) });
+    }
     expect(change.calls).toHaveLength(before);
   });
 });

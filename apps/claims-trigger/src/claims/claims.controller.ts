@@ -1,7 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { type ClaimPaymentV1, claimPaymentV1Schema, type ClaimReserveChangeV1, claimReserveChangeV1Schema } from '@kuruma/contracts';
 import { type ClaimPosition, ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
-import { Idempotent, PageCursors, pageOf, ProblemException } from '@kuruma/service-kit';
+import { Idempotent, PageCursors, pageOf, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { ChangeClaimReserveUseCase } from './change-claim-reserve.use-case';
 import { type Actor, type ClaimAction, ChangeClaimStatusUseCase } from './change-claim-status.use-case';
+import { RecordClaimPaymentUseCase } from './record-claim-payment.use-case';
 import { ClaimActor, ClaimActorGuard, claimActorOf, type ClaimActorRequest } from './claim-actor.guard';
 
 const OPS_ROLES = new Set(['claims-handler', 'admin']);
@@ -25,6 +28,8 @@ export class ClaimsController {
     @Inject(SqlDatabase) sql: SqlDatabase,
     @Inject(ChangeClaimStatusUseCase) private readonly change: ChangeClaimStatusUseCase,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @Inject(ChangeClaimReserveUseCase) private readonly reserve: ChangeClaimReserveUseCase,
+    @Inject(RecordClaimPaymentUseCase) private readonly payment: RecordClaimPaymentUseCase,
   ) {
     this.reads = new ClaimReads(sql);
   }
@@ -73,10 +78,35 @@ export class ClaimsController {
     return this.act(claimId, 'close', actor);
   }
 
+  /** A claims handler's new case reserve for an open claim (ops only); the difference is an incurred movement in the premium ledger. */
+  @Post(':claimId/reserve')
+  @HttpCode(200)
+  @UseGuards(ClaimActorGuard)
+  @Idempotent(CLAIM_ACTION_KEYS)
+  changeReserve(@ClaimActor() actor: Actor, @Param('claimId') claimId: string, @Body(new ZodValidationPipe(claimReserveChangeV1Schema)) body: ClaimReserveChangeV1) {
+    this.opsOnly(actor, 'change claim reserves');
+    return this.reserve.execute(claimId, body, actor);
+  }
+
+  /** A payment of a closed claim's settled amount (ops only), once per payment reference. */
+  @Post(':claimId/payments')
+  @HttpCode(200)
+  @UseGuards(ClaimActorGuard)
+  @Idempotent(CLAIM_ACTION_KEYS)
+  recordPayment(@ClaimActor() actor: Actor, @Param('claimId') claimId: string, @Body(new ZodValidationPipe(claimPaymentV1Schema)) body: ClaimPaymentV1) {
+    this.opsOnly(actor, 'record claim payments');
+    return this.payment.execute(claimId, body, actor);
+  }
+
   /** Declared after the actions it stands behind; no credentials are needed to learn an action does not exist. */
   @Post(':claimId/:action')
   unknownAction(@Param('action') action: string): never {
     throw ProblemException.notFound(`unknown action ${action}`);
+  }
+
+  private opsOnly(actor: Actor, what: string): void {
+    if (actor.partnerId) throw ProblemException.forbidden(`only ops ${what}`);
+    if (!OPS_ROLES.has(actor.role)) throw ProblemException.forbidden(`role ${actor.role || '(none)'} may not ${what}`);
   }
 
   private act(claimId: string, action: ClaimAction, actor: Actor) {

@@ -43,6 +43,10 @@ export const statementV1Schema = z.object({
   claimsSettledYen: yen,
   /** Entries of the period that adjust an earlier, closed day (late events). */
   adjustments: z.number().int(),
+  /** Case reserves changed by claims handlers (signed: raised > 0, lowered < 0), yen. Added 2026-12-01, after the other fields. */
+  claimReservesAdjustedYen: yen,
+  /** Claims paid out, yen. Added 2026-12-01. */
+  claimsPaidYen: yen,
 });
 export type StatementV1 = z.infer<typeof statementV1Schema>;
 
@@ -104,10 +108,16 @@ export const claimsBordereauLineV1Schema = z.object({
   reserveReleasedYen: yen,
   /** Settled (closed) in the period, yen. */
   settledYen: yen,
-  /** Incurred movement in the period: opened - released, yen. */
+  /** Incurred movement in the period: opened + adjusted - released, yen. */
   incurredMovementYen: yen,
   /** Case reserve outstanding at the end of the period, yen. */
   outstandingReserveYen: yen,
+  /** Reserve changed by a claims handler in the period (signed: raised > 0, lowered < 0), yen. Added 2026-12-01, after the other columns. */
+  reserveAdjustedYen: yen,
+  /** Paid out on the claim in the period, yen. Added 2026-12-01. */
+  paidYen: yen,
+  /** Settled but not yet paid at the end of the period, yen. Added 2026-12-01. */
+  outstandingPayableYen: yen,
 });
 
 export const claimsBordereauV1Schema = z.object({ ...periodFields, lines: z.array(claimsBordereauLineV1Schema) });

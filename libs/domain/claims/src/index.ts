@@ -5,3 +5,4 @@ export * from './claim-status';
 export * from './signal-decision';
 export * from './vehicle-state';
 export * from './signal-plausibility';
+export * from './claim-money';

@@ -4,6 +4,8 @@
  * Codes follow the usual order: 1 assets, 2 liabilities, 4 income, 5 expenses.
  */
 export const ACCOUNTS = {
+  /** The insurer's bank account: claim payments go out of it (partner remittances, later, come in). */
+  '1000': { name: 'Cash at bank', type: 'asset', normal: 'debit' },
   /** Premium the partner collected from its drivers and owes the insurer. */
   '1100': { name: 'Premium receivable from partner', type: 'asset', normal: 'debit' },
   /** Return premium owed back to the partner (for its drivers). */
@@ -12,7 +14,7 @@ export const ACCOUNTS = {
   '2200': { name: 'Unearned premium reserve', type: 'liability', normal: 'credit' },
   /** Case reserves: what open claims are expected to cost. */
   '2300': { name: 'Claim reserves (case reserves)', type: 'liability', normal: 'credit' },
-  /** Settled claims not yet paid out (the platform records no payments yet). */
+  /** Settled claims not yet paid out: a claim payment takes it down. */
   '2400': { name: 'Claims payable', type: 'liability', normal: 'credit' },
   /** Gross written premium: bind and extension premium. */
   '4100': { name: 'Written premium', type: 'income', normal: 'credit' },
@@ -22,7 +24,7 @@ export const ACCOUNTS = {
   '4300': { name: 'Change in unearned premium reserve', type: 'income', normal: 'debit' },
   /** Fees the tariff keeps (no-show). */
   '4200': { name: 'Fee income', type: 'income', normal: 'credit' },
-  /** Incurred losses: case reserves opened, less reserves released. */
+  /** Incurred losses: case reserves opened and raised, less reserves lowered and released. */
   '5100': { name: 'Incurred losses', type: 'expense', normal: 'debit' },
 } as const;
 

@@ -18,6 +18,8 @@ export type PostingRule =
   | 'claim-reserve-opened'
   | 'claim-reserve-released'
   | 'claim-settled'
+  | 'claim-reserve-adjusted'
+  | 'claim-paid'
   | 'unearned-premium-reserve';
 
 /**

@@ -59,4 +59,15 @@ describe(postClaimMovement.name, () => {
     expect(postClaimMovement({ ...claim, kind: 'released' })[0]?.lines).toEqual([lineOf('2300', 'd', 300_000), lineOf('5100', 'c', 300_000)]);
     expect(postClaimMovement({ ...claim, kind: 'settled' })[0]?.lines).toEqual([lineOf('2300', 'd', 300_000), lineOf('2400', 'c', 300_000)]);
   });
+
+  it('books a raised reserve as more incurred loss and a lowered one as less, a payment out of the bank', () => {
+    expect(postClaimMovement({ ...claim, kind: 'adjusted', reserveYen: 150_000 })[0]).toMatchObject({ rule: 'claim-reserve-adjusted', lines: [lineOf('5100', 'd', 150_000), lineOf('2300', 'c', 150_000)] });
+    expect(postClaimMovement({ ...claim, kind: 'adjusted', reserveYen: -180_000 })[0]?.lines).toEqual([lineOf('2300', 'd', 180_000), lineOf('5100', 'c', 180_000)]);
+    expect(postClaimMovement({ ...claim, kind: 'paid', reserveYen: 120_000 })[0]).toMatchObject({ rule: 'claim-paid', lines: [lineOf('2400', 'd', 120_000), lineOf('1000', 'c', 120_000)] });
+  });
+
+  it('posts nothing for a zero change, nor for a negative amount of any other kind', () => {
+    expect(postClaimMovement({ ...claim, kind: 'adjusted', reserveYen: 0 })).toEqual([]);
+    for (const kind of ['opened', 'released', 'settled', 'paid'] as const) expect(postClaimMovement({ ...claim, kind, reserveYen: -1 })).toEqual([]);
+  });
 });

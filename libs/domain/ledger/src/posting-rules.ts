@@ -21,13 +21,17 @@ export type PolicyMoneyEffect = PolicyContext &
     | { kind: 'no-show'; premiumYen: number; refundYen: number; coverEndAfter: Date | null }
   );
 
-/** A claim's case reserve moving: opened at first notice, released on withdrawal, settled on close. */
+/**
+ * A claim's money moving: its case reserve opened at first notice, changed by a claims handler,
+ * released on withdrawal, settled on close; and a payment of what was settled.
+ */
 export interface ClaimReserveMovement {
   sourceEventId: string;
-  kind: 'opened' | 'released' | 'settled';
+  kind: 'opened' | 'adjusted' | 'released' | 'settled' | 'paid';
   partnerId: string;
   policyId: string;
   claimId: string;
+  /** The reserve (opened, released, settled), the signed change of it (adjusted), or the amount paid (paid). */
   reserveYen: number;
   businessAt: Date;
 }
@@ -100,19 +104,28 @@ export function postPolicyEffect(effect: PolicyMoneyEffect): JournalEntry[] {
   }
 }
 
-const CLAIM_RULES = { opened: 'claim-reserve-opened', released: 'claim-reserve-released', settled: 'claim-settled' } as const;
+const CLAIM_RULES = {
+  opened: 'claim-reserve-opened',
+  adjusted: 'claim-reserve-adjusted',
+  released: 'claim-reserve-released',
+  settled: 'claim-settled',
+  paid: 'claim-paid',
+} as const;
 
 /**
- * The journal entry of a case reserve movement: opening a reserve is an incurred loss; releasing
- * it (withdrawal) takes the loss back; settling (close) moves it to claims payable, the loss stays.
+ * The journal entry of a claim's money moving: opening a reserve is an incurred loss, and raising
+ * it more of one; lowering or releasing it (withdrawal) takes the loss back; settling (close) moves
+ * it to claims payable, the loss stays; a payment pays out of the bank what was payable.
  */
 export function postClaimMovement(m: ClaimReserveMovement): JournalEntry[] {
-  if (m.reserveYen <= 0) return [];
-  const y = m.reserveYen;
+  if (m.reserveYen === 0 || (m.kind !== 'adjusted' && m.reserveYen < 0)) return [];
+  const y = Math.abs(m.reserveYen);
   const byKind = {
     opened: [debit('5100', y), credit('2300', y)],
+    adjusted: m.reserveYen > 0 ? [debit('5100', y), credit('2300', y)] : [debit('2300', y), credit('5100', y)],
     released: [debit('2300', y), credit('5100', y)],
     settled: [debit('2300', y), credit('2400', y)],
+    paid: [debit('2400', y), credit('1000', y)],
   } satisfies Record<ClaimReserveMovement['kind'], JournalLine[]>;
   return [
     assertBalanced({

@@ -23,7 +23,7 @@ describe(buildStatement.name, () => {
     expect(buildStatement('demo', '2026-11', true, entries)).toEqual({
       partnerId: 'demo', period: '2026-11', periodStart: '2026-11-01T00:00:00+09:00', periodEnd: '2026-12-01T00:00:00+09:00', closed: true,
       policiesBound: 1, writtenPremiumYen: 1300, returnPremiumYen: 800, refundsYen: 500, feesYen: 300, netAmountDueYen: 800,
-      claimReservesOpenedYen: 200_000, claimReservesReleasedYen: 0, claimsSettledYen: 0, adjustments: 1,
+      claimReservesOpenedYen: 200_000, claimReservesReleasedYen: 0, claimsSettledYen: 0, adjustments: 1, claimReservesAdjustedYen: 0, claimsPaidYen: 0,
     });
   });
 });
@@ -39,6 +39,27 @@ describe('bordereaux', () => {
     expect(premium.lines[0]).toMatchObject({ transactionDate: '2026-11-05T09:00:00+09:00', riskInception: '2026-11-05T10:00:00+09:00', riskExpiry: '2026-11-05T14:00:00+09:00', reference: 'p1:policy.bound:demo:e1' });
     const claims = buildClaimsBordereau('demo', '2026-11', true, entries, entries);
     expect(claims.lines).toEqual([expect.objectContaining({ claimNumber: 'FNOL-20261106-ABCD', reserveOpenedYen: 200_000, incurredMovementYen: 200_000, outstandingReserveYen: 200_000, lossDate: '2026-11-06T11:00:00+09:00' })]);
+  });
+});
+
+describe('a claim whose reserve a handler changed, then closed and paid in two parts', () => {
+  const claimEntry = (kind: 'adjusted' | 'settled' | 'paid', yen: number, id: string, day: string) =>
+    postClaimMovement({ sourceEventId: id, kind, partnerId: 'demo', policyId: 'p1', claimId: 'c1', reserveYen: yen, businessAt: at(`${day}T03:00:00Z`) }).map((e) => ({ ...e, periodDay: day, originalDay: null, policy: null, claim: claimRef }));
+  const opened = entries.filter((e) => e.claimId === 'c1');
+  const december = [
+    ...claimEntry('adjusted', -50_000, 'c1:claim.reserve-changed:1', '2026-12-02'),
+    ...claimEntry('adjusted', 30_000, 'c1:claim.reserve-changed:2', '2026-12-03'),
+    ...claimEntry('settled', 180_000, 'c1:claim.closed:3', '2026-12-04'),
+    ...claimEntry('paid', 100_000, 'c1:claim.paid:TR-1', '2026-12-05'),
+    ...claimEntry('paid', 50_000, 'c1:claim.paid:TR-2', '2026-12-06'),
+  ];
+
+  it('shows the net change, the payments and what is still payable (hand-checked: 200,000 - 50,000 + 30,000 = 180,000 settled, 150,000 paid)', () => {
+    const sut = buildClaimsBordereau('demo', '2026-12', true, december, [...opened, ...december]);
+    expect(sut.lines).toEqual([
+      expect.objectContaining({ reserveOpenedYen: 0, reserveAdjustedYen: -20_000, incurredMovementYen: -20_000, settledYen: 180_000, paidYen: 150_000, outstandingPayableYen: 30_000, outstandingReserveYen: 0 }),
+    ]);
+    expect(buildStatement('demo', '2026-12', true, december)).toMatchObject({ claimReservesAdjustedYen: -20_000, claimsSettledYen: 180_000, claimsPaidYen: 150_000 });
   });
 });
 
@@ -62,7 +83,7 @@ describe(renderStatement.name, () => {
 
   it('keeps its columns when a period has no lines', () => {
     const sut = renderStatement({ kind: 'claims-bordereau', body: buildClaimsBordereau('demo', '2026-10', true, [], []) }, 'csv').bytes.toString();
-    expect(sut).toBe('partnerId,period,periodStart,periodEnd,closed,claimNumber,policyNumber,bookingId,lossDate,notifiedDate,cause,reserveOpenedYen,reserveReleasedYen,settledYen,incurredMovementYen,outstandingReserveYen\r\n');
+    expect(sut).toBe('partnerId,period,periodStart,periodEnd,closed,claimNumber,policyNumber,bookingId,lossDate,notifiedDate,cause,reserveOpenedYen,reserveReleasedYen,settledYen,incurredMovementYen,outstandingReserveYen,reserveAdjustedYen,paidYen,outstandingPayableYen\r\n');
   });
 
   it('quotes commas and line breaks', () => {

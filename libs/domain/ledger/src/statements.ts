@@ -18,6 +18,8 @@ export const japanIso = (at: Date): string => `${new Date(at.getTime() + 9 * 3_6
 const sum = (entries: readonly Pick<JournalEntry, 'lines'>[], account: AccountCode, side: 'debitYen' | 'creditYen') =>
   entries.reduce((s, e) => s + e.lines.reduce((t, l) => t + (l.account === account ? l[side] : 0), 0), 0);
 
+const byRule = (entries: readonly StatementEntry[], rule: JournalEntry['rule']) => entries.filter((e) => e.rule === rule);
+
 function periodFields(partnerId: string, period: string, closed: boolean) {
   const { start, end } = periodBounds(period);
   return { partnerId, period, periodStart: japanIso(start), periodEnd: japanIso(end), closed };
@@ -39,6 +41,8 @@ export function buildStatement(partnerId: string, period: string, closed: boolea
     claimReservesReleasedYen: entries.filter((e) => e.rule === 'claim-reserve-released').reduce((s, e) => s + sum([e], '2300', 'debitYen'), 0),
     claimsSettledYen: sum(entries, '2400', 'creditYen'),
     adjustments: entries.filter((e) => e.originalDay !== null).length,
+    claimReservesAdjustedYen: sum(byRule(entries, 'claim-reserve-adjusted'), '5100', 'debitYen') - sum(byRule(entries, 'claim-reserve-adjusted'), '5100', 'creditYen'),
+    claimsPaidYen: sum(entries, '2400', 'debitYen'),
   };
 }
 
@@ -97,6 +101,8 @@ export function buildClaimsBordereau(partnerId: string, period: string, closed: 
       const c = (own[0] as StatementEntry).claim as NonNullable<StatementEntry['claim']>;
       const opened = own.filter((e) => e.rule === 'claim-reserve-opened').reduce((s, e) => s + sum([e], '2300', 'creditYen'), 0);
       const released = own.filter((e) => e.rule === 'claim-reserve-released').reduce((s, e) => s + sum([e], '2300', 'debitYen'), 0);
+      const adjustments = byRule(own, 'claim-reserve-adjusted');
+      const adjusted = sum(adjustments, '5100', 'debitYen') - sum(adjustments, '5100', 'creditYen');
       const past = history.filter((e) => e.claimId === claimId);
       return {
         claimNumber: c.claimNumber,
@@ -108,8 +114,11 @@ export function buildClaimsBordereau(partnerId: string, period: string, closed: 
         reserveOpenedYen: opened,
         reserveReleasedYen: released,
         settledYen: sum(own, '2400', 'creditYen'),
-        incurredMovementYen: opened - released,
+        incurredMovementYen: opened + adjusted - released,
         outstandingReserveYen: sum(past, '2300', 'creditYen') - sum(past, '2300', 'debitYen'),
+        reserveAdjustedYen: adjusted,
+        paidYen: sum(own, '2400', 'debitYen'),
+        outstandingPayableYen: sum(past, '2400', 'creditYen') - sum(past, '2400', 'debitYen'),
       };
     })
     .sort((a, b) => (a.notifiedDate < b.notifiedDate ? -1 : a.notifiedDate > b.notifiedDate ? 1 : a.claimNumber < b.claimNumber ? -1 : 1));

@@ -218,6 +218,15 @@ export class ClaimsRepository {
     await tx.$executeRaw`UPDATE claim SET last_signal_at = GREATEST(last_signal_at, ${occurredAt}), severity = ${severity}, updated_at = now() WHERE id = ${claimId}::uuid`;
   }
 
+  /** Holds the claim row for the transaction: two payments or reserve changes of one claim never interleave. */
+  async lockClaim(tx: DatabaseTx, claimId: string): Promise<void> {
+    await tx.$queryRaw`SELECT 1 FROM claim WHERE id = ${claimId}::uuid FOR UPDATE`;
+  }
+
+  async setReserve(tx: DatabaseTx, claimId: string, reserveYen: number): Promise<void> {
+    await tx.$executeRaw`UPDATE claim SET reserve_yen = ${reserveYen}, updated_at = now() WHERE id = ${claimId}::uuid`;
+  }
+
   async setStatus(tx: DatabaseTx, claimId: string, status: string): Promise<void> {
     await tx.$executeRaw`UPDATE claim SET status = ${status}, updated_at = now() WHERE id = ${claimId}::uuid`;
   }

@@ -86,6 +86,19 @@ export class LedgerRepository {
       JOIN posted ON posted.source_event_id = e.src AND posted.rule = e.rule`;
   }
 
+  /**
+   * A claim's claims-payable account: settled (credited on close) and paid (debited by payments),
+   * and the amount of the payment already posted under `paymentSourceId`, if any.
+   */
+  async claimPayable(tx: DatabaseTx, claimId: string, paymentSourceId: string): Promise<{ settledYen: number; paidYen: number; samePaymentYen: number | null }> {
+    const [row] = await tx.$queryRaw<{ settled: bigint | null; paid: bigint | null; same: bigint | null }[]>`
+      SELECT sum(l.credit_yen) AS settled, sum(l.debit_yen) AS paid,
+             sum(l.debit_yen) FILTER (WHERE e.source_event_id = ${paymentSourceId} AND e.rule = 'claim-paid') AS same
+      FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+      WHERE e.claim_id = ${claimId}::uuid AND l.account = '2400'`;
+    return { settledYen: Number(row?.settled ?? 0), paidYen: Number(row?.paid ?? 0), samePaymentYen: row?.same === null || row?.same === undefined ? null : Number(row.same) };
+  }
+
   /** A partner's (or every partner's) entries posted into the Japan days [fromDay, toDay], in posting order. */
   async entriesPostedIn(tx: DatabaseTx, q: { partnerId?: string; fromDay: string; toDay: string }): Promise<PostedEntry[]> {
     const rows = await tx.$queryRawUnsafe<PostedRow[]>(

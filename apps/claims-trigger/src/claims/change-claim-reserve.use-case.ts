@@ -1,0 +1,48 @@
+import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { claimReserveChange } from '@kuruma/domain-claims';
+import type { ClaimReserveChangeV1 } from '@kuruma/contracts';
+import type { Actor } from './change-claim-status.use-case';
+import { claimLedgerEntries } from './claim-ledger';
+
+export interface ClaimReserveResult {
+  claimId: string;
+  reserveYen: number;
+  changed: boolean;
+}
+
+/**
+ * A claims handler's new case reserve for an open claim: the claim row, the audit entry (with the
+ * reason) and the premium ledger's incurred movement (the difference) in one transaction. The same
+ * reserve again changes and posts nothing.
+ */
+export class ChangeClaimReserveUseCase {
+  private readonly claims = new ClaimsRepository();
+  private readonly ledger = new LedgerRepository();
+
+  constructor(private readonly db: SqlTransactional) {}
+
+  async execute(claimId: string, change: ClaimReserveChangeV1, actor: Actor, now = new Date()): Promise<ClaimReserveResult> {
+    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
+    return this.db.$transaction(async (tx) => {
+      await this.claims.lockClaim(tx, claimId);
+      const claim = await this.claims.findForReview(tx, claimId);
+      if (!claim || actor.partnerId) throw new NotFoundError(`claim ${claimId} not found`);
+      const decision = claimReserveChange(claim.status, claim.reserveYen, change.reserveYen);
+      if (decision.kind === 'refused') throw new ConflictError(decision.reason);
+      if (decision.kind === 'unchanged') return { claimId, reserveYen: claim.reserveYen, changed: false };
+      await this.claims.setReserve(tx, claimId, decision.toYen);
+      await this.claims.recordAudit(tx, {
+        actor: actor.name,
+        role: actor.role,
+        action: 'claim.reserve-changed',
+        claimId,
+        details: { fromYen: decision.fromYen, toYen: decision.toYen, reason: change.reason },
+      });
+      // One entry per change: the instant makes the cause unique, as for the status actions.
+      const entries = claimLedgerEntries('adjusted', { ...claim, reserveYen: decision.deltaYen }, `${claimId}:claim.reserve-changed:${now.toISOString()}`, now);
+      await this.ledger.post(tx, entries);
+      return { claimId, reserveYen: decision.toYen, changed: true };
+    });
+  }
+}
