@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
-import { activeTariffV1Schema, bookingEventV1Schema, claimsBordereauV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, premiumBordereauV1Schema, quoteRequestV1Schema, quoteV1Schema, STATEMENT_KINDS, statementV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
+import { activeTariffV1Schema, bookingEventV1Schema, claimPaymentV1Schema, claimReserveChangeV1Schema, claimsBordereauV1Schema, coverScheduleV1Schema, deviceCredentialsRotationV1Schema, deviceRegistrationV1Schema, premiumBordereauV1Schema, quoteRequestV1Schema, quoteV1Schema, STATEMENT_KINDS, statementV1Schema, TRACE_CONTEXT_MEANINGS, TRACERESPONSE_MEANING } from '@kuruma/contracts';
 import { partnerHeaders, partnerParameters, partnerResponses, partnerSchemas, partnerServers, serverOf } from './openapi-partner';
 import { webhookPaths, webhookSchemas } from './openapi-webhooks';
 
@@ -42,6 +42,28 @@ const claimAction = (action: 'confirm' | 'withdraw' | 'close', summary: string) 
       '403': problem('Role may not act'),
       '404': problem("Not found (or another partner's)"),
       '409': problem('Not allowed from the current status, or a request with this Idempotency-Key is still running (Retry-After)'),
+      '422': answer('IdempotencyKeyReused'),
+    },
+  },
+});
+
+/** A claim's money after first notice (docs/ledger.md): its reserve changed, or a payment recorded. */
+const claimMoney = (operationId: string, body: string, result: string, summary: string, conflict: string) => ({
+  servers: serverOf('claims-trigger'),
+  post: {
+    operationId,
+    tags: ['claims-trigger (port 3004)'],
+    summary,
+    security: ops,
+    parameters: [uuidPath('claimId'), param('IdempotencyKey')],
+    requestBody: { required: true, content: json(body) },
+    responses: {
+      '200': { description: 'Posted to the premium ledger and audited (or nothing to do: `changed` / `recorded` false)', headers: replayed, content: json(result) },
+      '400': problem('Invalid body (`errors` names each field)'),
+      ...partnerRefusals,
+      '403': problem('A partner, or a role that may not'),
+      '404': problem('Not found'),
+      '409': problem(`${conflict}; or a request with this Idempotency-Key is still running (Retry-After)`),
       '422': answer('IdempotencyKeyReused'),
     },
   },
@@ -253,6 +275,8 @@ const paths = {
   '/v1/claims/{claimId}/confirm': claimAction('confirm', 'Confirm a provisional claim (the driver through the partner, or ops)'),
   '/v1/claims/{claimId}/withdraw': claimAction('withdraw', 'Withdraw a provisional claim (the driver through the partner, or ops)'),
   '/v1/claims/{claimId}/close': claimAction('close', 'Close a claim (ops only; a partner is refused 403)'),
+  '/v1/claims/{claimId}/reserve': claimMoney('changeClaimReserve', 'ClaimReserveChange', 'ClaimReserveResult', 'A new case reserve for an open claim (ops only: claims-handler or admin; a partner is refused 403)', 'A withdrawn or closed claim (its reserve is final)'),
+  '/v1/claims/{claimId}/payments': claimMoney('recordClaimPayment', 'ClaimPayment', 'ClaimPaymentResult', "A payment of a closed claim's settled amount, once per payment reference (ops only: claims-handler or admin; a partner is refused 403)", 'An open claim (nothing payable yet), more than is still payable, or the reference recorded with another amount'),
   ...webhookPaths,
   // Probes are open by design (orchestrators call them without credentials): `security: []` says so.
   '/health/live': { get: { operationId: 'getLiveness', tags: ['every service'], summary: 'Process is alive', security: [], responses: { '200': { description: 'Alive' } } } },
@@ -298,6 +322,24 @@ export function buildOpenApi(): Record<string, unknown> {
         Statement: schema(statementV1Schema, 'output'),
         PremiumBordereau: schema(premiumBordereauV1Schema, 'output'),
         ClaimsBordereau: schema(claimsBordereauV1Schema, 'output'),
+        ClaimReserveChange: schema(claimReserveChangeV1Schema),
+        ClaimPayment: schema(claimPaymentV1Schema),
+        ClaimReserveResult: {
+          type: 'object',
+          required: ['claimId', 'reserveYen', 'changed'],
+          properties: { claimId: { type: 'string', format: 'uuid' }, reserveYen: { type: 'integer', description: 'The case reserve now, yen' }, changed: { type: 'boolean', description: 'false when the reserve already was that amount (nothing posted)' } },
+        },
+        ClaimPaymentResult: {
+          type: 'object',
+          required: ['claimId', 'paymentReference', 'amountYen', 'outstandingYen', 'recorded'],
+          properties: {
+            claimId: { type: 'string', format: 'uuid' },
+            paymentReference: { type: 'string' },
+            amountYen: { type: 'integer' },
+            outstandingYen: { type: 'integer', description: 'Still payable on the claim after this payment, yen' },
+            recorded: { type: 'boolean', description: 'false when this reference was already recorded with this amount (nothing posted again)' },
+          },
+        },
         StatementDocument: {
           description: 'The statement or the bordereau `kind` asked for',
           oneOf: [{ $ref: '#/components/schemas/Statement' }, { $ref: '#/components/schemas/PremiumBordereau' }, { $ref: '#/components/schemas/ClaimsBordereau' }],

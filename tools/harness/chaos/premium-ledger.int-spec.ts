@@ -39,11 +39,15 @@ describe(checkPremiumLedger.name, () => {
     const wrong = await policy(1000, 900);
     const missing = await policy(700, null);
     const eventId = `${missing}:policy.bound:rc`;
-    await db.query(`INSERT INTO outbox (producer, topic, key, event_id, payload, published_at) VALUES ('policy', 'rc.policy-events', $1, $2, $3, now())`, [
-      `rc-${missing}`,
-      eventId,
-      JSON.stringify({ type: 'com.kurumacover.policy.bound', data: { premium: 700 } }),
-    ]);
+    const bound = (policyId: string, premium: number) =>
+      db.query(`INSERT INTO outbox (producer, topic, key, event_id, payload, published_at) VALUES ('policy', 'rc.policy-events', $1, $2, $3, now())`, [
+        `rc-${policyId}`,
+        `${policyId}:policy.bound:rc`,
+        JSON.stringify({ type: 'com.kurumacover.policy.bound', data: { premium } }),
+      ]);
+    await bound(missing, 700);
+    // Posted, so not lost: the check must look the entry up for policy events too, not only claim events.
+    await bound(right, 1000);
 
     const sut = await checkPremiumLedger(db, { limit: 100_000 });
 
@@ -52,6 +56,7 @@ describe(checkPremiumLedger.name, () => {
     expect(november.some((l) => l.startsWith(`${missing}: ledger written 0`))).toBe(true);
     expect(november.some((l) => l.startsWith(right))).toBe(false);
     expect(sut.eventsWithoutEntries).toContain(eventId);
+    expect(sut.eventsWithoutEntries).not.toContain(`${right}:policy.bound:rc`);
     expect(sut.unbalancedEntries).toEqual([]);
     expect(sut.differences).toBeGreaterThanOrEqual(3);
   });

@@ -25,7 +25,10 @@ export interface PremiumLedgerReport {
   differences: number;
 }
 
-/** A policy event or claim event (in the outbox) that moves money. */
+/**
+ * A policy event or claim event (in the outbox) that moves money. An OR of two conditions: always
+ * put it in parentheses (without them the first full chaos run reported every policy event lost).
+ */
 const MONEY_EVENTS = `
   (o.producer = 'policy' AND (
      (regexp_replace(o.payload::jsonb ->> 'type', '^com[.]kurumacover[.]', '') = 'policy.bound' AND (o.payload::jsonb -> 'data' ->> 'premium')::int > 0)
@@ -59,7 +62,7 @@ export async function checkPremiumLedger(db: pg.Client | pg.Pool, opts: { limit?
   for (const m of mismatches.rows) (premiumMismatches[m.month] ??= []).push(m.line);
   const lost = await db.query<{ id: string }>(`
     SELECT o.event_id AS id FROM outbox o
-    WHERE o.payload IS NOT NULL AND ${MONEY_EVENTS}
+    WHERE o.payload IS NOT NULL AND (${MONEY_EVENTS})
       AND NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.source_event_id = o.event_id)
     ORDER BY o.id LIMIT $1`, [limit]);
   const doubled = await db.query<{ id: string }>(`

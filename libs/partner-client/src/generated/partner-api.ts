@@ -139,6 +139,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/claims/{claimId}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A payment of a closed claim's settled amount, once per payment reference (ops only: claims-handler or admin; a partner is refused 403) */
+        post: operations["recordClaimPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/claims/{claimId}/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new case reserve for an open claim (ops only: claims-handler or admin; a partner is refused 403) */
+        post: operations["changeClaimReserve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/claims/{claimId}/withdraw": {
         parameters: {
             query?: never;
@@ -580,6 +614,38 @@ export interface components {
             items: components["schemas"]["Claim"][];
             nextCursor: string | null;
         };
+        ClaimPayment: {
+            /** @description Whole yen, at most what is still payable on the claim */
+            amountYen: number;
+            /** @description Who was paid (repair shop, driver, third party); kept in the audit log */
+            payee: string;
+            /** @description The insurer's reference of the payment (bank transfer id); sending it again is the same payment */
+            paymentReference: string;
+        };
+        ClaimPaymentResult: {
+            amountYen: number;
+            /** Format: uuid */
+            claimId: string;
+            /** @description Still payable on the claim after this payment, yen */
+            outstandingYen: number;
+            paymentReference: string;
+            /** @description false when this reference was already recorded with this amount (nothing posted again) */
+            recorded: boolean;
+        };
+        ClaimReserveChange: {
+            /** @description Why the reserve changed (e.g. the repair shop's estimate); kept in the audit log */
+            reason: string;
+            /** @description The new case reserve, whole yen */
+            reserveYen: number;
+        };
+        ClaimReserveResult: {
+            /** @description false when the reserve already was that amount (nothing posted) */
+            changed: boolean;
+            /** Format: uuid */
+            claimId: string;
+            /** @description The case reserve now, yen */
+            reserveYen: number;
+        };
         ClaimsBordereau: {
             closed: boolean;
             lines: {
@@ -589,8 +655,11 @@ export interface components {
                 incurredMovementYen: number;
                 lossDate: string;
                 notifiedDate: string;
+                outstandingPayableYen: number;
                 outstandingReserveYen: number;
+                paidYen: number;
                 policyNumber: string;
+                reserveAdjustedYen: number;
                 reserveOpenedYen: number;
                 reserveReleasedYen: number;
                 settledYen: number;
@@ -864,8 +933,10 @@ export interface components {
         };
         Statement: {
             adjustments: number;
+            claimReservesAdjustedYen: number;
             claimReservesOpenedYen: number;
             claimReservesReleasedYen: number;
+            claimsPaidYen: number;
             claimsSettledYen: number;
             closed: boolean;
             feesYen: number;
@@ -1317,6 +1388,144 @@ export interface operations {
                 };
             };
             /** @description Not allowed from the current status, or a request with this Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    recordClaimPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer (2xx) to this key is stored for 24 hours per partner and given again, with Idempotent-Replayed: true, to the same request (method, path and body) sent with the same key. The same key with a different request is 422; while the first request is still running (up to 60 s) a duplicate is 409 with Retry-After. A refused or failed request stores nothing, so it may be retried with the same key. 1-255 printable ASCII characters without spaces (a UUID is a good key). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimPayment"];
+            };
+        };
+        responses: {
+            /** @description Posted to the premium ledger and audited (or nothing to do: `changed` / `recorded` false) */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimPaymentResult"];
+                };
+            };
+            /** @description Invalid body (`errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A partner, or a role that may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An open claim (nothing payable yet), more than is still payable, or the reference recorded with another amount; or a request with this Idempotency-Key is still running (Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    changeClaimReserve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first answer (2xx) to this key is stored for 24 hours per partner and given again, with Idempotent-Replayed: true, to the same request (method, path and body) sent with the same key. The same key with a different request is 422; while the first request is still running (up to 60 s) a duplicate is 409 with Retry-After. A refused or failed request stores nothing, so it may be retried with the same key. 1-255 printable ASCII characters without spaces (a UUID is a good key). */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                claimId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimReserveChange"];
+            };
+        };
+        responses: {
+            /** @description Posted to the premium ledger and audited (or nothing to do: `changed` / `recorded` false) */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimReserveResult"];
+                };
+            };
+            /** @description Invalid body (`errors` names each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A partner, or a role that may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A withdrawn or closed claim (its reserve is final); or a request with this Idempotency-Key is still running (Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;
