@@ -213,17 +213,54 @@
     const c = await api(`/api/claims/${encodeURIComponent(id)}`);
     const el = $('claim-detail');
     el.hidden = false;
-    const actions = c.status === 'provisional' && canHandleClaims()
-      ? `<p class="actions"><button type="button" data-act="confirm">Confirm claim</button><button type="button" data-act="withdraw">Withdraw claim</button></p>`
-      : '';
+    const handler = canHandleClaims();
+    const open = c.status === 'provisional' || c.status === 'confirmed';
+    const money = c.money || { settledYen: 0, paidYen: 0, outstandingYen: 0 };
+    const actions =
+      (c.status === 'provisional' && handler
+        ? `<p class="actions"><button type="button" data-act="confirm">Confirm claim</button><button type="button" data-act="withdraw">Withdraw claim</button></p>`
+        : '') +
+      (c.status === 'confirmed' && handler ? `<p class="actions"><button type="button" data-act="close">Close claim (settle at its reserve)</button></p>` : '') +
+      (open && handler
+        ? `<form class="claim-money" data-money="reserve"><fieldset><legend>Change the case reserve</legend>
+             <label>New reserve (yen) <input name="reserveYen" type="number" min="0" step="1" required></label>
+             <label>Reason <input name="reason" required minlength="3" maxlength="500"></label>
+             <button type="submit">Change reserve</button></fieldset></form>`
+        : '') +
+      (c.status === 'closed'
+        ? `<p>Settled <strong>${yen.format(money.settledYen)}</strong>, paid ${yen.format(money.paidYen)}, still payable <strong data-field="outstanding">${yen.format(money.outstandingYen)}</strong>.</p>` +
+          (handler && money.outstandingYen > 0
+            ? `<form class="claim-money" data-money="payments"><fieldset><legend>Record a payment</legend>
+                 <label>Payment reference <input name="paymentReference" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}"></label>
+                 <label>Amount (yen) <input name="amountYen" type="number" min="1" max="${money.outstandingYen}" step="1" required></label>
+                 <label>Payee <input name="payee" required maxlength="200"></label>
+                 <button type="submit">Record payment</button></fieldset></form>`
+            : '')
+        : '');
     el.innerHTML = `<h3>Claim ${esc(c.claimNumber)} <small>(${esc(c.status)})</small></h3>
       <p>${esc(c.severity)} ${esc(c.cause)} on vehicle ${esc(c.vehicleId)} at ${esc(jst(c.occurredAt))}; policy ${esc(c.policyNumber)}, booking ${esc(c.bookingId)}, plan ${esc(c.plan)}.</p>
-      <p>Responding coverages: ${esc((c.coverages || []).join(', ') || 'none')}. Initial reserve <strong>${yen.format(c.reserveYen)}</strong>.</p>
+      <p>Responding coverages: ${esc((c.coverages || []).join(', ') || 'none')}. Case reserve <strong data-field="reserve">${yen.format(c.reserveYen)}</strong>.</p>
       ${actions}<p class="error" role="alert" id="claim-error"></p>
       <div class="mini-map">${c.lat !== null && c.lat !== undefined ? mapSvg([{ lat: c.lat, lon: c.lon, weight: 1 }], 0.02, 320, { lat: c.lat, lon: c.lon }) : '<p>No location reported</p>'}</div>
       <table><caption>Signals</caption><thead><tr><th scope="col">Occurred (JST)</th><th scope="col">Channel</th><th scope="col">Device</th><th scope="col">Detail</th></tr></thead>
         <tbody>${c.signals.map((s) => `<tr><td>${esc(jst(s.occurredAt))}</td><td>${esc(s.channel)}</td><td>${esc(s.deviceId)}</td><td><code>${esc(JSON.stringify(s.payload))}</code></td></tr>`).join('')}</tbody></table>
       <table><caption>Audit</caption><tbody>${c.audit.map((a) => `<tr><td>${esc(jst(a.at))}</td><td>${esc(a.actor)} (${esc(a.role)})</td><td>${esc(a.action)}</td></tr>`).join('')}</tbody></table>`;
+    for (const form of el.querySelectorAll('form[data-money]')) {
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const fields = Object.fromEntries(new FormData(form));
+        const body = form.dataset.money === 'reserve'
+          ? { reserveYen: Number(fields.reserveYen), reason: fields.reason }
+          : { paymentReference: fields.paymentReference, amountYen: Number(fields.amountYen), payee: fields.payee };
+        try {
+          await api(`/api/claims/${encodeURIComponent(c.id)}/${form.dataset.money}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          await showClaim(c.id);
+          await loadClaims();
+        } catch (error) {
+          $('claim-error').textContent = [error.message, ...(error.errors || []).map((e) => `${e.field}: ${e.message}`)].join(' ');
+        }
+      });
+    }
     for (const button of el.querySelectorAll('button[data-act]')) {
       button.addEventListener('click', async () => {
         try {

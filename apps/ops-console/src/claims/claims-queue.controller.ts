@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { type ClaimPaymentV1, claimPaymentV1Schema, type ClaimReserveChangeV1, claimReserveChangeV1Schema } from '@kuruma/contracts';
 import { ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
-import { ProblemException } from '@kuruma/service-kit';
+import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import type { OpsIdentity } from '../auth/identity-provider';
 import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
 import { AuditRoleRefusal, CLAIM_HANDLERS, Roles } from '../auth/roles.decorator';
@@ -35,7 +36,13 @@ export class ClaimsQueueController {
     const audit = await this.db.$queryRaw<unknown[]>`
       SELECT id::text, actor, role, action, target_type AS "targetType", target_id AS "targetId", details, at
         FROM audit_log WHERE target_type = 'claim' AND target_id = ${claim.id} ORDER BY at`;
-    return { ...claim, audit };
+    // The claim's money from the premium ledger: settled on close, paid since (docs/ledger.md).
+    const [payable] = await this.db.$queryRaw<{ settled: bigint | null; paid: bigint | null }[]>`
+      SELECT sum(l.credit_yen) AS settled, sum(l.debit_yen) AS paid FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+      WHERE e.claim_id = ${claim.id}::uuid AND l.account = '2400'`;
+    const settledYen = Number(payable?.settled ?? 0);
+    const paidYen = Number(payable?.paid ?? 0);
+    return { ...claim, audit, money: { settledYen, paidYen, outstandingYen: settledYen - paidYen } };
   }
 
   // claims-trigger writes the audit entry of an action in the same transaction as the status change.
@@ -53,6 +60,31 @@ export class ClaimsQueueController {
   @AuditRoleRefusal({ attempt: 'withdraw claims', auditAction: 'claim.withdraw-refused', targetType: 'claim', targetParam: 'claimId' })
   withdraw(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string) {
     return this.claimsTrigger.act(claimId, 'withdraw', identity);
+  }
+
+  @Post(':claimId/close')
+  @HttpCode(200)
+  @Roles(...CLAIM_HANDLERS)
+  @AuditRoleRefusal({ attempt: 'close claims', auditAction: 'claim.close-refused', targetType: 'claim', targetParam: 'claimId' })
+  close(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string) {
+    return this.claimsTrigger.act(claimId, 'close', identity);
+  }
+
+  /** A new case reserve; validated here too, so a bad form never leaves the console. */
+  @Post(':claimId/reserve')
+  @HttpCode(200)
+  @Roles(...CLAIM_HANDLERS)
+  @AuditRoleRefusal({ attempt: 'change claim reserves', auditAction: 'claim.reserve-change-refused', targetType: 'claim', targetParam: 'claimId' })
+  changeReserve(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string, @Body(new ZodValidationPipe(claimReserveChangeV1Schema)) body: ClaimReserveChangeV1) {
+    return this.claimsTrigger.act(claimId, 'reserve', identity, body);
+  }
+
+  @Post(':claimId/payments')
+  @HttpCode(200)
+  @Roles(...CLAIM_HANDLERS)
+  @AuditRoleRefusal({ attempt: 'record claim payments', auditAction: 'claim.payment-refused', targetType: 'claim', targetParam: 'claimId' })
+  recordPayment(@OpsUser() identity: OpsIdentity, @Param('claimId') claimId: string, @Body(new ZodValidationPipe(claimPaymentV1Schema)) body: ClaimPaymentV1) {
+    return this.claimsTrigger.act(claimId, 'payments', identity, body);
   }
 
   /** Declared after the actions: any signed-in user learns an action does not exist (404), whatever the role. */

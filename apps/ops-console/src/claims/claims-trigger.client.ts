@@ -17,25 +17,31 @@ export class ClaimsTriggerClient {
     private readonly identityKey: string,
   ) {}
 
-  async act(claimId: string, action: 'confirm' | 'withdraw', actor: OpsIdentity): Promise<unknown> {
+  /**
+   * `action`: a status action, or the claim's money: `reserve` (a new case reserve) and `payments`
+   * (a payment of what was settled), with their validated body.
+   */
+  async act(claimId: string, action: 'confirm' | 'withdraw' | 'close' | 'reserve' | 'payments', actor: OpsIdentity, body?: object): Promise<unknown> {
     const path = `/v1/claims/${encodeURIComponent(claimId)}/${action}`;
     const identity = signOpsIdentity({ actor: actor.username, role: actor.role, action: `POST ${path}`, exp: Date.now() + IDENTITY_TTL_MS }, this.identityKey);
     const response = await fetch(`${this.opsUrl}${path}`, {
       method: 'POST',
-      headers: { 'x-ops-token': this.serviceToken, [OPS_IDENTITY_HEADER]: identity },
+      headers: { 'x-ops-token': this.serviceToken, [OPS_IDENTITY_HEADER]: identity, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(5_000),
     }).catch((error: unknown) => {
       throw new ProblemException({ type: 'https://kurumacover.dev/problems/upstream', title: 'Claims service unavailable', status: 503, detail: String(error) });
     });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {
       throw new ProblemException({
-        type: String(body['type'] ?? 'https://kurumacover.dev/problems/upstream'),
-        title: String(body['title'] ?? 'Claim action refused'),
+        type: String(answer['type'] ?? 'https://kurumacover.dev/problems/upstream'),
+        title: String(answer['title'] ?? 'Claim action refused'),
         status: response.status,
-        detail: String(body['detail'] ?? `claims-trigger answered ${response.status}`),
+        detail: String(answer['detail'] ?? `claims-trigger answered ${response.status}`),
+        ...(Array.isArray(answer['errors']) ? { errors: answer['errors'] } : {}),
       });
     }
-    return body;
+    return answer;
   }
 }
