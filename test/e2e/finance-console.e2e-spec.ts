@@ -8,6 +8,7 @@ import { launchChromium } from '../support/browser';
 import { signedInSession, signInOnPage } from '../support/ops-console-session';
 
 const VIEWER = { username: 'viewer', password: 'viewer-password' };
+const ADMIN = { username: 'admin', password: 'admin-change-me' };
 
 /** The console's finance page and the partner's statement API in real Chromium, fed by the real pipeline (issue #19). */
 describe('finance: premium ledger in the console and the partner statement API', () => {
@@ -75,5 +76,59 @@ describe('finance: premium ledger in the console and the partner statement API',
     const refused = await fetch(`${baseUrl('policy')}/v1/statements?period=${period}&partnerId=rival`, { headers: { 'x-api-key': DEMO_API_KEY } });
     expect(refused.status).toBe(403);
     await page.close();
+  });
+
+  it("records a partner's remittance once per bank reference, shows what it still owes, and puts it in the partner's statement", async () => {
+    const b = newBooking();
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
+    expect(await waitUntil(async () => (await db.query(`SELECT 1 FROM ledger_entry e JOIN policy p ON p.id = e.policy_id WHERE p.booking_id = $1`, [b.bookingId])).rowCount === 1, 30_000)).toBe(true);
+    const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    const reference = `BANK-${Date.now()}`;
+
+    const page = await browser.newPage();
+    await signInOnPage(page, consoleUrl, ADMIN);
+    await page.getByRole('button', { name: 'Finance' }).click();
+    const form = page.locator('#finance-remittance');
+    await form.waitFor();
+    await page.selectOption('#rem-partner', 'demo');
+    await page.fill('#rem-reference', reference);
+    await page.fill('#rem-amount', '1234');
+    await page.fill('#rem-date', today);
+    await form.getByRole('button', { name: 'Record remittance' }).click();
+    await expect.poll(() => page.locator('#rem-result').textContent(), { timeout: 20_000 }).toContain(`Recorded: ￥1,234 from demo (${reference})`);
+    // The same reference again posts nothing; with another amount it is refused with the reason.
+    await form.getByRole('button', { name: 'Record remittance' }).click();
+    await expect.poll(() => page.locator('#rem-result').textContent(), { timeout: 20_000 }).toContain('Already recorded');
+    await page.fill('#rem-amount', '999');
+    await form.getByRole('button', { name: 'Record remittance' }).click();
+    await expect.poll(() => page.locator('#finance-error').textContent(), { timeout: 20_000 }).toContain('was recorded with 1234 yen');
+    await page.close();
+
+    const rows = await db.query<{ n: string; cash: string }>(`SELECT count(DISTINCT e.id) AS n, sum(l.debit_yen) FILTER (WHERE l.account = '1000') AS cash FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id WHERE e.source_event_id = $1`, [`demo:remittance:${reference}`]);
+    expect({ n: Number(rows.rows[0]?.n), cash: Number(rows.rows[0]?.cash) }).toEqual({ n: 1, cash: 1234 });
+    const res = await fetch(`${baseUrl('policy')}/v1/statements?period=${today}`, { headers: { 'x-api-key': DEMO_API_KEY } });
+    expect(((await res.json()) as { remittancesReceivedYen: number }).remittancesReceivedYen).toBeGreaterThanOrEqual(1234);
+  });
+
+  it('refuses a viewer recording a remittance (403, audited), and a future date or hostile body with 400 naming the field', async () => {
+    const viewer = await signedInSession(consoleUrl, VIEWER);
+    const admin = await signedInSession(consoleUrl, ADMIN);
+    const post = (who: { cookie: string; csrfToken: string }, partner: string, body: unknown) =>
+      fetch(`${consoleUrl}/api/finance/partners/${partner}/remittances`, { method: 'POST', headers: { cookie: who.cookie, origin: consoleUrl, 'x-csrf-token': who.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post(viewer, 'demo', { reference: 'V-1', amountYen: 1, receivedOn: '2026-11-30' })).status).toBe(403);
+    expect((await db.query("SELECT 1 FROM audit_log WHERE actor = 'viewer' AND action = 'finance.remittance-refused'")).rowCount).toBeGreaterThanOrEqual(1);
+    const tomorrow = new Date(Date.now() + 33 * 3_600_000).toISOString().slice(0, 10);
+    for (const [partner, body, field] of [
+      ['demo', { reference: 'F-1', amountYen: 1, receivedOn: tomorrow }, 'receivedOn'],
+      ['demo', { reference: 'F-2', amountYen: 1, receivedOn: '2026-02-30' }, 'receivedOn'],
+      ['demo', { reference: 'F-3\u0000', amountYen: 1, receivedOn: '2026-11-30' }, 'reference'],
+      ['demo', { reference: 'F-4', amountYen: 1e13, receivedOn: '2026-11-30' }, 'amountYen'],
+      ['Not%20A%20Partner', { reference: 'F-5', amountYen: 1, receivedOn: '2026-11-30' }, 'partnerId'],
+    ] as const) {
+      const res = await post(admin, partner, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+    }
+    expect((await post(admin, 'nobody-here', { reference: 'F-6', amountYen: 1, receivedOn: '2026-11-30' })).status).toBe(404);
   });
 });

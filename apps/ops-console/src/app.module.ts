@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { SqlDatabase, TariffVersionRepository } from '@kuruma/data-access-db';
+import { SqlDatabase, type SqlTx, TariffVersionRepository } from '@kuruma/data-access-db';
 import { DatabaseModule, KafkaModule, KafkaTailModule, ServiceKitModule, ServiceMetrics } from '@kuruma/service-kit';
 import { AuditLog } from './audit/audit-log';
 import { AuthController } from './auth/auth.controller';
@@ -12,6 +12,7 @@ import { ClaimsQueueController } from './claims/claims-queue.controller';
 import { ClaimsTriggerClient } from './claims/claims-trigger.client';
 import { ConsoleApiController } from './console-api.controller';
 import { FinanceController } from './finance/finance.controller';
+import { RecordPartnerRemittanceUseCase } from './finance/record-partner-remittance.use-case';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { deadLetterProviders } from './dead-letters/dead-letter.providers';
 import type { OpsConsoleConfig } from './ops-console.config';
@@ -51,6 +52,7 @@ export class OpsConsoleModule {
       providers: [
         ...deadLetterProviders,
         ...webhookProviders,
+        { provide: RecordPartnerRemittanceUseCase, inject: [SqlDatabase], useFactory: (db: SqlDatabase) => new RecordPartnerRemittanceUseCase(db, (tx: SqlTx) => new AuditLog(tx)) },
         { provide: CONSOLE_ASSETS, useFactory: consoleAssetsDir },
         {
           provide: LiveEventBuffer,

@@ -34,6 +34,7 @@
     $('fin-periods').innerHTML = [...f.closedMonths, ...f.closedDays].map((k) => `<option value="${esc(k)}">`).join('');
     if (!$('fin-period').value) $('fin-period').value = f.daily[f.daily.length - 1].day.slice(0, 7);
     link();
+    showRemittanceForm(f.partners.map((p) => p.partnerId));
     const data = [f.daily.map((d) => Date.parse(`${d.day}T00:00:00+09:00`) / 1000), f.daily.map((d) => d.writtenYen), f.daily.map((d) => d.earnedYen), f.daily.map((d) => d.incurredYen)];
     if (!window.uPlot) return;
     if (!chart) {
@@ -58,6 +59,29 @@
   }
   for (const id of ['fin-partner', 'fin-period', 'fin-kind', 'fin-format']) $(id).addEventListener('change', link);
   $('fin-period').addEventListener('input', link);
+
+  // Remittances (admins): cash received against the partner's statements; the answer says what it still owes.
+  async function showRemittanceForm(partners) {
+    const c = window.KurumaConsole;
+    const form = $('finance-remittance');
+    form.hidden = !c || c.me().role !== 'admin';
+    if (form.hidden) return;
+    const chosen = $('rem-partner').value;
+    $('rem-partner').innerHTML = partners.map((p) => `<option${p === chosen ? ' selected' : ''}>${esc(p)}</option>`).join('');
+  }
+  $('finance-remittance').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const c = window.KurumaConsole;
+    $('finance-error').textContent = '';
+    const body = { reference: $('rem-reference').value, amountYen: Number($('rem-amount').value), receivedOn: $('rem-date').value };
+    try {
+      const r = await c.api(`/api/finance/partners/${encodeURIComponent($('rem-partner').value)}/remittances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      $('rem-result').textContent = `${r.recorded ? 'Recorded' : 'Already recorded'}: ${yen.format(r.amountYen)} from ${r.partnerId} (${r.reference}); still owed ${yen.format(r.balanceDueYen)}.`;
+      await load();
+    } catch (error) {
+      $('finance-error').textContent = [error.message, ...(error.errors || []).map((e) => `${e.field}: ${e.message}`)].join(' ');
+    }
+  });
 
   for (const b of document.querySelectorAll('nav button')) {
     b.addEventListener('click', () => {

@@ -1,9 +1,12 @@
-import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
-import { STATEMENT_KINDS, type StatementKind } from '@kuruma/contracts';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { type PartnerRemittanceV1, partnerRemittanceV1Schema, STATEMENT_KINDS, type StatementKind } from '@kuruma/contracts';
 import { LedgerRepository, renderPartnerStatement, SqlDatabase } from '@kuruma/data-access-db';
 import { dailyFigures, partnerPositions, periodKind, totalPosition } from '@kuruma/domain-ledger';
-import { ProblemException } from '@kuruma/service-kit';
-import { OpsSessionGuard } from '../auth/ops-session.guard';
+import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import type { OpsIdentity } from '../auth/identity-provider';
+import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
+import { AuditRoleRefusal, Roles } from '../auth/roles.decorator';
+import { RecordPartnerRemittanceUseCase } from './record-partner-remittance.use-case';
 
 const refuse = (field: string, message: string) => ProblemException.badRequest(`${field}: ${message}`, [{ field, message }]);
 const PARTNER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -18,7 +21,20 @@ const PARTNER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export class FinanceController {
   private readonly ledger = new LedgerRepository();
 
-  constructor(@Inject(SqlDatabase) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SqlDatabase) private readonly db: SqlDatabase,
+    @Inject(RecordPartnerRemittanceUseCase) private readonly remittances: RecordPartnerRemittanceUseCase,
+  ) {}
+
+  /** Money received from a partner against its statements (admins only, audited; docs/ledger.md). */
+  @Post('partners/:partnerId/remittances')
+  @HttpCode(200)
+  @Roles('admin')
+  @AuditRoleRefusal({ attempt: 'record partner remittances', auditAction: 'finance.remittance-refused', targetType: 'partner', targetParam: 'partnerId' })
+  recordRemittance(@OpsUser() who: OpsIdentity, @Param('partnerId') partnerId: string, @Body(new ZodValidationPipe(partnerRemittanceV1Schema)) body: PartnerRemittanceV1) {
+    if (!PARTNER_ID.test(partnerId)) throw refuse('partnerId', 'a partner id');
+    return this.remittances.execute(who, partnerId, body);
+  }
 
   @Get()
   async overview() {

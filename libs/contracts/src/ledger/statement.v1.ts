@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableStrings } from '../text/storable-text';
 
 const yen = z.number().int();
 const japanInstant = z.string();
@@ -47,6 +48,8 @@ export const statementV1Schema = z.object({
   claimReservesAdjustedYen: yen,
   /** Claims paid out, yen. Added 2026-12-01. */
   claimsPaidYen: yen,
+  /** Money received from the partner in the period (its remittances), yen. Added 2026-12-01. */
+  remittancesReceivedYen: yen,
 });
 export type StatementV1 = z.infer<typeof statementV1Schema>;
 
@@ -123,3 +126,19 @@ export const claimsBordereauLineV1Schema = z.object({
 export const claimsBordereauV1Schema = z.object({ ...periodFields, lines: z.array(claimsBordereauLineV1Schema) });
 export type ClaimsBordereauV1 = z.infer<typeof claimsBordereauV1Schema>;
 export type ClaimsBordereauLineV1 = z.infer<typeof claimsBordereauLineV1Schema>;
+
+/**
+ * The ops console's record of money received from a partner (admins only; docs/ledger.md):
+ * `POST /api/finance/partners/{partnerId}/remittances`.
+ */
+export const partnerRemittanceV1Schema = storableStrings(
+  z.strictObject({
+    /** The insurer's reference of the receipt (bank statement line): the same reference is one remittance. */
+    reference: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'letters, digits and . _ : - (1-64, starting with a letter or digit)'),
+    /** Whole yen received. */
+    amountYen: z.number().int().min(1).max(1_000_000_000_000),
+    /** The Japan date the money arrived. */
+    receivedOn: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a Japan date YYYY-MM-DD'),
+  }),
+);
+export type PartnerRemittanceV1 = z.infer<typeof partnerRemittanceV1Schema>;

@@ -4,7 +4,7 @@
  * Codes follow the usual order: 1 assets, 2 liabilities, 4 income, 5 expenses.
  */
 export const ACCOUNTS = {
-  /** The insurer's bank account: claim payments go out of it (partner remittances, later, come in). */
+  /** The insurer's bank account: partner remittances come in, claim payments go out. */
   '1000': { name: 'Cash at bank', type: 'asset', normal: 'debit' },
   /** Premium the partner collected from its drivers and owes the insurer. */
   '1100': { name: 'Premium receivable from partner', type: 'asset', normal: 'debit' },

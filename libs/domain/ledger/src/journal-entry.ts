@@ -20,6 +20,7 @@ export type PostingRule =
   | 'claim-settled'
   | 'claim-reserve-adjusted'
   | 'claim-paid'
+  | 'partner-remittance'
   | 'unearned-premium-reserve';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBalanced } from './journal-entry';
-import { postClaimMovement, postPolicyEffect } from './posting-rules';
+import { postClaimMovement, postPartnerRemittance, postPolicyEffect } from './posting-rules';
 
 const at = new Date('2026-11-20T01:00:00Z');
 const ctx = { sourceEventId: 'p1:policy.bound:demo:e1', partnerId: 'demo', policyId: 'p1', tariffVersion: 'standard@abc', businessAt: at };
@@ -69,5 +69,13 @@ describe(postClaimMovement.name, () => {
   it('posts nothing for a zero change, nor for a negative amount of any other kind', () => {
     expect(postClaimMovement({ ...claim, kind: 'adjusted', reserveYen: 0 })).toEqual([]);
     for (const kind of ['opened', 'released', 'settled', 'paid'] as const) expect(postClaimMovement({ ...claim, kind, reserveYen: -1 })).toEqual([]);
+  });
+});
+
+describe(postPartnerRemittance.name, () => {
+  it('books money received as cash in and the receivable down, keyed by partner and reference', () => {
+    const [sut] = postPartnerRemittance({ partnerId: 'demo', reference: 'BANK-1', amountYen: 80_000, receivedAt: new Date('2026-11-30T15:00:00Z') });
+    expect(sut).toMatchObject({ sourceEventId: 'demo:remittance:BANK-1', rule: 'partner-remittance', policyId: null, claimId: null, lines: [lineOf('1000', 'd', 80_000), lineOf('1100', 'c', 80_000)] });
+    expect(postPartnerRemittance({ partnerId: 'demo', reference: 'BANK-2', amountYen: 0, receivedAt: new Date() })).toEqual([]);
   });
 });

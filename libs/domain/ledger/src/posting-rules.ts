@@ -143,3 +143,36 @@ export function postClaimMovement(m: ClaimReserveMovement): JournalEntry[] {
     }),
   ];
 }
+
+/** Money the partner sent the insurer against what it owes (its statements' net amounts due). */
+export interface PartnerRemittance {
+  partnerId: string;
+  /** The insurer's reference of the receipt (bank statement line): the same reference is one remittance. */
+  reference: string;
+  amountYen: number;
+  /** When the money arrived (Japan date at midnight, or the recording instant). */
+  receivedAt: Date;
+}
+
+/**
+ * The journal entry of a remittance: cash in, the partner's receivable down. Refunds payable
+ * (2100) are not moved: the partner remits net of them, so what it still owes is 1100 - 2100.
+ */
+export function postPartnerRemittance(r: PartnerRemittance): JournalEntry[] {
+  if (!Number.isSafeInteger(r.amountYen) || r.amountYen <= 0) return [];
+  return [
+    assertBalanced({
+      sourceEventId: `${r.partnerId}:remittance:${r.reference}`,
+      rule: 'partner-remittance',
+      partnerId: r.partnerId,
+      policyId: null,
+      claimId: null,
+      tariffVersion: null,
+      businessAt: r.receivedAt,
+      coverStart: null,
+      coverEnd: null,
+      reductionYen: 0,
+      lines: [debit('1000', r.amountYen), credit('1100', r.amountYen)],
+    }),
+  ];
+}

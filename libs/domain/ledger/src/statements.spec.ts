@@ -23,7 +23,7 @@ describe(buildStatement.name, () => {
     expect(buildStatement('demo', '2026-11', true, entries)).toEqual({
       partnerId: 'demo', period: '2026-11', periodStart: '2026-11-01T00:00:00+09:00', periodEnd: '2026-12-01T00:00:00+09:00', closed: true,
       policiesBound: 1, writtenPremiumYen: 1300, returnPremiumYen: 800, refundsYen: 500, feesYen: 300, netAmountDueYen: 800,
-      claimReservesOpenedYen: 200_000, claimReservesReleasedYen: 0, claimsSettledYen: 0, adjustments: 1, claimReservesAdjustedYen: 0, claimsPaidYen: 0,
+      claimReservesOpenedYen: 200_000, claimReservesReleasedYen: 0, claimsSettledYen: 0, adjustments: 1, claimReservesAdjustedYen: 0, claimsPaidYen: 0, remittancesReceivedYen: 0,
     });
   });
 });

@@ -43,6 +43,7 @@ export function buildStatement(partnerId: string, period: string, closed: boolea
     adjustments: entries.filter((e) => e.originalDay !== null).length,
     claimReservesAdjustedYen: sum(byRule(entries, 'claim-reserve-adjusted'), '5100', 'debitYen') - sum(byRule(entries, 'claim-reserve-adjusted'), '5100', 'creditYen'),
     claimsPaidYen: sum(entries, '2400', 'debitYen'),
+    remittancesReceivedYen: sum(byRule(entries, 'partner-remittance'), '1000', 'debitYen'),
   };
 }
 
