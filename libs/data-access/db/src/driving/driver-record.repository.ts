@@ -54,11 +54,12 @@ interface TotalsSqlRow {
 export class DriverRecordRepository {
   constructor(private readonly db: SqlTx) {}
 
-  /** Records (or updates, for a booking's later bookable event) each booking's driver. */
+  /** Records (or updates, for a booking's later bookable event) each booking's driver; of a chunk's rows for one booking, the last wins. */
   async recordBookings(rows: DriverBookingRow[]): Promise<void> {
     if (rows.length === 0) return;
     const doc = JSON.stringify(
-      rows.map((r) => ({
+      rows.map((r, n) => ({
+        n,
         partner_id: r.partnerId,
         booking_id: r.bookingId,
         vehicle_id: r.vehicleId,
@@ -72,8 +73,8 @@ export class DriverRecordRepository {
       INSERT INTO driver_booking (partner_id, booking_id, vehicle_id, driver_key, shared_driver_key, driving_consent, priced_driver)
       SELECT DISTINCT ON (x.partner_id, x.booking_id) x.partner_id, x.booking_id, x.vehicle_id, x.driver_key,
              CASE WHEN p.share_driver_history THEN x.shared_driver_key END, x.driving_consent, x.priced_driver
-      FROM jsonb_to_recordset(${doc}::jsonb) WITH ORDINALITY
-        AS x(partner_id text, booking_id text, vehicle_id text, driver_key text, shared_driver_key text, driving_consent boolean, priced_driver jsonb, n bigint)
+      FROM jsonb_to_recordset(${doc}::jsonb)
+        AS x(n int, partner_id text, booking_id text, vehicle_id text, driver_key text, shared_driver_key text, driving_consent boolean, priced_driver jsonb)
       LEFT JOIN partner p ON p.id = x.partner_id
       ORDER BY x.partner_id, x.booking_id, x.n DESC
       ON CONFLICT (partner_id, booking_id) DO UPDATE SET
