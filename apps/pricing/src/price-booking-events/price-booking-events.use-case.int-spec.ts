@@ -75,19 +75,21 @@ describe(`${PriceBookingEventsUseCase.name} (real Postgres and Redis)`, () => {
   it("prices a consenting driver's next booking with the platform's driving score instead of the partner's, and its later events with the same figures", async () => {
     const driverId = `drv-${randomUUID().slice(0, 8)}`;
     const partnerTelematics = { score: 40, km: 5000 };
+    // A young driver with a blue licence: rating factors well inside the cap, so the premium shows the change.
+    const driver = { driverId, age: 22, licenceColour: 'blue', grade: undefined, drivingDataConsent: true, telematics: partnerTelematics };
     const first = `b-${randomUUID().slice(0, 8)}`;
-    const [before] = await price([accepted(first, 'v-ok', 'com.kurumacover.booking.confirmed', 1, { driverId, drivingDataConsent: true, telematics: partnerTelematics })]);
+    const [before] = await price([accepted(first, 'v-ok', 'com.kurumacover.booking.confirmed', 1, driver)]);
     expect(telematicsStep(before)?.label).toBe('telematics score 40 over 5000 km (credibility 1)');
 
     await drive(first, 3000, 0);
     const next = `b-${randomUUID().slice(0, 8)}`;
-    const [after] = await price([accepted(next, 'v-ok', 'com.kurumacover.booking.confirmed', 1, { driverId, drivingDataConsent: true, telematics: partnerTelematics })]);
+    const [after] = await price([accepted(next, 'v-ok', 'com.kurumacover.booking.confirmed', 1, driver)]);
     expect(telematicsStep(after)?.label).toBe('platform driving score 100 from 1 trip over 3000 km (credibility 1)');
     expect(telematicsStep(after)?.factor).toBeLessThan(telematicsStep(before)?.factor ?? 0);
     expect(after?.quote?.status === 'quoted' && before?.quote?.status === 'quoted' && after.quote.premium < before.quote.premium).toBe(true);
     // Policy prices extensions from the event's request: it carries the figures the booking was priced with.
     expect(after?.event.data.driver.telematics).toEqual({ score: 100, km: 3000 });
-    const [extended] = await price([accepted(next, 'v-ok', 'com.kurumacover.booking.extended', 2, { driverId, drivingDataConsent: true, telematics: partnerTelematics })]);
+    const [extended] = await price([accepted(next, 'v-ok', 'com.kurumacover.booking.extended', 2, driver)]);
     expect(extended?.event.data.driver.telematics).toEqual({ score: 100, km: 3000 });
   });
 
