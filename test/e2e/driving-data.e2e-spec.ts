@@ -5,7 +5,23 @@ import type mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { asMessage, baseUrl, bookingEvent, DEMO_API_KEY, DeviceGateways, jstMinutesFromNow, KafkaProbe, newBooking, PlatformProcesses, TEST_ENV, testTopic } from '../../tools/harness';
+import {
+  asMessage,
+  baseUrl,
+  bookingEvent,
+  connectDevice,
+  DEMO_API_KEY,
+  deleteDevice,
+  DeviceGateways,
+  ensurePartner,
+  jstMinutesFromNow,
+  KafkaProbe,
+  newBooking,
+  PlatformProcesses,
+  registerDevice,
+  TEST_ENV,
+  testTopic,
+} from '../../tools/harness';
 
 interface Step {
   code: string;
@@ -33,16 +49,16 @@ describe('trip summaries over MQTT price the next quote of that driver', () => {
   const run = randomUUID().slice(0, 6);
 
   /** The quote request a partner sends for this driver: 3 h of standard cover from an hour ahead. */
-  const quoteRequest = (driverId: string, consent: boolean | undefined) => {
+  const quoteRequest = (driverId: string, consent: boolean | undefined, partnerId: string) => {
     const b = newBooking({ startsAt: jstMinutesFromNow(60), endsAt: jstMinutesFromNow(240) });
     const { sequence: _sequence, ...request } = bookingEvent(b, 'com.kurumacover.booking.created', 1).data;
-    return { ...request, driver: { ...request.driver, driverId, ...(consent === undefined ? {} : { drivingDataConsent: consent }) } };
+    return { ...request, partnerId, driver: { ...request.driver, driverId, ...(consent === undefined ? {} : { drivingDataConsent: consent }) } };
   };
-  const quote = async (driverId: string, consent?: boolean): Promise<Quoted> => {
+  const quote = async (driverId: string, consent?: boolean, as = { partnerId: 'demo', apiKey: DEMO_API_KEY }): Promise<Quoted> => {
     const response = await fetch(`${baseUrl('pricing')}/v1/quotes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': DEMO_API_KEY },
-      body: JSON.stringify(quoteRequest(driverId, consent)),
+      headers: { 'content-type': 'application/json', 'x-api-key': as.apiKey },
+      body: JSON.stringify(quoteRequest(driverId, consent, as.partnerId)),
     });
     expect(response.status).toBe(200);
     return (await response.json()) as Quoted;
@@ -123,7 +139,7 @@ describe('trip summaries over MQTT price the next quote of that driver', () => {
     expect(step(await quote(drivers.refusing, false), 'telematics')?.label).toBe('no telematics: neutral');
   });
 
-  it("refuses hostile trip summaries with a dead letter naming why, and counts a replayed trip once", async () => {
+  it("refuses hostile trip summaries with a dead letter naming why, keeps each partner's drivers apart, and counts a replayed trip once", async () => {
     const other = await coveredBooking(`e2e-drv-d-${run}`, true);
     const { device, deviceId, booking } = scoredBooking;
     const replayed = trip(booking.bookingId, { harshBrakingCount: 0 });
@@ -148,6 +164,19 @@ describe('trip summaries over MQTT price the next quote of that driver', () => {
     );
     await expect.poll(async () => deadLetters(other.deviceId), { timeout: 20_000 }).toEqual([expect.stringMatching(/^booking-mismatch: booking .* is not on this device's vehicle/)]);
     await expect.poll(async () => (await tripRows(replayed.tripId)).length, { timeout: 20_000 }).toBe(1);
+
+    // Another partner: its gateway on a car with the same vehicle id names this booking, and it quotes the same driver reference.
+    const rival = { partnerId: `e2e-rival-${run}`, apiKey: await ensurePartner(db, `e2e-rival-${run}`) };
+    const rivalCreds = await registerDevice(rival.apiKey, booking.vehicleId, `e2e-trip-rival-${run}`);
+    const rivalDevice = await connectDevice(rivalCreds);
+    try {
+      await publish(rivalDevice, rivalCreds.deviceId, trip(booking.bookingId));
+      await expect.poll(async () => deadLetters(rivalCreds.deviceId), { timeout: 20_000 }).toEqual([expect.stringMatching(/^unknown-booking: .* is not a priced booking of this device's partner/)]);
+      expect(step(await quote(drivers.scored, true, rival), 'telematics')?.label).toBe('no telematics: neutral');
+    } finally {
+      await rivalDevice.endAsync();
+      await deleteDevice(rival.apiKey, rivalCreds.deviceId);
+    }
     // The replay counted once: 300 harsh brakings over 6,000 km now, 5 per 100 km.
     expect(step(await quote(drivers.scored, true), 'telematics')?.label).toBe('platform driving score 50 from 2 trips over 6000 km (credibility 1)');
   });
