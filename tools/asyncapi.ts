@@ -30,6 +30,7 @@ import {
   type TopicSpec,
   Topics,
   TRACE_CONTEXT_MEANINGS,
+  tripSummaryV1Schema,
   vehicleDamageV1Schema,
 } from '@kuruma/contracts';
 
@@ -207,15 +208,19 @@ export function buildAsyncApi(): Record<string, unknown> {
           : 'The platform publishes, for its own services (no partner may read).',
     };
   }
-  for (const [channel, payload] of [
-    ['crash', crashAlertV1Schema],
-    ['lock', lockAlertV1Schema],
-  ] as const) {
-    const name = channel === 'crash' ? 'CrashAlert' : 'LockAlert';
+  const deviceChannels = [
+    ['crash', crashAlertV1Schema, 'CrashAlert'],
+    ['lock', lockAlertV1Schema, 'LockAlert'],
+    ['trip', tripSummaryV1Schema, 'TripSummary'],
+  ] as const;
+  for (const [channel, payload, name] of deviceChannels) {
     messages[name] = { name, contentType: 'application/json', headers: mqttUserPropertiesSchema(), payload: jsonSchema(payload) };
+    const what = channel === 'trip' ? 'trip summaries (the driving score of consenting drivers; docs/privacy.md)' : `${channel} alerts`;
+    const [one, id] = channel === 'trip' ? ['trip summary', 'tripId'] : ['alert', 'eventId'];
+    const article = channel === 'trip' ? 'a' : 'an';
     channels[`devices_${channel}`] = {
       address: `devices/{deviceId}/${channel}`,
-      description: `Devices publish ${channel} alerts at QoS 1, never retained (the broker refuses retain); each device may publish only under its own id. A gateway keeps an alert until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same alert (same eventId) again after a back-off.`,
+      description: `Devices publish ${what} at QoS 1, never retained (the broker refuses retain); each device may publish only under its own id. A gateway keeps ${article} ${one} until the PUBACK reason code is 0x00 Success: 0x10 (no matching subscribers) means no platform intake was subscribed yet (after a broker restart), so it publishes the same ${one} (same ${id}) again after a back-off.`,
       parameters: { deviceId: { description: 'The device id it was registered with (PUT /v1/devices/{deviceId}).' } },
       messages: { [name]: { $ref: `#/components/messages/${name}` } },
       servers: [{ $ref: '#/servers/mqtt' }, { $ref: '#/servers/mqttDeviceCertificate' }],

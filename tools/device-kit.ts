@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { crashAlertV1Schema, lockAlertV1Schema } from '@kuruma/contracts';
+import { crashAlertV1Schema, lockAlertV1Schema, tripSummaryV1Schema } from '@kuruma/contracts';
 import { triageCrash, triageLock, type Triage } from '@kuruma/domain-claims';
 
 export const DEVICES_DOC_PATH = resolve(__dirname, '../docs/devices.md');
@@ -16,7 +16,7 @@ export const VECTORS_PATH = resolve(__dirname, '../examples/device-test-vectors.
 
 export interface DeviceTestVector {
   name: string;
-  topic: 'crash' | 'lock';
+  topic: 'crash' | 'lock' | 'trip';
   payload: Record<string, unknown>;
   /** What the platform does with an accepted payload (`claim: major, collision`, `telemetry`...). */
   outcome?: string;
@@ -39,6 +39,11 @@ const describeTriage = (t: Triage): string => {
 
 /** What the intake does with this payload: the triage of an accepted one, or the fields it is refused for. */
 export function outcomeOf(vector: DeviceTestVector): { outcome: string } | { refusedFields: string[] } {
+  if (vector.topic === 'trip') {
+    // Whether it is scored depends on the booking's driver (their consent), not on the payload.
+    const parsed = tripSummaryV1Schema.safeParse(vector.payload);
+    return parsed.success ? { outcome: 'trip: scored if the driver consented, else kept out' } : { refusedFields: parsed.error.issues.map((i) => i.path.join('.')) };
+  }
   if (vector.topic === 'crash') {
     const parsed = crashAlertV1Schema.safeParse(vector.payload);
     return parsed.success ? { outcome: describeTriage(triageCrash(parsed.data)) } : { refusedFields: parsed.error.issues.map((i) => i.path.join('.')) };
@@ -61,6 +66,7 @@ export function generatedSections(): Record<string, string> {
   return {
     'crash-alert-schema': jsonSchema(crashAlertV1Schema),
     'lock-alert-schema': jsonSchema(lockAlertV1Schema),
+    'trip-summary-schema': jsonSchema(tripSummaryV1Schema),
     'test-vectors': vectorTable(readVectors()),
   };
 }

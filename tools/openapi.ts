@@ -361,7 +361,7 @@ export function buildOpenApi(): Record<string, unknown> {
                 username: { type: 'string', description: '`device:{deviceId}`' },
                 password: { type: 'string' },
                 clientId: { type: 'string', description: 'The only client id the account may connect with (same as username)' },
-                topics: { type: 'object', properties: { crash: { type: 'string' }, lock: { type: 'string' } } },
+                topics: { type: 'object', properties: { crash: { type: 'string' }, lock: { type: 'string' }, trip: { type: 'string' } } },
                 certificate: {
                   type: 'object',
                   description: 'Only when a csr was sent: a client certificate (CN = username) for the certificate listener, no password needed there',

@@ -3,7 +3,8 @@
  * Publishes booking lifecycles to `partner.demo.booking-events.v1` as the demo partner (its own
  * Kafka principal), registers the cars' gateways through `PUT /v1/devices/{id}` and, with each
  * device's own MQTT credentials,
- * publishes lock telemetry and occasional crashes. Deterministic for a seed; progress bar while
+ * publishes lock telemetry, a trip summary at the end of each trip and occasional crashes (three
+ * drivers in five consent to driving data). Deterministic for a seed; progress bar while
  * it runs and a summary at the end.
  */
 import { publishAlert, Random } from './harness';
@@ -42,6 +43,7 @@ interface Summary {
   events: Record<string, number>;
   crashes: number;
   lockMessages: number;
+  tripSummaries: number;
   devicesRegistered: number;
   errors: number;
 }
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
   const runTag = `${seed.toString(36)}${Date.now().toString(36)}`;
   const fleet = buildFleet(random, Number(values.fleet), runTag);
   const drivers = buildDrivers(random, Number(values.drivers), runTag);
-  const summary: Summary = { bookings: 0, events: {}, crashes: 0, lockMessages: 0, devicesRegistered: 0, errors: 0 };
+  const summary: Summary = { bookings: 0, events: {}, crashes: 0, lockMessages: 0, tripSummaries: 0, devicesRegistered: 0, errors: 0 };
 
   const devices = new Map<string, MqttClient>();
   if (!values['no-devices']) {
@@ -170,6 +172,22 @@ async function main(): Promise<void> {
     summary.lockMessages += 1;
     client.publish(deviceTopic(vehicle.deviceId, 'lock'), JSON.stringify({ eventId: `${vehicle.deviceId}-l${summary.lockMessages}`, occurredAt: new Date().toISOString(), kind, location: vehicle.home }), { qos: 1 });
   };
+  /**
+   * The gateway's trip summary at the booking's end, stamped with the real clock (simulated time
+   * runs ahead, and the intake refuses a trip that ends in the future); its figures follow from the
+   * booking, not the generator, so a seed keeps its book.
+   */
+  const tripPublish = (booking: SimBooking, bookedEnd: string) => {
+    const client = devices.get(booking.vehicle.deviceId);
+    if (!client) return;
+    const minutes = Math.min(7 * 24 * 60, Math.max(1, Math.round((Date.parse(bookedEnd) - booking.startsAt.getTime()) / 60_000)));
+    const endedAt = new Date().toISOString();
+    const startedAt = new Date(Date.parse(endedAt) - minutes * 60_000).toISOString();
+    const seed = Number.parseInt(booking.bookingId.replace(/\D/g, '').slice(-6) || '0', 10);
+    summary.tripSummaries += 1;
+    const trip = { tripId: `${booking.bookingId}-trip`, bookingId: booking.bookingId, startedAt, endedAt, distanceMetres: minutes * 350, harshBrakingCount: seed % 4, harshAccelerationCount: seed % 3, speedingSeconds: Math.min(minutes * 60, (seed % 7) * 30), nightMinutes: 0 };
+    client.publish(deviceTopic(booking.vehicle.deviceId, 'trip'), JSON.stringify(trip), { qos: 1 });
+  };
   while (Date.now() - started < durationMs) {
     const tickStart = Date.now();
     carry += (rate * tickMs) / 1000;
@@ -186,7 +204,10 @@ async function main(): Promise<void> {
             pendingMessages.push({ key: booking.bookingId, value: JSON.stringify(event), headers: { ...CLOUDEVENT_RECORD_HEADERS } });
             summary.events[event.type] = (summary.events[event.type] ?? 0) + 1;
             if (event.type === 'com.kurumacover.booking.started') lockPublish(booking.vehicle, 'unlocked');
-            if (event.type === 'com.kurumacover.booking.ended') lockPublish(booking.vehicle, 'locked');
+            if (event.type === 'com.kurumacover.booking.ended') {
+              lockPublish(booking.vehicle, 'locked');
+              tripPublish(booking, event.data.endedAt ?? new Date().toISOString());
+            }
           },
         }),
       );
@@ -232,6 +253,7 @@ async function main(): Promise<void> {
     ...Object.fromEntries(Object.entries(summary.events).map(([type, n]) => [type, n])),
     'crash alerts': summary.crashes,
     'lock messages': summary.lockMessages,
+    'trip summaries': summary.tripSummaries,
     'devices registered': summary.devicesRegistered,
     'events still scheduled (not sent)': queue.length,
     errors: summary.errors,

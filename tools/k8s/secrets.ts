@@ -18,6 +18,8 @@ export const SECRETS = {
   ops: 'kuruma-ops',
   /** `api-key`, `webhook-secret` of the seeded demo partner (production refuses the published ones). */
   demoPartner: 'kuruma-demo-partner',
+  /** `pseudonym-key` (DRIVER_PSEUDONYM_KEY): the HMAC key of drivers' pseudonyms (docs/privacy.md). */
+  drivers: 'kuruma-drivers',
 } as const;
 
 export interface EnvVar {

@@ -81,6 +81,8 @@ function ownEnv(service: DeployedService, env: DeployEnvironment): EnvVar[] {
   switch (service.name) {
     case 'booking-ingest':
       return [fromSecret('DEMO_PARTNER_API_KEY', SECRETS.demoPartner, 'api-key'), fromSecret('DEMO_PARTNER_WEBHOOK_SECRET', SECRETS.demoPartner, 'webhook-secret')];
+    case 'pricing':
+      return [fromSecret('DRIVER_PSEUDONYM_KEY', SECRETS.drivers, 'pseudonym-key')];
     case 'claims-trigger':
       return [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

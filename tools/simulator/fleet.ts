@@ -23,6 +23,8 @@ export interface SimDriver {
   accidentCoefficientYears?: number;
   trustScore?: number;
   telematics?: { score: number; km: number };
+  /** Agreed to driving data: their car's trip summaries build the platform's driving score. */
+  drivingDataConsent: boolean;
 }
 
 const CITIES = [
@@ -77,6 +79,8 @@ export function buildDrivers(random: Random, size: number, runTag: string): SimD
       ...(hasGrade ? { grade: random.int(1, 20), accidentCoefficientYears: random.chance(0.1) ? random.int(1, 3) : 0 } : {}),
       ...(random.chance(0.8) ? { trustScore: Math.round(random.normal(75, 12, 0, 100)) } : {}),
       ...(km > 0 ? { telematics: { score: Math.round(random.normal(78, 10, 0, 100)), km } } : {}),
+      // Three drivers in five consent; taken from the index, not the generator, so a seed still gives the same book.
+      drivingDataConsent: i % 5 < 3,
     };
   });
 }

@@ -32,6 +32,7 @@ import { RegisterDeviceUseCase } from './devices/register-device.use-case';
 import { DamageFlags } from './fraud-guard/damage-flags';
 import { DamageFlagsRebuild } from './fraud-guard/damage-flags.rebuild';
 import { DeviceSignalsMqttHandler } from './intake/device-signals.mqtt-handler';
+import { TripSummariesMqttHandler } from './intake/trip-summaries.mqtt-handler';
 import { mqttIntakeProviders } from './intake/mqtt-intake.providers';
 
 /**
@@ -60,7 +61,7 @@ export class ClaimsTriggerModule {
         }),
         PartnerAuthModule.forRoot(),
       ],
-      controllers: [DevicesController, ClaimsController, DeviceSignalsMqttHandler],
+      controllers: [DevicesController, ClaimsController, DeviceSignalsMqttHandler, TripSummariesMqttHandler],
       providers: [
         { provide: DamageFlags, inject: [REDIS], useFactory: (redis: Redis) => new DamageFlags(redis) },
         DamageFlagsRebuild,

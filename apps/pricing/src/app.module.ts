@@ -1,7 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { QuoteRepository, SqlDatabase } from '@kuruma/data-access-db';
-import { DatabaseModule, GovernedTariffsModule, KafkaModule, KafkaTransportModule, PartnerAuthModule, REDIS, RedisModule, ServiceKitModule } from '@kuruma/service-kit';
+import type { Logger } from 'pino';
+import { DriverRecordRepository, QuoteRepository, SqlDatabase } from '@kuruma/data-access-db';
+import {
+  DatabaseModule,
+  GovernedTariffsModule,
+  JobSchedule,
+  KafkaModule,
+  KafkaTransportModule,
+  LOGGER,
+  PartnerAuthModule,
+  REDIS,
+  RedisModule,
+  ServiceKitModule,
+  ShutdownRegistry,
+} from '@kuruma/service-kit';
+import { DriverDataRetentionJob } from './driver-records/driver-data-retention.job';
+import { DriverRecords } from './driver-records/driver-records';
 import { BookingAcceptedController } from './price-booking-events/booking-accepted.controller';
 import { PriceBookingEventsUseCase } from './price-booking-events/price-booking-events.use-case';
 import type { PricingConfig } from './pricing.config';
@@ -33,7 +48,25 @@ export class PricingModule {
         { provide: VehicleDamageLookup, inject: [REDIS], useFactory: (redis: Redis) => new VehicleDamageLookup(redis) },
         { provide: QuoteDamageCheck, inject: [VehicleDamageLookup], useFactory: (damage: VehicleDamageLookup) => new QuoteDamageCheck(damage) },
         { provide: QuoteRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new QuoteRepository(sql) },
-        { provide: PriceBookingEventsUseCase, inject: [QuoteRepository, VehicleDamageLookup], useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup) => new PriceBookingEventsUseCase(quotes, damage) },
+        { provide: DriverRecordRepository, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new DriverRecordRepository(sql) },
+        { provide: DriverRecords, inject: [DriverRecordRepository], useFactory: (repository: DriverRecordRepository) => new DriverRecords(repository, config.DRIVER_PSEUDONYM_KEY) },
+        {
+          provide: PriceBookingEventsUseCase,
+          inject: [QuoteRepository, VehicleDamageLookup, DriverRecords, DriverRecordRepository],
+          useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup, drivers: DriverRecords, driverBookings: DriverRecordRepository) =>
+            new PriceBookingEventsUseCase(quotes, damage, drivers, driverBookings),
+        },
+        {
+          provide: DriverDataRetentionJob,
+          inject: [DriverRecordRepository, LOGGER],
+          useFactory: (repository: DriverRecordRepository, logger: Logger) =>
+            new DriverDataRetentionJob(repository, { tripDays: config.DRIVING_TRIP_RETENTION_DAYS, bookingDays: config.DRIVER_BOOKING_RETENTION_DAYS, intervalMs: config.DRIVER_DATA_PURGE_INTERVAL_MS }, logger),
+        },
+        {
+          provide: JobSchedule,
+          inject: [DriverDataRetentionJob, ShutdownRegistry],
+          useFactory: (job: DriverDataRetentionJob, shutdown: ShutdownRegistry) => new JobSchedule('driver-data-retention-job', job, shutdown),
+        },
       ],
     };
   }

@@ -11,6 +11,7 @@ export * from './claims/claim-money.v1';
 export * from './claims/vehicle-damage.v1';
 export * from './devices/crash-alert.v1';
 export * from './devices/lock-alert.v1';
+export * from './devices/trip-summary.v1';
 export * from './devices/device-registration.v1';
 export * from './devices/device-credentials-rotation.v1';
 export * from './booking/booking-priced.v1';

@@ -201,9 +201,11 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
 export const MqttTopics = {
   crash: 'devices/+/crash',
   lock: 'devices/+/lock',
+  /** Trip summaries at the end of a booking's trip: the driving score's data. */
+  trip: 'devices/+/trip',
 } as const;
 
-export const deviceTopic = (deviceId: string, channel: 'crash' | 'lock'): string => `devices/${deviceId}/${channel}`;
+export const deviceTopic = (deviceId: string, channel: 'crash' | 'lock' | 'trip'): string => `devices/${deviceId}/${channel}`;
 
 /** Header names on dead-letter records, so operators can find the original. */
 export const DeadLetterHeaders = {

@@ -67,7 +67,7 @@ describe(RegisterDeviceUseCase.name, () => {
 
     const creds = await sut.execute('demo', 'gw-1', 'car-1');
 
-    expect(creds).toMatchObject({ deviceId: 'gw-1', vehicleId: 'car-1', mqtt: { url: 'mqtts://broker.example:8884', username: 'device:gw-1', clientId: 'device:gw-1', topics: { crash: 'devices/gw-1/crash', lock: 'devices/gw-1/lock' } } });
+    expect(creds).toMatchObject({ deviceId: 'gw-1', vehicleId: 'car-1', mqtt: { url: 'mqtts://broker.example:8884', username: 'device:gw-1', clientId: 'device:gw-1', topics: { crash: 'devices/gw-1/crash', lock: 'devices/gw-1/lock', trip: 'devices/gw-1/trip' } } });
     expect(broker.accounts.get('device:gw-1')).toMatchObject({ password: creds.mqtt.password, clientid: 'device:gw-1', roles: [DeviceAccounts.roleOf('gw-1')] });
     expect(broker.roles.get(DeviceAccounts.roleOf('gw-1'))).toEqual([{ acltype: 'publishClientSend', topic: 'devices/gw-1/#', allow: true }]);
     expect(devices.rows.get('gw-1')).toEqual({ id: 'gw-1', partnerId: 'demo', vehicleId: 'car-1' });

@@ -71,7 +71,7 @@ export class RegisterDeviceUseCase {
     return {
       deviceId,
       vehicleId,
-      mqtt: { url: this.publicMqttUrl, ...login, password, topics: { crash: deviceTopic(deviceId, 'crash'), lock: deviceTopic(deviceId, 'lock') }, ...(certificate ? { certificate } : {}) },
+      mqtt: { url: this.publicMqttUrl, ...login, password, topics: { crash: deviceTopic(deviceId, 'crash'), lock: deviceTopic(deviceId, 'lock'), trip: deviceTopic(deviceId, 'trip') }, ...(certificate ? { certificate } : {}) },
     };
   }
 

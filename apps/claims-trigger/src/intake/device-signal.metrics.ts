@@ -1,5 +1,6 @@
 import type { ServiceMetrics } from '@kuruma/service-kit';
 import type { SignalOutcome } from './handle-device-signal.use-case';
+import type { TripOutcome } from './record-trip-summary.use-case';
 
 /** `kuruma_device_signals_total{outcome}` and `kuruma_device_signal_seconds` (MQTT receipt to committed effect). */
 export class DeviceSignalMetrics {
@@ -12,7 +13,7 @@ export class DeviceSignalMetrics {
   }
 
   /** A signal received at `receivedAt` has had this durable outcome (retries included in its latency). */
-  record(outcome: SignalOutcome, receivedAt: Date): void {
+  record(outcome: SignalOutcome | TripOutcome, receivedAt: Date): void {
     this.outcomes.inc({ outcome });
     this.latency.observe((Date.now() - receivedAt.getTime()) / 1000);
   }

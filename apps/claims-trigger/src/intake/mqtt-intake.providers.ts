@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { DeviceRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { DeviceRepository, DrivingTripRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { MqttIntakeServer, SERVICE_KIT, ServiceMetrics, type ServiceKit, TopicNames } from '@kuruma/service-kit';
 import type { ClaimsTriggerConfig } from '../claims-trigger.config';
 import { DeviceDirectory } from '../devices/device-directory';
@@ -7,6 +7,7 @@ import { DamageFlags } from '../fraud-guard/damage-flags';
 import { DeviceSignalDeadLetters } from './device-signal.dead-letters';
 import { DeviceSignalMetrics } from './device-signal.metrics';
 import { HandleDeviceSignalUseCase } from './handle-device-signal.use-case';
+import { RecordTripSummaryUseCase } from './record-trip-summary.use-case';
 
 /** The device intake: the MQTT transport, the signal use case it drives and where failing messages go. */
 export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | undefined): Provider[] {
@@ -18,6 +19,12 @@ export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | un
       inject: [SqlDatabase, DeviceDirectory, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],
       useFactory: (sql: SqlDatabase, directory: DeviceDirectory, damageFlags: DamageFlags, deadLetters: DeviceSignalDeadLetters, topics: TopicNames, kit: ServiceKit) =>
         new HandleDeviceSignalUseCase(sql, directory, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger),
+    },
+    {
+      provide: RecordTripSummaryUseCase,
+      inject: [SqlDatabase, DeviceDirectory, DeviceSignalDeadLetters, SERVICE_KIT],
+      useFactory: (sql: SqlDatabase, directory: DeviceDirectory, deadLetters: DeviceSignalDeadLetters, kit: ServiceKit) =>
+        new RecordTripSummaryUseCase(new DrivingTripRepository(sql), directory, deadLetters, { maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS, maxLatenessMs: config.MAX_SIGNAL_LATENESS_MS }, kit.logger),
     },
     {
       provide: DeviceSignalDeadLetters,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type Redis from 'ioredis';
 import type { BookingAcceptedV1, BookingPricedV1 } from '@kuruma/contracts';
-import type { QuoteRepository } from '@kuruma/data-access-db';
+import type { DriverRecordRepository, QuoteRepository } from '@kuruma/data-access-db';
+import { DriverRecords } from '../driver-records/driver-records';
 import { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
 import { PriceBookingEventsUseCase } from './price-booking-events.use-case';
 
@@ -32,7 +33,9 @@ describe(PriceBookingEventsUseCase.name, () => {
     const flags = new Map([['vehicle-damage:a/v-1', '2026-12-01T00:00:00Z']]);
     const redis = { mget: async (keys: string[]) => keys.map((k) => flags.get(k) ?? null) } as unknown as Redis;
     const quotes = { saveAll: async () => undefined } as unknown as QuoteRepository;
-    const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis));
+    // No driver on record: the platform's own figures play no part in this finding.
+    const driverBookings = { totals: async () => new Map(), pricedDrivers: async () => new Map(), recordBookings: async () => undefined } as unknown as DriverRecordRepository;
+    const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis), new DriverRecords(driverBookings, 'k'.repeat(32)), driverBookings);
     let priced: BookingPricedV1[] = [];
 
     await sut.execute([accepted('a', 'v-1'), accepted('b', 'v-1')], async (p) => void (priced = p), now);

@@ -2,13 +2,17 @@ import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/com
 import { quoteRequestV1Schema, type QuoteRequestV1, type QuoteV1 } from '@kuruma/contracts';
 import type { PartnerRecord } from '@kuruma/data-access-db';
 import { Idempotent, Partner, PartnerGuard, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
-import { coverScheduleOf, priceQuote } from '@kuruma/domain-rating';
+import { applyDriverRecord, coverScheduleOf, priceQuote } from '@kuruma/domain-rating';
+import { DriverRecords } from '../driver-records/driver-records';
 import { QuoteDamageCheck } from './quote-damage-check';
 
 @Controller('v1/quotes')
 @UseGuards(PartnerGuard)
 export class QuotesController {
-  constructor(@Inject(QuoteDamageCheck) private readonly damage: QuoteDamageCheck) {}
+  constructor(
+    @Inject(QuoteDamageCheck) private readonly damage: QuoteDamageCheck,
+    @Inject(DriverRecords) private readonly drivers: DriverRecords,
+  ) {}
 
   /** A price for a booking, with the step-by-step breakdown and what the cover pays, or the decline reasons. */
   @Post()
@@ -16,8 +20,11 @@ export class QuotesController {
   @Idempotent()
   async quote(@Partner() partner: PartnerRecord, @Body(new ZodValidationPipe(quoteRequestV1Schema)) request: QuoteRequestV1): Promise<QuoteV1> {
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');
-    const damaged = await this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId);
-    const quote = priceQuote(request, { now: new Date(), vehicleHasOpenDamageClaim: damaged });
+    const now = new Date();
+    const [damaged, totals] = await Promise.all([this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId), this.drivers.totalsOf(partner.id, request, now)]);
+    // The platform's own driving score and experience of this driver, where it has them, in place of the partner's numbers.
+    const priced = applyDriverRecord(request, totals);
+    const quote = priceQuote(priced.request, { now, vehicleHasOpenDamageClaim: damaged, driverRecord: priced.record });
     if (quote.status !== 'quoted') return quote;
     // Only the partner's answer carries the schedule: it follows from the tariff version and request.
     const cover = coverScheduleOf(quote.tariffVersion, request.plan, request);

@@ -28,7 +28,7 @@ export interface DeviceCredentialsV1 {
     password: string;
     /** The only client id this account may connect with (the same as the username). */
     clientId: string;
-    topics: { crash: string; lock: string };
+    topics: { crash: string; lock: string; trip: string };
     /** Present when a csr was sent: a client certificate (CN = username) and where to use it. */
     certificate?: { url: string; pem: string; notAfter: string };
   };

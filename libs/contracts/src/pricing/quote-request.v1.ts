@@ -88,6 +88,17 @@ const quoteDriverV1Schema = z.object({
   trustScore: z.number().min(0).max(100).optional(),
   /** Telematics driving score 0-100 and the kilometres it is based on. */
   telematics: z.object({ score: z.number().min(0).max(100), km: z.number().min(0) }).optional(),
+  /**
+   * The driver agreed that the platform scores their driving from the car's trip summaries. With
+   * it, the platform's own driving score for this driver (when it has trips) replaces `telematics`;
+   * without it (absent or false), the platform keeps none of their trips and prices without it.
+   */
+  drivingDataConsent: z
+    .boolean()
+    .describe(
+      "The driver agreed that the platform scores their driving from the car's trip summaries (devices/{deviceId}/trip). With it, the platform's own driving score for this driver replaces `telematics` once it has trips; absent or false: their trips are not kept and the price uses no platform driving score.",
+    )
+    .optional(),
 });
 
 /** The fields of a quote request, which booking events extend (they check storability as a whole). */

@@ -1,3 +1,4 @@
+import type { DriverRecord } from './driver-record/driver-record';
 import type { DeclineCode, QuoteRequestV1 } from '@kuruma/contracts';
 import type { TariffData } from './tariff.schema';
 import { parseInstant } from './instant';
@@ -11,6 +12,11 @@ export interface PricingContext {
   vehicleHasOpenDamageClaim?: boolean;
   /** The driver's own claims on this platform (last 3 years). */
   platformClaims?: number;
+  /**
+   * The platform's own figures the request's driver inputs came from ({@link applyDriverRecord}):
+   * only the breakdown's labels and the quote id use it, the figures priced are the request's.
+   */
+  driverRecord?: DriverRecord;
   /**
    * Leave each breakdown step's `source` out (default: include it). A step's source is fixed by
    * its tariff version and code, so what is stored or passed between services carries only the

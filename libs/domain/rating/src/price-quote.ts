@@ -15,6 +15,7 @@ import {
   vehicleAgeFactor,
   vehicleAgeMonths,
 } from './rating-factors';
+import { platformDrivingLabel, platformExperienceLabel } from './driver-record/driver-record';
 import { stepSourcesOf } from './step-sources';
 import type { Coverage, VehicleCategory } from './tariff.schema';
 import { type Tariff, tariffs } from './tariff-registry';
@@ -61,7 +62,7 @@ interface Computation {
  * The premium for `request` over [start, end] under `tariff`. Steps run in a fixed order on
  * integer sen; each breakdown amount is the running figure, the last is the premium in yen.
  */
-export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: Date, end: Date, ctx: Pick<PricingContext, 'platformClaims' | 'omitSources'>): Computation {
+export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: Date, end: Date, ctx: Pick<PricingContext, 'platformClaims' | 'omitSources' | 'driverRecord'>): Computation {
   const t = tariff.data;
   const category = request.vehicle.category as VehicleCategory;
   const plan = t.plans[request.plan];
@@ -135,10 +136,14 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
       request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? 'automatic emergency braking' : 'no ASV discount',
       request.vehicle.asv && months <= t.asv.maxVehicleAgeMonths ? t.asv.factor : 1,
     ],
-    ['trust-score', request.driver.trustScore === undefined ? 'no trust score: neutral' : `trust score ${request.driver.trustScore}`, trustFactor(t, request.driver.trustScore)],
+    ['trust-score', trustLabel(request.driver.trustScore, ctx.driverRecord), trustFactor(t, request.driver.trustScore)],
     [
       'telematics',
-      request.driver.telematics ? `telematics score ${request.driver.telematics.score} over ${request.driver.telematics.km} km (credibility ${telematics.credibility})` : 'no telematics: neutral',
+      ctx.driverRecord?.driving
+        ? platformDrivingLabel(ctx.driverRecord.driving, telematics.credibility)
+        : request.driver.telematics
+          ? `telematics score ${request.driver.telematics.score} over ${request.driver.telematics.km} km (credibility ${telematics.credibility})`
+          : 'no telematics: neutral',
       telematics.factor,
     ],
     ['platform-claims', `${ctx.platformClaims ?? 0} claims on this platform`, platformClaimsFactor(t, ctx.platformClaims ?? 0)],
@@ -179,9 +184,17 @@ export function computePremium(request: QuoteRequestV1, tariff: Tariff, start: D
   return { premium, billedMinutes: billed, breakdown: steps };
 }
 
+/** The trust step's label: the driver's platform experience when it priced the step, else the partner's number. */
+function trustLabel(score: number | undefined, record: PricingContext['driverRecord']): string {
+  if (record?.experience) return platformExperienceLabel(record.experience);
+  return score === undefined ? 'no trust score: neutral' : `trust score ${score}`;
+}
+
 function quoteId(request: QuoteRequestV1, tariff: Tariff, ctx: PricingContext): string {
   // One-shot crypto.hash: the same digest as createHash().update().digest(), without the Hash object.
-  return `q_${hash('sha256', `${tariff.hash}${JSON.stringify(request)}${ctx.platformClaims ?? 0}`, 'base64url').slice(0, 22)}`;
+  // The platform's record only when there is one, so every quote without it keeps its id.
+  const record = ctx.driverRecord ? JSON.stringify(ctx.driverRecord) : '';
+  return `q_${hash('sha256', `${tariff.hash}${JSON.stringify(request)}${ctx.platformClaims ?? 0}${record}`, 'base64url').slice(0, 22)}`;
 }
 
 /**

@@ -482,6 +482,8 @@ export interface components {
                     accidentCoefficientYears?: number;
                     age: number;
                     driverId: string;
+                    /** @description The driver agreed that the platform scores their driving from the car's trip summaries (devices/{deviceId}/trip). With it, the platform's own driving score for this driver replaces `telematics` once it has trips; absent or false: their trips are not kept and the price uses no platform driving score. */
+                    drivingDataConsent?: boolean;
                     grade?: number;
                     /** @enum {string} */
                     licenceColour: "gold" | "blue" | "green";
@@ -726,6 +728,7 @@ export interface components {
                 topics: {
                     crash?: string;
                     lock?: string;
+                    trip?: string;
                 };
                 /** @description Broker address (mqtts:// with TLS) */
                 url: string;
@@ -899,6 +902,8 @@ export interface components {
                 accidentCoefficientYears?: number;
                 age: number;
                 driverId: string;
+                /** @description The driver agreed that the platform scores their driving from the car's trip summaries (devices/{deviceId}/trip). With it, the platform's own driving score for this driver replaces `telematics` once it has trips; absent or false: their trips are not kept and the price uses no platform driving score. */
+                drivingDataConsent?: boolean;
                 grade?: number;
                 /** @enum {string} */
                 licenceColour: "gold" | "blue" | "green";

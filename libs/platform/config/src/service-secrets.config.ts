@@ -46,6 +46,22 @@ export const opsServiceVars = {
   OPS_IDENTITY_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.OPS_IDENTITY_KEY),
 };
 
+/** Drivers' pseudonyms and how long their driving data is kept (docs/privacy.md). */
+export const driverDataVars = {
+  /**
+   * HMAC key of the drivers' pseudonyms (partner + driver reference). The same on every pricing
+   * instance and in `npm run driver:erase`; changing it orphans every driver's history (it cannot
+   * be re-linked), which is also how to unlink all of it at once.
+   */
+  DRIVER_PSEUDONYM_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.DRIVER_PSEUDONYM_KEY),
+  /** Trip summaries are deleted this many days after the trip ended. */
+  DRIVING_TRIP_RETENTION_DAYS: envInt(365, 1, 3650),
+  /** A booking's link to its pseudonymous driver (their covered hours) is deleted this many days after it was priced. */
+  DRIVER_BOOKING_RETENTION_DAYS: envInt(1095, 1, 3650),
+  /** How often the retention job runs. */
+  DRIVER_DATA_PURGE_INTERVAL_MS: envInt(3_600_000, 1_000, 86_400_000),
+};
+
 export const bookingOrderingVars = {
   /** How long an event ahead of a sequence gap waits for the gap to fill before it is applied. */
   BOOKING_GAP_TIMEOUT_MS: envInt(30_000, 100, 3_600_000),

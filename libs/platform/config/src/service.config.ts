@@ -13,6 +13,7 @@ export const DEV_DEFAULT_SECRETS = {
   OPS_SERVICE_TOKEN: 'dev-ops-service-token-change-me',
   OPS_IDENTITY_KEY: 'dev-ops-identity-key-change-me-0123456789abcdef',
   API_CURSOR_KEY: 'dev-api-cursor-key-change-me-0123456789abcdef',
+  DRIVER_PSEUDONYM_KEY: 'dev-driver-pseudonym-key-change-me-0123456789abcdef',
   // Each service's own KAFKA_PASSWORD default is derived from its principal (kafkaProductionProblems).
   KAFKA_ADMIN_PASSWORD: devKafkaPassword(DefaultKafkaPrincipals.admin),
   DEMO_PARTNER_KAFKA_PASSWORD: devKafkaPassword('partner.demo'),

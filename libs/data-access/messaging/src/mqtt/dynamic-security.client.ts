@@ -166,10 +166,12 @@ export class DynamicSecurityClient {
     await this.ensureRole(MqttRoles.platformService, [
       { acltype: 'subscribePattern', topic: 'devices/+/crash', allow: true },
       { acltype: 'subscribePattern', topic: 'devices/+/lock', allow: true },
+      { acltype: 'subscribePattern', topic: 'devices/+/trip', allow: true },
       { acltype: 'subscribePattern', topic: 'devices/#', allow: true },
       // Shared subscriptions are checked with their $share/{group}/ prefix in Mosquitto 2.0.
       { acltype: 'subscribePattern', topic: '$share/+/devices/+/crash', allow: true },
       { acltype: 'subscribePattern', topic: '$share/+/devices/+/lock', allow: true },
+      { acltype: 'subscribePattern', topic: '$share/+/devices/+/trip', allow: true },
       { acltype: 'publishClientReceive', topic: 'devices/#', allow: true },
     ]);
   }
