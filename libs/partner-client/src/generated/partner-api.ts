@@ -952,6 +952,7 @@ export interface components {
             periodStart: string;
             policiesBound: number;
             refundsYen: number;
+            remittancesReceivedYen: number;
             returnPremiumYen: number;
             writtenPremiumYen: number;
         };
