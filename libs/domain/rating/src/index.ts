@@ -13,3 +13,4 @@ export * from './tariff-lifecycle';
 export * from './tariff-document';
 export * from './governed-tariffs';
 export * from './tariff-comparison';
+export * from './tariff-calibration';
