@@ -18,3 +18,5 @@ export * from './tariffs/tariff-version.repository';
 export * from './tariffs/tariff-change.listener';
 export * from './ledger/ledger.repository';
 export * from './ledger/partner-statement';
+export * from './experience/experience.repository';
+export * from './experience/calibration-run.repository';

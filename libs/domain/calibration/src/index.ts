@@ -5,3 +5,7 @@ export * from './rating-variables';
 export * from './hold-out-validation';
 export * from './calibration-run';
 export * from './experience-simulator';
+export * from './experience-rows';
+export * from './report-charts';
+export * from './calibration-report';
+export * from './experience-export';

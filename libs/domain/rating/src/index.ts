@@ -4,7 +4,7 @@ export * from './tariff-registry';
 export * from './exposure';
 export { eligibilityReasons } from './eligibility';
 export type { DeclineReason } from './eligibility';
-export type { TariffData } from './tariff.schema';
+export type { Coverage, TariffData } from './tariff.schema';
 export { storedBreakdownWithSources, withStepSources } from './step-sources';
 export { coverSchedule, coverScheduleOf } from './cover-schedule';
 export { vehicleValueBand, vehicleValueFactor } from './vehicle-value-band';
