@@ -74,7 +74,12 @@ function indicationsOf(run: CalibrationRun, tariff: Tariff, runId: string): Omit
  * the row's relativity change). Charged pure premium comes from each policy's premium under the
  * version it was bound with (`purePremiumByCoverage`).
  */
-function baseChangeOf(training: readonly { interval: ExperienceInterval; category: string; premiumYen: number; tariff: Tariff }[], current: Tariff, capped: Tariff['data']): Partial<Record<Coverage, number>> {
+function baseChangeOf(
+  training: readonly { interval: ExperienceInterval; category: string; premiumYen: number; tariff: Tariff }[],
+  current: Tariff,
+  capped: Tariff['data'],
+  fitted: ReadonlySet<string>,
+): Partial<Record<Coverage, number>> {
   const filedNow = filedRelativities(current.data);
   const filedNext = filedRelativities(capped);
   const charged = new Map<Coverage, number>();
@@ -86,6 +91,8 @@ function baseChangeOf(training: readonly { interval: ExperienceInterval; categor
     const value = interval.levels['valueBand'] ?? '1m-3m';
     const driver = ((filedNext.ageBand[age] ?? 1) / (filedNow.ageBand[age] ?? 1)) * ((filedNext.licence[licence] ?? 1) / (filedNow.licence[licence] ?? 1));
     for (const [claimCoverage, coverages] of Object.entries(TARIFF_COVERAGES_OF_CLAIM_COVERAGE)) {
+      // A coverage too thin to fit keeps its base rates: no claims is not evidence of no risk.
+      if (!fitted.has(claimCoverage)) continue;
       for (const c of coverages) {
         const p = pure[c];
         if (p === undefined) continue;
@@ -160,7 +167,7 @@ export async function calibrateTariff(db: SqlTransactional, command: CalibrateTa
       return []; // a version this build cannot resolve: left out of the rate level, never guessed
     }
   });
-  const indications: CalibratedIndications = { ...partial, baseChange: baseChangeOf(training, current, relativitiesOnly) };
+  const indications: CalibratedIndications = { ...partial, baseChange: baseChangeOf(training, current, relativitiesOnly, new Set(run.fits.map((f) => f.coverage))) };
   const draftData = calibratedTariffData(current.data, indications, id);
   const { tariff: draft, canonical } = parseTariffDocument(JSON.stringify(draftData));
 

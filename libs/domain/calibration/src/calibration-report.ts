@@ -121,6 +121,7 @@ export function calibrationReport(run: CalibrationRun, input: CalibrationReportI
     training: run.training,
     holdOut: run.holdOut,
     balance: run.balance,
+    notFitted: run.notFitted,
     gini: run.gini,
     lift: run.lift,
     doubleLift: run.doubleLift,
@@ -138,6 +139,7 @@ export function calibrationReport(run: CalibrationRun, input: CalibrationReportI
   lines.push(`Started from \`${input.basedOnVersion}\`; draft produced: ${input.draftVersion ? `\`${input.draftVersion}\` (a **draft**: it prices nothing until a second actuary approves and schedules it)` : 'none'}.`, '');
   lines.push('| period | intervals | exposure (days) | claims | incurred (yen) |', '|---|---|---|---|---|');
   for (const [name, p] of [['training', run.training], ['hold-out', run.holdOut]] as const) lines.push(`| ${name} | ${p.intervals} | ${p.exposureDays.toFixed(0)} | ${p.claims} | ${Math.round(p.incurredYen).toLocaleString('en-US')} |`);
+  for (const n of run.notFitted) lines.push('', `**${n.coverage}** not fitted (keeps its filed figures): ${n.reason}.`);
   lines.push('', `Fitted ÷ actual incurred on the training period: overall ${f3(run.balance.overall)}. Gini on the hold-out period: calibrated ${f3(run.gini.proposed)}, filed ${f3(run.gini.current)}.`, '');
   lines.push('## Filed figures the draft changes', '', `Each move is capped at ${input.moveCap * 100}% per revision (assumption, docs/pricing-calibration.md); the indication is shown in full.`, '');
   lines.push('| figure | current | indicated | draft | capped |', '|---|---|---|---|---|');

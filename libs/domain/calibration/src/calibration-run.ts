@@ -35,8 +35,17 @@ export interface CombinedRelativity {
   upper95: number;
 }
 
+/**
+ * A coverage needs this many claims with an incurred amount in the training period to be fitted
+ * (assumption: below it neither the level nor any relativity is measurable; the coverage keeps its
+ * filed figures and the report says so).
+ */
+export const MIN_CLAIMS_TO_FIT = 10;
+
 export interface CalibrationRun {
   variables: RatingVariable[];
+  /** Coverages left at their filed figures, with why. */
+  notFitted: { coverage: ClaimCoverage; claims: number; reason: string }[];
   training: PeriodSummary;
   holdOut: PeriodSummary;
   fits: CoverageFit[];
@@ -101,7 +110,14 @@ export function runCalibration(experience: readonly ExperienceInterval[], option
   const training = experience.filter((e) => e.coverStartMs < options.holdOutFromMs);
   const holdOut = experience.filter((e) => e.coverStartMs >= options.holdOutFromMs);
   const variables = ratingVariablesFor(training);
-  const fits = CLAIM_COVERAGES.map((c) => calibrateCoverage(c, training, variables, options.filed, options.credibility ?? DEFAULT_CREDIBILITY)).filter((f) => f.rows > 0);
+  const notFitted: CalibrationRun['notFitted'] = [];
+  const fittable = CLAIM_COVERAGES.filter((c) => {
+    const claims = training.filter((r) => PLAN_CLAIM_COVERAGES[r.plan]?.includes(c) && (r.claims[c]?.incurredYen ?? 0) > 0).length;
+    if (claims >= MIN_CLAIMS_TO_FIT) return true;
+    notFitted.push({ coverage: c, claims, reason: `${claims} covered intervals with an incurred claim in the training period, fewer than ${MIN_CLAIMS_TO_FIT}` });
+    return false;
+  });
+  const fits = fittable.map((c) => calibrateCoverage(c, training, variables, options.filed, options.credibility ?? DEFAULT_CREDIBILITY));
   const current = filedModel(training, variables, options.filed);
 
   const balance = {} as Record<ClaimCoverage | 'overall', number>;
@@ -122,6 +138,7 @@ export function runCalibration(experience: readonly ExperienceInterval[], option
   }));
   return {
     variables,
+    notFitted,
     training: trainingSummary,
     holdOut: summary(holdOut),
     fits,
