@@ -137,7 +137,7 @@ export function calibrationReport(run: CalibrationRun, input: CalibrationReportI
   lines.push(`# Calibration run ${input.runId}`, '');
   lines.push(`Experience with cover starting ${input.periodFrom} to ${input.periodTo} (Japan time); fitted before ${input.holdOutFrom}, validated after it.`);
   lines.push(`Started from \`${input.basedOnVersion}\`; draft produced: ${input.draftVersion ? `\`${input.draftVersion}\` (a **draft**: it prices nothing until a second actuary approves and schedules it)` : 'none'}.`, '');
-  lines.push('| period | intervals | exposure (days) | claims | incurred (yen) |', '|---|---|---|---|---|');
+  lines.push('| period | intervals | exposure (days) | claims (counted per coverage) | incurred (yen) |', '|---|---|---|---|---|');
   for (const [name, p] of [['training', run.training], ['hold-out', run.holdOut]] as const) lines.push(`| ${name} | ${p.intervals} | ${p.exposureDays.toFixed(0)} | ${p.claims} | ${Math.round(p.incurredYen).toLocaleString('en-US')} |`);
   for (const n of run.notFitted) lines.push('', `**${n.coverage}** not fitted (keeps its filed figures): ${n.reason}.`);
   lines.push('', `Fitted ÷ actual incurred on the training period: overall ${f3(run.balance.overall)}. Gini on the hold-out period: calibrated ${f3(run.gini.proposed)}, filed ${f3(run.gini.current)}.`, '');
