@@ -205,7 +205,8 @@ export async function calibrateTariff(db: SqlTransactional, command: CalibrateTa
     holdOutFrom,
     basedOnVersion: current.version,
     draftVersion: record.version,
-    report: report.json,
+    // The charts ride with the figures: the console serves them from here.
+    report: { ...report.json, charts: report.charts },
     reportMarkdown: report.markdown,
     createdBy: command.actor,
   });
