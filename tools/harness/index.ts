@@ -19,3 +19,4 @@ export * from './stack-setup';
 export * from './test-env';
 export * from './wait-until';
 export * from './chaos/premium-ledger';
+export * from './calibration-experience';

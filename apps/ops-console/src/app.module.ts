@@ -13,6 +13,7 @@ import { ClaimsTriggerClient } from './claims/claims-trigger.client';
 import { ConsoleApiController } from './console-api.controller';
 import { FinanceController } from './finance/finance.controller';
 import { RecordPartnerRemittanceUseCase } from './finance/record-partner-remittance.use-case';
+import { CalibrationRunsController } from './pricing/calibration-runs.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { deadLetterProviders } from './dead-letters/dead-letter.providers';
 import type { OpsConsoleConfig } from './ops-console.config';
@@ -48,7 +49,7 @@ export class OpsConsoleModule {
         KafkaModule.forRoot({ producer: false }),
         KafkaTailModule.forGroup<OpsConsoleConfig>('ops-console', { backfillMs: (c) => c.LIVE_BACKFILL_MS, replayLimit: (c) => c.LIVE_BUFFER_SIZE, healthName: 'live-feed' }),
       ],
-      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, TariffsController, FinanceController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController, WebhooksController],
+      controllers: [ConsolePagesController, AuthController, ConsoleApiController, ClaimsQueueController, TariffsController, FinanceController, CalibrationRunsController, LiveStreamController, PublicEventsKafkaHandler, DeadLettersController, WebhooksController],
       providers: [
         ...deadLetterProviders,
         ...webhookProviders,

@@ -20,3 +20,5 @@ export * from './ledger/ledger.repository';
 export * from './ledger/partner-statement';
 export * from './driving/driving-trip.repository';
 export * from './driving/driver-record.repository';
+export * from './experience/experience.repository';
+export * from './experience/calibration-run.repository';

@@ -42,6 +42,17 @@ export function initialReserve(coverages: string[], severity: Severity): number 
   return coverages.reduce((sum, c) => sum + (RESERVES[c]?.[severity] ?? 0), 0);
 }
 
+/**
+ * How a claim's incurred divides among its coverages: in proportion to each one's initial reserve
+ * for the severity (the experience data set's split, docs/pricing-calibration.md). Coverages with
+ * no reserve figure share equally when none of them has one.
+ */
+export function reserveShares(coverages: readonly string[], severity: string): Record<string, number> {
+  const figures = coverages.map((c) => RESERVES[c]?.[severity as Severity] ?? 0);
+  const total = figures.reduce((s, f) => s + f, 0);
+  return Object.fromEntries(coverages.map((c, i) => [c, total > 0 ? (figures[i] as number) / total : 1 / coverages.length]));
+}
+
 /** Damage claims block new cover for the vehicle until closed (fraud guard). */
 export function isDamageClaim(coverages: string[]): boolean {
   return coverages.includes('vehicle-damage') || coverages.includes('property-damage-liability');
