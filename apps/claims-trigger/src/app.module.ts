@@ -86,7 +86,7 @@ export class ClaimsTriggerModule {
         {
           provide: ChangeClaimStatusUseCase,
           inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],
-          useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base)),
+          useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base), kit.clock),
         },
         { provide: ChangeClaimReserveUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new ChangeClaimReserveUseCase(sql) },
         { provide: RecordClaimPaymentUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new RecordClaimPaymentUseCase(sql) },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { closablePeriods } from '@kuruma/domain-ledger';
-import { IntervalJob } from '@kuruma/service-kit';
+import { BusinessClock, IntervalJob } from '@kuruma/service-kit';
 
 /** The advisory lock that makes one instance at a time close periods (the others skip the tick). */
 const CLOSE_LOCK = 'ledger-period-close';
@@ -21,12 +21,13 @@ export class CloseLedgerPeriodsJob extends IntervalJob {
     private readonly closedBy: string,
     intervalMs: number,
     private readonly logger: Logger,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {
     super(intervalMs);
   }
 
-  /** Closes what is over at `now`; null when another instance holds the close. */
-  async tick(now = new Date()): Promise<{ days: string[]; months: string[] } | null> {
+  /** Closes what is over at `now` (business time); null when another instance holds the close. */
+  async tick(now = this.clock.now()): Promise<{ days: string[]; months: string[] } | null> {
     try {
       return await this.db.$transaction(async (tx) => {
         const [lock] = await tx.$queryRaw<{ got: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${CLOSE_LOCK})) AS got`;
