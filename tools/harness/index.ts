@@ -19,3 +19,5 @@ export * from './stack-setup';
 export * from './test-env';
 export * from './wait-until';
 export * from './chaos/premium-ledger';
+export * from './simulated-month';
+export * from './simulated-month.runner';
