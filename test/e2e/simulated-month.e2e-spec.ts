@@ -3,7 +3,8 @@ import type { MqttClient } from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceTopic, PartnerTopics, type PremiumBordereauLineV1, type StatementV1 } from '@kuruma/contracts';
-import { japanDay } from '@kuruma/domain-ledger';
+import { LedgerRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { japanDay, periodBounds, premiumAt } from '@kuruma/domain-ledger';
 import { BusinessClock } from '@kuruma/service-kit';
 import {
   APP_PORTS,
@@ -255,6 +256,30 @@ describe('a simulated month of the premium ledger', () => {
     expect(ledger.differences, JSON.stringify(ledger).slice(0, 2_000)).toBe(0);
     expect(ledger.writtenPremiumYen).toBe(ledger.policyPremiumYen);
     console.log(`[simulated month] ${DAYS} business days from ${FROM.toISOString()} at rate ${RATE}; per partner: ${JSON.stringify(figures)}; ledger: ${ledger.entries} entries, written ${ledger.writtenPremiumYen} yen`);
+  });
+
+  it('posts the unearned premium reserve at each day\'s close: per partner, the reserve through a closed day is what was unearned at its end', async () => {
+    const sql = new SqlDatabase({ url: simDb, poolSize: 1, applicationName: 'simulated-month-test' });
+    const ledger = new LedgerRepository();
+    try {
+      const closed = (await ledger.closedPeriods(sql, 'day', 1_000)).sort((a, b) => (a.key < b.key ? -1 : 1));
+      expect(closed.length).toBeGreaterThanOrEqual(DAYS);
+      const upr: Record<string, number[]> = {};
+      for (const partnerId of partners) {
+        for (const { key: day, closedAt } of closed) {
+          // What the ledger held when the day closed (the close holds a SHARE lock: nothing commits meanwhile).
+          const known = (await ledger.entriesWithPlan(sql, periodBounds(day).end)).filter((e) => e.partnerId === partnerId && e.postedAt < closedAt);
+          const reserve = known.filter((e) => e.rule === 'unearned-premium-reserve').reduce((s, e) => s + e.lines.reduce((t, l) => t + (l.account === '2200' ? l.creditYen - l.debitYen : 0), 0), 0);
+          expect(reserve, `${partnerId} ${day}`).toBe(premiumAt(known, periodBounds(day).end).unearnedYen);
+          (upr[partnerId] ??= []).push(reserve);
+        }
+      }
+      // Bookings made a day ahead leave premium unearned at some midnight: the reserve was posted, not just zero.
+      expect(Object.values(upr).flat().some((y) => y > 0)).toBe(true);
+      console.log(`[simulated month] UPR at each closed day's end: ${JSON.stringify(upr)}`);
+    } finally {
+      await sql.end();
+    }
   });
 
   async function fetchStatement(partnerId: string, period: string, kind: string, format: 'json' | 'csv', apiKey: string) {

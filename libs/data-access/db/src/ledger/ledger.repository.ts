@@ -169,6 +169,17 @@ export class LedgerRepository {
     return rows.length > 0;
   }
 
+  /** Holds entries being posted (SHARE lock) until this transaction, which closes periods, commits. */
+  async lockForClose(tx: DatabaseTx): Promise<void> {
+    await tx.$executeRaw`LOCK TABLE ledger_entry IN SHARE MODE`;
+  }
+
+  /** The keys of every closed period of a kind (which days a close still has to do). */
+  async closedKeys(tx: DatabaseTx, kind: PeriodKind): Promise<Set<string>> {
+    const rows = await tx.$queryRaw<{ key: string }[]>`SELECT key FROM ledger_period WHERE kind = ${kind}`;
+    return new Set(rows.map((r) => r.key));
+  }
+
   /** Closed periods, newest first. */
   async closedPeriods(tx: DatabaseTx, kind: PeriodKind, limit = 400): Promise<{ key: string; closedAt: Date }[]> {
     return tx.$queryRaw`SELECT key, closed_at AS "closedAt" FROM ledger_period WHERE kind = ${kind} ORDER BY key DESC LIMIT ${limit}`;
