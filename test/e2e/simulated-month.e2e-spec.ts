@@ -107,6 +107,7 @@ describe('a simulated month of the premium ledger', () => {
     lateDay = japanDay(FROM);
     const ready = clock.nowMs();
     expect(ready, `services ready after business time reached ${FROM.toISOString()}: raise KURUMA_SIM_STARTUP_MS`).toBeLessThan(FROM.getTime());
+    const started = Date.now();
     run = await runSimulatedMonth({
       clock,
       bookings,
@@ -116,6 +117,8 @@ describe('a simulated month of the premium ledger', () => {
       onProgress: progress(),
     });
     late = run.held[0] as SimMonthRun['held'][number];
+    const endings = Object.fromEntries(['on-time', 'early', 'late', 'extended', 'cancelled', 'no-show'].map((e) => [e, bookings.filter((b) => b.ending === e).length]));
+    console.log(`[simulated month] sent ${DAYS} business days in ${Math.round((Date.now() - started) / 1000)} s real; endings ${JSON.stringify(endings)}`);
   }, STARTUP_MS + 600_000 + DAYS * 120_000);
 
   afterAll(async () => {
@@ -188,7 +191,7 @@ describe('a simulated month of the premium ledger', () => {
     expect(lines.find((l) => l.bookingId === booking.bookingId)).toMatchObject({ transactionType: 'return-premium', originalDay: lateDay });
   });
 
-  it('reconciles, per partner, every day\'s statement and bordereaux (JSON and CSV) to the policy and claim rows, and the ledger checks pass', async () => {
+  it('reconciles, per partner, every day\'s statement and bordereaux (JSON and CSV) to the policy and claim rows, and the ledger checks pass', { timeout: 600_000 }, async () => {
     const today = japanDay(clock.now());
     const days: string[] = [];
     for (let t = FROM.getTime(); japanDay(new Date(t)) <= today; t += DAY) days.push(japanDay(new Date(t)));
@@ -255,10 +258,11 @@ describe('a simulated month of the premium ledger', () => {
     const ledger = await checkPremiumLedger(db);
     expect(ledger.differences, JSON.stringify(ledger).slice(0, 2_000)).toBe(0);
     expect(ledger.writtenPremiumYen).toBe(ledger.policyPremiumYen);
-    console.log(`[simulated month] ${DAYS} business days from ${FROM.toISOString()} at rate ${RATE}; per partner: ${JSON.stringify(figures)}; ledger: ${ledger.entries} entries, written ${ledger.writtenPremiumYen} yen`);
+    const rules = (await db.query<{ rule: string; n: number }>('SELECT rule, count(*)::int AS n FROM ledger_entry GROUP BY rule ORDER BY rule')).rows;
+    console.log(`[simulated month] ${DAYS} business days from ${FROM.toISOString()} at rate ${RATE}; per partner: ${JSON.stringify(figures)}; ledger: ${ledger.entries} entries (${rules.map((r) => `${r.rule} ${r.n}`).join(', ')}), written ${ledger.writtenPremiumYen} yen`);
   });
 
-  it('posts the unearned premium reserve at each day\'s close: per partner, the reserve through a closed day is what was unearned at its end', async () => {
+  it('posts the unearned premium reserve at each day\'s close: per partner, the reserve through a closed day is what was unearned at its end', { timeout: 600_000 }, async () => {
     const sql = new SqlDatabase({ url: simDb, poolSize: 1, applicationName: 'simulated-month-test' });
     const ledger = new LedgerRepository();
     try {
