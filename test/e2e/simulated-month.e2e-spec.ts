@@ -231,7 +231,7 @@ describe('a simulated month of the premium ledger', () => {
           const c = perClaim.get(l.claimNumber) ?? { opened: 0, released: 0, settled: 0 };
           perClaim.set(l.claimNumber, { opened: c.opened + l.reserveOpenedYen, released: c.released + l.reserveReleasedYen, settled: c.settled + l.settledYen });
         }
-        const month = months.get(day.slice(0, 7)) ?? { ...total, policiesBound: 0 };
+        const month = months.get(day.slice(0, 7)) ?? { policiesBound: 0, writtenPremiumYen: 0, refundsYen: 0, feesYen: 0, netAmountDueYen: 0, claimReservesOpenedYen: 0, claimReservesReleasedYen: 0 };
         for (const k of Object.keys(total) as (keyof typeof total)[]) {
           total[k] += statement[k];
           month[k] += statement[k];
