@@ -18,6 +18,7 @@ import { type BookingEventV1, CLOUDEVENT_RECORD_HEADERS, KafkaPrincipals, Partne
 import { kafkaAuthOptions } from '@kuruma/data-access-messaging';
 import { buildDrivers, buildFleet, type SimVehicle } from './simulator/fleet';
 import { scriptBooking, type SimBooking } from './simulator/booking-script';
+import { runMonthMode } from './simulator/month-mode';
 
 const env = parseEnv(
   z.object({
@@ -123,8 +124,22 @@ async function main(): Promise<void> {
       drivers: { type: 'string', default: '2000' },
       'no-devices': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      // A month in business time (simulator/month-mode.ts), on the services' simulated clock.
+      month: { type: 'string' },
+      'bookings-per-day': { type: 'string', default: '100' },
     },
   });
+  if (values.month) {
+    const producer = new Kafka({ clientId: 'kuruma-simulator', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOptions(kafkaCredentials(env, KafkaPrincipals.partner('demo'), env.DEMO_PARTNER_KAFKA_PASSWORD)) }).producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      const topic = topicName(PartnerTopics.bookingEvents('demo'), env.KAFKA_TOPIC_NAMESPACE);
+      await runMonthMode({ month: values.month, bookingsPerDay: Number(values['bookings-per-day']), seed: Number(values.seed), quiet: values.quiet ?? false, producer, topic, env });
+    } finally {
+      await producer.disconnect();
+    }
+    return;
+  }
   const rate = Number(values.rate);
   const durationMs = parseDuration(values.duration ?? '10m');
   const seed = Number(values.seed);

@@ -20,3 +20,5 @@ export * from './test-env';
 export * from './wait-until';
 export * from './chaos/premium-ledger';
 export * from './calibration-experience';
+export * from './simulated-month';
+export * from './simulated-month.runner';

@@ -52,6 +52,17 @@ export async function teardownStack(): Promise<void> {
   await discardIntakeSessions();
 }
 
+/**
+ * A database of its own, migrated and seeded like the run's: for a test whose services run on a
+ * simulated business clock. Its ledger periods close on that clock; in the shared test database
+ * they would close (or find closed) the days every other test posts into.
+ */
+export async function freshSeededDatabase(url: string): Promise<void> {
+  await recreateDatabase(url);
+  await migrate(url, resolve(root, 'prisma/migrations'));
+  await seed({ ...process.env, ...TEST_ENV, DATABASE_URL: url });
+}
+
 async function recreateDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = target.pathname.slice(1);

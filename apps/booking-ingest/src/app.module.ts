@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { PartnerRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { EventProducer } from '@kuruma/data-access-messaging';
 import {
+  BusinessClock,
   DatabaseModule,
   JobSchedule,
   KafkaModule,
@@ -59,11 +60,15 @@ export class BookingIngestModule {
         },
         { provide: KnownPartners, inject: [PartnerRepository], useFactory: (partners: PartnerRepository) => new KnownPartners(partners) },
         { provide: BookingEventRefusals, inject: [ServiceMetrics, LOGGER], useFactory: (metrics: ServiceMetrics, logger: Logger) => new BookingEventRefusals(metrics, logger) },
-        { provide: AcceptBookingEventsUseCase, inject: [SqlDatabase, APPLY_CONTEXT], useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>) => new AcceptBookingEventsUseCase(sql, ctx) },
+        {
+          provide: AcceptBookingEventsUseCase,
+          inject: [SqlDatabase, APPLY_CONTEXT, BusinessClock],
+          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, clock: BusinessClock) => new AcceptBookingEventsUseCase(sql, ctx, clock),
+        },
         {
           provide: ReleaseHeldEventsJob,
-          inject: [SqlDatabase, APPLY_CONTEXT, LOGGER],
-          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, logger: Logger) => new ReleaseHeldEventsJob(sql, ctx, logger),
+          inject: [SqlDatabase, APPLY_CONTEXT, LOGGER, BusinessClock],
+          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, logger: Logger, clock: BusinessClock) => new ReleaseHeldEventsJob(sql, ctx, logger, undefined, clock),
         },
         { provide: JobSchedule, inject: [ReleaseHeldEventsJob, ShutdownRegistry], useFactory: (job: ReleaseHeldEventsJob, shutdown: ShutdownRegistry) => new JobSchedule('held-event-releaser', job, shutdown) },
         {

@@ -86,10 +86,10 @@ export class ClaimsTriggerModule {
         {
           provide: ChangeClaimStatusUseCase,
           inject: [SqlDatabase, DamageFlags, TopicNames, SERVICE_KIT],
-          useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base)),
+          useFactory: (sql: SqlDatabase, flags: DamageFlags, topics: TopicNames, kit: ServiceKit) => new ChangeClaimStatusUseCase(sql, flags, kit.name, (base) => topics.of(base), kit.clock),
         },
-        { provide: ChangeClaimReserveUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new ChangeClaimReserveUseCase(sql) },
-        { provide: RecordClaimPaymentUseCase, inject: [SqlDatabase], useFactory: (sql: SqlDatabase) => new RecordClaimPaymentUseCase(sql) },
+        { provide: ChangeClaimReserveUseCase, inject: [SqlDatabase, SERVICE_KIT], useFactory: (sql: SqlDatabase, kit: ServiceKit) => new ChangeClaimReserveUseCase(sql, kit.clock) },
+        { provide: RecordClaimPaymentUseCase, inject: [SqlDatabase, SERVICE_KIT], useFactory: (sql: SqlDatabase, kit: ServiceKit) => new RecordClaimPaymentUseCase(sql, kit.clock) },
       ],
     };
   }

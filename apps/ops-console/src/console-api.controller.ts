@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { certificateHtml } from '@kuruma/domain-policy';
 import { coverScheduleOf } from '@kuruma/domain-rating';
 import { SqlDatabase } from '@kuruma/data-access-db';
-import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { BusinessClock, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import { OpsSessionGuard } from './auth/ops-session.guard';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';
@@ -25,7 +25,10 @@ export class ConsoleApiController {
   private readonly detail: PolicyDetailQuery;
   private readonly risk: RiskMapQuery;
 
-  constructor(@Inject(SqlDatabase) db: SqlDatabase) {
+  constructor(
+    @Inject(SqlDatabase) db: SqlDatabase,
+    @Inject(BusinessClock) private readonly clock: BusinessClock,
+  ) {
     this.figures = new LiveFiguresQuery(db);
     this.search = new PolicySearchQuery(db);
     this.detail = new PolicyDetailQuery(db);
@@ -34,7 +37,8 @@ export class ConsoleApiController {
 
   @Get('figures')
   liveFigures() {
-    return this.figures.run();
+    // Today, in force and earned are business notions: the business clock's now.
+    return this.figures.run(this.clock.now());
   }
 
   @Get('policies')

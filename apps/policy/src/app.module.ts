@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import {
+  BusinessClock,
   Hops,
   DatabaseModule,
   GovernedTariffsModule,
@@ -59,20 +60,20 @@ export class PolicyModule {
         { provide: PolicyOutcomes, inject: [ServiceMetrics], useFactory: (metrics: ServiceMetrics) => new PolicyOutcomes(metrics) },
         {
           provide: ApplyBookingEventsUseCase,
-          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames],
-          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames) => new ApplyBookingEventsUseCase(sql, cfg.SERVICE, (base) => topics.of(base)),
+          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames, BusinessClock],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames, clock: BusinessClock) => new ApplyBookingEventsUseCase(sql, cfg.SERVICE, (base) => topics.of(base), clock),
         },
         {
           provide: ExtendLateReturnsJob,
-          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames, LOGGER],
-          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames, logger: Logger) =>
-            new ExtendLateReturnsJob(sql, cfg.SERVICE, (base) => topics.of(base), cfg.LATE_RETURN_LEAD_MS, cfg.LATE_RETURN_INTERVAL_MS, logger),
+          inject: [SqlDatabase, SERVICE_CONFIG, TopicNames, LOGGER, BusinessClock],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, topics: TopicNames, logger: Logger, clock: BusinessClock) =>
+            new ExtendLateReturnsJob(sql, cfg.SERVICE, (base) => topics.of(base), cfg.LATE_RETURN_LEAD_MS, cfg.LATE_RETURN_INTERVAL_MS, logger, clock),
         },
         { provide: JobSchedule, inject: [ExtendLateReturnsJob, ShutdownRegistry], useFactory: (job: ExtendLateReturnsJob, shutdown: ShutdownRegistry) => new JobSchedule('late-return-job', job, shutdown) },
         {
           provide: CloseLedgerPeriodsJob,
-          inject: [SqlDatabase, SERVICE_CONFIG, LOGGER],
-          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, logger: Logger) => new CloseLedgerPeriodsJob(sql, cfg.SERVICE, cfg.LEDGER_CLOSE_INTERVAL_MS, logger),
+          inject: [SqlDatabase, SERVICE_CONFIG, LOGGER, BusinessClock],
+          useFactory: (sql: SqlDatabase, cfg: PolicyConfig, logger: Logger, clock: BusinessClock) => new CloseLedgerPeriodsJob(sql, cfg.SERVICE, cfg.LEDGER_CLOSE_INTERVAL_MS, logger, clock),
         },
         {
           provide: 'ledger-close-schedule',

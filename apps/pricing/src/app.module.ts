@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { DriverRecordRepository, QuoteRepository, SqlDatabase } from '@kuruma/data-access-db';
 import {
+  BusinessClock,
   DatabaseModule,
   GovernedTariffsModule,
   JobSchedule,
@@ -52,9 +53,9 @@ export class PricingModule {
         { provide: DriverRecords, inject: [DriverRecordRepository], useFactory: (repository: DriverRecordRepository) => new DriverRecords(repository, config.DRIVER_PSEUDONYM_KEY) },
         {
           provide: PriceBookingEventsUseCase,
-          inject: [QuoteRepository, VehicleDamageLookup, DriverRecords, DriverRecordRepository],
-          useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup, drivers: DriverRecords, driverBookings: DriverRecordRepository) =>
-            new PriceBookingEventsUseCase(quotes, damage, drivers, driverBookings),
+          inject: [QuoteRepository, VehicleDamageLookup, DriverRecords, DriverRecordRepository, BusinessClock],
+          useFactory: (quotes: QuoteRepository, damage: VehicleDamageLookup, drivers: DriverRecords, driverBookings: DriverRecordRepository, clock: BusinessClock) =>
+            new PriceBookingEventsUseCase(quotes, damage, drivers, driverBookings, clock),
         },
         {
           provide: DriverDataRetentionJob,

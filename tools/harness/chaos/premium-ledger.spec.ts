@@ -8,6 +8,7 @@ const clean: PremiumLedgerReport = {
   premiumMismatches: {},
   eventsWithoutEntries: [],
   doubled: [],
+  uprBreaches: [],
   writtenPremiumYen: 5_000,
   policyPremiumYen: 5_000,
   differences: 0,
@@ -23,13 +24,15 @@ describe(premiumLedgerBreaches.name, () => {
       ...clean,
       eventsWithoutEntries: ['e1', 'e2', 'e3', 'e4'],
       doubled: ['p1 premium-written x2'],
+      uprBreaches: ['upr:demo:2026-11-02 posted as an adjustment of 2026-11-02'],
       premiumMismatches: { '2026-12': ['p2: ledger written 0, policy premium 300; ledger refunds 0, policy refunds 0'] },
-      differences: 6,
+      differences: 7,
     });
     expect(sut).toEqual([
       '1 policies whose ledger premium or refunds differ (p2: ledger written 0, policy premium 300; ledger refunds 0, policy refunds 0)',
       '4 money events without an entry, lost (e1, e2, e3, ...)',
       '1 money effects posted twice (p1 premium-written x2)',
+      '1 unearned premium reserve postings against their rules (upr:demo:2026-11-02 posted as an adjustment of 2026-11-02)',
     ]);
   });
 });

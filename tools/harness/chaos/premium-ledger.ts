@@ -19,6 +19,12 @@ export interface PremiumLedgerReport {
   eventsWithoutEntries: string[];
   /** A policy or claim with the same money effect posted under two causes (doubled). */
   doubled: string[];
+  /**
+   * Unearned premium reserve postings that break their rules: one posted after its day closed (an
+   * adjustment: the close must post it first), one on accounts other than 2200/4300, or a partner
+   * whose reserve is negative.
+   */
+  uprBreaches: string[];
   /** Ledger totals (yen), for the record. */
   writtenPremiumYen: number;
   policyPremiumYen: number;
@@ -69,6 +75,15 @@ export async function checkPremiumLedger(db: pg.Client | pg.Pool, opts: { limit?
     SELECT coalesce(claim_id::text, policy_id::text) || ' ' || rule || ' x' || count(*) AS id FROM ledger_entry
     WHERE rule IN ('premium-written', 'no-show-fee', 'claim-reserve-opened', 'claim-reserve-released', 'claim-settled')
     GROUP BY coalesce(claim_id::text, policy_id::text), rule HAVING count(*) > 1 LIMIT $1`, [limit]);
+  const upr = await db.query<{ id: string }>(`
+    SELECT source_event_id || ' posted as an adjustment of ' || original_day AS id FROM ledger_entry WHERE rule = 'unearned-premium-reserve' AND original_day IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT e.source_event_id || ' on account ' || l.account FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+    WHERE e.rule = 'unearned-premium-reserve' AND l.account NOT IN ('2200', '4300')
+    UNION ALL
+    SELECT e.partner_id || ' reserve ' || sum(l.credit_yen - l.debit_yen) FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
+    WHERE l.account = '2200' GROUP BY e.partner_id HAVING sum(l.credit_yen - l.debit_yen) < 0
+    LIMIT $1`, [limit]);
   const totals = await db.query<{ written: string | null; premium: string | null }>(`
     SELECT (SELECT sum(credit_yen - debit_yen) FROM ledger_line WHERE account = '4100') AS written,
            (SELECT sum(premium_yen) FROM policy WHERE bound_at IS NOT NULL AND policy_number IS NOT NULL AND status IN ('bound', 'active', 'ended', 'cancelled')) AS premium`);
@@ -79,12 +94,13 @@ export async function checkPremiumLedger(db: pg.Client | pg.Pool, opts: { limit?
     premiumMismatches,
     eventsWithoutEntries: lost.rows.map((r) => r.id),
     doubled: doubled.rows.map((r) => r.id),
+    uprBreaches: upr.rows.map((r) => r.id),
     writtenPremiumYen: Number(totals.rows[0]?.written ?? 0),
     policyPremiumYen: Number(totals.rows[0]?.premium ?? 0),
     differences: 0,
   };
   report.differences =
-    report.unbalancedEntries.length + report.unbalancedPeriods.length + mismatches.rows.length + report.eventsWithoutEntries.length + report.doubled.length;
+    report.unbalancedEntries.length + report.unbalancedPeriods.length + mismatches.rows.length + report.eventsWithoutEntries.length + report.doubled.length + report.uprBreaches.length;
   return report;
 }
 
@@ -98,5 +114,6 @@ export function premiumLedgerBreaches(r: PremiumLedgerReport): string[] {
   if (mismatches.length) out.push(`${mismatches.length} policies whose ledger premium or refunds differ (${few(mismatches)})`);
   if (r.eventsWithoutEntries.length) out.push(`${r.eventsWithoutEntries.length} money events without an entry, lost (${few(r.eventsWithoutEntries)})`);
   if (r.doubled.length) out.push(`${r.doubled.length} money effects posted twice (${few(r.doubled)})`);
+  if (r.uprBreaches.length) out.push(`${r.uprBreaches.length} unearned premium reserve postings against their rules (${few(r.uprBreaches)})`);
   return out;
 }

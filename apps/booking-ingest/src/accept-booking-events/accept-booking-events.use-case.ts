@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
+import { BusinessClock } from '@kuruma/service-kit';
 import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
 
 /** A schema-valid booking event and the partner it was authenticated as. */
@@ -25,9 +26,11 @@ export class AcceptBookingEventsUseCase {
   constructor(
     private readonly db: SqlTransactional,
     private readonly config: AcceptBookingEventsConfig,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
-  async execute(events: AuthenticatedBookingEvent[], now = new Date()): Promise<IngestOutcome[]> {
+  /** `now`, the acceptance instant pricing judges a cover start against, is business time. */
+  async execute(events: AuthenticatedBookingEvent[], now = this.clock.now()): Promise<IngestOutcome[]> {
     if (events.length === 0) return [];
     return this.db.$transaction(async (tx) => {
       const bookings = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();

@@ -1,5 +1,6 @@
 import { BookingEventRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import type { Logger } from 'pino';
+import { BusinessClock } from '@kuruma/service-kit';
 import { applyPendingEvents, type ApplyContext } from '../accept-booking-events/apply-pending-events';
 
 /**
@@ -16,6 +17,7 @@ export class ReleaseHeldEventsJob {
     private readonly ctx: Omit<ApplyContext, 'now'>,
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
   start(): void {
@@ -24,7 +26,8 @@ export class ReleaseHeldEventsJob {
     }, this.intervalMs);
   }
 
-  async tick(now = new Date()): Promise<number> {
+  /** `now` is business time: a hold is stamped and expires on the same (possibly simulated) clock. */
+  async tick(now = this.clock.now()): Promise<number> {
     try {
       return await this.db.$transaction(async (tx) => {
         const bookings = await this.repo.bookingsWithExpiredHolds(tx, now, 200);

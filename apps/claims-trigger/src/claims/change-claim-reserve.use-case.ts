@@ -1,5 +1,5 @@
 import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
-import { ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { BusinessClock, ConflictError, NotFoundError } from '@kuruma/service-kit';
 import { claimReserveChange } from '@kuruma/domain-claims';
 import type { ClaimReserveChangeV1 } from '@kuruma/contracts';
 import type { Actor } from './change-claim-status.use-case';
@@ -20,9 +20,12 @@ export class ChangeClaimReserveUseCase {
   private readonly claims = new ClaimsRepository();
   private readonly ledger = new LedgerRepository();
 
-  constructor(private readonly db: SqlTransactional) {}
+  constructor(
+    private readonly db: SqlTransactional,
+    private readonly clock: BusinessClock = BusinessClock.real(),
+  ) {}
 
-  async execute(claimId: string, change: ClaimReserveChangeV1, actor: Actor, now = new Date()): Promise<ClaimReserveResult> {
+  async execute(claimId: string, change: ClaimReserveChangeV1, actor: Actor, now = this.clock.now()): Promise<ClaimReserveResult> {
     if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     return this.db.$transaction(async (tx) => {
       await this.claims.lockClaim(tx, claimId);
@@ -41,7 +44,7 @@ export class ChangeClaimReserveUseCase {
       });
       // One entry per change: the instant makes the cause unique, as for the status actions.
       const entries = claimLedgerEntries('adjusted', { ...claim, reserveYen: decision.deltaYen }, `${claimId}:claim.reserve-changed:${now.toISOString()}`, now);
-      await this.ledger.post(tx, entries);
+      await this.ledger.post(tx, entries, now);
       return { claimId, reserveYen: decision.toYen, changed: true };
     });
   }

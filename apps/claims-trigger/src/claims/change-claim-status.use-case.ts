@@ -1,6 +1,6 @@
 import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
-import { ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { BusinessClock, ConflictError, NotFoundError } from '@kuruma/service-kit';
 import { type ClaimAction, claimEventData, claimStatusChange } from '@kuruma/domain-claims';
 import { claimEvent, vehicleDamageRecord } from './claim-events';
 import { claimLedgerEntries } from './claim-ledger';
@@ -31,9 +31,11 @@ export class ChangeClaimStatusUseCase {
     private readonly damageFlags: DamageFlags,
     private readonly producer: string,
     private readonly topic: (b: string) => string,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
-  async execute(claimId: string, action: ClaimAction, actor: Actor, now = new Date()) {
+  /** `now` is business time: the instant of the status change and of its ledger movement. */
+  async execute(claimId: string, action: ClaimAction, actor: Actor, now = this.clock.now()) {
     if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     return this.db.$transaction(async (tx) => {
       const claim = await this.claims.findForReview(tx, claimId);
@@ -52,7 +54,7 @@ export class ChangeClaimStatusUseCase {
         outbox.push(claimEvent(change.event, data, causeId, now, this.topic));
       }
       const movement = change.to === 'withdrawn' ? 'released' : change.to === 'closed' ? 'settled' : null;
-      if (movement) await this.ledger.post(tx, claimLedgerEntries(movement, claim, `${claimId}:claim.${change.to}:${causeId}`, now));
+      if (movement) await this.ledger.post(tx, claimLedgerEntries(movement, claim, `${claimId}:claim.${change.to}:${causeId}`, now), now);
       const open = await this.claims.openDamageCount(tx, vehicle);
       outbox.push(vehicleDamageRecord(vehicle, open, `${claimId}:${causeId}`, now, this.topic));
       await enqueueOutbox(tx, this.producer, outbox);

@@ -1,5 +1,5 @@
 import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
-import { ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { BusinessClock, ConflictError, NotFoundError } from '@kuruma/service-kit';
 import { claimPayment } from '@kuruma/domain-claims';
 import type { ClaimPaymentV1 } from '@kuruma/contracts';
 import type { Actor } from './change-claim-status.use-case';
@@ -23,9 +23,12 @@ export class RecordClaimPaymentUseCase {
   private readonly claims = new ClaimsRepository();
   private readonly ledger = new LedgerRepository();
 
-  constructor(private readonly db: SqlTransactional) {}
+  constructor(
+    private readonly db: SqlTransactional,
+    private readonly clock: BusinessClock = BusinessClock.real(),
+  ) {}
 
-  async execute(claimId: string, payment: ClaimPaymentV1, actor: Actor, now = new Date()): Promise<ClaimPaymentResult> {
+  async execute(claimId: string, payment: ClaimPaymentV1, actor: Actor, now = this.clock.now()): Promise<ClaimPaymentResult> {
     if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     const sourceId = `${claimId}:claim.paid:${payment.paymentReference}`;
     return this.db.$transaction(async (tx) => {
@@ -40,7 +43,7 @@ export class RecordClaimPaymentUseCase {
       }
       const decision = claimPayment(claim.status, payable.settledYen, payable.paidYen, payment.amountYen);
       if (decision.kind === 'refused') throw new ConflictError(decision.reason);
-      await this.ledger.post(tx, claimLedgerEntries('paid', { ...claim, reserveYen: payment.amountYen }, sourceId, now));
+      await this.ledger.post(tx, claimLedgerEntries('paid', { ...claim, reserveYen: payment.amountYen }, sourceId, now), now);
       await this.claims.recordAudit(tx, {
         actor: actor.name,
         role: actor.role,

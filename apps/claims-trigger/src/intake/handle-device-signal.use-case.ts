@@ -16,6 +16,7 @@ import {
   uncoveredIncidentData,
 } from '@kuruma/domain-claims';
 import type { JournalEntry } from '@kuruma/domain-ledger';
+import { BusinessClock } from '@kuruma/service-kit';
 import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
 import { claimLedgerEntries } from '../claims/claim-ledger';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
@@ -52,6 +53,7 @@ export class HandleDeviceSignalUseCase {
     private readonly deadLetters: DeviceSignalDeadLetters,
     private readonly settings: SignalSettings,
     private readonly logger: Logger,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
@@ -68,13 +70,14 @@ export class HandleDeviceSignalUseCase {
       finish: async (tx, { outbox, damage, ledger }) => {
         await this.damageFlags.setAll([...damage.values()]);
         await enqueueOutbox(tx, settings.producer, outbox);
-        await this.ledger.post(tx, ledger);
+        await this.ledger.post(tx, ledger, this.clock.now());
       },
     });
   }
 
   /** `trace`: the trace headers of the events it publishes (the intake hop's span). */
-  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = new Date(), trace?: Record<string, string>): Promise<SignalOutcome> {
+  /** `now` is business time: an alert's plausibility and its claim's opening are judged on it. */
+  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = this.clock.now(), trace?: Record<string, string>): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
     try {
       const parsed = parseJsonMessage(channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema, payload);

@@ -18,7 +18,7 @@ export function mqttIntakeProviders(config: ClaimsTriggerConfig, ca: Buffer | un
       provide: HandleDeviceSignalUseCase,
       inject: [SqlDatabase, DeviceDirectory, DamageFlags, DeviceSignalDeadLetters, TopicNames, SERVICE_KIT],
       useFactory: (sql: SqlDatabase, directory: DeviceDirectory, damageFlags: DamageFlags, deadLetters: DeviceSignalDeadLetters, topics: TopicNames, kit: ServiceKit) =>
-        new HandleDeviceSignalUseCase(sql, directory, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger),
+        new HandleDeviceSignalUseCase(sql, directory, damageFlags, deadLetters, signalSettings(config, topics, kit.name), kit.logger, kit.clock),
     },
     {
       provide: RecordTripSummaryUseCase,

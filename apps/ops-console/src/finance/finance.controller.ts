@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGu
 import { type PartnerRemittanceV1, partnerRemittanceV1Schema, STATEMENT_KINDS, type StatementKind } from '@kuruma/contracts';
 import { LedgerRepository, renderPartnerStatement, SqlDatabase } from '@kuruma/data-access-db';
 import { dailyFigures, partnerPositions, periodKind, totalPosition } from '@kuruma/domain-ledger';
-import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { BusinessClock, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import type { OpsIdentity } from '../auth/identity-provider';
 import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
 import { AuditRoleRefusal, Roles } from '../auth/roles.decorator';
@@ -24,6 +24,7 @@ export class FinanceController {
   constructor(
     @Inject(SqlDatabase) private readonly db: SqlDatabase,
     @Inject(RecordPartnerRemittanceUseCase) private readonly remittances: RecordPartnerRemittanceUseCase,
+    @Inject(BusinessClock) private readonly clock: BusinessClock,
   ) {}
 
   /** Money received from a partner against its statements (admins only, audited; docs/ledger.md). */
@@ -38,7 +39,8 @@ export class FinanceController {
 
   @Get()
   async overview() {
-    const now = new Date();
+    // Earned premium "now" is at the business instant (a simulated clock's in a simulated month).
+    const now = this.clock.now();
     const [entries, months, days] = await Promise.all([this.ledger.entriesWithPlan(this.db, now), this.ledger.closedPeriods(this.db, 'month', 24), this.ledger.closedPeriods(this.db, 'day', 31)]);
     const partners = partnerPositions(entries, now);
     return {

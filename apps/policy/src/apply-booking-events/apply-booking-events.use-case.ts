@@ -2,6 +2,7 @@ import type { BookingPricedV1 } from '@kuruma/contracts';
 import { type SqlTransactional, type EndorsementRow, LedgerRepository, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
 import { claimInboxKeys, enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import type { JournalEntry } from '@kuruma/domain-ledger';
+import { BusinessClock } from '@kuruma/service-kit';
 import { applyLifecycleEffect } from './apply-lifecycle-effect';
 
 export interface ApplyResult {
@@ -24,10 +25,11 @@ export class ApplyBookingEventsUseCase {
     private readonly db: SqlTransactional,
     private readonly producer: string,
     private readonly topic: (base: string) => string,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
   /** `traces`: the trace headers each event's policy events are published with (its hop's span). */
-  async execute(events: BookingPricedV1[], now = new Date(), traces?: ReadonlyMap<BookingPricedV1, Record<string, string>>): Promise<ApplyResult> {
+  async execute(events: BookingPricedV1[], now = this.clock.now(), traces?: ReadonlyMap<BookingPricedV1, Record<string, string>>): Promise<ApplyResult> {
     if (events.length === 0) return { applied: 0, duplicates: 0, rejected: 0, bound: [] };
     return this.db.$transaction(
       async (tx) => {
@@ -74,7 +76,7 @@ export class ApplyBookingEventsUseCase {
         await this.repo.insertEndorsements(tx, endorsements);
         await this.repo.insertRejections(tx, rejections);
         await enqueueOutbox(tx, this.producer, outbox);
-        await this.ledger.post(tx, entries);
+        await this.ledger.post(tx, entries, now);
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
     );

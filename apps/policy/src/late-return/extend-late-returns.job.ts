@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type EndorsementRow, LedgerRepository, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import type { JournalEntry } from '@kuruma/domain-ledger';
+import { BusinessClock } from '@kuruma/service-kit';
 import { changesOf, policyOf } from '../apply-booking-events/apply-lifecycle-effect';
 
 /**
@@ -24,6 +25,7 @@ export class ExtendLateReturnsJob {
     private readonly leadMs: number,
     private readonly intervalMs: number,
     private readonly logger: Logger,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
   start(): void {
@@ -32,7 +34,7 @@ export class ExtendLateReturnsJob {
     }, this.intervalMs);
   }
 
-  async tick(now = new Date()): Promise<number> {
+  async tick(now = this.clock.now()): Promise<number> {
     try {
       return await this.db.$transaction(async (tx) => {
         const due = await this.repo.lockDueForLateReturn(tx, new Date(now.getTime() + this.leadMs), 200);
@@ -61,7 +63,7 @@ export class ExtendLateReturnsJob {
         await this.repo.upsertAll(tx, policies);
         await this.repo.insertEndorsements(tx, endorsements);
         await enqueueOutbox(tx, this.producer, outbox);
-        await this.ledger.post(tx, entries);
+        await this.ledger.post(tx, entries, now);
         const extended = policies.length;
         if (extended) this.logger.info({ extended }, 'cover extended for late returns');
         return extended;

@@ -1,6 +1,7 @@
 import { type BookingAcceptedV1, type BookingPricedV1, type QuoteV1, vehicleDamageFlagKey } from '@kuruma/contracts';
 import type { DriverBookingRow, DriverRecordRepository, QuoteRecord, QuoteRepository } from '@kuruma/data-access-db';
 import { applyDriverRecord, driverInputsOf, type PricedDriverInputs, priceQuote, withDriverInputs } from '@kuruma/domain-rating';
+import { BusinessClock } from '@kuruma/service-kit';
 import type { DriverRecords } from '../driver-records/driver-records';
 import type { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
 
@@ -21,6 +22,7 @@ export class PriceBookingEventsUseCase {
     private readonly damage: VehicleDamageLookup,
     private readonly drivers: DriverRecords,
     private readonly driverBookings: DriverRecordRepository,
+    private readonly clock: BusinessClock = BusinessClock.real(),
   ) {}
 
   /**
@@ -30,7 +32,7 @@ export class PriceBookingEventsUseCase {
    * stored once by id, a booking's driver row is rewritten, and policy's inbox drops a priced event
    * it has applied.
    */
-  async execute(accepted: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = new Date()): Promise<void> {
+  async execute(accepted: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = this.clock.now()): Promise<void> {
     const bookable = accepted.filter((a) => BOOKABLE.has(a.event.type));
     const later = accepted.filter((a) => !BOOKABLE.has(a.event.type));
     // By the authenticated partner's vehicle: another partner's claim on the same vehicle id is not this car's.

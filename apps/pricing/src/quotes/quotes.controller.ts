@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { quoteRequestV1Schema, type QuoteRequestV1, type QuoteV1 } from '@kuruma/contracts';
 import type { PartnerRecord } from '@kuruma/data-access-db';
-import { Idempotent, Partner, PartnerGuard, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
+import { BusinessClock, Idempotent, Partner, PartnerGuard, ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import { applyDriverRecord, coverScheduleOf, priceQuote } from '@kuruma/domain-rating';
 import { DriverRecords } from '../driver-records/driver-records';
 import { QuoteDamageCheck } from './quote-damage-check';
@@ -12,6 +12,7 @@ export class QuotesController {
   constructor(
     @Inject(QuoteDamageCheck) private readonly damage: QuoteDamageCheck,
     @Inject(DriverRecords) private readonly drivers: DriverRecords,
+    @Inject(BusinessClock) private readonly clock: BusinessClock,
   ) {}
 
   /** A price for a booking, with the step-by-step breakdown and what the cover pays, or the decline reasons. */
@@ -20,7 +21,7 @@ export class QuotesController {
   @Idempotent()
   async quote(@Partner() partner: PartnerRecord, @Body(new ZodValidationPipe(quoteRequestV1Schema)) request: QuoteRequestV1): Promise<QuoteV1> {
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');
-    const now = new Date();
+    const now = this.clock.now();
     const [damaged, totals] = await Promise.all([this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId), this.drivers.totalsOf(partner.id, request, now)]);
     // The platform's own driving score and experience of this driver, where it has them, in place of the partner's numbers.
     const priced = applyDriverRecord(request, totals);

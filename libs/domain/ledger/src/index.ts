@@ -7,3 +7,4 @@ export * from './statements';
 export * from './csv';
 export * from './statement-documents';
 export * from './finance-figures';
+export * from './unearned-premium-reserve';

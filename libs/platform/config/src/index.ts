@@ -4,3 +4,4 @@ export * from './service-secrets.config';
 export * from './stack.config';
 export * from './kafka.config';
 export * from './webhook.config';
+export * from './business-clock.config';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envInt, envList, envPort, parseEnv } from './parse-env';
 import { DefaultKafkaPrincipals, devKafkaPassword, kafkaClientVars, kafkaProductionProblems } from './kafka.config';
+import { type BusinessClockSettings, businessClockVars, parseBusinessClock } from './business-clock.config';
 
 /** Development defaults that production must never run with (they are published in .env.example). */
 export const DEV_DEFAULT_SECRETS = {
@@ -72,6 +73,7 @@ const base = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(HTTP_URL, 'must be an http(s) URL').optional(),
   /** The collector's full traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().regex(HTTP_URL, 'must be an http(s) URL').optional(),
+  ...businessClockVars,
 };
 
 /** Where spans go (OTLP/HTTP, JSON), or undefined when no collector is configured: the OpenTelemetry variables' own precedence. */
@@ -93,11 +95,13 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
   defaultPort: number,
   extra: E,
   env: NodeJS.ProcessEnv = process.env,
-): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string; OTLP_TRACES_URL?: string } {
+): z.infer<z.ZodObject<typeof base & KafkaClientShape & E & { PORT: ReturnType<typeof envPort> }>> & { SERVICE: string; OTLP_TRACES_URL?: string; BUSINESS_CLOCK: BusinessClockSettings } {
   const portVariable = `${service.toUpperCase().replace(/-/g, '_')}_PORT`;
   const schema = z.object({ ...base, ...kafkaClientVars(DefaultKafkaPrincipals.service(service)), ...extra, PORT: envPort(defaultPort) });
   const withPort = { ...env, PORT: env[portVariable] ?? env['PORT'] };
   const parsed = parseEnv(schema, withPort) as Record<string, unknown>;
+  // NODE_ENV counts as well as APP_ENV: a simulated clock must not slip into production under either name.
+  const businessClock = parseBusinessClock({ ...(parsed as Record<string, string | undefined>), NODE_ENV: env['NODE_ENV'] });
   if (parsed['APP_ENV'] === 'production') {
     const offenders = Object.keys(DEV_DEFAULT_SECRETS).filter((name) => isDevDefaultSecret(name, parsed[name]));
     if (offenders.length) {
@@ -107,7 +111,7 @@ export function loadServiceConfig<E extends z.ZodRawShape>(
     const kafka = kafkaProductionProblems(parsed as Parameters<typeof kafkaProductionProblems>[0]);
     if (kafka.length) throw new Error(`Refusing to start in production: ${kafka.join('; ')}`);
   }
-  return { ...parsed, SERVICE: service, OTLP_TRACES_URL: otlpTracesUrl(parsed) } as never;
+  return { ...parsed, SERVICE: service, OTLP_TRACES_URL: otlpTracesUrl(parsed), BUSINESS_CLOCK: businessClock } as never;
 }
 
 /**

@@ -48,3 +48,4 @@ export * from './http/idempotency/idempotent.decorator';
 export * from './http/idempotency/idempotent.options';
 export * from './http/page-cursor';
 export * from './platform/governed-tariffs.module';
+export * from './platform/business-clock';

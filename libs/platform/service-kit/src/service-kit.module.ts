@@ -11,6 +11,7 @@ import { SERVICE_CONFIG, SERVICE_KIT } from './platform/tokens';
 import { createLogger } from './logging/logger';
 import { ServiceTracing } from './tracing/service-tracing';
 import { OtlpSpanExport } from './tracing/otlp-span-export';
+import { BusinessClock } from './platform/business-clock';
 
 export const LOGGER = Symbol('LOGGER');
 
@@ -22,6 +23,8 @@ export interface ServiceKit {
   shutdown: ShutdownRegistry;
   /** Trace propagation, kuruma_hop_seconds and (with an OTLP endpoint) spans. */
   tracing: ServiceTracing;
+  /** Business time (real unless BUSINESS_CLOCK_* configure a simulated one; see business-clock.ts). */
+  clock: BusinessClock;
 }
 
 /**
@@ -51,7 +54,9 @@ export class ServiceKitModule {
    * and ShutdownRegistry), the topic names and the graceful drain.
    */
   static forService(config: PlatformConfig): DynamicModule {
-    const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN);
+    const kit = createServiceKit(config.SERVICE, config.LOG_LEVEL, createLogger, config.METRICS_TOKEN, BusinessClock.from(config.BUSINESS_CLOCK));
+    // Loud, once: every business decision of this process follows a clock that is not the wall's.
+    if (kit.clock.simulated) kit.logger.warn({ businessClock: kit.clock.report() }, 'business clock is simulated');
     const base = ServiceKitModule.forRoot(kit);
     const providers = [
       ...(base.providers ?? []),
@@ -74,13 +79,14 @@ export class ServiceKitModule {
         { provide: ServiceMetrics, useValue: kit.metrics },
         { provide: ShutdownRegistry, useValue: kit.shutdown },
         { provide: ServiceTracing, useValue: kit.tracing },
+        { provide: BusinessClock, useValue: kit.clock },
       ],
-      exports: [LOGGER, HealthRegistry, ServiceMetrics, ShutdownRegistry, ServiceTracing],
+      exports: [LOGGER, HealthRegistry, ServiceMetrics, ShutdownRegistry, ServiceTracing, BusinessClock],
     };
   }
 }
 
-export function createServiceKit(name: string, logLevel: string, createLogger: (s: string, l: string) => Logger, metricsToken?: string): ServiceKit {
+export function createServiceKit(name: string, logLevel: string, createLogger: (s: string, l: string) => Logger, metricsToken?: string, clock = BusinessClock.real()): ServiceKit {
   const metrics = new ServiceMetrics(name, metricsToken);
   return {
     name,
@@ -89,5 +95,6 @@ export function createServiceKit(name: string, logLevel: string, createLogger: (
     metrics,
     shutdown: new ShutdownRegistry(),
     tracing: new ServiceTracing(name, metrics),
+    clock,
   };
 }

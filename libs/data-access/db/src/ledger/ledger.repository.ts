@@ -59,11 +59,18 @@ const toStatementEntry = (r: StatementRow): StatementEntry => ({
  */
 export class LedgerRepository {
   /** Posts the entries not posted yet (by source event and rule); one round trip. */
-  async post(tx: DatabaseTx, entries: readonly JournalEntry[]): Promise<void> {
+  /**
+   * `businessNow`: the writer's business instant, which decides "today" for an entry whose own day
+   * is closed (the insert trigger posts it there as an adjustment). Without it the database's clock
+   * decides, as before; a process on a simulated business clock must pass it, or a late entry of a
+   * simulated day would land in the real today.
+   */
+  async post(tx: DatabaseTx, entries: readonly JournalEntry[], businessNow?: Date): Promise<void> {
     const unique = new Map<string, JournalEntry>();
     for (const e of entries) unique.set(`${e.sourceEventId}\u0000${e.rule}`, e);
     const list = [...unique.values()];
     if (list.length === 0) return;
+    if (businessNow) await tx.$queryRaw`SELECT set_config('kuruma.business_now', ${businessNow.toISOString()}, true)`;
     const lines = list.flatMap((e, n) => e.lines.map((l, i) => ({ n: n + 1, no: i + 1, ...l })));
     await tx.$executeRaw`
       WITH e AS (
@@ -160,6 +167,17 @@ export class LedgerRepository {
   async isClosed(tx: DatabaseTx, kind: PeriodKind, key: string): Promise<boolean> {
     const rows = await tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n FROM ledger_period WHERE kind = ${kind} AND key = ${key}`;
     return rows.length > 0;
+  }
+
+  /** Holds entries being posted (SHARE lock) until this transaction, which closes periods, commits. */
+  async lockForClose(tx: DatabaseTx): Promise<void> {
+    await tx.$executeRaw`LOCK TABLE ledger_entry IN SHARE MODE`;
+  }
+
+  /** The keys of every closed period of a kind (which days a close still has to do). */
+  async closedKeys(tx: DatabaseTx, kind: PeriodKind): Promise<Set<string>> {
+    const rows = await tx.$queryRaw<{ key: string }[]>`SELECT key FROM ledger_period WHERE kind = ${kind}`;
+    return new Set(rows.map((r) => r.key));
   }
 
   /** Closed periods, newest first. */

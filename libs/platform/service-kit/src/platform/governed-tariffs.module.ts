@@ -86,7 +86,7 @@ export class GovernedTariffs implements OnApplicationBootstrap {
       const timeline = this.registry.timeline().map((t) => `${t.version}@${t.effectiveFrom.toISOString()}`).join(' ');
       if (timeline !== this.loadedVersions) {
         this.loadedVersions = timeline;
-        this.kit.logger.info({ inForce: this.registry.inForceAt(new Date())?.version, timeline }, 'tariff versions loaded');
+        this.kit.logger.info({ inForce: this.registry.inForceAt(this.kit.clock.now())?.version, timeline }, 'tariff versions loaded');
       }
     } catch (error) {
       this.kit.logger.warn({ err: (error as Error).message }, 'tariff versions not reloaded; keeping the last loaded set');

@@ -1,3 +1,4 @@
+import type { BusinessClockSettings } from '@kuruma/config';
 import type { KafkaAuth } from '@kuruma/data-access-messaging';
 
 /**
@@ -27,4 +28,6 @@ export interface PlatformConfig {
   KAFKA_TOPIC_REDISCOVER_MS?: number;
   /** Where to export spans over OTLP/HTTP (from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT), or none. */
   OTLP_TRACES_URL?: string;
+  /** Real, or simulated when BUSINESS_CLOCK_* are set (refused in production). */
+  BUSINESS_CLOCK?: BusinessClockSettings;
 }
