@@ -11,7 +11,7 @@
  * faults only a cluster survives (chaos/broker-faults.ts); `--instances 2` runs two instances of
  * every service and kills one, the other or both (chaos/instance-kills.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -91,10 +91,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const timer = setInterval(() => bar.update(Math.min(Math.round(durationMs / 1000), Math.round((Date.now() - started) / 1000))), 1_000);
   const redis = new Redis(TEST_ENV['REDIS_URL']);
-  // What happened when, kept in the result (the progress bar shows only the latest line).
+  // What happened when, kept in the result (the progress bar shows only the latest line) and
+  // written as it happens to chaos/results/<start>.log, so a run stopped early still tells.
+  const dir = resolve(__dirname, '../chaos/results');
+  mkdirSync(dir, { recursive: true });
+  const runLog = resolve(dir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.log`);
   const events: string[] = [];
   const log = (msg: string) => {
-    events.push(`${new Date().toISOString()} ${msg}`);
+    const line = `${new Date().toISOString()} ${msg}`;
+    events.push(line);
+    appendFileSync(runLog, `${line}\n`);
     bar.update({ last: msg });
   };
   const cluster = new LocalKafkaCluster(process.env, log);
@@ -134,8 +140,6 @@ async function main(): Promise<void> {
     if (report.recoverySeconds === null || report.recoverySeconds > RECOVERY_LIMIT_S) report.violations.push(`consumer lag not back to 0 within ${RECOVERY_LIMIT_S} s of the last fault (${report.recoverySeconds ?? 'never'} s)`);
     report.setup = { kafkaBrokers: cluster.nodes.length, instances, rounds: Number(values.rounds), seed: Number(values.seed) };
     report.events = events;
-    const dir = resolve(__dirname, '../chaos/results');
-    mkdirSync(dir, { recursive: true });
     const file = resolve(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`wrote ${file}`);
