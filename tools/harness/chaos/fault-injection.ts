@@ -96,7 +96,8 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     bookingOutcomes.set(b.bookingId, { final: 'bound', outcome: 'ok' });
   }
   const coverBound = async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length;
-  if (!(await waitUntil(coverBound, 60_000, 250))) throw new Error('cover bookings not bound within 60000 ms');
+  // 150 bindings take seconds on a quiet machine; at a load average of 40 (2026-12-01 23:00) they took over a minute.
+  if (!(await waitUntil(coverBound, 300_000, 250))) throw new Error('cover bookings not bound within 300000 ms');
   await new Promise((r) => setTimeout(r, 1_500)); // the cover index follows the policy events
 
   // Faults run on their own timer while traffic flows.
