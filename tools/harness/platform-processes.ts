@@ -25,6 +25,8 @@ const logDir = resolve(root, 'tmp/test-logs');
 export class PlatformProcesses {
   private readonly children = new Map<AppName, ChildProcess>();
   private readonly extras = new Map<string, ChildProcess>();
+  /** How each extra instance was started, to start it again after a kill. */
+  private readonly extraSpecs = new Map<string, { app: AppName; env: Record<string, string> }>();
 
   constructor(private readonly extraEnv: Record<string, string> = {}) {
     // Never leave services behind when the runner dies (they would hold the ports).
@@ -69,6 +71,7 @@ export class PlatformProcesses {
    */
   async startExtra(app: AppName, name: string, instance = this.extras.size + 1, readyTimeoutMs = 120_000): Promise<void> {
     const env = instanceEnv(app, instance, { port: APP_PORTS[app], claimsOpsPort: Number(TEST_ENV['CLAIMS_TRIGGER_OPS_PORT']), mqttClientId: TEST_ENV['MQTT_CLIENT_ID'] as string });
+    this.extraSpecs.set(name, { app, env });
     this.extras.set(name, this.spawn(app, name, env));
     await waitForUrl(`http://127.0.0.1:${env[portVariable(app)]}/health/ready`, readyTimeoutMs, name);
   }
@@ -76,6 +79,33 @@ export class PlatformProcesses {
   async stopExtra(name: string): Promise<void> {
     await signalAndWait(this.extras.get(name), 'SIGTERM');
     this.extras.delete(name);
+    this.extraSpecs.delete(name);
+  }
+
+  /**
+   * Restarts a process by name (a service's first instance or an extra one) if it is not running,
+   * as a supervisor would after a crash, and waits until it is ready. Killing comes first when it runs.
+   */
+  async restartByName(name: string, readyTimeoutMs = 120_000): Promise<void> {
+    const spec = this.extraSpecs.get(name);
+    if (!spec) return this.restart(name as AppName);
+    await signalAndWait(this.extras.get(name), 'SIGKILL');
+    this.extras.set(name, this.spawn(spec.app, name, spec.env));
+    await waitForUrl(`http://127.0.0.1:${spec.env[portVariable(spec.app)]}/health/ready`, readyTimeoutMs, name);
+  }
+
+  /** Every extra instance that has died (killed by a fault) started again, then all of them ready. */
+  async ensureExtrasRunning(): Promise<void> {
+    await Promise.all(
+      [...this.extraSpecs.keys()].map(async (name) => {
+        const child = this.extras.get(name);
+        if (child && child.exitCode === null && child.signalCode === null) {
+          const spec = this.extraSpecs.get(name) as { app: AppName; env: Record<string, string> };
+          return waitForUrl(`http://127.0.0.1:${spec.env[portVariable(spec.app)]}/health/ready`, 120_000, name);
+        }
+        return this.restartByName(name);
+      }),
+    );
   }
 
   /** kill -9 of one process by its name: a service (its first instance) or an extra instance. */
@@ -130,6 +160,8 @@ export class PlatformProcesses {
       }),
     );
     this.children.clear();
+    this.extras.clear();
+    this.extraSpecs.clear();
   }
 }
 

@@ -53,6 +53,14 @@ export const ALERTS: readonly Alert[] = [
     annotations: { summary: '{{ $labels.service }} publishes its outbox rows {{ $value }} s after they commit (p99)', runbook: 'docs/reliability.md' },
   },
   {
+    // Answers the service got wrong, not the caller: 4xx (refusals, rate limits) are the caller's.
+    alert: 'KurumaHttpErrorRate',
+    expr: 'sum by (service) (rate(kuruma_http_requests_total{status_class="5xx"}[10m])) / sum by (service) (rate(kuruma_http_requests_total[10m])) > 0.01',
+    for: '10m',
+    labels: { severity: 'page' },
+    annotations: { summary: '{{ $labels.service }} answers {{ $value | humanizePercentage }} of its HTTP requests with 5xx', runbook: 'README.md#what-you-see' },
+  },
+  {
     alert: 'KurumaDeadLetters',
     expr: 'sum by (topic) (increase(kuruma_dead_letters_indexed_total[15m])) > 0',
     for: '0m',

@@ -11,6 +11,8 @@ import { Random } from '../random';
 import { ADMIN_KAFKA_AUTH, TEST_ENV, testTopic } from '../test-env';
 import { waitUntil } from '../wait-until';
 import { ledgerVerdict, type Outcome, type ChaosReport } from './ledger';
+import type { BrokerFaultKind } from './broker-faults';
+import { instanceNames, killInstances, killTargets } from './instance-kills';
 import { checkPremiumLedger, premiumLedgerBreaches } from './premium-ledger';
 import { injectStaleTariffExtension, staleTariffVerdict } from './stale-tariff';
 import { WebhookChaosCase } from './webhook-case';
@@ -29,11 +31,16 @@ export interface ChaosOptions {
   log: (msg: string) => void;
   /** How long each of the webhook receiver's fault windows (down, slow, 500, 410) and the normal windows between them last. */
   webhookWindowMs?: number;
-  /** Extra fault actions the CLI provides (broker restarts need the local stack's paths). */
-  infraFaults?: Partial<Record<'kafka-restart' | 'mosquitto-restart' | 'redis-pause', () => Promise<void>>>;
+  /** Extra fault actions the CLI provides (broker restarts and kills need the local stack's paths). */
+  infraFaults?: Partial<Record<InfraFaultKind, () => Promise<void>>>;
+  /** Instances of each service the platform runs (PlatformProcesses names the k-th `<app>#k`); kills hit one or all (killTargets). Default 1. */
+  instances?: number;
+  /** Before the run settles: bring back infrastructure a fault that failed half-way left down (a cluster node). */
+  settleInfra?: () => Promise<void>;
 }
 
-export type FaultKind = 'kill' | 'postgres-cut' | 'kafka-restart' | 'mosquitto-restart' | 'redis-pause' | 'rebalance';
+export type InfraFaultKind = 'mosquitto-restart' | 'redis-pause' | BrokerFaultKind;
+export type FaultKind = 'kill' | 'postgres-cut' | 'rebalance' | InfraFaultKind;
 
 type Final = 'bound' | 'cancelled' | 'ended';
 
@@ -89,27 +96,31 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     bookingOutcomes.set(b.bookingId, { final: 'bound', outcome: 'ok' });
   }
   const coverBound = async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status IN ('bound','active')", [coverBookings.map((b) => b.bookingId)])).rows[0].n === coverBookings.length;
-  if (!(await waitUntil(coverBound, 60_000, 250))) throw new Error('cover bookings not bound within 60000 ms');
+  // 150 bindings take seconds on a quiet machine; at a load average of 40 (2026-12-01 23:00) they took over a minute.
+  if (!(await waitUntil(coverBound, 300_000, 250))) throw new Error('cover bookings not bound within 300000 ms');
   await new Promise((r) => setTimeout(r, 1_500)); // the cover index follows the policy events
 
   // Faults run on their own timer while traffic flows.
   let faulting = true;
   let injected = 0;
   let killIndex = 0;
+  const instances = o.instances ?? 1;
+  const killsOf: Record<string, number> = {};
   const faultLoop = (async () => {
     let n = 0;
     while (faulting) {
       await new Promise((r) => setTimeout(r, o.faultEveryMs));
       if (!faulting) break;
       const kind = o.faults[n++ % o.faults.length] as FaultKind;
+      let what: string = kind;
       try {
         if (kind === 'kill') {
           const app = CHAOS_SERVICES[killIndex++ % CHAOS_SERVICES.length] as AppName;
-          await platform.kill(app);
-          kills[app] = (kills[app] ?? 0) + 1;
+          const targets = killTargets(app, instances, (killsOf[app] = (killsOf[app] ?? -1) + 1));
+          for (const name of targets) kills[name] = (kills[name] ?? 0) + 1;
+          what = `kill ${targets.join(' + ')}`;
           // A supervisor restarts a crashed service; leave it down for a random moment first.
-          await new Promise((r) => setTimeout(r, Math.floor(rnd() * 1_500)));
-          await platform.restart(app);
+          await killInstances(platform, targets, Math.floor(rnd() * 1_500));
         } else if (kind === 'postgres-cut') {
           await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
         } else if (kind === 'rebalance') {
@@ -123,17 +134,18 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
           // Every other broker restart happens while the subscriber is offline: claims-trigger is
           // killed first and comes back after the broker. Alerts queued for its persistent sessions
           // must survive the restart; gateways republish what the broker answered 0x10 for.
-          await platform.kill('claims-trigger');
-          kills['claims-trigger'] = (kills['claims-trigger'] ?? 0) + 1;
+          const subscribers = instanceNames('claims-trigger', instances);
+          await Promise.all(subscribers.map((name) => platform.killByName(name)));
+          for (const name of subscribers) kills[name] = (kills[name] ?? 0) + 1;
           await o.infraFaults?.['mosquitto-restart']?.();
           await new Promise((r) => setTimeout(r, Math.floor(rnd() * 1_500)));
-          await platform.restart('claims-trigger');
+          await Promise.all(subscribers.map((name) => platform.restartByName(name)));
         } else {
           await o.infraFaults?.[kind]?.();
         }
         faults[kind] = (faults[kind] ?? 0) + 1;
         lastFaultAt = Date.now();
-        o.log(`fault: ${kind}${kind === 'kill' ? ` ${CHAOS_SERVICES[(killIndex - 1) % CHAOS_SERVICES.length]}` : ''}`);
+        o.log(`fault: ${what}`);
       } catch (error) {
         o.log(`fault ${kind} failed to inject: ${(error as Error).message}`);
       }
@@ -201,7 +213,9 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   o.log('traffic done; waiting for the platform to settle');
 
   // Settle: every service ready and every consumer group's lag back to 0.
+  await o.settleInfra?.();
   await Promise.all(CHAOS_SERVICES.map((app) => platform.ensureRunning(app)));
+  await platform.ensureExtrasRunning();
   const lagZeroAt = await waitForZeroLag(TEST_ENV['KAFKA_GROUP_PREFIX'], 180_000);
   // The MQTT side has no lag to read: wait until every alert has its effect, or nothing moved for 15 s.
   const alertIds = [...alertOutcomes.keys()];

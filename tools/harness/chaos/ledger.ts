@@ -27,6 +27,10 @@ export interface ChaosReport {
   recoverySeconds: number | null;
   /** Human-readable breaches; empty when every promise held. */
   violations: string[];
+  /** How the CLI ran it: Kafka nodes, instances of each service, rounds of faults, seed. */
+  setup?: { kafkaBrokers: number; instances: number; rounds: number; seed: number };
+  /** The run's log of faults and their steps, with times (ISO). */
+  events?: string[];
 }
 
 interface ObservedRecord {

@@ -8,6 +8,7 @@ import { ProblemFilter } from '../http/problem.filter';
 import { RequestShapeGuard } from '../http/request-shape.guard';
 import { RouteTable } from '../http/route-table';
 import { NestPinoLogger } from '../logging/nest-logger.adapter';
+import { countHttpRequests } from '../metrics/http-requests';
 import type { PlatformConfig } from '../platform/platform-config';
 import { SERVICE_CONFIG, SERVICE_KIT } from '../platform/tokens';
 import type { ServiceKit } from '../service-kit.module';
@@ -43,7 +44,8 @@ const routeTables = new WeakMap<INestApplication, RouteTable>();
 
 /**
  * Creates a service's Nest app from its root module (which imports ServiceKitModule.forService):
- * structured logs, problem+json errors, the request-shape guard, and a graceful close on SIGTERM
+ * structured logs, problem+json errors, the request-shape guard, requests counted by route and
+ * status class (kuruma_http_requests_total), and a graceful close on SIGTERM
  * or SIGINT (GracefulDrain, then HTTP and the transports). main.ts connects its transports and
  * calls {@link listen}.
  */
@@ -55,6 +57,7 @@ export async function createServiceApp<A extends INestApplication = INestApplica
   app.useGlobalFilters(new ProblemFilter(kit.logger, routes));
   app.useGlobalGuards(new RequestShapeGuard(options.bodyTypes ?? ['application/json']));
   traceHttpRequests(app, kit.tracing, options.http ?? 'fastify');
+  countHttpRequests(app, kit.metrics, options.http ?? 'fastify');
   closeOnSignals(app, kit);
   routeTables.set(app, routes);
   return app as unknown as A;

@@ -40,7 +40,7 @@ export class KafkaModule {
         provide: EventProducer,
         inject: [KAFKA, SERVICE_KIT],
         useFactory: async (kafka: Kafka, kit: ServiceKit): Promise<EventProducer> => {
-          const producer = new EventProducer(kafka);
+          const producer = new EventProducer(kafka, (resend) => kit.logger.warn(resend, 'Kafka answered a send without some of its partitions; sending those again'));
           await producer.connect();
           kit.health.register({ name: 'kafka-producer', dependency: true, check: () => producer.check() });
           kit.shutdown.register('kafka-producer', () => producer.disconnect(), 'producer');
