@@ -81,7 +81,20 @@ export class KafkaProbe {
     for (const [topic, offsets] of await this.endOffsets(topics)) {
       for (const { partition, offset } of offsets) this.positions.set(partitionKey(topic, partition), { topic, partition, offset: BigInt(offset) });
     }
-    await this.startConsumer(this.options.observerGroupId ?? `probe-${process.pid}-${Date.now()}`);
+    const group = this.options.observerGroupId ?? `probe-${process.pid}-${Date.now()}`;
+    // Right after a broker starts, its group coordinator may still be loading its offsets (a
+    // retriable error kafkajs gives up on after its own few retries, which failed a whole test
+    // file in CI): try again, with a fresh group each time, for about half a minute.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.startConsumer(attempt === 0 ? group : `${group}-${attempt}`);
+        return;
+      } catch (error) {
+        await this.consumer?.disconnect().catch(() => undefined);
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(8_000, 500 * 2 ** attempt)));
+      }
+    }
   }
 
   private async endOffsets(topics: string[]): Promise<Map<string, { partition: number; offset: string }[]>> {
