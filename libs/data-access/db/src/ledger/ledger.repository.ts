@@ -70,11 +70,15 @@ export class LedgerRepository {
     for (const e of entries) unique.set(`${e.sourceEventId}\u0000${e.rule}`, e);
     const list = [...unique.values()];
     if (list.length === 0) return;
-    if (businessNow) await tx.$queryRaw`SELECT set_config('kuruma.business_now', ${businessNow.toISOString()}, true)`;
     const lines = list.flatMap((e, n) => e.lines.map((l, i) => ({ n: n + 1, no: i + 1, ...l })));
+    // The writer's business instant is set in the insert's own round trip: `e` reads `cfg`, so no
+    // entry row (and no run of the period trigger, which reads the setting) exists before it is set.
+    // Without a business instant the transaction's setting, if an earlier post made one, stays.
     await tx.$executeRaw`
-      WITH e AS (
-        SELECT * FROM unnest(${list.map((e) => e.sourceEventId)}::text[], ${list.map((e) => e.rule)}::text[], ${list.map((e) => e.partnerId)}::text[],
+      WITH cfg AS (
+        SELECT set_config('kuruma.business_now', coalesce(${businessNow?.toISOString() ?? null}::text, current_setting('kuruma.business_now', true), ''), true) AS business_now
+      ), e AS (
+        SELECT x.* FROM cfg, unnest(${list.map((e) => e.sourceEventId)}::text[], ${list.map((e) => e.rule)}::text[], ${list.map((e) => e.partnerId)}::text[],
                              ${list.map((e) => e.policyId)}::uuid[], ${list.map((e) => e.claimId)}::uuid[], ${list.map((e) => e.tariffVersion)}::text[],
                              ${list.map((e) => e.businessAt)}::timestamptz[], ${list.map((e) => e.coverStart)}::timestamptz[],
                              ${list.map((e) => e.coverEnd)}::timestamptz[], ${list.map((e) => e.reductionYen)}::int[])
