@@ -27,7 +27,8 @@ const RAW: ExportColumn[] = [
   { name: 'vehicle_age_months', type: 'INT32', meaning: 'months since first registration at cover start (Japan time)' },
   { name: 'value_yen', type: 'DOUBLE', meaning: 'vehicle value, empty when not given' },
   { name: 'region', type: 'STRING', meaning: 'region when the booking carries one' },
-  { name: 'driving_score', type: 'DOUBLE', meaning: 'driving score from the car (issue #21 step 4), empty until it exists' },
+  { name: 'driving_score', type: 'DOUBLE', meaning: 'telematics score the booking was priced with (0-100), empty when none' },
+  { name: 'driving_score_source', type: 'STRING', meaning: 'platform (trip summaries from the car) | partner | unknown (pricing record past retention or erased)' },
 ];
 
 const BANDS = ['ageBand', 'licence', 'gradeBand', 'vehicleClass', 'vehicleAgeBand', 'valueBand', 'hourBand', 'weekdayBand', 'durationBand'];
@@ -68,6 +69,7 @@ export function experienceExportRows(rows: readonly ExperienceIntervalRow[], int
       value_yen: r.valueYen,
       region: r.region,
       driving_score: r.drivingScore,
+      driving_score_source: r.drivingScoreSource,
     };
     for (const b of BANDS) out[`band_${b}`] = interval.levels[b] ?? null;
     for (const c of CLAIM_COVERAGES) {

@@ -22,6 +22,8 @@ export interface ExperienceIntervalRow {
   valueYen: number | null;
   region: string | null;
   drivingScore: number | null;
+  /** Whose score priced it: the platform's from the car, the partner's, or unknown once pricing's record of the booking is gone. */
+  drivingScoreSource: 'platform' | 'partner' | 'unknown' | null;
 }
 
 /** A row of the `experience_claim` view. */

@@ -32,7 +32,7 @@ export interface ExperienceInterval {
   exposureDays: number;
   plan: string;
   levels: RatingLevels;
-  /** Driving score from the car (issue #21 step 4, not built here): kept, never fitted while null. */
+  /** The telematics score the interval was priced with (the platform's or the partner's): kept, not fitted yet. */
   drivingScore: number | null;
   claims: Partial<Record<ClaimCoverage, CoverageExperience>>;
 }

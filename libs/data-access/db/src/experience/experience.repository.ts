@@ -25,7 +25,8 @@ export class ExperienceRepository {
              cover_end AS "coverEnd", exposure_minutes::float8 AS "exposureMinutes", booked_minutes::float8 AS "bookedMinutes", endorsements,
              premium_yen AS "premiumYen", refund_yen AS "refundYen", driver_age AS "driverAge", grade, licence_colour AS "licenceColour",
              vehicle_category AS "vehicleCategory", model_rating_class AS "modelRatingClass", vehicle_age_months AS "vehicleAgeMonths",
-             value_yen::float8 AS "valueYen", region, driving_score::float8 AS "drivingScore"
+             value_yen::float8 AS "valueYen", region, driving_score::float8 AS "drivingScore",
+             driving_score_source AS "drivingScoreSource"
         FROM experience_interval WHERE cover_start >= ${from} AND cover_start < ${to} ORDER BY cover_start, policy_id`;
     return rows as unknown as ExperienceIntervalRow[];
   }
