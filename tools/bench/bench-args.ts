@@ -8,6 +8,11 @@ export interface BenchArgs {
   backlog: number;
   /** `--fleet 1000`: gateways (one per covered car) the FNOL and telemetry stages register (default 100, see bench-devices.ts). */
   fleet: number;
+  /**
+   * `--instances 2`: that many instances of each back-end service (booking-ingest, pricing, policy,
+   * claims-trigger), as `npm start -- --instances` runs them; the ops console stays one.
+   */
+  instances: number;
   /** `--report a.json b.json`: render docs/benchmarks.md's tables from existing results, run nothing. */
   report?: string[];
   /** `--before a.json ... [--after d.json ...]`: render the before-and-after table, run nothing. */
@@ -15,7 +20,7 @@ export interface BenchArgs {
   after?: string[];
 }
 
-const FLAGS = ['--only', '--runs', '--label', '--backlog', '--fleet', '--report', '--before', '--after'];
+const FLAGS = ['--only', '--runs', '--label', '--backlog', '--fleet', '--instances', '--report', '--before', '--after'];
 
 export function benchArgs(argv: string[]): BenchArgs {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
@@ -33,5 +38,8 @@ export function benchArgs(argv: string[]): BenchArgs {
     return n;
   };
   const label = value('--label');
-  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), fleet: count('--fleet', 100), ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
+  const instances = count('--instances', 1);
+  // Two cores already run every process of the platform: more than four of each is not a measurement.
+  if (instances > 4) throw new Error(`--instances takes 1 to 4; got ${instances}`);
+  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), fleet: count('--fleet', 100), instances, ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
 }

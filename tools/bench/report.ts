@@ -13,10 +13,12 @@ const verdict = (f: Figure, median: number | undefined) => (median === undefined
 export function runsCaption(runs: BenchResults[]): string {
   const m = runs[0]?.machine;
   const labels = [...new Set(runs.map((r) => r.label).filter(Boolean))];
+  const instances = [...new Set(runs.map((r) => r.instances ?? 1))];
   const steal = spread(runs.map((r) => r.machineLoad?.stealPct));
   const load = spread(runs.map((r) => r.machineLoad?.loadAvg1AtStart));
   return [
     `${runs.length} run${runs.length === 1 ? '' : 's'} (${runs.map((r) => r.startedAt.slice(0, 16).replace('T', ' ')).join(', ')} UTC)${labels.length ? `, ${labels.join(', ')}` : ''}`,
+    instances.some((n) => n > 1) ? `, ${instances.join(' and ')} instances of each back-end service` : '',
     m ? ` on ${m.cpus} cores (${m.model ?? 'unknown CPU'}), ${m.memGb} GB, Node ${m.node}` : '',
     steal ? `; host steal ${formatSpread(steal, 1)} % of the run, load average at start ${formatSpread(load, 1)}.` : '; machine load not recorded.',
     ' Each figure is the median of the runs with their range in brackets; Kafka, Postgres, Redis, Mosquitto, the five services and the load generator share the cores.',

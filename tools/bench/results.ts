@@ -19,6 +19,8 @@ export interface BenchResults {
   finishedAt?: string;
   /** What code was measured, e.g. "before (7ca1a7d)"; `--label`. */
   label?: string;
+  /** Instances of each back-end service (`--instances`); absent in results from before the option (one). */
+  instances?: number;
   /** Present in partial runs (`--only`). */
   stages?: string[];
   machine: { cpus: number; model?: string; memGb: number; node: string };

@@ -5,7 +5,8 @@ import { loadStackConfig } from '@kuruma/config';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
 import { kafkaPaths } from '../../infra/local/kafka-broker';
 import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
-import { KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
+import { type AppName, KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
+import { startMoreInstances } from '../harness/chaos/instance-kills';
 import { type BenchArgs, benchArgs } from './bench-args';
 import { benchGateways, registerCoveredDevices } from './bench-devices';
 import type { BenchDevice, BenchRun, PlatformRun } from './bench-run';
@@ -41,6 +42,9 @@ export async function runBench(argv: string[]): Promise<void> {
   console.log(`updated ${publishRuns(root, runs)}`);
 }
 
+/** The services `--instances` multiplies: the pipeline and the device intake (the console stays one). */
+const BACK_END_SERVICES: readonly AppName[] = ['booking-ingest', 'pricing', 'policy', 'claims-trigger'];
+
 /** Runs the selected stages against the stack and the five services, then writes the results. */
 async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResults> {
   // Without a terminal (CI, a log file) the bars print a line every 5 s instead of redrawing.
@@ -72,6 +76,11 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
   });
   say('starting the five services');
   await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger', 'ops-console']);
+  if (args.instances > 1) {
+    say(`starting ${args.instances - 1} more instance${args.instances > 2 ? 's' : ''} of each back-end service`);
+    await startMoreInstances(platform, BACK_END_SERVICES, args.instances);
+  }
+  results['instances'] = args.instances;
   // Let start-up work finish before measuring (consumer groups settling, the console reading its
   // backfill, claims-trigger retiring orphaned MQTT sessions): these are not steady-state load.
   say('letting the services settle for 10 s');
