@@ -107,9 +107,9 @@ export async function createEmptyDatabase(url: string): Promise<void> {
 
 /**
  * Restores `file` into the database `url` names, which must hold no tables: restoring over a live
- * database would mix two histories. One transaction, so a failed restore leaves it empty. Objects
- * are owned by the restoring role (`--no-owner --no-privileges`): the platform has no roles of its
- * own in the schema, and the restoring role is the one the migrations run as.
+ * database would mix two histories. One transaction, so a failed restore leaves it empty. Owners and
+ * grants are restored as dumped (the migrator's role owns the schema, the services' role has DML on
+ * it), so those roles must exist on the target server first (docs/operations.md).
  */
 export async function restoreDatabase(file: string, url: string, onTable?: OnTable): Promise<{ tables: number }> {
   await assertToolFits('pg_restore', url);
@@ -119,7 +119,7 @@ export async function restoreDatabase(file: string, url: string, onTable?: OnTab
   );
   if (existing.length) throw new Error(`the target database is not empty (${existing.join(', ')}, ...): restore into a new database`);
   const total = archiveTables(file).length;
-  await run('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${url}`, file], progressOn(total, onTable));
+  await run('pg_restore', ['--single-transaction', '--exit-on-error', `--dbname=${url}`, file], progressOn(total, onTable));
   return { tables: total };
 }
 
