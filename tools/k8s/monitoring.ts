@@ -53,6 +53,15 @@ export const ALERTS: readonly Alert[] = [
     annotations: { summary: '{{ $labels.service }} publishes its outbox rows {{ $value }} s after they commit (p99)', runbook: 'docs/operations.md#runbook-outbox-backlog' },
   },
   {
+    // Nobody publishes: every instance a standby, or the lock held by the connection of a host that
+    // vanished. KurumaOutboxBehind cannot see this (a quantile of publishes that do not happen).
+    alert: 'KurumaOutboxNoPublisher',
+    expr: 'max by (service) (kuruma_outbox_relay_leader) == 0',
+    for: '5m',
+    labels: { severity: 'page' },
+    annotations: { summary: 'No instance of {{ $labels.service }} holds its outbox relay lock: its events are not being published', runbook: 'docs/operations.md#runbook-outbox-backlog' },
+  },
+  {
     // Answers the service got wrong, not the caller: 4xx (refusals, rate limits) are the caller's.
     alert: 'KurumaHttpErrorRate',
     expr: 'sum by (service) (rate(kuruma_http_requests_total{status_class="5xx"}[10m])) / sum by (service) (rate(kuruma_http_requests_total[10m])) > 0.01',
