@@ -22,3 +22,4 @@ export * from './chaos/premium-ledger';
 export * from './calibration-experience';
 export * from './simulated-month';
 export * from './simulated-month.runner';
+export * from './pg-backup';

@@ -245,6 +245,18 @@ describe('infra/k8s, in line with the code', () => {
     expect([...used].filter((name) => !declared.has(name) && name !== 'kafka_consumergroup_lag')).toEqual([]);
     expect(ALERTS.map((a) => a.alert)).toEqual(expect.arrayContaining(['KurumaConsumerLag', 'KurumaOutboxBehind', 'KurumaDeadLetters', 'KurumaFnolLatency', 'KurumaDeadLetterRate']));
   });
+
+  it("points every alert at a runbook that exists: the file and, where named, its heading", () => {
+    /** GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
+    const anchor = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    const broken = ALERTS.flatMap(({ alert, annotations: { runbook } }) => {
+      const [file = '', fragment] = runbook.split('#');
+      const text = readRepoFile(file);
+      const anchors = [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1] ?? ''));
+      return fragment === undefined || anchors.includes(fragment) ? [] : [`${alert}: ${runbook}`];
+    });
+    expect(broken).toEqual([]);
+  });
 });
 
 function listTs(dir: string): string[] {

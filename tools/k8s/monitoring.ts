@@ -28,21 +28,21 @@ export const ALERTS: readonly Alert[] = [
     expr: `up{service=~"${SERVICE_NAMES}"} == 0`,
     for: '2m',
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.service }} ({{ $labels.pod }}) has not answered a scrape for 2 minutes', runbook: 'README.md#operating-at-scale' },
+    annotations: { summary: '{{ $labels.service }} ({{ $labels.pod }}) has not answered a scrape for 2 minutes', runbook: 'docs/operations.md#alerts-and-their-runbooks' },
   },
   {
     alert: 'KurumaConsumerLag',
     expr: `sum by (consumergroup) (kafka_consumergroup_lag{consumergroup=~"${GROUP_PREFIX}\\\\..*"}) > 10000`,
     for: '10m',
     labels: { severity: 'page' },
-    annotations: { summary: 'Consumer group {{ $labels.consumergroup }} is {{ $value }} records behind (KEDA scales up to the partition count; past it, add partitions)', runbook: 'docs/reliability.md' },
+    annotations: { summary: 'Consumer group {{ $labels.consumergroup }} is {{ $value }} records behind (KEDA scales up to the partition count; past it, add partitions)', runbook: 'docs/operations.md#runbook-consumer-lag' },
   },
   {
     alert: 'KurumaConsumerStuck',
     expr: 'max by (service, consumer) (kuruma_consumer_stuck_seconds) > 60',
     for: '1m',
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.service }}: {{ $labels.consumer }} has been on one record for {{ $value }} s (readiness fails at CONSUMER_STUCK_AFTER_MS)', runbook: 'README.md#what-you-see' },
+    annotations: { summary: '{{ $labels.service }}: {{ $labels.consumer }} has been on one record for {{ $value }} s (readiness fails at CONSUMER_STUCK_AFTER_MS)', runbook: 'docs/operations.md#runbook-a-consumer-stuck-on-one-record' },
   },
   {
     // The outbox's age as the services see it: commit of a batch's oldest row -> acknowledged by Kafka.
@@ -50,7 +50,16 @@ export const ALERTS: readonly Alert[] = [
     expr: 'histogram_quantile(0.99, sum by (le, service) (rate(kuruma_outbox_publish_delay_seconds_bucket[5m]))) > 5',
     for: '10m',
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.service }} publishes its outbox rows {{ $value }} s after they commit (p99)', runbook: 'docs/reliability.md' },
+    annotations: { summary: '{{ $labels.service }} publishes its outbox rows {{ $value }} s after they commit (p99)', runbook: 'docs/operations.md#runbook-outbox-backlog' },
+  },
+  {
+    // Nobody publishes: every instance a standby, or the lock held by the connection of a host that
+    // vanished. KurumaOutboxBehind cannot see this (a quantile of publishes that do not happen).
+    alert: 'KurumaOutboxNoPublisher',
+    expr: 'max by (service) (kuruma_outbox_relay_leader) == 0',
+    for: '5m',
+    labels: { severity: 'page' },
+    annotations: { summary: 'No instance of {{ $labels.service }} holds its outbox relay lock: its events are not being published', runbook: 'docs/operations.md#runbook-outbox-backlog' },
   },
   {
     // Answers the service got wrong, not the caller: 4xx (refusals, rate limits) are the caller's.
@@ -58,28 +67,28 @@ export const ALERTS: readonly Alert[] = [
     expr: 'sum by (service) (rate(kuruma_http_requests_total{status_class="5xx"}[10m])) / sum by (service) (rate(kuruma_http_requests_total[10m])) > 0.01',
     for: '10m',
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.service }} answers {{ $value | humanizePercentage }} of its HTTP requests with 5xx', runbook: 'README.md#what-you-see' },
+    annotations: { summary: '{{ $labels.service }} answers {{ $value | humanizePercentage }} of its HTTP requests with 5xx', runbook: 'docs/operations.md#alerts-and-their-runbooks' },
   },
   {
     alert: 'KurumaDeadLetters',
     expr: 'sum by (topic) (increase(kuruma_dead_letters_indexed_total[15m])) > 0',
     for: '0m',
     labels: { severity: 'ticket' },
-    annotations: { summary: '{{ $value }} new dead letters on {{ $labels.topic }}: see the console\'s Dead letters page', runbook: 'docs/reliability.md#redriving-dead-letters' },
+    annotations: { summary: '{{ $value }} new dead letters on {{ $labels.topic }}: see the console\'s Dead letters page', runbook: 'docs/operations.md#runbook-dead-letters' },
   },
   {
     alert: 'KurumaDeadLetterRate',
     expr: 'sum by (service, group) (rate(kuruma_consumer_dead_lettered_total[10m])) / sum by (service, group) (rate(kuruma_consumed_records_total[10m])) > 0.01',
     for: '10m',
     labels: { severity: 'page' },
-    annotations: { summary: '{{ $labels.group }} dead-letters {{ $value | humanizePercentage }} of what it consumes', runbook: 'docs/reliability.md#redriving-dead-letters' },
+    annotations: { summary: '{{ $labels.group }} dead-letters {{ $value | humanizePercentage }} of what it consumes', runbook: 'docs/operations.md#runbook-dead-letters' },
   },
   {
     alert: 'KurumaDeviceSignalErrors',
     expr: 'sum(rate(kuruma_device_signals_total{outcome="dead-letter"}[10m])) / sum(rate(kuruma_device_signals_total[10m])) > 0.05',
     for: '10m',
     labels: { severity: 'ticket' },
-    annotations: { summary: '{{ $value | humanizePercentage }} of device alerts are dead-lettered', runbook: 'docs/claims.md' },
+    annotations: { summary: '{{ $value | humanizePercentage }} of device alerts are dead-lettered', runbook: 'docs/operations.md#runbook-dead-letters' },
   },
   {
     // docs/benchmarks.md: MQTT crash -> claim p99 <= 100 ms at 1,000 alerts/s.
