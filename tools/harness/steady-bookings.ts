@@ -80,8 +80,7 @@ export class SteadyBookings {
         reasonHeader: DeadLetterHeaders.reason,
         bookings: this.bookings,
         alerts: new Map(),
-        poisonInjected: 0,
-        poisonIndeterminate: 0,
+        poison: new Map(),
       });
       return { ...report, lagZeroAt };
     } finally {

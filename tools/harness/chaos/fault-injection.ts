@@ -73,8 +73,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   const alertOutcomes = new Map<string, { vehicleId: string; covered: boolean; outcome: Outcome }>();
   const kills: Record<string, number> = {};
   const faults: Record<string, number> = {};
-  let poisonInjected = 0;
-  let poisonIndeterminate = 0;
+  const poison = new Map<string, Outcome>();
   let lastFaultAt = Date.now();
   const started = Date.now();
 
@@ -184,8 +183,8 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     }
     if (rnd() < 0.05) {
       // A send that timed out may still have been written (like an indeterminate booking).
-      if ((await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), b.bookingId)) === 'ok') poisonInjected++;
-      else poisonIndeterminate++;
+      const key = `${b.bookingId}-poison`;
+      poison.set(key, await injectPoison(probe, bookingTopic, pick(['bad-json', 'schema', 'huge'] as const), key));
     }
     while (alertIndex < devices.length && alertIndex / devices.length <= i / o.bookings) {
       const d = devices[alertIndex++];
@@ -247,8 +246,7 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
     reasonHeader: DeadLetterHeaders.reason,
     bookings: bookingOutcomes,
     alerts: alertOutcomes,
-    poisonInjected,
-    poisonIndeterminate,
+    poison,
   });
   report.deterministicFailures = await staleTariffVerdict(db, probe.records, pricedDlqTopic, staleTariffBookings, Number(TEST_ENV['CONSUMER_MAX_ATTEMPTS'] ?? 5), report.violations);
   if (staleTariffBookings.length < staleTariffAt.size) report.violations.push(`stale-tariff cases: ${staleTariffBookings.length} of ${staleTariffAt.size} injected`);
@@ -270,15 +268,16 @@ export async function runChaos(platform: PlatformProcesses, o: ChaosOptions): Pr
   return report;
 }
 
+/** Sends one poison record keyed `key` (unique per record: the dead-letter check counts by it). */
 async function injectPoison(probe: KafkaProbe, topic: string, kind: 'bad-json' | 'schema' | 'huge', key: string): Promise<Outcome> {
   const value =
     kind === 'bad-json'
       ? '{"specversion": "1.0", "id": '
       : kind === 'huge'
         ? JSON.stringify({ specversion: '1.0', id: `huge-${key}`, padding: 'x'.repeat(5 * 1024 * 1024) })
-        : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: `${key}-poison` }), 'com.kurumacover.booking.created', 1), type: 'booking.teleported' });
+        : JSON.stringify({ ...bookingEvent(newBooking({ bookingId: key }), 'com.kurumacover.booking.created', 1), type: 'booking.teleported' });
   try {
-    await withTimeout(probe.produce(topic, [{ key: `${key}-poison`, value }]), 15_000);
+    await withTimeout(probe.produce(topic, [{ key, value }]), 15_000);
     return 'ok';
   } catch {
     return 'indeterminate';

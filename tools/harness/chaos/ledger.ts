@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { deadLetterVerdict, type DeadLetterReport } from './dead-letters';
 import type { PremiumLedgerReport } from './premium-ledger';
 import type { StaleTariffVerdict } from './stale-tariff';
 import type { WebhookVerdict } from './webhook-ledger';
@@ -11,7 +12,7 @@ export interface ChaosReport {
   policies: { expected: number; found: number; lost: number; duplicated: number; wrongState: number; missingBoundEvent: number };
   policyTopic: { records: number; distinctEvents: number; redeliveredCopies: number; conflicting: number };
   claims: { alerts: number; claims: number; incidents: number; lost: number; duplicated: number };
-  deadLetters: { injected: number; indeterminate: number; found: number; withReason: number };
+  deadLetters: DeadLetterReport;
   /** Records that passed validation but failed in their handler every time (dead-lettered after the attempt limit). */
   deterministicFailures?: StaleTariffVerdict;
   /** Deliveries to the demo partner's misbehaving webhook receiver (issue #18). */
@@ -49,9 +50,8 @@ export interface LedgerInput {
   reasonHeader: string;
   bookings: Map<string, { final: 'bound' | 'cancelled' | 'ended'; outcome: Outcome }>;
   alerts: Map<string, { vehicleId: string; covered: boolean; outcome: Outcome }>;
-  poisonInjected: number;
-  /** Poison sends that timed out: each may or may not have been written. */
-  poisonIndeterminate: number;
+  /** Every poison record sent, by key, with what its send answered ('indeterminate': timed out, may or may not have been written). */
+  poison: Map<string, Outcome>;
 }
 
 const tally = (outcomes: Outcome[]): Record<Outcome, number> => ({
@@ -137,23 +137,14 @@ export async function ledgerVerdict(input: LedgerInput): Promise<ChaosReport> {
     }
   }
 
-  // Dead letters: one per injected poison record (copies of the same original offset are redeliveries).
-  const letters = input.records.filter((r) => r.topic === input.dlqTopic);
-  const byOrigin = new Map<string, ObservedRecord>();
-  for (const l of letters) byOrigin.set(`${l.headers['x-dlq-original-partition']}:${l.headers['x-dlq-original-offset']}`, l);
-  const withReason = [...byOrigin.values()].filter((l) => Boolean(l.headers[input.reasonHeader])).length;
-  // Every acknowledged poison record dead-lettered, and at most the ones whose send timed out besides.
-  if (byOrigin.size < input.poisonInjected || byOrigin.size > input.poisonInjected + input.poisonIndeterminate) {
-    violations.push(`dead letters: ${byOrigin.size} for ${input.poisonInjected} poison records (and ${input.poisonIndeterminate} sends that timed out)`);
-  }
-  if (withReason !== byOrigin.size) violations.push(`dead letters: ${byOrigin.size - withReason} without a reason`);
+  const deadLetters = deadLetterVerdict({ letters: input.records.filter((r) => r.topic === input.dlqTopic), poison: input.poison, reasonHeader: input.reasonHeader, violations });
 
   return {
     operations: { bookings: tally([...input.bookings.values()].map((b) => b.outcome)), alerts: tally([...input.alerts.values()].map((a) => a.outcome)) },
     policies: { expected: bookingIds.length, found: rows.length, lost, duplicated, wrongState, missingBoundEvent },
     policyTopic: { records: policyEvents.length, distinctEvents: distinct.size, redeliveredCopies: policyEvents.length - distinct.size, conflicting },
     claims: { alerts: eventIds.length, claims: claimsPerVehicle.reduce((n, c) => n + c.n, 0), incidents: incidents.length, lost: claimsLost, duplicated: claimsDuplicated },
-    deadLetters: { injected: input.poisonInjected, indeterminate: input.poisonIndeterminate, found: byOrigin.size, withReason },
+    deadLetters,
     kills: {},
     faults: {},
     durationSeconds: 0,

@@ -1,9 +1,10 @@
 import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
-import { BusinessClock, ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { BusinessClock, ConflictError } from '@kuruma/service-kit';
 import { claimReserveChange } from '@kuruma/domain-claims';
 import type { ClaimReserveChangeV1 } from '@kuruma/contracts';
 import type { Actor } from './change-claim-status.use-case';
 import { claimLedgerEntries } from './claim-ledger';
+import { lockClaimForOps } from './lock-claim-for-ops';
 
 export interface ClaimReserveResult {
   claimId: string;
@@ -26,11 +27,8 @@ export class ChangeClaimReserveUseCase {
   ) {}
 
   async execute(claimId: string, change: ClaimReserveChangeV1, actor: Actor, now = this.clock.now()): Promise<ClaimReserveResult> {
-    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     return this.db.$transaction(async (tx) => {
-      await this.claims.lockClaim(tx, claimId);
-      const claim = await this.claims.findForReview(tx, claimId);
-      if (!claim || actor.partnerId) throw new NotFoundError(`claim ${claimId} not found`);
+      const claim = await lockClaimForOps(this.claims, tx, claimId, actor);
       const decision = claimReserveChange(claim.status, claim.reserveYen, change.reserveYen);
       if (decision.kind === 'refused') throw new ConflictError(decision.reason);
       if (decision.kind === 'unchanged') return { claimId, reserveYen: claim.reserveYen, changed: false };

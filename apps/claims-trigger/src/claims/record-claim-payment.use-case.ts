@@ -1,9 +1,10 @@
 import { ClaimsRepository, LedgerRepository, type SqlTransactional } from '@kuruma/data-access-db';
-import { BusinessClock, ConflictError, NotFoundError } from '@kuruma/service-kit';
+import { BusinessClock, ConflictError } from '@kuruma/service-kit';
 import { claimPayment } from '@kuruma/domain-claims';
 import type { ClaimPaymentV1 } from '@kuruma/contracts';
 import type { Actor } from './change-claim-status.use-case';
 import { claimLedgerEntries } from './claim-ledger';
+import { lockClaimForOps } from './lock-claim-for-ops';
 
 export interface ClaimPaymentResult {
   claimId: string;
@@ -29,12 +30,9 @@ export class RecordClaimPaymentUseCase {
   ) {}
 
   async execute(claimId: string, payment: ClaimPaymentV1, actor: Actor, now = this.clock.now()): Promise<ClaimPaymentResult> {
-    if (!/^[0-9a-f-]{36}$/i.test(claimId)) throw new NotFoundError(`claim ${claimId} not found`);
     const sourceId = `${claimId}:claim.paid:${payment.paymentReference}`;
     return this.db.$transaction(async (tx) => {
-      await this.claims.lockClaim(tx, claimId);
-      const claim = await this.claims.findForReview(tx, claimId);
-      if (!claim || actor.partnerId) throw new NotFoundError(`claim ${claimId} not found`);
+      const claim = await lockClaimForOps(this.claims, tx, claimId, actor);
       const payable = await this.ledger.claimPayable(tx, claimId, sourceId);
       const outstandingYen = payable.settledYen - payable.paidYen;
       if (payable.samePaymentYen !== null) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { type ClaimPaymentV1, claimPaymentV1Schema, type ClaimReserveChangeV1, claimReserveChangeV1Schema } from '@kuruma/contracts';
-import { ClaimReads, SqlDatabase } from '@kuruma/data-access-db';
+import { ClaimReads, LedgerRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { ProblemException, ZodValidationPipe } from '@kuruma/service-kit';
 import type { OpsIdentity } from '../auth/identity-provider';
 import { OpsSessionGuard, OpsUser } from '../auth/ops-session.guard';
@@ -14,6 +14,7 @@ const SEVERITY_ORDER = ['major', 'theft', 'vandalism', 'minor', 'security'];
 @UseGuards(OpsSessionGuard)
 export class ClaimsQueueController {
   private readonly claims: ClaimReads;
+  private readonly ledger = new LedgerRepository();
 
   constructor(
     @Inject(SqlDatabase) private readonly db: SqlDatabase,
@@ -37,11 +38,7 @@ export class ClaimsQueueController {
       SELECT id::text, actor, role, action, target_type AS "targetType", target_id AS "targetId", details, at
         FROM audit_log WHERE target_type = 'claim' AND target_id = ${claim.id} ORDER BY at`;
     // The claim's money from the premium ledger: settled on close, paid since (docs/ledger.md).
-    const [payable] = await this.db.$queryRaw<{ settled: bigint | null; paid: bigint | null }[]>`
-      SELECT sum(l.credit_yen) AS settled, sum(l.debit_yen) AS paid FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
-      WHERE e.claim_id = ${claim.id}::uuid AND l.account = '2400'`;
-    const settledYen = Number(payable?.settled ?? 0);
-    const paidYen = Number(payable?.paid ?? 0);
+    const { settledYen, paidYen } = await this.ledger.claimPayable(this.db, claim.id);
     return { ...claim, audit, money: { settledYen, paidYen, outstandingYen: settledYen - paidYen } };
   }
 

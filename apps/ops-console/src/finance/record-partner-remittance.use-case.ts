@@ -50,11 +50,7 @@ export class RecordPartnerRemittanceUseCase {
         await this.ledger.post(tx, [entry]);
         await this.audit(tx).record(who, 'finance.remittance-recorded', 'partner', partnerId, { ...input });
       }
-      const [balance] = await tx.$queryRaw<{ due: bigint | null }[]>`
-        -- 1100's debit balance less 2100's credit balance: one sum of debit - credit over both.
-        SELECT sum(l.debit_yen - l.credit_yen) AS due
-        FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id WHERE e.partner_id = ${partnerId} AND l.account IN ('1100', '2100')`;
-      return { partnerId, reference: input.reference, amountYen: input.amountYen, recorded: earlier === null, balanceDueYen: Number(balance?.due ?? 0) };
+      return { partnerId, reference: input.reference, amountYen: input.amountYen, recorded: earlier === null, balanceDueYen: await this.ledger.partnerBalanceDue(tx, partnerId) };
     });
   }
 }

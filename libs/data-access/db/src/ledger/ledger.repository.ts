@@ -99,15 +99,26 @@ export class LedgerRepository {
 
   /**
    * A claim's claims-payable account: settled (credited on close) and paid (debited by payments),
-   * and the amount of the payment already posted under `paymentSourceId`, if any.
+   * and the amount of the payment already posted under `paymentSourceId`, if any (null without one).
    */
-  async claimPayable(tx: DatabaseTx, claimId: string, paymentSourceId: string): Promise<{ settledYen: number; paidYen: number; samePaymentYen: number | null }> {
+  async claimPayable(tx: DatabaseTx, claimId: string, paymentSourceId?: string): Promise<{ settledYen: number; paidYen: number; samePaymentYen: number | null }> {
     const [row] = await tx.$queryRaw<{ settled: bigint | null; paid: bigint | null; same: bigint | null }[]>`
       SELECT sum(l.credit_yen) AS settled, sum(l.debit_yen) AS paid,
-             sum(l.debit_yen) FILTER (WHERE e.source_event_id = ${paymentSourceId} AND e.rule = 'claim-paid') AS same
+             sum(l.debit_yen) FILTER (WHERE e.source_event_id = ${paymentSourceId ?? null}::text AND e.rule = 'claim-paid') AS same
       FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id
       WHERE e.claim_id = ${claimId}::uuid AND l.account = '2400'`;
     return { settledYen: Number(row?.settled ?? 0), paidYen: Number(row?.paid ?? 0), samePaymentYen: row?.same === null || row?.same === undefined ? null : Number(row.same) };
+  }
+
+  /**
+   * What a partner owes now: its receivable (1100, a debit balance) less the refunds payable to it
+   * (2100, a credit balance), as one sum of debit - credit over both accounts, yen.
+   */
+  async partnerBalanceDue(tx: DatabaseTx, partnerId: string): Promise<number> {
+    const [row] = await tx.$queryRaw<{ due: bigint | null }[]>`
+      SELECT sum(l.debit_yen - l.credit_yen) AS due
+      FROM ledger_entry e JOIN ledger_line l ON l.entry_id = e.id WHERE e.partner_id = ${partnerId} AND l.account IN ('1100', '2100')`;
+    return Number(row?.due ?? 0);
   }
 
   /** A partner's (or every partner's) entries posted into the Japan days [fromDay, toDay], in posting order. */
