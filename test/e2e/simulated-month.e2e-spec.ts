@@ -95,7 +95,7 @@ describe('a simulated month of the premium ledger', () => {
     await freshSeededDatabase(simDb);
     apiKeys[RIVAL_PARTNER_ID] = await ensurePartner(db, RIVAL_PARTNER_ID);
     await platform.start(['booking-ingest', 'pricing', 'policy', 'claims-trigger'], STARTUP_MS + 60_000);
-    bookings = planSimulatedMonth(new Random(SEED), { from: FROM, to: TO, bookingsPerDay: PER_DAY, partners, runTag: `${SEED.toString(36)}${Date.now().toString(36)}` });
+    bookings = planSimulatedMonth(new Random(SEED), { from: FROM, to: TO, bookingsPerDay: PER_DAY, partners, runTag: `${SEED.toString(36)}${Date.now().toString(36)}`, clockRate: RATE });
     // Each car with a crash in the plan has its gateway registered by its partner and connected.
     for (const b of bookings.filter((x) => x.crash)) {
       const creds = await registerDevice(apiKeys[b.partnerId] as string, b.vehicleId, `${b.vehicleId}-gw`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_BOOKING_LEAD_MS, planSimulatedMonth, simBookingEvent } from './simulated-month';
+import { MIN_BOOKING_LEAD_MS, minimumLeadMs, planSimulatedMonth, simBookingEvent } from './simulated-month';
 import { Random } from './random';
 
 const from = new Date('2026-11-01T00:00:00+09:00');
@@ -24,6 +24,18 @@ describe(planSimulatedMonth.name, () => {
       const confirmed = b.events.find((e) => e.type === 'com.kurumacover.booking.confirmed');
       expect(b.startsAt.getTime() - (confirmed?.at.getTime() ?? Infinity)).toBeGreaterThanOrEqual(MIN_BOOKING_LEAD_MS - 60_000);
       if (b.crash) expect(b.crash.at.getTime()).toBeGreaterThan(b.startsAt.getTime());
+    }
+  });
+
+  it('on a fast clock confirms every booking at least 30 real seconds of that clock ahead of its start', () => {
+    expect(minimumLeadMs()).toBe(MIN_BOOKING_LEAD_MS);
+    expect(minimumLeadMs(2_400)).toBe(20 * 3_600_000);
+    const bookings = planSimulatedMonth(new Random(7), { from, to, bookingsPerDay: 40, partners: ['demo'], runTag: 't', clockRate: 2_400 });
+    expect(bookings.length).toBeGreaterThan(25 * 30);
+    for (const b of bookings) {
+      const confirmed = b.events.find((e) => e.type === 'com.kurumacover.booking.confirmed');
+      expect(b.startsAt.getTime() - (confirmed?.at.getTime() ?? Infinity)).toBeGreaterThanOrEqual(20 * 3_600_000 - 60_000);
+      expect(b.events[0]?.at.getTime()).toBeGreaterThanOrEqual(from.getTime());
     }
   });
 

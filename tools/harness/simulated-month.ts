@@ -50,7 +50,20 @@ export interface SimMonthOptions {
   runTag: string;
   /** Share of trips with a crash alert (default 3 %), of which a third are withdrawn. */
   crashShare?: number;
+  /**
+   * The business clock's rate (business seconds per real second). With it, bookings are made at
+   * least `MIN_REAL_LEAD_MS` of real time ahead as well as MIN_BOOKING_LEAD_MS of business time:
+   * at rate 2,400 three business hours are 4.5 real seconds, which a loaded machine's pipeline
+   * delay outran (5 of 2,946 bookings declined start-in-past in the 30-day run of 2026-12-02).
+   */
+  clockRate?: number;
 }
+
+/** Real time a booking's events may take through the pipeline before its cover start passes. */
+export const MIN_REAL_LEAD_MS = 30_000;
+
+/** The minimum business lead of a plan: three hours, or 30 real seconds at the clock's rate. */
+export const minimumLeadMs = (clockRate = 1): number => Math.max(MIN_BOOKING_LEAD_MS, Math.ceil((clockRate * MIN_REAL_LEAD_MS) / 60_000) * 60_000);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -69,6 +82,7 @@ const TAIL_MS = 4 * HOUR;
 /** The plan: deterministic for a seed. Trips whose whole lifecycle would not fit in the period are not made. */
 export function planSimulatedMonth(random: Random, options: SimMonthOptions): SimMonthBooking[] {
   const days = Math.floor((options.to.getTime() - options.from.getTime()) / (24 * HOUR));
+  const lead = minimumLeadMs(options.clockRate);
   const bookings: SimMonthBooking[] = [];
   for (let day = 0; day < days; day += 1) {
     const dayStart = options.from.getTime() + day * 24 * HOUR;
@@ -77,20 +91,20 @@ export function planSimulatedMonth(random: Random, options: SimMonthOptions): Si
       const hour = random.weighted(HOUR_WEIGHTS.map((w, h) => [h, weekend && h >= 9 && h <= 18 ? w * 1.6 : w] as const));
       const start = dayStart + hour * HOUR + random.int(0, 3) * QUARTER;
       const booked = random.chance(0.05) ? random.int(24, 48) * HOUR : random.weighted([[1, 20], [2, 25], [3, 18], [4, 12], [5, 8], [6, 7], [8, 5], [12, 5]] as const) * HOUR;
-      if (start - MIN_BOOKING_LEAD_MS < options.from.getTime() + 5 * MINUTE || start + booked + TAIL_MS > options.to.getTime()) continue;
-      bookings.push(planBooking(random, options, bookings.length, new Date(start), booked));
+      if (start - lead < options.from.getTime() + 5 * MINUTE || start + booked + TAIL_MS > options.to.getTime()) continue;
+      bookings.push(planBooking(random, options, bookings.length, new Date(start), booked, lead));
     }
   }
   return bookings;
 }
 
-function planBooking(random: Random, options: SimMonthOptions, index: number, startsAt: Date, bookedMs: number): SimMonthBooking {
+function planBooking(random: Random, options: SimMonthOptions, index: number, startsAt: Date, bookedMs: number, lead: number): SimMonthBooking {
   const start = startsAt.getTime();
   const partnerId = random.pick(options.partners);
   const ending = random.weighted([['on-time', 52], ['early', 15], ['late', 10], ['extended', 10], ['cancelled', 8], ['no-show', 5]] as const);
   // Made between the minimum lead and a day and a half ahead (not before the period starts).
-  const created = Math.max(options.from.getTime() + MINUTE, start - random.int(MIN_BOOKING_LEAD_MS / MINUTE, 36 * 60) * MINUTE);
-  const confirmed = Math.min(created + random.int(1, 20) * MINUTE, start - MIN_BOOKING_LEAD_MS + MINUTE);
+  const created = Math.max(options.from.getTime() + MINUTE, start - random.int(lead / MINUTE, Math.max(36 * 60, lead / MINUTE + 6 * 60)) * MINUTE);
+  const confirmed = Math.min(created + random.int(1, 20) * MINUTE, start - lead + MINUTE);
   let endsAt = new Date(start + bookedMs);
   const events: SimBookingEvent[] = [];
   const push = (at: number, type: BookingEventType, endedAt?: number) => events.push({ at: new Date(at), type, sequence: events.length + 1, endsAt, ...(endedAt !== undefined ? { endedAt: new Date(endedAt) } : {}) });

@@ -33,7 +33,7 @@ export async function runMonthMode(options: MonthModeOptions): Promise<void> {
   const [year, month] = options.month.split('-').map(Number) as [number, number];
   const to = new Date(Date.UTC(year, month, 1) - 9 * 3_600_000);
   if (clock.nowMs() > from.getTime() + 3_600_000) throw new Error(`business time is already ${clock.now().toISOString()}, past the start of ${options.month}: restart the services with a BUSINESS_CLOCK_START before it`);
-  const bookings = planSimulatedMonth(new Random(options.seed), { from, to, bookingsPerDay: options.bookingsPerDay, partners: ['demo'], runTag: `${options.seed.toString(36)}${Date.now().toString(36)}` });
+  const bookings = planSimulatedMonth(new Random(options.seed), { from, to, bookingsPerDay: options.bookingsPerDay, partners: ['demo'], runTag: `${options.seed.toString(36)}${Date.now().toString(36)}`, clockRate: settings.rate });
   const gateways = new Map<string, { client: MqttClient; deviceId: string }>();
   for (const b of bookings.filter((x) => x.crash)) {
     const gateway = await registerGateway(b, options.env);
