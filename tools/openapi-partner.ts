@@ -71,6 +71,10 @@ const breakdownStep = object(
   ['code', 'label', 'factor', 'amount'],
 );
 
+/** What a policy's and a claim's `driverId` is since booking-ingest pseudonymises drivers (docs/privacy.md). */
+const DRIVER_PSEUDONYM =
+  "The driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key of your partner id and the driver.driverId you sent, base64url), not your reference: the platform keeps no partner driver reference. The same driver always has the same pseudonym at your partner id. Policies bound before pseudonymisation show the reference as sent.";
+
 const claimFields = {
   id: { type: 'string', format: 'uuid' },
   claimNumber: str(),
@@ -79,7 +83,7 @@ const claimFields = {
   policyId: { type: 'string', format: 'uuid' },
   policyNumber: str(),
   bookingId: str(),
-  driverId: str(),
+  driverId: str(DRIVER_PSEUDONYM),
   plan: str(),
   status: { type: 'string', enum: ['provisional', 'confirmed', 'withdrawn', 'closed'] },
   severity: str(),
@@ -107,7 +111,7 @@ export const partnerSchemas = {
     bookingStatus: str(),
     plan: str(),
     vehicleId: str(),
-    driverId: str(),
+    driverId: str(DRIVER_PSEUDONYM),
     coverStart: jst('Cover start'),
     coverEnd: jst('Cover end'),
     premium: nullable(yen('Premium')),

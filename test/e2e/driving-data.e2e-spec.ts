@@ -21,6 +21,7 @@ import {
   registerDevice,
   TEST_ENV,
   testTopic,
+  tripSummary,
 } from '../../tools/harness';
 
 interface Step {
@@ -79,18 +80,7 @@ describe('trip summaries over MQTT price the next quote of that driver', () => {
     return { booking: b, device: await gateways.connect(creds), deviceId: creds.deviceId };
   }
 
-  const trip = (bookingId: string, extra: Record<string, unknown> = {}) => ({
-    tripId: `trip-${randomUUID().slice(0, 8)}`,
-    bookingId,
-    startedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    endedAt: new Date().toISOString(),
-    distanceMetres: 3_000_000,
-    harshBrakingCount: 300,
-    harshAccelerationCount: 0,
-    speedingSeconds: 0,
-    nightMinutes: 0,
-    ...extra,
-  });
+  const trip = tripSummary;
   const publish = (device: mqtt.MqttClient, deviceId: string, payload: unknown) =>
     device.publishAsync(`devices/${deviceId}/trip`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
   const tripRows = async (tripId: string) => (await db.query('SELECT driver_key, distance_metres FROM driving_trip WHERE trip_id = $1', [tripId])).rows as { driver_key: string | null; distance_metres: number | null }[];

@@ -83,3 +83,20 @@ export class DeviceGateways {
     }
   }
 }
+
+/**
+ * A gateway's trip summary of the hour ending now on `bookingId`: 3,000 km with 300 harsh
+ * brakings, which scores the consenting driver 0 at full credibility (docs/pricing.md).
+ */
+export const tripSummary = (bookingId: string, extra: Record<string, unknown> = {}) => ({
+  tripId: `trip-${randomUUID().slice(0, 8)}`,
+  bookingId,
+  startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  endedAt: new Date().toISOString(),
+  distanceMetres: 3_000_000,
+  harshBrakingCount: 300,
+  harshAccelerationCount: 0,
+  speedingSeconds: 0,
+  nightMinutes: 0,
+  ...extra,
+});

@@ -74,15 +74,18 @@ function commonEnv(service: DeployedService, env: DeployEnvironment): EnvVar[] {
   ];
 }
 
+/** The drivers' pseudonym key: booking-ingest, pricing and the ops console must hash a reference alike (docs/privacy.md). */
+const driverPseudonymKey = (): EnvVar => fromSecret('DRIVER_PSEUDONYM_KEY', SECRETS.drivers, 'pseudonym-key');
+
 const opsSharedEnv = (): EnvVar[] => [fromSecret('OPS_SERVICE_TOKEN', SECRETS.ops, 'service-token'), fromSecret('OPS_IDENTITY_KEY', SECRETS.ops, 'identity-key')];
 
 /** What one service sets beyond the common variables. */
 function ownEnv(service: DeployedService, env: DeployEnvironment): EnvVar[] {
   switch (service.name) {
     case 'booking-ingest':
-      return [fromSecret('DEMO_PARTNER_API_KEY', SECRETS.demoPartner, 'api-key'), fromSecret('DEMO_PARTNER_WEBHOOK_SECRET', SECRETS.demoPartner, 'webhook-secret')];
+      return [fromSecret('DEMO_PARTNER_API_KEY', SECRETS.demoPartner, 'api-key'), fromSecret('DEMO_PARTNER_WEBHOOK_SECRET', SECRETS.demoPartner, 'webhook-secret'), driverPseudonymKey()];
     case 'pricing':
-      return [fromSecret('DRIVER_PSEUDONYM_KEY', SECRETS.drivers, 'pseudonym-key')];
+      return [driverPseudonymKey()];
     case 'claims-trigger':
       return [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
@@ -104,6 +107,7 @@ function ownEnv(service: DeployedService, env: DeployEnvironment): EnvVar[] {
         fromSecret('OPS_ADMIN_PASSWORD', SECRETS.ops, 'admin-password'),
         fromSecret('OPS_SESSION_SECRET', SECRETS.ops, 'session-secret'),
         ...opsSharedEnv(),
+        driverPseudonymKey(),
         literal('CLAIMS_TRIGGER_OPS_URL', `http://claims-trigger.${env.namespace}.svc:${CLAIMS_TRIGGER_OPS_PORT}`),
       ];
     default:

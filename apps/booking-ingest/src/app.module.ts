@@ -63,7 +63,8 @@ export class BookingIngestModule {
         {
           provide: AcceptBookingEventsUseCase,
           inject: [SqlDatabase, APPLY_CONTEXT, BusinessClock],
-          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, clock: BusinessClock) => new AcceptBookingEventsUseCase(sql, ctx, clock),
+          useFactory: (sql: SqlDatabase, ctx: Omit<ApplyContext, 'now'>, clock: BusinessClock) =>
+            new AcceptBookingEventsUseCase(sql, { ...ctx, driverPseudonymKey: config.DRIVER_PSEUDONYM_KEY }, clock),
         },
         {
           provide: ReleaseHeldEventsJob,

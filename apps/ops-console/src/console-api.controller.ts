@@ -7,7 +7,9 @@ import { BusinessClock, ProblemException, ZodValidationPipe } from '@kuruma/serv
 import { OpsSessionGuard } from './auth/ops-session.guard';
 import { LiveFiguresQuery } from './figures/live-figures.query';
 import { PolicyDetailQuery } from './policies/policy-detail.query';
+import type { OpsConsoleConfig } from './ops-console.config';
 import { RiskMapQuery } from './risk/risk-map.query';
+import { CONFIG } from './tokens';
 import { PolicySearchQuery } from './search/policy-search.query';
 
 const riskParams = z.object({
@@ -28,9 +30,10 @@ export class ConsoleApiController {
   constructor(
     @Inject(SqlDatabase) db: SqlDatabase,
     @Inject(BusinessClock) private readonly clock: BusinessClock,
+    @Inject(CONFIG) config: OpsConsoleConfig,
   ) {
     this.figures = new LiveFiguresQuery(db);
-    this.search = new PolicySearchQuery(db);
+    this.search = new PolicySearchQuery(db, config.DRIVER_PSEUDONYM_KEY);
     this.detail = new PolicyDetailQuery(db);
     this.risk = new RiskMapQuery(db);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envList, loadServiceConfig, opsServiceVars, opsVars, webhookReplayVars } from '@kuruma/config';
+import { driverPseudonymVars, envInt, envList, loadServiceConfig, opsServiceVars, opsVars, webhookReplayVars } from '@kuruma/config';
 
 export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
   loadServiceConfig(
@@ -9,6 +9,8 @@ export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
       ...opsVars,
       ...opsServiceVars,
       ...webhookReplayVars,
+      // Policies keep the driver's pseudonym: a search by the partner's reference hashes it per partner.
+      ...driverPseudonymVars,
       /** claims-trigger's internal listener, where the console's claim actions go. */
       CLAIMS_TRIGGER_OPS_URL: z.string().url().default('http://127.0.0.1:3104'),
       /** Events kept for browsers that reconnect (resume with Last-Event-ID within this many). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
 import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
+import { pseudonymousDriverOf } from '@kuruma/domain-rating';
 import { BusinessClock } from '@kuruma/service-kit';
 import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
 
@@ -14,11 +15,17 @@ export interface AuthenticatedBookingEvent {
 
 export type IngestOutcome = 'accepted' | 'held' | 'stale' | 'duplicate' | 'released-after-gap-timeout';
 
-export type AcceptBookingEventsConfig = Omit<ApplyContext, 'now'>;
+export type AcceptBookingEventsConfig = Omit<ApplyContext, 'now'> & {
+  /** DRIVER_PSEUDONYM_KEY: the driver's reference is replaced by its pseudonym before anything stores or forwards the event. */
+  driverPseudonymKey: string;
+};
 
 /**
  * De-duplicates by (partner, event id), orders by sequence per booking and forwards what can be
- * applied: one transaction per chunk, committed once Kafka has the forwarded events.
+ * applied: one transaction per chunk, committed once Kafka has the forwarded events. What is
+ * stored and forwarded carries the driver's pseudonym, not the partner's reference
+ * (docs/privacy.md). De-duplication is by (partner, event id) alone, so a replay of a raw event
+ * is never compared with its stored, pseudonymised copy.
  */
 export class AcceptBookingEventsUseCase {
   private readonly repo = new BookingEventRepository();
@@ -49,11 +56,14 @@ export class AcceptBookingEventsUseCase {
         if (seen.has(key) || freshIds.has(key)) continue;
         const id = randomUUID();
         freshIds.set(key, id);
-        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope: event, holdUntil: null, trace });
+        const { request: data, driverKeys } = pseudonymousDriverOf(this.config.driverPseudonymKey, partnerId, event.data);
+        const envelope: BookingEventV1 = { ...event, data };
+        fresh.push({ id, partnerId, bookingId: event.data.bookingId, eventId: event.id, sequence: event.data.sequence, type: event.type, envelope, driverKeys, holdUntil: null, trace });
         const booking = bookingKey(partnerId, event.data.bookingId);
         touched.set(booking, present(bookings.get(booking), 'booking ' + booking));
       }
-      const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...this.config, now }, fresh, locked);
+      const { driverPseudonymKey: _key, ...apply } = this.config;
+      const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...apply, now }, fresh, locked);
       // A repeat of an event within the chunk gets the answer of its first copy, as before.
       return events.map(({ partnerId, event }): IngestOutcome => {
         const id = freshIds.get(eventKey(partnerId, event.id));

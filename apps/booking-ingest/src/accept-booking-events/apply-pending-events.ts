@@ -73,6 +73,8 @@ export async function applyPendingEvents(
           ordering: decision.outcome === 'accepted' ? 'in-sequence' : 'gap-timeout',
           acceptedAt: ctx.now.toISOString(),
           event: event.envelope as BookingEventV1,
+          // Rows stored before ingest kept the pseudonyms have none: pricing then hashes the reference their event still carries.
+          ...(event.driverKeys ? { driverKeys: event.driverKeys } : {}),
         };
         forwarded.push({ topic: ctx.topic(Topics.bookingAccepted), key: event.bookingId, value: JSON.stringify(message), headers: { ...event.trace, ...JSON_RECORD_HEADERS } });
       }

@@ -1,4 +1,5 @@
 import type { SqlTx } from '@kuruma/data-access-db';
+import { driverPseudonym } from '@kuruma/domain-rating';
 
 export interface PolicySearchPage {
   items: { id: string; policyNumber: string | null; bookingId: string; partnerId: string; vehicleId: string; driverId: string; plan: string; status: string; premiumYen: number; coverStart: Date | null; coverEnd: Date | null; createdAt: Date }[];
@@ -7,11 +8,18 @@ export interface PolicySearchPage {
 }
 
 /**
- * One box for booking id, policy number, vehicle id or driver id: each is an exact, indexed match,
- * and pages are keyset (created_at, id) so page 500 costs what page 1 costs.
+ * One box for booking id, policy number, vehicle id or driver: each is an exact, indexed match,
+ * and pages are keyset (created_at, id) so page 500 costs what page 1 costs. Policies keep the
+ * driver's pseudonym, not the partner's reference (docs/privacy.md), so a term is also hashed
+ * into its pseudonym at each partner (there are a handful): ops type the reference a partner gave
+ * them, or the pseudonym a policy shows.
  */
 export class PolicySearchQuery {
-  constructor(private readonly db: SqlTx) {}
+  constructor(
+    private readonly db: SqlTx,
+    /** DRIVER_PSEUDONYM_KEY. */
+    private readonly driverKey: string,
+  ) {}
 
   async run(q: string, cursor: string | undefined, limit: number): Promise<PolicySearchPage> {
     const term = q.trim();
@@ -20,8 +28,8 @@ export class PolicySearchQuery {
     const params: unknown[] = [];
     const where: string[] = [];
     if (term) {
-      params.push(term);
-      where.push('(booking_id = $1 OR policy_number = $1 OR vehicle_id = $1 OR driver_id = $1)');
+      params.push(term, [term, ...(await this.driverPseudonymsOf(term))]);
+      where.push('(booking_id = $1 OR policy_number = $1 OR vehicle_id = $1 OR driver_id = ANY($2::text[]))');
     }
     if (after) {
       params.push(after.at, after.id);
@@ -39,6 +47,12 @@ export class PolicySearchQuery {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items, next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /** The pseudonym a driver of this reference has at each partner. */
+  private async driverPseudonymsOf(reference: string): Promise<string[]> {
+    const partners = await this.db.$queryRawUnsafe<{ id: string }[]>('SELECT id FROM partner');
+    return partners.map((p) => driverPseudonym(this.driverKey, p.id, reference));
   }
 }
 

@@ -1,16 +1,18 @@
-import type { QuoteRequestV1 } from '@kuruma/contracts';
+import type { BookingAcceptedV1, QuoteRequestV1 } from '@kuruma/contracts';
 import type { DriverLookup, DriverRecordRepository } from '@kuruma/data-access-db';
-import { type DriverRecordTotals, driverPseudonym, sharedDriverPseudonym } from '@kuruma/domain-rating';
+import { type DriverKeys, type DriverRecordTotals, driverPseudonym, sharedDriverPseudonym, withDriverPseudonyms } from '@kuruma/domain-rating';
 
-/** One booking's or quote's driver, as the partner named them. */
+/** One booking's or quote's driver: by the keys booking-ingest computed, or as the partner named them. */
 export interface DriverOfRequest {
   partnerId: string;
   request: QuoteRequestV1;
+  driverKeys?: DriverKeys;
 }
 
 /**
- * The platform's record of each driver, by pseudonym: the partner's driver reference is hashed
- * with the key here and never stored. Lookups of requests handled in the same turn of the event
+ * The platform's record of each driver, by pseudonym. Booking events arrive with the driver's
+ * keys from booking-ingest (which dropped the reference); a quote's reference, and that of a
+ * booking event accepted before ingest did so, is hashed with the key here and never stored. Lookups of requests handled in the same turn of the event
  * loop go to Postgres as one query (as the damage check batches Redis), so a burst of quotes
  * costs one round trip, not one each.
  */
@@ -31,8 +33,9 @@ export class DriverRecords {
     private readonly remembered = 4_096,
   ) {}
 
-  /** The pseudonyms of a request's driver at its partner. */
-  pseudonymsOf(partnerId: string, request: QuoteRequestV1): DriverLookup {
+  /** The pseudonyms of a request's driver at its partner: those given (booking-ingest's), else hashed from its reference. */
+  pseudonymsOf(partnerId: string, request: QuoteRequestV1, known?: DriverKeys): DriverLookup {
+    if (known) return { partnerId, driverKey: known.driverKey, sharedDriverKey: known.sharedDriverKey };
     const reference = request.driver.driverId;
     // Length-prefixed, so no partner id and reference pair can spell another pair's key.
     const id = `${partnerId.length}:${partnerId}${reference}`;
@@ -45,17 +48,36 @@ export class DriverRecords {
     return lookup;
   }
 
+  /**
+   * A quote request as pricing prices and keeps it: the partner's driver references replaced by
+   * the driver's pseudonym (and the owner's), with the driver's keys.
+   */
+  pseudonymous(partnerId: string, request: QuoteRequestV1): { request: QuoteRequestV1; driverKeys: DriverKeys } {
+    const { driverKey, sharedDriverKey } = this.pseudonymsOf(partnerId, request);
+    return { request: withDriverPseudonyms(this.key, partnerId, request, driverKey), driverKeys: { driverKey, sharedDriverKey } };
+  }
+
+  /**
+   * A booking event as booking-ingest now forwards them: one accepted before ingest pseudonymised
+   * (no `driverKeys`) gets its reference replaced here, so no record pricing writes or sends keeps it.
+   */
+  withPseudonyms(accepted: BookingAcceptedV1): BookingAcceptedV1 & { driverKeys: DriverKeys } {
+    if (accepted.driverKeys) return { ...accepted, driverKeys: accepted.driverKeys };
+    const { request, driverKeys } = this.pseudonymous(accepted.partnerId, accepted.event.data);
+    return { ...accepted, event: { ...accepted.event, data: { ...accepted.event.data, ...request } }, driverKeys };
+  }
+
   /** The sums behind one driver's score and experience (batched with the turn's other lookups). */
-  totalsOf(partnerId: string, request: QuoteRequestV1, now: Date): Promise<DriverRecordTotals> {
+  totalsOf(partnerId: string, request: QuoteRequestV1, now: Date, known?: DriverKeys): Promise<DriverRecordTotals> {
     return new Promise((resolve, reject) => {
       if (this.waiting.length === 0) setImmediate(() => this.send());
-      this.waiting.push({ lookup: this.pseudonymsOf(partnerId, request), now, resolve, reject });
+      this.waiting.push({ lookup: this.pseudonymsOf(partnerId, request, known), now, resolve, reject });
     });
   }
 
   /** The sums of many drivers at once (a chunk of booking events), in the order given. */
   async totalsOfAll(drivers: DriverOfRequest[], now: Date): Promise<DriverRecordTotals[]> {
-    const lookups = drivers.map((d) => this.pseudonymsOf(d.partnerId, d.request));
+    const lookups = drivers.map((d) => this.pseudonymsOf(d.partnerId, d.request, d.driverKeys));
     const found = await this.repository.totals(lookups, now);
     return lookups.map((l) => found.get(l.driverKey) ?? {});
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type Redis from 'ioredis';
 import type { BookingAcceptedV1, BookingPricedV1 } from '@kuruma/contracts';
-import type { DriverRecordRepository, QuoteRepository } from '@kuruma/data-access-db';
+import type { DriverBookingRow, DriverLookup, DriverRecordRepository, QuoteRecord, QuoteRepository } from '@kuruma/data-access-db';
+import { driverPseudonym, sharedDriverPseudonym } from '@kuruma/domain-rating';
 import { DriverRecords } from '../driver-records/driver-records';
 import { VehicleDamageLookup } from '../vehicle-damage/vehicle-damage.lookup';
 import { PriceBookingEventsUseCase } from './price-booking-events.use-case';
@@ -43,5 +44,47 @@ describe(PriceBookingEventsUseCase.name, () => {
     const byPartner = Object.fromEntries(priced.map((p) => [p.partnerId, p.quote]));
     expect(byPartner['a']).toMatchObject({ status: 'declined', reasons: [expect.objectContaining({ code: 'vehicle-damage-unresolved' })] });
     expect(byPartner['b']).toMatchObject({ status: 'quoted' });
+  });
+
+  describe("the driver's pseudonyms", () => {
+    const KEY = 'spec-driver-pseudonym-key-0123456789abcdef';
+    /** Pricing's stores as the use case leaves them: the lookups asked, the quotes and driver rows written. */
+    function stores() {
+      const seen = { lookups: [] as DriverLookup[], quotes: [] as QuoteRecord[], drivers: [] as DriverBookingRow[], priced: [] as BookingPricedV1[] };
+      const quotes = { saveAll: async (r: QuoteRecord[]) => void seen.quotes.push(...r) } as unknown as QuoteRepository;
+      const driverBookings = {
+        totals: async (l: DriverLookup[]) => (seen.lookups.push(...l), new Map()),
+        pricedDrivers: async () => new Map(),
+        recordBookings: async (r: DriverBookingRow[]) => void seen.drivers.push(...r),
+      } as unknown as DriverRecordRepository;
+      const redis = { mget: async (keys: string[]) => keys.map(() => null) } as unknown as Redis;
+      const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis), new DriverRecords(driverBookings, KEY), driverBookings);
+      const run = (a: BookingAcceptedV1) => sut.execute([a], async (p) => void seen.priced.push(...p), now);
+      return { seen, run };
+    }
+
+    it("uses booking-ingest's keys as they come, without hashing the pseudonym in the event again", async () => {
+      const { seen, run } = stores();
+      const driverKeys = { driverKey: 'pseudonym-of-drv-a', sharedDriverKey: 'shared-of-drv-a' };
+      const event = accepted('a', 'v-1');
+      await run({ ...event, event: { ...event.event, data: { ...event.event.data, driver: { ...event.event.data.driver, driverId: driverKeys.driverKey } } }, driverKeys });
+
+      expect(seen.lookups).toEqual([{ partnerId: 'a', ...driverKeys }]);
+      expect(seen.drivers).toMatchObject([driverKeys]);
+      expect(seen.quotes[0]?.request.driver.driverId).toBe(driverKeys.driverKey);
+      expect(seen.priced[0]?.event.data.driver.driverId).toBe(driverKeys.driverKey);
+    });
+
+    it('hashes the reference of an event accepted before ingest pseudonymised, and keeps and passes on only the pseudonym', async () => {
+      const { seen, run } = stores();
+      const event = accepted('a', 'v-1');
+      await run(event);
+
+      const driverKey = driverPseudonym(KEY, 'a', 'drv-a');
+      expect(seen.lookups).toEqual([{ partnerId: 'a', driverKey, sharedDriverKey: sharedDriverPseudonym(KEY, 'drv-a') }]);
+      expect(seen.drivers).toMatchObject([{ driverKey }]);
+      expect(JSON.stringify([seen.quotes, seen.priced])).not.toContain('drv-a');
+      expect(seen.priced[0]?.event.data.driver.driverId).toBe(driverKey);
+    });
   });
 });

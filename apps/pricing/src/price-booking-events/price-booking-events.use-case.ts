@@ -32,13 +32,15 @@ export class PriceBookingEventsUseCase {
    * stored once by id, a booking's driver row is rewritten, and policy's inbox drops a priced event
    * it has applied.
    */
-  async execute(accepted: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = this.clock.now()): Promise<void> {
+  async execute(received: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = this.clock.now()): Promise<void> {
+    // The driver by booking-ingest's pseudonyms: nothing here hashes a reference again.
+    const accepted = received.map((a) => this.drivers.withPseudonyms(a));
     const bookable = accepted.filter((a) => BOOKABLE.has(a.event.type));
     const later = accepted.filter((a) => !BOOKABLE.has(a.event.type));
     // By the authenticated partner's vehicle: another partner's claim on the same vehicle id is not this car's.
     const [damaged, totals, earlier] = await Promise.all([
       this.damage.withOpenDamage(bookable.map((a) => ({ partnerId: a.partnerId, vehicleId: a.event.data.vehicle.vehicleId }))),
-      this.drivers.totalsOfAll(bookable.map((a) => ({ partnerId: a.partnerId, request: a.event.data })), now),
+      this.drivers.totalsOfAll(bookable.map((a) => ({ partnerId: a.partnerId, request: a.event.data, driverKeys: a.driverKeys })), now),
       this.driverBookings.pricedDrivers(later.map((a) => ({ partnerId: a.partnerId, bookingId: a.event.data.bookingId }))),
     ]);
     const records: QuoteRecord[] = [];
@@ -69,7 +71,7 @@ export class PriceBookingEventsUseCase {
       records.push({ partnerId: a.partnerId, request: driver.request, quote });
       const inputs = driverInputsOf(driver.request, driver.record);
       pricedInputs.set(bookingKey(a), inputs);
-      const { driverKey, sharedDriverKey } = this.drivers.pseudonymsOf(a.partnerId, request);
+      const { driverKey, sharedDriverKey } = a.driverKeys;
       drivers.push({
         partnerId: a.partnerId,
         bookingId: request.bookingId,

@@ -22,9 +22,15 @@ export class QuotesController {
   async quote(@Partner() partner: PartnerRecord, @Body(new ZodValidationPipe(quoteRequestV1Schema)) request: QuoteRequestV1): Promise<QuoteV1> {
     if (request.partnerId !== partner.id) throw ProblemException.forbidden('partnerId does not match the API key');
     const now = this.clock.now();
-    const [damaged, totals] = await Promise.all([this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId), this.drivers.totalsOf(partner.id, request, now)]);
+    // Priced as a booking of the same request would be (booking-ingest pseudonymises it), so the
+    // quote id and the owner check come out the same; the answer carries no driver reference.
+    const { request: pseudonymous, driverKeys } = this.drivers.pseudonymous(partner.id, request);
+    const [damaged, totals] = await Promise.all([
+      this.damage.hasOpenDamage(partner.id, request.vehicle.vehicleId),
+      this.drivers.totalsOf(partner.id, pseudonymous, now, driverKeys),
+    ]);
     // The platform's own driving score and experience of this driver, where it has them, in place of the partner's numbers.
-    const priced = applyDriverRecord(request, totals);
+    const priced = applyDriverRecord(pseudonymous, totals);
     const quote = priceQuote(priced.request, { now, vehicleHasOpenDamageClaim: damaged, driverRecord: priced.record });
     if (quote.status !== 'quoted') return quote;
     // Only the partner's answer carries the schedule: it follows from the tariff version and request.

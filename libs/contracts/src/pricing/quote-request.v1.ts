@@ -52,8 +52,12 @@ const quoteVehicleV1Schema = z.object({
   plateClassification: z.string().regex(/^\d{1,3}$/, 'must be 1-3 digits'),
   /** fleet (operator-owned) or peer (a private owner lends it). */
   ownership: z.enum(['fleet', 'peer']),
-  /** Pseudonymous id of the owner, for peer cars; cover is refused when the driver owns the car. */
-  ownerDriverId: identifierSchema.optional(),
+  /** Pseudonymous id of the owner, for peer cars; cover is refused when the driver owns the car (kept as driverId is). */
+  ownerDriverId: identifierSchema
+    .describe(
+      "Your opaque reference of the car's owner, for peer cars, in the same scheme as driver.driverId: cover is refused when the driver owns the car. Like driverId, the platform keeps only its keyed pseudonym of it.",
+    )
+    .optional(),
   /** A rental car (refused: rental cars carry their own cover). */
   rental: z.boolean(),
   /**
@@ -74,8 +78,10 @@ const quoteVehicleV1Schema = z.object({
 
 /** The driver: pseudonymous; no names, addresses or licence numbers. */
 const quoteDriverV1Schema = z.object({
-  /** Pseudonymous driver id from the partner. */
-  driverId: identifierSchema,
+  /** Pseudonymous driver id from the partner: kept only as the platform's keyed pseudonym of it. */
+  driverId: identifierSchema.describe(
+    "Your own opaque reference for the driver (never a name or licence number). The platform does not keep it: booking-ingest replaces it at acceptance by the driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key, base64url, 43 characters), and that pseudonym is the `driverId` policies and claims return. Only the platform holds the key; the insurer's ops console finds a driver's policies by your reference, and a deletion request names it.",
+  ),
   /** Age in whole years at the start of cover. */
   age: z.number().int().min(0).max(120),
   /** Licence colour: gold (no violations for 5 years), blue, green (new driver). */

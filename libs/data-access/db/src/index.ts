@@ -2,6 +2,7 @@ export * from './prisma-client.factory';
 export * from './sql/sql-database';
 export * from './migrations/migrator';
 export * from './booking/booking-event.repository';
+export * from './booking/driver-history.repository';
 export * from './booking/partner.repository';
 export * from './pricing/quote.repository';
 export * from './policy/policy.repository';

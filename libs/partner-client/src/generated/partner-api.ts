@@ -481,6 +481,7 @@ export interface components {
                 driver: {
                     accidentCoefficientYears?: number;
                     age: number;
+                    /** @description Your own opaque reference for the driver (never a name or licence number). The platform does not keep it: booking-ingest replaces it at acceptance by the driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key, base64url, 43 characters), and that pseudonym is the `driverId` policies and claims return. Only the platform holds the key; the insurer's ops console finds a driver's policies by your reference, and a deletion request names it. */
                     driverId: string;
                     /** @description The driver agreed that the platform scores their driving from the car's trip summaries (devices/{deviceId}/trip). With it, the platform's own driving score for this driver replaces `telematics` once it has trips; absent or false: their trips are not kept and the price uses no platform driving score. */
                     drivingDataConsent?: boolean;
@@ -509,6 +510,7 @@ export interface components {
                     eco: boolean;
                     firstRegistration: string;
                     modelRatingClass: number;
+                    /** @description Your opaque reference of the car's owner, for peer cars, in the same scheme as driver.driverId: cover is refused when the driver owns the car. Like driverId, the platform keeps only its keyed pseudonym of it. */
                     ownerDriverId?: string;
                     /** @enum {string} */
                     ownership: "fleet" | "peer";
@@ -542,6 +544,7 @@ export interface components {
             cause: string;
             claimNumber: string;
             coverages: string[];
+            /** @description The driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key of your partner id and the driver.driverId you sent, base64url), not your reference: the platform keeps no partner driver reference. The same driver always has the same pseudonym at your partner id. Policies bound before pseudonymisation show the reference as sent. */
             driverId: string;
             /** Format: uuid */
             id: string;
@@ -574,6 +577,7 @@ export interface components {
             cause: string;
             claimNumber: string;
             coverages: string[];
+            /** @description The driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key of your partner id and the driver.driverId you sent, base64url), not your reference: the platform keeps no partner driver reference. The same driver always has the same pseudonym at your partner id. Policies bound before pseudonymisation show the reference as sent. */
             driverId: string;
             /** Format: uuid */
             id: string;
@@ -768,6 +772,7 @@ export interface components {
                 code: string;
                 message: string;
             }[] | null;
+            /** @description The driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key of your partner id and the driver.driverId you sent, base64url), not your reference: the platform keeps no partner driver reference. The same driver always has the same pseudonym at your partner id. Policies bound before pseudonymisation show the reference as sent. */
             driverId: string;
             endorsements: {
                 at: string | null;
@@ -901,6 +906,7 @@ export interface components {
             driver: {
                 accidentCoefficientYears?: number;
                 age: number;
+                /** @description Your own opaque reference for the driver (never a name or licence number). The platform does not keep it: booking-ingest replaces it at acceptance by the driver's pseudonym at your partner id (HMAC-SHA256 under the platform's key, base64url, 43 characters), and that pseudonym is the `driverId` policies and claims return. Only the platform holds the key; the insurer's ops console finds a driver's policies by your reference, and a deletion request names it. */
                 driverId: string;
                 /** @description The driver agreed that the platform scores their driving from the car's trip summaries (devices/{deviceId}/trip). With it, the platform's own driving score for this driver replaces `telematics` once it has trips; absent or false: their trips are not kept and the price uses no platform driving score. */
                 drivingDataConsent?: boolean;
@@ -926,6 +932,7 @@ export interface components {
                 eco: boolean;
                 firstRegistration: string;
                 modelRatingClass: number;
+                /** @description Your opaque reference of the car's owner, for peer cars, in the same scheme as driver.driverId: cover is refused when the driver owns the car. Like driverId, the platform keeps only its keyed pseudonym of it. */
                 ownerDriverId?: string;
                 /** @enum {string} */
                 ownership: "fleet" | "peer";

@@ -46,14 +46,20 @@ export const opsServiceVars = {
   OPS_IDENTITY_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.OPS_IDENTITY_KEY),
 };
 
-/** Drivers' pseudonyms and how long their driving data is kept (docs/privacy.md). */
-export const driverDataVars = {
+/** The key of drivers' pseudonyms, for every process that turns a partner's driver reference into one (docs/privacy.md). */
+export const driverPseudonymVars = {
   /**
-   * HMAC key of the drivers' pseudonyms (partner + driver reference). The same on every pricing
-   * instance and in `npm run driver:erase`; changing it orphans every driver's history (it cannot
+   * HMAC key of the drivers' pseudonyms (partner + driver reference). The same in booking-ingest
+   * (which replaces the reference at acceptance), pricing (quotes), the ops console (search by
+   * reference) and `npm run driver:erase`; changing it orphans every driver's history (it cannot
    * be re-linked), which is also how to unlink all of it at once.
    */
   DRIVER_PSEUDONYM_KEY: z.string().min(32).default(DEV_DEFAULT_SECRETS.DRIVER_PSEUDONYM_KEY),
+};
+
+/** Drivers' pseudonyms and how long their driving data is kept (docs/privacy.md). */
+export const driverDataVars = {
+  ...driverPseudonymVars,
   /** Trip summaries are deleted this many days after the trip ended. */
   DRIVING_TRIP_RETENTION_DAYS: envInt(365, 1, 3650),
   /** A booking's link to its pseudonymous driver (their covered hours) is deleted this many days after it was priced. */

@@ -11,6 +11,7 @@ export interface DecidedBookingEvent {
   outcome: string;
   holdUntil: Date | null;
   envelope: unknown;
+  driverKeys?: { driverKey: string; sharedDriverKey: string } | null;
 }
 
 export interface StoredPendingEvent {
@@ -21,6 +22,8 @@ export interface StoredPendingEvent {
   sequence: number;
   type: string;
   envelope: unknown;
+  /** The driver's pseudonyms, for its accepted record (the envelope carries only the per-partner one); null on rows stored before they were kept. */
+  driverKeys?: { driverKey: string; sharedDriverKey: string } | null;
   holdUntil: Date | null;
   /** The trace headers its accepted event is published with (not stored: a held event's release starts a new trace). */
   trace?: Record<string, string>;
@@ -51,10 +54,10 @@ export class BookingEventRepository {
   async insertDecided(tx: DatabaseTx, events: DecidedBookingEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return tx.$executeRaw`
-      INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, hold_until, envelope)
-      SELECT id, "partnerId", "bookingId", "eventId", sequence, type, outcome, "holdUntil", envelope
+      INSERT INTO booking_event (id, partner_id, booking_id, event_id, sequence, type, outcome, hold_until, envelope, driver_keys)
+      SELECT id, "partnerId", "bookingId", "eventId", sequence, type, outcome, "holdUntil", envelope, "driverKeys"
       FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-           AS x(id uuid, "partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, outcome text, "holdUntil" timestamptz, envelope jsonb)
+           AS x(id uuid, "partnerId" text, "bookingId" text, "eventId" text, sequence int, type text, outcome text, "holdUntil" timestamptz, envelope jsonb, "driverKeys" jsonb)
       ON CONFLICT (partner_id, event_id) DO NOTHING`;
   }
 
@@ -79,9 +82,19 @@ export class BookingEventRepository {
   async pendingFor(tx: DatabaseTx, bookings: { partnerId: string; bookingId: string }[]): Promise<StoredPendingEvent[]> {
     if (bookings.length === 0) return [];
     const rows = await tx.$queryRaw<
-      { id: string; partner_id: string; booking_id: string; event_id: string; sequence: number; type: string; envelope: unknown; hold_until: Date | null }[]
+      {
+        id: string;
+        partner_id: string;
+        booking_id: string;
+        event_id: string;
+        sequence: number;
+        type: string;
+        envelope: unknown;
+        driver_keys: StoredPendingEvent['driverKeys'];
+        hold_until: Date | null;
+      }[]
     >`
-      SELECT id::text, partner_id, booking_id, event_id, sequence, type, envelope, hold_until FROM booking_event
+      SELECT id::text, partner_id, booking_id, event_id, sequence, type, envelope, driver_keys, hold_until FROM booking_event
       WHERE outcome IN ('received', 'held')
         AND (partner_id, booking_id) IN (SELECT * FROM unnest(${bookings.map((b) => b.partnerId)}::text[], ${bookings.map((b) => b.bookingId)}::text[]))`;
     return rows.map((r) => ({
@@ -92,6 +105,7 @@ export class BookingEventRepository {
       sequence: r.sequence,
       type: r.type,
       envelope: r.envelope,
+      driverKeys: r.driver_keys,
       holdUntil: r.hold_until,
     }));
   }
