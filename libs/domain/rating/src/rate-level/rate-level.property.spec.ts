@@ -27,11 +27,14 @@ describe('off-balance', () => {
         const balanced = { ...corrected, data: { ...corrected.data, basePerDay: { ...corrected.data.basePerDay, ...base } as TariffData['basePerDay'] } };
         for (const line of rateLevelCheck(model, balanced, book).coverages) {
           if (line.bookings === 0) continue;
-          // Bases are kept to 0.1 yen, so a coverage is off by at most 0.05 yen over its smallest base
-          // (about 0.002 for the 23-yen road-assistance base; a book heavy in young drivers or long
-          // bookings moves the bases, and a fixed 0.003 failed on such a book).
+          // Bases are kept to 0.1 yen, so a coverage is off by at most one 0.1-yen step over its
+          // smallest base (about 0.004 for the 25-yen road-assistance base; a book heavy in young
+          // drivers or long bookings moves the bases, and a fixed 0.003 failed on such a book). Half a
+          // step was too tight: the base is rounded from a balance over cells of different weight,
+          // not from this book's exact ratio, and seed 1195568504 (2 % young, 10 % long) missed
+          // 25.3 yen's half step, 0.00198, by 0.00002.
           const smallest = Math.min(...cells.filter((c) => c.coverage === line.key).map((c) => c.balancedPerDay));
-          expect(Math.abs(line.charged / line.indicated - 1)).toBeLessThan(0.05 / smallest + 1e-9);
+          expect(Math.abs(line.charged / line.indicated - 1)).toBeLessThan(0.1 / smallest + 1e-9);
         }
       }),
       { numRuns: 8 },
