@@ -11,6 +11,15 @@ export const loadOpsConsoleConfig = (env?: NodeJS.ProcessEnv) =>
       ...webhookReplayVars,
       // Policies keep the driver's pseudonym: a search by the partner's reference hashes it per partner.
       ...driverPseudonymVars,
+      /**
+       * Days a dead letter is kept in Postgres: the console's index of the dead-letter topics and
+       * claims-trigger's device dead letters. They hold what a sender sent, byte for byte (a refused
+       * booking event carries the partner's driver reference: docs/privacy.md); the topics keep their
+       * records 30 days (retention.ms), so the default ends the index's copy when the topic's ends.
+       */
+      DEAD_LETTER_RETENTION_DAYS: envInt(30, 1, 3_650),
+      /** How often the retention job deletes dead letters past DEAD_LETTER_RETENTION_DAYS. */
+      DEAD_LETTER_PURGE_INTERVAL_MS: envInt(3_600_000, 1_000, 86_400_000),
       /** claims-trigger's internal listener, where the console's claim actions go. */
       CLAIMS_TRIGGER_OPS_URL: z.string().url().default('http://127.0.0.1:3104'),
       /** Events kept for browsers that reconnect (resume with Last-Event-ID within this many). */

@@ -38,4 +38,16 @@ export class DeadLetterIndex {
              original_offset bigint, reason text, reason_code text, attempts int, service text, failed_at timestamptz, record_key text, payload text, headers jsonb)
       ON CONFLICT (dlq_topic, dlq_partition, dlq_offset) DO NOTHING`;
   }
+
+  /**
+   * Deletes up to `batch` index rows indexed before `before`, and as many of claims-trigger's
+   * device dead letters received before it; the counts deleted.
+   */
+  async purgeOlderThan(before: Date, batch: number): Promise<{ indexed: number; device: number }> {
+    const indexed = await this.db.$executeRaw`
+      DELETE FROM dead_letter_record WHERE id = ANY (ARRAY(SELECT id FROM dead_letter_record WHERE indexed_at < ${before} ORDER BY indexed_at LIMIT ${batch}))`;
+    const device = await this.db.$executeRaw`
+      DELETE FROM dead_letter WHERE id = ANY (ARRAY(SELECT id FROM dead_letter WHERE received_at < ${before} LIMIT ${batch}))`;
+    return { indexed, device };
+  }
 }

@@ -1,11 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { SqlDatabase, type SqlTx } from '@kuruma/data-access-db';
-import { KAFKA, SERVICE_KIT, type ServiceKit, TopicNames } from '@kuruma/service-kit';
+import { JobSchedule, KAFKA, SERVICE_KIT, type ServiceKit, ShutdownRegistry, TopicNames } from '@kuruma/service-kit';
 import { AuditLog } from '../audit/audit-log';
 import type { OpsConsoleConfig } from '../ops-console.config';
 import { CONFIG } from '../tokens';
+import { DeadLetterIndex } from './dead-letter-index';
 import { DeadLetterIndexer } from './dead-letter-indexer';
+import { DeadLetterRetentionJob } from './dead-letter-retention.job';
 import { DeadLetterQueries } from './dead-letter.queries';
 import { RedriveDeadLettersUseCase, redriveTargets } from './redrive-dead-letters.use-case';
 import { RedriveProducer } from './redrive-producer';
@@ -23,6 +25,17 @@ export const deadLetterProviders: Provider[] = [
       await indexer.start();
       return indexer;
     },
+  },
+  {
+    provide: DeadLetterRetentionJob,
+    inject: [SqlDatabase, CONFIG, SERVICE_KIT],
+    useFactory: (db: SqlDatabase, cfg: OpsConsoleConfig, kit: ServiceKit) =>
+      new DeadLetterRetentionJob(new DeadLetterIndex(db), cfg.DEAD_LETTER_RETENTION_DAYS, cfg.DEAD_LETTER_PURGE_INTERVAL_MS, kit.logger),
+  },
+  {
+    provide: JobSchedule,
+    inject: [DeadLetterRetentionJob, ShutdownRegistry],
+    useFactory: (job: DeadLetterRetentionJob, shutdown: ShutdownRegistry) => new JobSchedule('dead-letter-retention-job', job, shutdown),
   },
   { provide: DeadLetterQueries, inject: [SqlDatabase, TopicNames], useFactory: (db: SqlDatabase, topics: TopicNames) => new DeadLetterQueries(db, redriveTargets(topics)) },
   {
