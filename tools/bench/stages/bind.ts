@@ -1,6 +1,7 @@
 import { asMessage, bookingEvent, newBooking, waitUntil } from '../../harness';
 import type { PlatformRun } from '../bench-run';
 import { measureHops } from '../hops';
+import { refreshPlannerStatistics } from '../planner-statistics';
 import { openLoop, percentiles } from '../latency';
 
 /** Bind latency at 100/s, 300/s and 1,000/s: com.kurumacover.booking.confirmed sent -> com.kurumacover.policy.bound observed, with CPU per booking and the hops. */
@@ -8,6 +9,8 @@ export async function bindStage(run: PlatformRun): Promise<void> {
   for (const [rate, seconds] of [[100, 15], [300, 15], [1_000, 10]] as const) {
     const bar = run.bars.create(rate * seconds, 0, { stage: `bind ${rate}/s`.padEnd(15), unit: 'bookings' });
     const sentAt = new Map<string, number>();
+    // The previous stage's rows are in the statistics before this window, as autovacuum would have them.
+    refreshPlannerStatistics();
     const cpu = run.cpuWindow();
     const { result: load, hops } = await measureHops(async () => {
       const held = await openLoop(rate, seconds, async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { baseUrl, waitUntil } from '../../harness';
 import type { PlatformRun } from '../bench-run';
 import { measureHops } from '../hops';
+import { refreshPlannerStatistics } from '../planner-statistics';
 import { openLoop, percentiles } from '../latency';
 import { scrapeHistogram, windowShares } from '../service-metrics';
 
@@ -17,6 +18,7 @@ export async function fnolStage(run: PlatformRun): Promise<void> {
   run.fnolLatency.length = 0;
   await openLoop(200, 3, async (i) => void (await crash(i)));
   await waitUntil(() => run.fnolLatency.length >= 600, 30_000);
+  refreshPlannerStatistics();
   // Where the time goes, as claims-trigger measures it: MQTT receipt -> committed claim, and
   // commit -> Kafka acknowledgement of the outbox batch (the rest is MQTT in and Kafka out).
   const claimsUrl = baseUrl('claims-trigger');
