@@ -120,7 +120,19 @@ export async function restoreDatabase(file: string, url: string, onTable?: OnTab
   if (existing.length) throw new Error(`the target database is not empty (${existing.join(', ')}, ...): restore into a new database`);
   const total = archiveTables(file).length;
   await run('pg_restore', ['--single-transaction', '--exit-on-error', `--dbname=${url}`, file], progressOn(total, onTable));
+  await analyzeRestored(url);
   return { tables: total };
+}
+
+/**
+ * pg_restore leaves the planner no statistics (pg_restore's documentation: ANALYZE after a
+ * restore). The services run their statements as prepared statements whose generic plan is made
+ * once per connection from the statistics of that moment, so a service started on an unanalysed
+ * copy could keep plans made for empty tables (a scan of every claim per crash alert, measured in
+ * docs/benchmarks.md) until autovacuum's first ANALYZE of each table.
+ */
+async function analyzeRestored(url: string): Promise<void> {
+  await withClient(url, (c) => c.query('ANALYZE'));
 }
 
 /** Exact row counts of every table, for comparing a restore with its source. */
