@@ -18,4 +18,5 @@ export * from './failure/transient-failure';
 export * from './tracing/outbox-publish-trace';
 export * from './tracing/trace-context';
 export * from './kafka/native-crc32c';
+export * from './kafka/request-queue-timer';
 export * from './kafka/presized-record-encoder';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type KafkaAuth, kafkaAuthOptions } from './kafka-auth';
 import { useNativeCrc32c } from './native-crc32c';
 import { usePresizedRecordEncoder } from './presized-record-encoder';
+import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -23,6 +24,7 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   // Produce-path replacements (docs/benchmarks.md); if kafkajs loaded its own first, it keeps them.
   if (!useNativeCrc32c()) kafkaLogger.warn('kafkajs loaded its JavaScript CRC-32C before the native one could be put in place; producing stays correct, at more CPU');
+  stopIdleRequestQueueTimers();
   if (!usePresizedRecordEncoder()) kafkaLogger.warn('kafkajs loaded its record encoder before the presized one could be put in place; producing stays correct, at more CPU');
   return new Kafka({
     clientId: connection.clientId,
