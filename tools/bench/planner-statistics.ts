@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { TEST_ENV } from '../harness';
 
+/** Runs one SQL statement on the bench's own database (maintenance between stages). */
+export function runOnBenchDatabase(sql: string): void {
+  execFileSync('psql', [TEST_ENV['DATABASE_URL'] as string, '-qc', sql]);
+}
+
 /**
  * ANALYZE the bench's database before a measured window, as autovacuum has on any database
  * older than its naptime. Why: every service runs its statements as named prepared statements,
@@ -11,5 +16,5 @@ import { TEST_ENV } from '../harness';
  * a state production leaves at the first autovacuum ANALYZE, which invalidates the cached plans.
  */
 export function refreshPlannerStatistics(): void {
-  execFileSync('psql', [TEST_ENV['DATABASE_URL'] as string, '-qc', 'ANALYZE']);
+  runOnBenchDatabase('ANALYZE');
 }

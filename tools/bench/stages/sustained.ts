@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { asMessage, bookingEvent, newBooking, TEST_ENV, waitUntil } from '../../harness';
+import { asMessage, bookingEvent, newBooking, waitUntil } from '../../harness';
 import type { PlatformRun } from '../bench-run';
+import { runOnBenchDatabase } from '../planner-statistics';
 
 /** A drain shorter than this measures its start and end more than the steady state. */
 const STEADY_DRAIN_SECONDS = 8;
@@ -42,7 +42,7 @@ async function drain(run: PlatformRun, backlog: number) {
   // The stages after this one measure steady state, not the wake of this backlog (Postgres's
   // autovacuum and checkpoint of it; docs/benchmarks.md, design notes).
   run.say('letting Postgres absorb the backlog (VACUUM ANALYZE, CHECKPOINT)');
-  execFileSync('psql', [TEST_ENV['DATABASE_URL'], '-qc', 'VACUUM ANALYZE']);
-  execFileSync('psql', [TEST_ENV['DATABASE_URL'], '-qc', 'CHECKPOINT']);
+  runOnBenchDatabase('VACUUM ANALYZE');
+  runOnBenchDatabase('CHECKPOINT');
   return result;
 }
