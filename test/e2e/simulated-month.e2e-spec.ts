@@ -273,8 +273,17 @@ describe('a simulated month of the premium ledger', () => {
       const upr: Record<string, number[]> = {};
       for (const partnerId of partners) {
         for (const { key: day, closedAt } of closed) {
-          // What the ledger held when the day closed (the close holds a SHARE lock: nothing commits meanwhile).
-          const known = (await ledger.entriesWithPlan(sql, periodBounds(day).end)).filter((e) => e.partnerId === partnerId && e.postedAt < closedAt);
+          // What the ledger held when the day closed, and the reserve the close posted into it. The
+          // close holds a SHARE lock, so every entry committed before it has a lower seq than that
+          // reserve, and every entry it held back a higher one. posted_at and closed_at are kept to
+          // the millisecond: CI once saw the day's own reserve entry stamped in the same millisecond
+          // as its close, so `postedAt < closedAt` dropped it. The seq decides (postedAt is the
+          // fallback for a day whose close posted no reserve).
+          const all = await ledger.entriesWithPlan(sql, periodBounds(day).end);
+          const reserveSeqs = all.filter((e) => e.rule === 'unearned-premium-reserve' && e.periodDay === day).map((e) => e.seq);
+          const firstReserve = Math.min(...reserveSeqs);
+          const seenByClose = (e: (typeof all)[number]) => (reserveSeqs.length ? e.seq < firstReserve || reserveSeqs.includes(e.seq) : e.postedAt < closedAt);
+          const known = all.filter((e) => e.partnerId === partnerId && seenByClose(e));
           const reserve = known.filter((e) => e.rule === 'unearned-premium-reserve').reduce((s, e) => s + e.lines.reduce((t, l) => t + (l.account === '2200' ? l.creditYen - l.debitYen : 0), 0), 0);
           expect(reserve, `${partnerId} ${day}`).toBe(premiumAt(known, periodBounds(day).end).unearnedYen);
           (upr[partnerId] ??= []).push(reserve);
