@@ -45,9 +45,14 @@ export class AcceptBookingEventsUseCase {
         bookings.set(bookingKey(partnerId, event.data.bookingId), { partnerId, bookingId: event.data.bookingId, vehicleId: event.data.vehicle.vehicleId });
       }
       // Lock first: then no other transaction can store one of these events until we commit, and
-      // the duplicate check below stays true.
-      const locked = await this.repo.lockBookings(tx, [...bookings.values()]);
-      const seen = await this.repo.existingEventKeys(tx, events.map(({ partnerId, event }) => ({ partnerId, eventId: event.id })));
+      // the duplicate check below stays true. One read then gives the duplicates and the events
+      // the bookings still hold.
+      const lastSequences = await this.repo.lockBookings(tx, [...bookings.values()]);
+      const { seen, pending } = await this.repo.storedFor(
+        tx,
+        events.map(({ partnerId, event }) => ({ partnerId, eventId: event.id })),
+        [...bookings.values()],
+      );
       const fresh: StoredPendingEvent[] = [];
       const freshIds = new Map<string, string>();
       const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();
@@ -63,7 +68,9 @@ export class AcceptBookingEventsUseCase {
         touched.set(booking, present(bookings.get(booking), 'booking ' + booking));
       }
       const { driverPseudonymKey: _key, ...apply } = this.config;
-      const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...apply, now }, fresh, locked);
+      // Only the bookings with a fresh event are ordered (a chunk of duplicates changes nothing).
+      const held = pending.filter((e) => touched.has(bookingKey(e.partnerId, e.bookingId)));
+      const outcomes = await applyPendingEvents(tx, this.repo, [...touched.values()], { ...apply, now }, fresh, { lastSequences, pending: held });
       // A repeat of an event within the chunk gets the answer of its first copy, as before.
       return events.map(({ partnerId, event }): IngestOutcome => {
         const id = freshIds.get(eventKey(partnerId, event.id));

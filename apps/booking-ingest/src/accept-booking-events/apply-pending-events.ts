@@ -17,11 +17,19 @@ export interface ApplyContext {
   now: Date;
 }
 
+/** What the caller read with the bookings locked: their applied sequence and their stored events still waiting. */
+export interface LockedBookings {
+  lastSequences: Map<string, number>;
+  pending: StoredPendingEvent[];
+}
+
 /**
  * Orders every waiting event of the bookings (the `fresh` ones, not stored yet, and those held
  * earlier), stores the fresh ones with their outcome, updates the held ones that moved, advances
  * the applied sequence and sends what is applied to pricing, all inside the caller's
- * transaction. `locked` is the applied sequence of bookings the caller has locked already.
+ * transaction. `locked`: what the caller read after locking the bookings already; without it the
+ * bookings are locked and read here. Three statements a chunk, each a round trip that every
+ * record paid for at low rates (docs/benchmarks.md, "Statements per chunk").
  */
 export async function applyPendingEvents(
   tx: DatabaseTx,
@@ -29,12 +37,12 @@ export async function applyPendingEvents(
   bookings: { partnerId: string; bookingId: string; vehicleId: string }[],
   ctx: ApplyContext,
   fresh: StoredPendingEvent[] = [],
-  locked?: Map<string, number>,
+  locked?: LockedBookings,
 ): Promise<Map<string, string>> {
   const outcomesById = new Map<string, string>();
   if (bookings.length === 0) return outcomesById;
-  const lastSequences = locked ?? (await repo.lockBookings(tx, bookings));
-  const stored = await repo.pendingFor(tx, bookings);
+  const lastSequences = locked?.lastSequences ?? (await repo.lockBookings(tx, bookings));
+  const stored = locked?.pending ?? (await repo.storedFor(tx, [], bookings)).pending;
   const byBooking = new Map<string, StoredPendingEvent[]>();
   for (const event of [...stored, ...fresh]) {
     const key = bookingKey(event.partnerId, event.bookingId);
@@ -86,10 +94,8 @@ export async function applyPendingEvents(
   }
   // The bookings are locked, so no other transaction can have stored one of these events since
   // the caller checked; if one did anyway, nothing of this chunk may commit (it is retried).
-  const inserted = await repo.insertDecided(tx, inserts);
+  const inserted = await repo.saveDecisions(tx, { inserts, outcomes: updates, applied });
   if (inserted !== inserts.length) throw new Error(`booking events stored concurrently (${inserts.length - inserted}); retrying the chunk`);
-  await repo.setOutcomes(tx, updates);
-  await repo.setApplied(tx, applied);
   // Last, with the bookings still locked: another transaction on these bookings sends its events
   // only after this one has committed, so each booking's events reach the topic in order.
   if (forwarded.length > 0) await ctx.forward(forwarded);

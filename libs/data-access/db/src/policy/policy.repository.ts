@@ -1,4 +1,5 @@
 import type { DatabaseTx } from '../prisma-client.factory';
+import { fixedStatement } from '../sql/sql-database';
 
 /** A policy as the policy service works with it (one row per partner booking). */
 export interface PolicyRow {
@@ -52,15 +53,19 @@ export const POLICY_COLUMNS = `id::text, policy_number AS "policyNumber", partne
   refund_yen AS "refundYen", tariff_version AS "tariffVersion", quote_id AS "quoteId", breakdown,
   decline_reasons AS "declineReasons", request, last_sequence AS "lastSequence", bound_at AS "boundAt"`;
 
+const LOCK_BY_BOOKINGS = fixedStatement(
+  `SELECT ${POLICY_COLUMNS} FROM policy WHERE (partner_id, booking_id) IN (SELECT * FROM unnest(`,
+  `::text[], `,
+  `::text[])) ORDER BY partner_id, booking_id FOR UPDATE`,
+);
+
 /** The policy service's tables: policies, endorsements and rejected transitions. */
 export class PolicyRepository {
-  /** Locks the policies of these bookings for the rest of the transaction. */
+  /** Locks the policies of these bookings for the rest of the transaction (a prepared statement: one a chunk). */
   async lockByBookings(tx: DatabaseTx, keys: { partnerId: string; bookingId: string }[]): Promise<Map<string, PolicyRow>> {
     if (keys.length === 0) return new Map();
-    const rows = await tx.$queryRawUnsafe<PolicyRow[]>(
-      `SELECT ${POLICY_COLUMNS} FROM policy
-       WHERE (partner_id, booking_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-       ORDER BY partner_id, booking_id FOR UPDATE`,
+    const rows = await tx.$queryRaw<PolicyRow[]>(
+      LOCK_BY_BOOKINGS,
       keys.map((k) => k.partnerId),
       keys.map((k) => k.bookingId),
     );

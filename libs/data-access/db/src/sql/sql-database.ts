@@ -33,6 +33,16 @@ export interface SqlDatabaseOptions {
   onIdleError?: (error: Error) => void;
 }
 
+/**
+ * A fixed statement whose text is built once from constants (a shared column list, say), as a
+ * tagged template's strings: the parts between the bind parameters. Run through `$queryRaw` it is
+ * a named prepared statement like any tagged template, where `$queryRawUnsafe` would have Postgres
+ * parse and plan it on every call.
+ */
+export function fixedStatement(...parts: string[]): TemplateStringsArray {
+  return Object.freeze(Object.assign([...parts], { raw: Object.freeze([...parts]) })) as unknown as TemplateStringsArray;
+}
+
 /** `a${x}b${y}c` -> `a$1b$2c`: the text and the parameters node-postgres expects. */
 function toParameterized(strings: TemplateStringsArray): string {
   let text = strings[0] ?? '';
