@@ -1,10 +1,7 @@
 import { MultiBar, Presets } from 'cli-progress';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadStackConfig } from '@kuruma/config';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { kafkaPaths } from '../../infra/local/kafka-broker';
-import { mosquittoPaths } from '../../infra/local/mosquitto-broker';
 import { type AppName, KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
 import { startMoreInstances } from '../harness/chaos/instance-kills';
 import { type BenchArgs, benchArgs } from './bench-args';
@@ -88,11 +85,10 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
 
   const gateways = benchGateways();
   let devices: Promise<BenchDevice[]> | undefined;
-  const stackDir = loadStackConfig().STACK_STATE_DIR;
   const cpuSources: CpuSources = {
     services: () => platform.pids(),
-    kafkaPidFile: kafkaPaths(stackDir).pidFile,
-    mosquittoPidFile: mosquittoPaths(stackDir).pidFile,
+    kafkaPort: Number(TEST_ENV['KAFKA_BROKERS'].split(',')[0]?.split(':').pop()),
+    mqttPort: Number(new URL(TEST_ENV['MQTT_URL']).port || 1883),
     postmasterPid: await postmasterPid(TEST_ENV['DATABASE_URL']),
     database: new URL(TEST_ENV['DATABASE_URL']).pathname.slice(1),
     redisPort: Number(new URL(TEST_ENV['REDIS_URL']).port || 6379),

@@ -1,12 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { type MachineTicks, parseMachineStat, parseProcessStat, postgresRole, type ProcessTicks } from './proc-stat';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listeningInodes, type MachineTicks, parseMachineStat, parseProcessStat, postgresRole, type ProcessTicks } from './proc-stat';
 
 /** Where the platform's processes are: the services the bench started, the brokers' pid files, and the shared servers. */
 export interface CpuSources {
   services: () => Record<string, number>;
-  kafkaPidFile: string;
-  mosquittoPidFile: string;
+  /**
+   * The brokers by the port they listen on, not by their pid files: a broker restarted by another
+   * checkout's stack, or by the fault-injection suite, leaves a pid file that names no process, and
+   * a window that silently left the broker out once made the CPU per unit look 10-25 % lower.
+   */
+  kafkaPort: number;
+  mqttPort: number;
   /** The Postgres server the bench's database lives on (others may run on the machine: not the platform's). */
   postmasterPid: number;
   /** Only this database's Postgres backends are the platform's; the server is shared with other runs. */
@@ -70,9 +75,14 @@ export class CpuWindow {
   private readonly startMachine: MachineTicks = parseMachineStat(read('/proc/stat'));
   private readonly startSelf = selfTicks();
   private readonly timer: NodeJS.Timeout;
+  private readonly listeners = new Map<string, { pid: number; startTicks: number }>();
+  /** Brokers not found at some sample: their CPU is missing for that second, and the report says so. */
+  private readonly missing = new Set<string>();
 
   constructor(private readonly sources: CpuSources) {
     this.sample();
+    // A window without a broker in it would report a platform figure that leaves it out.
+    if (this.missing.size > 0) throw new Error(`no process listens on the port of ${[...this.missing].join(' and ')}: its CPU cannot be measured`);
     this.timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
     this.timer.unref();
   }
@@ -113,7 +123,10 @@ export class CpuWindow {
         otherCpuMs: ms(busy - platformTicks - loadGeneratorTicks),
         loadAvg1: Number(read('/proc/loadavg').split(' ')[0]),
       },
-      notes: exited ? [`${exited} platform process(es) exited inside the window, counted up to their last 1 s sample`] : [],
+      notes: [
+        ...(exited ? [`${exited} platform process(es) exited inside the window, counted up to their last 1 s sample`] : []),
+        ...(this.missing.size > 0 ? [`${[...this.missing].join(' and ')} not found at some sample (restarting?): its CPU between restarts is missing`] : []),
+      ],
     };
   }
 
@@ -136,10 +149,10 @@ export class CpuWindow {
     const groups = new Map<number, string>();
     const services = this.sources.services();
     for (const [app, pid] of Object.entries(services)) groups.set(pid, app);
-    const kafka = Number(read(this.sources.kafkaPidFile).trim());
-    if (kafka) groups.set(kafka, 'kafka');
-    const mosquitto = Number(read(this.sources.mosquittoPidFile).trim());
-    if (mosquitto) groups.set(mosquitto, 'mosquitto');
+    for (const [group, port] of [['kafka', this.sources.kafkaPort], ['mosquitto', this.sources.mqttPort]] as const) {
+      const pid = this.listener(group, port, procs);
+      if (pid) groups.set(pid, group);
+    }
     const children = new Map<number, number[]>();
     for (const p of procs.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
     for (const p of procs.values()) {
@@ -165,12 +178,49 @@ export class CpuWindow {
     return groups;
   }
 
+  /** The process listening on `port`, found again only when the one found last has gone (a broker restart). */
+  private listener(group: string, port: number, procs: Map<number, ProcessTicks>): number | undefined {
+    const known = this.listeners.get(group);
+    if (known && procs.get(known.pid)?.startTicks === known.startTicks) return known.pid;
+    const pid = pidListeningOn(port);
+    const p = pid === undefined ? undefined : procs.get(pid);
+    if (!p) {
+      this.missing.add(group);
+      return undefined;
+    }
+    this.listeners.set(group, { pid: p.pid, startTicks: p.startTicks });
+    return p.pid;
+  }
+
   private postgresGroup(p: ProcessTicks): string | undefined {
     if (p.pid === this.sources.postmasterPid) return 'postgres-auxiliary';
     if (p.ppid !== this.sources.postmasterPid) return undefined;
     const role = postgresRole(read(`/proc/${p.pid}/cmdline`), this.sources.database);
     return role === 'own-backend' ? 'postgres-backends' : role === 'auxiliary' ? 'postgres-auxiliary' : undefined;
   }
+}
+
+/** The pid holding a socket that listens on `port` (IPv4 or IPv6), from /proc: root sees every process's descriptors. */
+function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set([...listeningInodes(read('/proc/net/tcp'), port), ...listeningInodes(read('/proc/net/tcp6'), port)].map((i) => `socket:[${i}]`));
+  if (inodes.size === 0) return undefined;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${name}/fd`);
+    } catch {
+      continue; // exited, or not ours to read
+    }
+    for (const fd of fds) {
+      try {
+        if (inodes.has(readlinkSync(`/proc/${name}/fd/${fd}`))) return Number(name);
+      } catch {
+        // closed between listing and reading
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The postmaster serving `databaseUrl`: the parent of a backend it hands us. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMachineStat, parseProcessStat, postgresRole } from './proc-stat';
+import { listeningInodes, parseMachineStat, parseProcessStat, postgresRole } from './proc-stat';
 
 describe(parseProcessStat.name, () => {
   it('reads utime+stime, the children, the parent and the start time', () => {
@@ -37,5 +37,23 @@ describe(postgresRole.name, () => {
     expect(postgresRole('postgres: 15/main: checkpointer ', 'kuruma_bench')).toBe('auxiliary');
     expect(postgresRole('postgres: 15/main: autovacuum worker kuruma_bench', 'kuruma_bench')).toBe('auxiliary');
     expect(postgresRole('/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main', 'kuruma_bench')).toBe('auxiliary');
+  });
+});
+
+describe(listeningInodes.name, () => {
+  const table = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:2384 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 40123 1 0000000000000000 100 0 0 10 0',
+    '   1: 0100007F:0754 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 40200 1 0000000000000000 100 0 0 10 0',
+    '   2: 0100007F:2384 0100007F:B2A0 01 00000000:00000000 00:00000000 00000000     0        0 40999 1 0000000000000000 20 4 30 10 -1',
+  ].join('\n');
+
+  it('finds the socket listening on the port, not the connections to it', () => {
+    expect(listeningInodes(table, 9092)).toEqual(['40123']);
+    expect(listeningInodes(table, 1876)).toEqual(['40200']);
+  });
+
+  it('finds nothing on a port no one listens on', () => {
+    expect(listeningInodes(table, 1884)).toEqual([]);
   });
 });

@@ -52,3 +52,18 @@ export function postgresRole(cmdline: string, database: string): 'own-backend' |
   if (!backend) return 'auxiliary';
   return backend[2] === database ? 'own-backend' : 'other-backend';
 }
+
+/**
+ * The inodes of the sockets listening on `port` in a /proc/net/tcp or tcp6 table (proc(5): the
+ * local address is hex `ADDR:PORT`, state 0A is LISTEN, the inode is the tenth column).
+ */
+export function listeningInodes(netTcp: string, port: number): string[] {
+  const inodes: string[] = [];
+  for (const line of netTcp.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    const local = f[1];
+    if (!local || f[3] !== '0A') continue;
+    if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && f[9]) inodes.push(f[9]);
+  }
+  return inodes;
+}
