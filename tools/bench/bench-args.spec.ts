@@ -21,4 +21,11 @@ describe(benchArgs.name, () => {
     expect(() => benchArgs(['--instances', '0'])).toThrow(/--instances takes a positive whole number/);
     expect(() => benchArgs(['--instances', '5'])).toThrow(/--instances takes 1 to 4/);
   });
+
+  it('takes the bind rates of a probe, only next to --only', () => {
+    expect(benchArgs(['--only', 'bind', '--bind-rates', '25,50'])).toMatchObject({ bindRates: [25, 50] });
+    expect(() => benchArgs(['--bind-rates', '25'])).toThrow(/with --only/);
+    expect(() => benchArgs(['--only', 'bind', '--bind-rates', '25,fast'])).toThrow(/--bind-rates takes/);
+    expect(() => benchArgs(['--only', 'bind', '--bind-rates', '0'])).toThrow(/--bind-rates takes/);
+  });
 });

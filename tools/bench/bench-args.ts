@@ -13,6 +13,12 @@ export interface BenchArgs {
    * claims-trigger), as `npm start -- --instances` runs them; the ops console stays one.
    */
   instances: number;
+  /**
+   * `--bind-rates 25,50`: the bind stage's rates (bookings/s) instead of 100, 300 and 1,000, for
+   * probing below the rate at which the machine saturates. Only with `--only` (the published
+   * tables are of the usual rates).
+   */
+  bindRates?: number[];
   /** `--report a.json b.json`: render docs/benchmarks.md's tables from existing results, run nothing. */
   report?: string[];
   /** `--before a.json ... [--after d.json ...]`: render the before-and-after table, run nothing. */
@@ -20,7 +26,7 @@ export interface BenchArgs {
   after?: string[];
 }
 
-const FLAGS = ['--only', '--runs', '--label', '--backlog', '--fleet', '--instances', '--report', '--before', '--after'];
+const FLAGS = ['--only', '--runs', '--label', '--backlog', '--fleet', '--instances', '--bind-rates', '--report', '--before', '--after'];
 
 export function benchArgs(argv: string[]): BenchArgs {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
@@ -41,5 +47,9 @@ export function benchArgs(argv: string[]): BenchArgs {
   const instances = count('--instances', 1);
   // Two cores already run every process of the platform: more than four of each is not a measurement.
   if (instances > 4) throw new Error(`--instances takes 1 to 4; got ${instances}`);
-  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), fleet: count('--fleet', 100), instances, ...(label ? { label } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
+  const rates = value('--bind-rates');
+  const bindRates = rates === undefined ? undefined : rates.split(',').map(Number);
+  if (bindRates && !bindRates.every((r) => Number.isInteger(r) && r >= 1 && r <= 5_000)) throw new Error(`--bind-rates takes a comma-separated list of whole rates from 1 to 5000; got "${rates}"`);
+  if (bindRates && !argv.includes('--only')) throw new Error('--bind-rates is for probes: use it with --only, so the published tables keep the usual rates');
+  return { runs: count('--runs', 1), backlog: count('--backlog', 20_000), fleet: count('--fleet', 100), instances, ...(label ? { label } : {}), ...(bindRates ? { bindRates } : {}), report: files('--report'), before: files('--before'), after: files('--after') };
 }

@@ -25,6 +25,8 @@ export interface PlatformRun extends BenchRun {
   bookingTopic: string;
   /** Bookings in the sustained drain's backlog (`--backlog`, 20,000 by default). */
   backlog: number;
+  /** `--bind-rates`: the bind stage's rates for a probe (100, 300 and 1,000 when absent). */
+  bindRates?: number[];
   /** When `com.kurumacover.policy.bound` was observed, by booking id. */
   boundAt: Map<string, number>;
   /** Alert `occurredAt` -> `com.kurumacover.claim.fnol-opened` observed, in ms, in arrival order. */

@@ -93,7 +93,7 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
     database: new URL(TEST_ENV['DATABASE_URL']).pathname.slice(1),
     redisPort: Number(new URL(TEST_ENV['REDIS_URL']).port || 6379),
   };
-  const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency, backlog: args.backlog, cpuWindow: () => new CpuWindow(cpuSources) };
+  const shared = { ...run, platform, probe, bookingTopic: testTopic(PartnerTopics.bookingEvents('demo')), boundAt, fnolLatency, backlog: args.backlog, ...(args.bindRates ? { bindRates: args.bindRates } : {}), cpuWindow: () => new CpuWindow(cpuSources) };
   const platformRun: PlatformRun = { ...shared, devices: () => (devices ??= registerCoveredDevices(shared, gateways, args.fleet)) };
   // What the platform costs with nothing to do (consumers polling, housekeeping): every window's
   // CPU holds this baseline, which weighs most at low rates.
