@@ -31,6 +31,8 @@ export interface BenchResults {
   postgresCeiling?: { singleRowInsertsPerSec: number; batchedRowsPerSec: number };
   quotes500?: LatencyStage & { errors: number };
   quotes2000?: LatencyStage & { errors: number };
+  /** 1,000 bookings at 50/s before the bind windows, so they measure warm services (stages/bind.ts); not in the tables. */
+  bindWarmUp?: LatencyStage & { lost: number };
   bind100?: LatencyStage & { lost: number };
   bind300?: LatencyStage & { lost: number };
   bind1000?: LatencyStage & { lost: number };
