@@ -71,4 +71,21 @@ describe('outbox relay (real Postgres and Kafka)', () => {
     }
     expect((await pending())[0].n).toBe(0);
   });
+
+  it('reads on after a full batch, without a notification, until the backlog is out', async () => {
+    // 35 rows committed before the relay starts (their notifications went to no one), batches of
+    // 10, and a fallback poll of an hour: only reading on after each full batch publishes them all.
+    const name = `${producerName}-backlog`;
+    await db.$transaction((tx) => enqueueOutbox(tx, name, Array.from({ length: 35 }, (_, n) => ({ topic: testTopic(Topics.bookingAcceptedDlq), key: `k-${n}`, eventId: `${name}-${n}`, payload: `{"n":${n}}` }))));
+    const relay = new OutboxRelay({ producer: name, db, databaseUrl: TEST_ENV['DATABASE_URL'], kafka, logger, pollIntervalMs: 3_600_000, batchSize: 10 });
+    const pending = () => db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND published_at IS NULL`;
+    await relay.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (await pending())[0].n > 0) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await relay.stop();
+    }
+    expect((await pending())[0].n).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DriverRecordRepository, DrivingTripRepository, SqlDatabase } from '@kuruma/data-access-db';
+import { DriverRecordRepository, DrivingTripRepository, QuoteRepository, SqlDatabase } from '@kuruma/data-access-db';
 import { DriverDataRetentionJob } from './driver-data-retention.job';
 
 /** The database the int tier's global setup prepares for this run (see test/support/test-env.ts). */
@@ -32,7 +32,8 @@ describe(`${DriverDataRetentionJob.name} (real Postgres)`, () => {
     await trips.insert(old);
     await trips.insert(recent);
     const link = (bookingId: string) => ({ partnerId: 'demo', bookingId, vehicleId: 'v-1', driverKey: `k-${bookingId}`, sharedDriverKey: 's', drivingConsent: true });
-    await repository.recordBookings([link(old.bookingId), link(recent.bookingId)]);
+    // As pricing records a chunk's drivers (with no quotes here).
+    await new QuoteRepository(db).saveChunk([], [link(old.bookingId), link(recent.bookingId)]);
     await db.$executeRaw`UPDATE driver_booking SET recorded_at = ${new Date(now.getTime() - 91 * DAY_MS)} WHERE booking_id = ${old.bookingId}`;
 
     const deleted = await sut.tick(now);

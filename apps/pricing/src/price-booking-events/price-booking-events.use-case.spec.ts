@@ -33,9 +33,9 @@ describe(PriceBookingEventsUseCase.name, () => {
     // Redis as claims-trigger leaves it: partner a's car v-1 has an open damage claim.
     const flags = new Map([['vehicle-damage:a/v-1', '2026-12-01T00:00:00Z']]);
     const redis = { mget: async (keys: string[]) => keys.map((k) => flags.get(k) ?? null) } as unknown as Redis;
-    const quotes = { saveAll: async () => undefined } as unknown as QuoteRepository;
+    const quotes = { saveChunk: async () => undefined } as unknown as QuoteRepository;
     // No driver on record: the platform's own figures play no part in this finding.
-    const driverBookings = { totals: async () => new Map(), pricedDrivers: async () => new Map(), recordBookings: async () => undefined } as unknown as DriverRecordRepository;
+    const driverBookings = { totals: async () => new Map(), pricedDrivers: async () => new Map() } as unknown as DriverRecordRepository;
     const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis), new DriverRecords(driverBookings, 'k'.repeat(32)), driverBookings);
     let priced: BookingPricedV1[] = [];
 
@@ -51,11 +51,10 @@ describe(PriceBookingEventsUseCase.name, () => {
     /** Pricing's stores as the use case leaves them: the lookups asked, the quotes and driver rows written. */
     function stores() {
       const seen = { lookups: [] as DriverLookup[], quotes: [] as QuoteRecord[], drivers: [] as DriverBookingRow[], priced: [] as BookingPricedV1[] };
-      const quotes = { saveAll: async (r: QuoteRecord[]) => void seen.quotes.push(...r) } as unknown as QuoteRepository;
+      const quotes = { saveChunk: async (q: QuoteRecord[], d: DriverBookingRow[]) => void (seen.quotes.push(...q), seen.drivers.push(...d)) } as unknown as QuoteRepository;
       const driverBookings = {
         totals: async (l: DriverLookup[]) => (seen.lookups.push(...l), new Map()),
         pricedDrivers: async () => new Map(),
-        recordBookings: async (r: DriverBookingRow[]) => void seen.drivers.push(...r),
       } as unknown as DriverRecordRepository;
       const redis = { mget: async (keys: string[]) => keys.map(() => null) } as unknown as Redis;
       const sut = new PriceBookingEventsUseCase(quotes, new VehicleDamageLookup(redis), new DriverRecords(driverBookings, KEY), driverBookings);

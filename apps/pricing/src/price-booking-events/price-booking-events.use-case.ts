@@ -26,11 +26,11 @@ export class PriceBookingEventsUseCase {
   ) {}
 
   /**
-   * Resolves once the quotes and drivers are stored and `publish` has delivered the priced events.
-   * They run at once: neither needs the other (policy never reads pricing's tables), and the caller
-   * commits its offsets only after both, so a failure of either redelivers the chunk: quotes are
-   * stored once by id, a booking's driver row is rewritten, and policy's inbox drops a priced event
-   * it has applied.
+   * Resolves once the quotes and drivers are stored (one statement) and `publish` has delivered
+   * the priced events. The two run at once: neither needs the other (policy never reads pricing's
+   * tables), and the caller commits its offsets only after both, so a failure of either redelivers
+   * the chunk: quotes are stored once by id, a booking's driver row is rewritten, and policy's
+   * inbox drops a priced event it has applied.
    */
   async execute(received: BookingAcceptedV1[], publish: (priced: BookingPricedV1[]) => Promise<void>, now = this.clock.now()): Promise<void> {
     // The driver by booking-ingest's pseudonyms: nothing here hashes a reference again.
@@ -84,6 +84,6 @@ export class PriceBookingEventsUseCase {
       const event = inputs ? { ...a.event, data: withDriverInputs(a.event.data, inputs) } : a.event;
       return { ...a, event, quote, pricedAt: now.toISOString() };
     });
-    await Promise.all([this.quotes.saveAll(records), this.driverBookings.recordBookings(drivers), publish(priced)]);
+    await Promise.all([this.quotes.saveChunk(records, drivers), publish(priced)]);
   }
 }

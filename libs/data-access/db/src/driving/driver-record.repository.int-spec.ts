@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuoteRepository } from '../pricing/quote.repository';
 import { SqlDatabase } from '../sql/sql-database';
 import { DriverRecordRepository } from './driver-record.repository';
 
@@ -15,6 +16,7 @@ const HOUR_MS = 3_600_000;
 describe(`${DriverRecordRepository.name} (real Postgres)`, () => {
   const db = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 2 });
   const sut = new DriverRecordRepository(db);
+  const quotes = new QuoteRepository(db);
   const run = randomUUID().slice(0, 6);
   const partners = { sharing: `share-a-${run}`, alsoSharing: `share-b-${run}`, private: `private-${run}` };
   const now = new Date();
@@ -32,7 +34,7 @@ describe(`${DriverRecordRepository.name} (real Postgres)`, () => {
     const policyId = randomUUID();
     const start = new Date(now.getTime() - cover.startHoursAgo * HOUR_MS);
     const end = new Date(start.getTime() + cover.hours * HOUR_MS);
-    await sut.recordBookings([{ partnerId, bookingId, vehicleId: 'v-1', driverKey, sharedDriverKey: sharedKey, drivingConsent: false }]);
+    await quotes.saveChunk([], [{ partnerId, bookingId, vehicleId: 'v-1', driverKey, sharedDriverKey: sharedKey, drivingConsent: false }]);
     await db.$executeRaw`
       INSERT INTO policy (id, partner_id, booking_id, vehicle_id, driver_id, plan, status, booking_status, cover_start, cover_end, request, last_sequence)
       VALUES (${policyId}::uuid, ${partnerId}, ${bookingId}, 'v-1', 'ref', 'standard', ${cover.status ?? 'ended'}, 'ended', ${start}, ${end}, '{}'::jsonb, 3)`;

@@ -1,5 +1,41 @@
 import type { SqlTx } from '../sql/sql-database';
 
+/**
+ * The upsert of a chunk's driver rows from one JSON document (`driverBookingDocument`), as the two
+ * parts of SQL around that bind parameter: pricing runs it in the same statement as the chunk's
+ * quotes (QuoteRepository.saveChunk). Of a chunk's rows for one booking, the last wins: a booking's
+ * later bookable event updates its driver.
+ */
+export const DRIVER_BOOKING_UPSERT = [
+  `INSERT INTO driver_booking (partner_id, booking_id, vehicle_id, driver_key, shared_driver_key, driving_consent, priced_driver)
+      SELECT DISTINCT ON (x.partner_id, x.booking_id) x.partner_id, x.booking_id, x.vehicle_id, x.driver_key,
+             CASE WHEN p.share_driver_history THEN x.shared_driver_key END, x.driving_consent, x.priced_driver
+      FROM jsonb_to_recordset(`,
+  `::jsonb)
+        AS x(n int, partner_id text, booking_id text, vehicle_id text, driver_key text, shared_driver_key text, driving_consent boolean, priced_driver jsonb)
+      LEFT JOIN partner p ON p.id = x.partner_id
+      ORDER BY x.partner_id, x.booking_id, x.n DESC
+      ON CONFLICT (partner_id, booking_id) DO UPDATE SET
+        vehicle_id = EXCLUDED.vehicle_id, driver_key = EXCLUDED.driver_key, shared_driver_key = EXCLUDED.shared_driver_key,
+        driving_consent = EXCLUDED.driving_consent, priced_driver = EXCLUDED.priced_driver`,
+] as const;
+
+/** The JSON document DRIVER_BOOKING_UPSERT reads: one object per row, numbered in chunk order. */
+export function driverBookingDocument(rows: DriverBookingRow[]): string {
+  return JSON.stringify(
+    rows.map((r, n) => ({
+      n,
+      partner_id: r.partnerId,
+      booking_id: r.bookingId,
+      vehicle_id: r.vehicleId,
+      driver_key: r.driverKey,
+      shared_driver_key: r.sharedDriverKey,
+      driving_consent: r.drivingConsent,
+      priced_driver: r.pricedDriver ?? null,
+    })),
+  );
+}
+
 /** A priced booking's driver, as pricing records it. */
 export interface DriverBookingRow {
   partnerId: string;
@@ -53,34 +89,6 @@ interface TotalsSqlRow {
  */
 export class DriverRecordRepository {
   constructor(private readonly db: SqlTx) {}
-
-  /** Records (or updates, for a booking's later bookable event) each booking's driver; of a chunk's rows for one booking, the last wins. */
-  async recordBookings(rows: DriverBookingRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const doc = JSON.stringify(
-      rows.map((r, n) => ({
-        n,
-        partner_id: r.partnerId,
-        booking_id: r.bookingId,
-        vehicle_id: r.vehicleId,
-        driver_key: r.driverKey,
-        shared_driver_key: r.sharedDriverKey,
-        driving_consent: r.drivingConsent,
-        priced_driver: r.pricedDriver ?? null,
-      })),
-    );
-    await this.db.$executeRaw`
-      INSERT INTO driver_booking (partner_id, booking_id, vehicle_id, driver_key, shared_driver_key, driving_consent, priced_driver)
-      SELECT DISTINCT ON (x.partner_id, x.booking_id) x.partner_id, x.booking_id, x.vehicle_id, x.driver_key,
-             CASE WHEN p.share_driver_history THEN x.shared_driver_key END, x.driving_consent, x.priced_driver
-      FROM jsonb_to_recordset(${doc}::jsonb)
-        AS x(n int, partner_id text, booking_id text, vehicle_id text, driver_key text, shared_driver_key text, driving_consent boolean, priced_driver jsonb)
-      LEFT JOIN partner p ON p.id = x.partner_id
-      ORDER BY x.partner_id, x.booking_id, x.n DESC
-      ON CONFLICT (partner_id, booking_id) DO UPDATE SET
-        vehicle_id = EXCLUDED.vehicle_id, driver_key = EXCLUDED.driver_key, shared_driver_key = EXCLUDED.shared_driver_key,
-        driving_consent = EXCLUDED.driving_consent, priced_driver = EXCLUDED.priced_driver`;
-  }
 
   /** The driver inputs each booking was priced with, by `partnerId/bookingId`, for its later events. */
   async pricedDrivers(bookings: { partnerId: string; bookingId: string }[]): Promise<Map<string, Record<string, unknown>>> {
