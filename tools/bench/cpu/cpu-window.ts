@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { listeningInodes, type MachineTicks, parseMachineStat, parseProcessStat, postgresRole, type ProcessTicks } from './proc-stat';
 
-/** Where the platform's processes are: the services the bench started, the brokers' pid files, and the shared servers. */
+/** Where the platform's processes are: the services the bench started, the brokers' ports, and the shared servers. */
 export interface CpuSources {
   services: () => Record<string, number>;
   /**
-   * The brokers by the port they listen on, not by their pid files: a broker restarted by another
-   * checkout's stack, or by the fault-injection suite, leaves a pid file that names no process, and
-   * a window that silently left the broker out once made the CPU per unit look 10-25 % lower.
+   * The brokers by the port they listen on, not by their pid files: a pid file can name a process
+   * that is gone (a broker restarted elsewhere), and three full runs that silently left Kafka out
+   * reported 6-7 % less CPU per sustained booking and 20-23 % less at 300/s (docs/benchmarks.md).
    */
   kafkaPort: number;
   mqttPort: number;
