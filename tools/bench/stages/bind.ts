@@ -20,12 +20,13 @@ const WARM_UP = { rate: 50, seconds: 20 };
  */
 export async function bindStage(run: PlatformRun): Promise<void> {
   run.results['bindWarmUp'] = await bindWindow(run, WARM_UP.rate, WARM_UP.seconds, 'bind warm-up');
+  // A probe may repeat a rate (--bind-rates 25,25): each window keeps its own result (bind25, bind25#2).
+  const windows = new Map<number, number>();
   // 15 s windows, 10 s from 1,000/s on: enough bookings for a p99 without a long backlog.
   for (const rate of run.bindRates ?? [100, 300, 1_000]) {
-    const result = await bindWindow(run, rate, rate >= 1_000 ? 10 : 15, `bind ${rate}/s`);
-    // A probe may repeat a rate (--bind-rates 25,25): each window keeps its own result.
-    const key = Object.hasOwn(run.results, `bind${rate}`) ? `bind${rate}#${Object.keys(run.results).filter((k) => k.startsWith(`bind${rate}`)).length + 1}` : `bind${rate}`;
-    run.results[key] = result;
+    const n = (windows.get(rate) ?? 0) + 1;
+    windows.set(rate, n);
+    run.results[n === 1 ? `bind${rate}` : `bind${rate}#${n}`] = await bindWindow(run, rate, rate >= 1_000 ? 10 : 15, `bind ${rate}/s`);
   }
 }
 

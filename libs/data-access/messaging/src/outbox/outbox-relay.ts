@@ -63,7 +63,12 @@ export class OutboxRelay {
   private leader = false;
   private lastError?: string;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  /** Rows read and sent at a time; a batch this full means more may be waiting. */
+  private readonly batchSize: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 1_000;
+  }
 
   async start(): Promise<void> {
     this.loop = this.run();
@@ -84,7 +89,7 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
-    const { logger, pollIntervalMs = 500, batchSize = 1_000 } = this.options;
+    const { logger, pollIntervalMs = 500 } = this.options;
     while (!this.stopped) {
       try {
         if (!this.listener) await this.connectListener();
@@ -101,7 +106,7 @@ export class OutboxRelay {
         // A short batch with no notification since its read began left nothing behind: a row
         // committed after that read notifies (and `woken` makes the sleep return at once). Reading
         // again only to find nothing cost every batch a second statement at low rates.
-        if (published === 0 || (published < batchSize && !this.woken)) await this.sleep(pollIntervalMs);
+        if (published === 0 || (published < this.batchSize && !this.woken)) await this.sleep(pollIntervalMs);
       } catch (error) {
         this.lastError = (error as Error).message;
         logger.warn({ err: error }, 'outbox relay failed; retrying');
@@ -122,13 +127,13 @@ export class OutboxRelay {
   private marking?: { ids: bigint[]; done: Promise<void> };
 
   private async publishBatch(): Promise<number> {
-    const { db, producer, batchSize = 1_000 } = this.options;
+    const { db, producer } = this.options;
     // Cleared before the read: a notification from here on is for rows this read may miss.
     this.woken = false;
     const rows = await db.$queryRaw<OutboxRow[]>`
       SELECT id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
       WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
-      ORDER BY id LIMIT ${batchSize}`;
+      ORDER BY id LIMIT ${this.batchSize}`;
     if (rows.length === 0) {
       await this.settleMarking();
       return 0;
