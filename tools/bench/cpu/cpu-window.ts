@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { listeningInodes, type MachineTicks, parseMachineStat, parseProcessStat, postgresRole, type ProcessTicks } from './proc-stat';
+import { listeningInodes, loadGeneratorPids, type MachineTicks, parseMachineStat, parseProcessStat, postgresRole, type ProcessTicks } from './proc-stat';
 
 /** Where the platform's processes are: the services the bench started, the brokers' ports, and the shared servers. */
 export interface CpuSources {
@@ -165,16 +165,8 @@ export class CpuWindow {
       const role = this.roles.get(key);
       if (role) groups.set(p.pid, role);
     }
-    // The bench itself and whatever it spawned other than the services (the HTTP load worker).
-    const servicePids = new Set(Object.values(services));
-    const walk = (pid: number) => {
-      for (const child of children.get(pid) ?? []) {
-        if (servicePids.has(child)) continue;
-        groups.set(child, 'load-generator');
-        walk(child);
-      }
-    };
-    walk(process.pid);
+    // The bench itself and whatever it spawned that is not the platform's (the HTTP load worker).
+    for (const pid of loadGeneratorPids(process.pid, children, new Set(groups.keys()))) groups.set(pid, 'load-generator');
     return groups;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listeningInodes, parseMachineStat, parseProcessStat, postgresRole } from './proc-stat';
+import { listeningInodes, loadGeneratorPids, parseMachineStat, parseProcessStat, postgresRole } from './proc-stat';
 
 describe(parseProcessStat.name, () => {
   it('reads utime+stime, the children, the parent and the start time', () => {
@@ -55,5 +55,22 @@ describe(listeningInodes.name, () => {
 
   it('finds nothing on a port no one listens on', () => {
     expect(listeningInodes(table, 1884)).toEqual([]);
+  });
+});
+
+describe(loadGeneratorPids.name, () => {
+  // bench 10 -> load worker 11 -> its helper 12; bench 10 -> Kafka 20 (the bench started the stack) -> Kafka's child 21.
+  const children = new Map([
+    [10, [11, 20]],
+    [11, [12]],
+    [20, [21]],
+  ]);
+
+  it("counts the bench's own children and theirs", () => {
+    expect(loadGeneratorPids(10, children, new Set()).sort()).toEqual([11, 12, 20, 21]);
+  });
+
+  it('leaves out a broker the bench started, and what the broker started, since they are the platform', () => {
+    expect(loadGeneratorPids(10, children, new Set([20])).sort()).toEqual([11, 12]);
   });
 });
