@@ -85,4 +85,29 @@ describe('ClaimsRepository.vehicleSituation (real Postgres)', () => {
     expect(own.cover).toMatchObject({ policyId: demoPolicy, partnerId: 'demo' });
     expect(own.open?.id).toBe(demoClaim);
   });
+  it('reads several messages in one statement, in the order asked, each as it would alone (partner, duplicate, cover, open claim)', async () => {
+    const vehicleId = `veh-${randomUUID().slice(0, 8)}`;
+    const bare = `veh-${randomUUID().slice(0, 8)}`;
+    const other = `sec-other-${randomUUID().slice(0, 8)}`;
+    const policyId = await policy(vehicleId, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const seenEvent = randomUUID();
+    const claimId = await openClaim(vehicleId, policyId, seenEvent, at('2026-11-20T10:00:00+09:00'));
+    const q = (v: string, instant: string, eventId = randomUUID(), partnerId = 'demo') => ({ deviceId: `gw-${partnerId}-${v}`, eventId, partnerId, vehicleId: v, at: at(instant), policyHint: null });
+    const asked = [
+      q(vehicleId, '2026-11-20T10:00:05+09:00', seenEvent),
+      q(bare, '2026-11-20T10:00:00+09:00'),
+      q(vehicleId, '2026-11-20T10:00:30+09:00', randomUUID(), other),
+      q(vehicleId, '2026-11-20T12:00:00+09:00'),
+    ];
+    const together = await db.$transaction((tx) => claims.vehicleSituations(tx, asked));
+    const alone = await Promise.all(asked.map((one) => db.$transaction((tx) => claims.vehicleSituation(tx, one))));
+    expect(together).toEqual(alone);
+    expect(together.map((s) => [s.seen, s.open?.id ?? null, s.cover?.policyId ?? null])).toEqual([
+      [true, claimId, policyId],
+      [false, null, null],
+      [false, null, null],
+      [false, claimId, null],
+    ]);
+    expect(await db.$transaction((tx) => claims.vehicleSituations(tx, []))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, LedgerRepository, type PartnerVehicle, type SqlTransactional } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, LedgerRepository, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   claimEventData,
@@ -58,7 +58,13 @@ export class HandleDeviceSignalUseCase {
     this.vehicleStates = new VehicleStateWriter(db);
     this.transactions = new SignalTransactions(db, {
       locks: (vehicles) => this.claims.vehicleLocks(vehicles),
-      effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [] }),
+      effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [], situations: new Map() }),
+      // The first alert of each vehicle in the batch finds its situation in one statement for all of
+      // them; a later alert on the same vehicle reads its own in apply, after the earlier one's writes.
+      read: async (tx, firsts, { situations }) => {
+        const found = await this.claims.vehicleSituations(tx, firsts.map(situationQuery));
+        firsts.forEach((a, i) => situations.set(a, found[i] as VehicleSituation));
+      },
       apply: async (tx, alert, effects) => {
         const from = effects.outbox.length;
         const outcome = await this.apply(tx, alert, effects);
@@ -111,7 +117,8 @@ export class HandleDeviceSignalUseCase {
     const { topic } = this.settings;
     const { outbox } = effects;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
-    const situation = await this.claims.vehicleSituation(tx, { ...vehicle, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: null });
+    const situation = effects.situations.get(s) ?? (await this.claims.vehicleSituation(tx, situationQuery(s)));
+    effects.situations.delete(s);
     if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
     const accidentId = 'accidentId' in s.alert ? s.alert.accidentId : undefined;
@@ -211,10 +218,15 @@ interface Effects {
   damage: Map<string, { vehicle: PartnerVehicle; open: boolean }>;
   /** Premium ledger entries of the claims' reserves. */
   ledger: JournalEntry[];
+  /** Not an effect: the situations read for the batch up front, each taken by its alert. */
+  situations: Map<Alert, VehicleSituation>;
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */
 type Alert = Signal & { triage: Exclude<Triage, { kind: 'telemetry' }>; now: Date; trace?: Record<string, string> };
+
+/** What an alert looks up on its vehicle: the cover index's hint is not used here, so the database decides. */
+const situationQuery = (s: Signal): SituationQuery => ({ partnerId: s.partnerId, vehicleId: s.vehicleId, deviceId: s.deviceId, eventId: s.alert.eventId, at: s.occurredAt, policyHint: null });
 
 /** The signal row of a device message. */
 const signalOf = (s: Signal): ClaimSignal => ({

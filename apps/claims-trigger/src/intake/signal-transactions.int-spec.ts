@@ -13,6 +13,12 @@ const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://post
 const sql = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 4, applicationName: 'signal-transactions-test' });
 const claims = new ClaimsRepository();
 
+interface Batch {
+  outbox: OutboxEntry[];
+  read: number[];
+  applied: number[];
+}
+
 interface TestAlert {
   partnerId: string;
   vehicleId: string;
@@ -23,13 +29,19 @@ interface TestAlert {
 
 function setup(producer: string) {
   const batchSizes: number[] = [];
-  const sut = new SignalTransactions<TestAlert, string, OutboxEntry[]>(sql, {
+  /** Each committed transaction: the alerts its read step was given, and those it applied. */
+  const transactions: { read: number[]; applied: number[] }[] = [];
+  const sut = new SignalTransactions<TestAlert, string, Batch>(sql, {
     locks: (vehicles) => {
       batchSizes.push(vehicles.length);
       return claims.vehicleLocks(vehicles);
     },
-    effects: () => [],
-    apply: async (tx: DatabaseTx, a: TestAlert, outbox: OutboxEntry[]) => {
+    effects: () => ({ outbox: [], read: [], applied: [] }),
+    read: async (tx: DatabaseTx, alerts: TestAlert[], batch: Batch) => {
+      await tx.$queryRaw`SELECT 1 AS up_front`;
+      batch.read.push(...alerts.map((a) => a.n));
+    },
+    apply: async (tx: DatabaseTx, a: TestAlert, { outbox, applied }: Batch) => {
       // What the database refuses every time (22012), as a value out of range would be.
       if (a.poison) await tx.$queryRaw`SELECT 1 / ${0}::int AS never`;
       if (a.cutConnection?.once) {
@@ -37,13 +49,17 @@ function setup(producer: string) {
         await tx.$queryRaw`SELECT pg_terminate_backend(pg_backend_pid())`;
       }
       outbox.push({ topic: 'signal-transactions-test', key: a.vehicleId, eventId: `alert-${a.n}`, payload: JSON.stringify({ n: a.n }) });
+      applied.push(a.n);
       return `applied ${a.n}`;
     },
-    finish: (tx, entries) => enqueueOutbox(tx, producer, entries),
+    finish: async (tx, { outbox, read, applied }) => {
+      await enqueueOutbox(tx, producer, outbox);
+      transactions.push({ read, applied });
+    },
   });
   const committed = async () =>
     (await sql.$queryRaw<{ eventId: string }[]>`SELECT event_id AS "eventId" FROM outbox WHERE producer = ${producer} ORDER BY id`).map((r) => r.eventId);
-  return { sut, batchSizes, committed };
+  return { sut, batchSizes, transactions, committed };
 }
 
 const producers: string[] = [];
@@ -67,6 +83,17 @@ describe(SignalTransactions.name, () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(29);
     expect((await committed()).sort()).toEqual(alerts.filter((a) => !a.poison).map((a) => `alert-${a.n}`).sort());
     expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+  });
+
+  it('reads up front for the first alert of each vehicle in a batch only: a later one on the vehicle reads after the earlier writes', async () => {
+    const { sut, transactions } = setup(newProducer());
+    // 30 alerts on 7 vehicles, batches of up to 16: some batches hold a vehicle twice.
+    const alerts: TestAlert[] = Array.from({ length: 30 }, (_, n) => ({ partnerId: 'demo', vehicleId: `v-${n % 7}`, n }));
+    await Promise.all(alerts.map((a) => sut.submit(a)));
+    const firstOfEach = (applied: number[]) => applied.filter((n, i) => applied.findIndex((m) => m % 7 === n % 7) === i);
+    for (const t of transactions) expect(t.read).toEqual(firstOfEach(t.applied));
+    expect(transactions.some((t) => t.read.length < t.applied.length)).toBe(true);
+    expect(transactions.flatMap((t) => t.applied).sort((a, b) => a - b)).toEqual(alerts.map((a) => a.n));
   });
 
   it('loses nothing and doubles nothing when the connection is cut in the middle of a batch', async () => {

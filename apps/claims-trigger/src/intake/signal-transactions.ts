@@ -6,6 +6,12 @@ export interface SignalTransactionSteps<S, R, E> {
   locks(vehicles: PartnerVehicle[]): string[];
   /** An empty collection of effects for one transaction. */
   effects(): E;
+  /**
+   * Reads up front, in one round trip, what the first signal of each vehicle in the batch needs,
+   * into `effects` (optional). A later signal on the same vehicle is not given: it must read its
+   * own in `apply`, after the earlier one's writes.
+   */
+  read?(tx: DatabaseTx, firstOfEachVehicle: S[], effects: E): Promise<void>;
   /** Applies one signal on its locked vehicle; what it publishes goes to `effects`. */
   apply(tx: DatabaseTx, signal: S, effects: E): Promise<R>;
   /** Writes the batch's effects (outbox events, flags) once, before the transaction commits. */
@@ -84,10 +90,22 @@ export class SignalTransactions<S extends PartnerVehicle, R, E> {
   private transaction(signals: S[]): Promise<R[]> {
     return this.db.$transaction(async (tx) => {
       const effects = this.steps.effects();
+      await this.steps.read?.(tx, firstOfEachVehicle(signals), effects);
       const results: R[] = [];
       for (const s of signals) results.push(await this.steps.apply(tx, s, effects));
       await this.steps.finish(tx, effects);
       return results;
     }, { advisoryLocks: this.steps.locks(signals) });
   }
+}
+
+/** The first signal of each partner vehicle, in batch order (`/` is in neither identifier). */
+function firstOfEachVehicle<S extends PartnerVehicle>(signals: S[]): S[] {
+  const vehicles = new Set<string>();
+  return signals.filter((s) => {
+    const key = `${s.partnerId}/${s.vehicleId}`;
+    if (vehicles.has(key)) return false;
+    vehicles.add(key);
+    return true;
+  });
 }
