@@ -42,9 +42,12 @@ export class SignalTransactions<S extends PartnerVehicle, R, E> {
     private readonly db: SqlTransactional,
     private readonly steps: SignalTransactionSteps<S, R, E>,
     private readonly maxBatch = 16,
-    // The alerts of a batch are applied one after another: several smaller transactions at once
-    // keep an alert's wait short when round trips are slow (a busy machine), at a little more CPU.
-    private readonly concurrency = 8,
+    // Transactions in flight at once. Two, not one: a transaction waiting on a vehicle lock (another
+    // instance's alert, an ops action on the claim) holds up only half the intake. Not eight: at
+    // 200 alerts/s, eight writers made batches of about four and more transactions than the machine
+    // could afford, and the wait grew (FNOL p99 307-457 ms with 8, 124-175 with 2, 98-153 with 1;
+    // 8.0 / 7.4 / 6.7 CPU ms per claim; docs/benchmarks.md, "Alert transactions in flight").
+    private readonly concurrency = 2,
   ) {}
 
   submit(signal: S): Promise<R> {
