@@ -93,6 +93,22 @@ describe('issue 18: a partner revokes a device or rotates its credentials, effec
     expect((await rotate(DEMO_API_KEY, creds.deviceId)).status).toBe(404);
   });
 
+  it('answers every one of 40 registrations and then 40 DELETEs sent at once, with no 500, and the intake keeps working', async () => {
+    // Each change holds a pool connection for its device lock and needs another for its statements:
+    // unbounded, a burst took every connection for locks and each change timed out waiting (500).
+    const ids = Array.from({ length: 40 }, () => `sec-burst-${randomUUID().slice(0, 8)}`);
+    const registered = await Promise.all(ids.map((id) => putDevice(DEMO_API_KEY, id, `car-${id}`)));
+    expect(registered.map((r) => r.status)).toEqual(ids.map(() => 200));
+    const deleted = await Promise.all(ids.map((id) => deleteDevice(DEMO_API_KEY, id)));
+    expect(deleted.map((r) => r.status)).toEqual(ids.map(() => 204));
+    expect((await db.query('SELECT count(*)::int AS n FROM device WHERE id = ANY($1) AND revoked_at IS NOT NULL', [ids])).rows[0].n).toBe(40);
+    const creds = await registerDevice(DEMO_API_KEY);
+    const device = await connectDevice(creds);
+    expect((await publishAlert(device, creds.mqtt.topics.crash, alert())).attempts).toBeGreaterThanOrEqual(1);
+    await device.endAsync();
+    expect((await deleteDevice(DEMO_API_KEY, creds.deviceId)).status).toBe(204);
+  });
+
   it('keeps a revoked id its partner\'s: another partner cannot register it (409); the owner can register it afresh', async () => {
     const creds = await registerDevice(DEMO_API_KEY);
     expect((await deleteDevice(DEMO_API_KEY, creds.deviceId)).status).toBe(204);

@@ -22,7 +22,7 @@ import { RecordClaimPaymentUseCase } from './claims/record-claim-payment.use-cas
 import { ClaimsController } from './claims/claims.controller';
 import type { ClaimsTriggerConfig } from './claims-trigger.config';
 import { BrokerAdmin } from './devices/broker-admin';
-import { deviceChangeLock } from './devices/device-change.lock';
+import { DEVICE_CHANGE_LOCK, type DeviceChangeLock } from './devices/device-change.lock';
 import { deviceCertificates } from './devices/device-certificates.config';
 import { DeviceDirectory } from './devices/device-directory';
 import { DevicesController } from './devices/devices.controller';
@@ -78,9 +78,9 @@ export class ClaimsTriggerModule {
         ...mqttIntakeProviders(config, mqttCa),
         {
           provide: RegisterDeviceUseCase,
-          inject: [SqlDatabase, BrokerAdmin, DeviceDirectory, SERVICE_KIT],
-          useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit) =>
-            new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, deviceChangeLock(sql), deviceCertificates(config)),
+          inject: [SqlDatabase, BrokerAdmin, DeviceDirectory, SERVICE_KIT, DEVICE_CHANGE_LOCK],
+          useFactory: (sql: SqlDatabase, admin: BrokerAdmin, directory: DeviceDirectory, kit: ServiceKit, lock: DeviceChangeLock) =>
+            new RegisterDeviceUseCase(new DeviceRepository(sql), () => admin.deviceAccounts(), directory, config.MQTT_PUBLIC_URL, kit.logger, lock, deviceCertificates(config)),
         },
         ...deviceLifecycleProviders,
         {

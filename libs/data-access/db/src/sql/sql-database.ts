@@ -113,6 +113,8 @@ function beginning(client: pg.PoolClient, locks: readonly string[]): string {
  */
 export class SqlDatabase extends ClientTx implements SqlTransactional {
   private readonly pool: pg.Pool;
+  /** Connections the pool may open: what a caller that holds one while it asks for another must budget against. */
+  readonly poolSize: number;
 
   constructor(options: SqlDatabaseOptions) {
     const pool = new pg.Pool({
@@ -129,6 +131,7 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
     });
     super(pool);
     this.pool = pool;
+    this.poolSize = options.poolSize;
     pool.on('error', (error) => options.onIdleError?.(error));
   }
 
