@@ -26,8 +26,9 @@ interface Pending<S, R> {
 
 /**
  * Group commit of device alerts: the alerts that arrive while a transaction is in flight share
- * the next one (one BEGIN with the vehicle locks in its round trip, one outbox insert, one Redis pipeline for the damage
- * flags and one COMMIT for all of them, and two statements per alert), and each is resolved once that transaction committed, so its
+ * the next one (one BEGIN with the vehicle locks in its round trip, one read for the first alert of
+ * each vehicle, one outbox insert, one Redis pipeline for the damage flags and one COMMIT for all of
+ * them, and one write per alert), and each is resolved once that transaction committed, so its
  * PUBACK still follows its durability. Alerts are applied one after another inside the batch in
  * arrival order per vehicle, so one applied earlier is seen by the next (one accident, one
  * claim). A batch that fails is retried one alert per transaction: an alert the database refuses
@@ -45,7 +46,7 @@ export class SignalTransactions<S extends PartnerVehicle, R, E> {
     // Transactions in flight at once. Two, not one: a transaction waiting on a vehicle lock (another
     // instance's alert, an ops action on the claim) holds up only half the intake. Not eight: at
     // 200 alerts/s, eight writers made batches of about four and more transactions than the machine
-    // could afford, and the wait grew (FNOL p99 307-457 ms with 8, 124-175 with 2, 98-153 with 1;
+    // could afford, and the wait grew (FNOL p99 307-457 ms with 8, 124-229 with 2, 98-153 with 1;
     // 8.0 / 7.4 / 6.7 CPU ms per claim; docs/benchmarks.md, "Alert transactions in flight").
     private readonly concurrency = 2,
   ) {}

@@ -150,8 +150,8 @@ export class ClaimsRepository {
 
   /**
    * vehicleSituation for several messages in one statement, in the order asked. A batch of alerts
-   * reads the situation of each vehicle's first alert this way: on this machine a round trip costs
-   * more CPU than the reads it carries (docs/benchmarks.md, "The device path's round trips").
+   * reads the situation of each vehicle's first alert this way: one round trip a batch instead of
+   * one an alert (its effect on CPU: docs/benchmarks.md, "Alert transactions in flight").
    */
   async vehicleSituations(tx: DatabaseTx, qs: SituationQuery[]): Promise<VehicleSituation[]> {
     if (qs.length === 0) return [];
