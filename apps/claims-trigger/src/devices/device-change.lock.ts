@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '@kuruma/data-access-db';
+import { Turns } from '@kuruma/service-kit';
 
 /** Runs `work` while no other registration, rotation or deletion of the same device runs, on any instance. */
 export type DeviceChangeLock = <T>(deviceId: string, work: () => Promise<T>) => Promise<T>;
@@ -28,25 +29,4 @@ export function deviceChangeLock(db: Pick<SqlDatabase, '$transaction' | 'poolSiz
         return work();
       }),
     );
-}
-
-/** At most `atOnce` tasks running; the others start in arrival order as running ones finish. */
-export class Turns {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly atOnce: number) {}
-
-  async take<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.atOnce) await new Promise<void>((start) => this.waiting.push(start));
-    else this.running += 1;
-    try {
-      return await task();
-    } finally {
-      // The turn passes straight to the next in line, so a newcomer cannot overtake it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
 }

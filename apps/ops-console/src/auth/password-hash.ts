@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { ProblemException } from '@kuruma/service-kit';
+import { ProblemException, Turns } from '@kuruma/service-kit';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -19,42 +19,23 @@ export function hashPassword(password: string): string {
  * refused with 503 rather than queued without bound.
  */
 export class PasswordVerifier {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly turns: Turns;
 
-  constructor(
-    private readonly concurrency = 2,
-    private readonly queue = 64,
-  ) {}
+  constructor(concurrency = 2, queue = 64) {
+    this.turns = new Turns(
+      concurrency,
+      queue,
+      () => new ProblemException({ type: 'https://kurumacover.dev/problems/busy', title: 'Busy', status: 503, detail: 'too many sign-ins at once; try again in a moment' }, { 'Retry-After': '1' }),
+    );
+  }
 
   async verify(password: string, stored: string): Promise<boolean> {
     const [scheme, n, r, p, salt, hash] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64');
-    await this.acquire();
-    try {
+    return this.turns.take(async () => {
       const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 });
       return timingSafeEqual(actual, expected);
-    } finally {
-      this.release();
-    }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.running < this.concurrency) {
-      this.running++;
-      return;
-    }
-    if (this.waiting.length >= this.queue) {
-      throw new ProblemException({ type: 'https://kurumacover.dev/problems/busy', title: 'Busy', status: 503, detail: 'too many sign-ins at once; try again in a moment' }, { 'Retry-After': '1' });
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Hands the slot straight to the next waiter, so `running` never over-counts. */
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
+    });
   }
 }

@@ -2,6 +2,7 @@ export * from './logging/logger';
 export * from './health/health-registry';
 export * from './metrics/metrics';
 export * from './shutdown-registry';
+export * from './turns';
 export * from './service-kit.module';
 export * from './http/problem.exception';
 export * from './transport/shared/stuck-seconds';
