@@ -36,6 +36,13 @@ const base = {
   KAFKA_GROUP_PREFIX: z.string().regex(/^[a-z0-9._-]*$/).default('kuruma'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   /**
+   * How long a Redis command may go unanswered before it fails (as an outage: retried, never counted
+   * against a record). Without it a Redis that accepts connections but stops answering would hold
+   * every caller for ever: an alert transaction with its vehicle lock and pool connection, a pricing
+   * chunk, an HTTP request.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: envInt(2_000, 50, 60_000),
+  /**
    * How long published outbox rows are kept (their event ids guard against a re-enqueue and they
    * show what was sent); older ones are deleted in small batches by the relay.
    */

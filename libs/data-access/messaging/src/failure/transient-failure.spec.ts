@@ -13,7 +13,7 @@ describe('isTransientFailure', () => {
     expect(isTransientFailure(withCode(code))).toBe(true);
   });
 
-  it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"])(
+  it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Connection is closed.', 'Command timed out', "Stream isn't writeable and enableOfflineQueue options is false"])(
     'a client that says "%s" lost its connection',
     (message) => {
       expect(isTransientFailure(new Error(message))).toBe(true);
@@ -37,6 +37,7 @@ describe('isTransientFailure', () => {
     ['a unique violation', withCode('23505')],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'vehicleId')")],
     ['a thrown string', 'nope'],
+    ['a message that only mentions a timed-out command', new Error('validation failed: command timed out field is required')],
     ['nothing', undefined],
   ])('counts %s toward the poison limit', (_, error) => {
     expect(isTransientFailure(error)).toBe(false);

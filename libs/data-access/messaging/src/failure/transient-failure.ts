@@ -23,6 +23,8 @@ const TRANSIENT_MESSAGES = [
   /can't reach database server/i,
   /server has closed the connection/i,
   /timed out fetching a new connection/i,
+  // ioredis's commandTimeout: Redis took the command and has not answered.
+  /^command timed out$/i,
 ];
 
 /** Prisma's own codes for an unreachable database or an exhausted pool. */

@@ -14,6 +14,7 @@ export interface PlatformConfig {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   REDIS_URL: string;
+  REDIS_COMMAND_TIMEOUT_MS: number;
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_NAMESPACE: string;
   KAFKA_GROUP_PREFIX: string;

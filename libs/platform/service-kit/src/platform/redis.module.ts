@@ -18,20 +18,32 @@ export interface RedisModuleOptions {
   autoPipelining?: boolean;
 }
 
-/** The service's Redis connection (`REDIS`), health-checked and closed on shutdown. */
+/**
+ * A Redis client for the service: health-checked, closed on shutdown, and no command waits longer
+ * than REDIS_COMMAND_TIMEOUT_MS for its answer (it then fails with "Command timed out", which the
+ * consumers treat as an outage and the HTTP routes answer with 503).
+ */
+export function connectRedis(config: Pick<PlatformConfig, 'REDIS_URL' | 'REDIS_COMMAND_TIMEOUT_MS'>, kit: ServiceKit, options: RedisModuleOptions = {}): Redis {
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: options.offlineQueue ?? true,
+    enableAutoPipelining: options.autoPipelining ?? false,
+  });
+  redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
+  kit.health.register({ name: 'redis', dependency: true, check: async () => void (await redis.ping()) });
+  kit.shutdown.register('redis', async () => void redis.disconnect(), 'clients');
+  return redis;
+}
+
+/** The service's Redis connection (`REDIS`, see `connectRedis`). */
 @Module({})
 export class RedisModule {
   static forRoot(options: RedisModuleOptions = {}): DynamicModule {
     const provider = {
       provide: REDIS,
       inject: [SERVICE_CONFIG, SERVICE_KIT],
-      useFactory: (config: PlatformConfig, kit: ServiceKit): Redis => {
-        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: options.offlineQueue ?? true, enableAutoPipelining: options.autoPipelining ?? false });
-        redis.on('error', (err) => kit.logger.warn({ err: err.message }, 'redis error'));
-        kit.health.register({ name: 'redis', dependency: true, check: async () => void (await redis.ping()) });
-        kit.shutdown.register('redis', async () => void redis.disconnect(), 'clients');
-        return redis;
-      },
+      useFactory: (config: PlatformConfig, kit: ServiceKit): Redis => connectRedis(config, kit, options),
     };
     return { module: RedisModule, global: true, providers: [provider], exports: [REDIS] };
   }
