@@ -13,6 +13,7 @@ import type { PlatformConfig } from '../platform/platform-config';
 import { SERVICE_CONFIG, SERVICE_KIT } from '../platform/tokens';
 import type { ServiceKit } from '../service-kit.module';
 import { traceHttpRequests } from '../tracing/http-trace';
+import { installLeanAsyncResourceBind } from './lean-async-resource-bind';
 
 interface CommonOptions {
   /** Largest JSON body accepted over HTTP, in bytes (default 1 MiB). */
@@ -50,6 +51,7 @@ const routeTables = new WeakMap<INestApplication, RouteTable>();
  * calls {@link listen}.
  */
 export async function createServiceApp<A extends INestApplication = INestApplication>(module: Type<unknown> | DynamicModule, options: ServiceAppOptions = {}): Promise<A> {
+  installLeanAsyncResourceBind();
   const app = options.http === 'express' ? await createExpressApp(module, options) : await createFastifyApp(module, options);
   const kit = app.get<ServiceKit>(SERVICE_KIT);
   app.useLogger(new NestPinoLogger(kit.logger));
