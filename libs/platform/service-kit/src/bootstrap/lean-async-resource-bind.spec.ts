@@ -24,7 +24,9 @@ describe('installLeanAsyncResourceBind', () => {
     };
     const free = resource.bind(target.read);
     expect(free.call({ name: 'caller' }, 1, 2)).toBe('caller:3');
-    expect(resource.bind(target.read, { name: 'fixed' }).call({ name: 'caller' }, 2, 3)).toBe('fixed:5');
+    // Node's bind takes a thisArg too, which @types/node leaves out.
+    const bindWithThis = resource.bind.bind(resource) as unknown as <F>(fn: F, thisArg: unknown) => F;
+    expect(bindWithThis(target.read, { name: 'fixed' }).call({ name: 'caller' }, 2, 3)).toBe('fixed:5');
     expect(free.length).toBe(2);
     expect(() => resource.bind('not a function' as never)).toThrow(TypeError);
   });
