@@ -34,6 +34,14 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) => {
       CRASH_ROLLOVER_DEG: z.coerce.number().positive().default(60),
       /** Signals from one vehicle within this window join one claim (Navixy de-duplicates within 1 min). */
       ACCIDENT_WINDOW_MS: envInt(60_000, 0, 3_600_000),
+      /**
+       * Alerts (crash, and lock alerts that are not telemetry) each device may send per second to
+       * this instance's claim transactions, and the burst above it; past it they are dead-lettered
+       * as `rate-limited`. A gateway sends a few a minute (docs/devices.md, limits); the defaults
+       * leave the bench's 10 a second per gateway alone and cap one device at a fraction of the intake.
+       */
+      DEVICE_ALERT_RATE_PER_S: envInt(20, 1, 100_000),
+      DEVICE_ALERT_BURST: envInt(200, 1, 1_000_000),
       /** Device clocks may run ahead this much; beyond it a signal is implausible and dead-lettered. */
       MAX_FUTURE_SKEW_MS: envInt(300_000, 0, 86_400_000),
       /**

@@ -16,7 +16,7 @@ import {
   uncoveredIncidentData,
 } from '@kuruma/domain-claims';
 import type { JournalEntry } from '@kuruma/domain-ledger';
-import { BusinessClock } from '@kuruma/service-kit';
+import { BusinessClock, type RateLimit, TokenBuckets } from '@kuruma/service-kit';
 import { claimEvent, vehicleDamageRecord } from '../claims/claim-events';
 import { claimLedgerEntries } from '../claims/claim-ledger';
 import type { DamageFlags } from '../fraud-guard/damage-flags';
@@ -34,6 +34,11 @@ export interface SignalSettings {
   maxLatenessMs: number;
   topic: (base: string) => string;
   producer: string;
+  /**
+   * Alerts each device may send to the claim transaction, per claims-trigger instance (a token
+   * bucket per device id). Telemetry does not count: it never reaches a claim transaction.
+   */
+  alertRate?: RateLimit;
 }
 
 /**
@@ -45,6 +50,7 @@ export class HandleDeviceSignalUseCase {
   private readonly ledger = new LedgerRepository();
   private readonly vehicleStates: VehicleStateWriter;
   private readonly transactions: SignalTransactions<Alert, SignalOutcome, Effects>;
+  private readonly alertRates?: TokenBuckets;
 
   constructor(
     private readonly db: SqlTransactional,
@@ -56,6 +62,7 @@ export class HandleDeviceSignalUseCase {
     private readonly clock: BusinessClock = BusinessClock.real(),
   ) {
     this.vehicleStates = new VehicleStateWriter(db);
+    if (settings.alertRate) this.alertRates = new TokenBuckets(settings.alertRate);
     this.transactions = new SignalTransactions(db, {
       locks: (vehicles) => this.claims.vehicleLocks(vehicles),
       effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [], situations: new Map() }),
@@ -102,6 +109,13 @@ export class HandleDeviceSignalUseCase {
       // The device's vehicle is its partner's: cover, claims, damage and state are looked up by the pair.
       const vehicle = { partnerId: device.partnerId, vehicleId: device.vehicleId };
       if (triage.kind === 'telemetry') return await this.telemetry(vehicle, triage, occurredAt);
+      // One device's flood (a compromised or broken gateway) must not take the intake's claim
+      // transactions from every other partner's cars: past its rate its alerts are dead-lettered
+      // with the reason (cheap, batched), which keeps each of them on record.
+      if (this.alertRates && !this.alertRates.take(deviceId).ok) {
+        const { perSecond, burst } = this.settings.alertRate as RateLimit;
+        return this.deadLetter(deviceId, channel, payload, `rate-limited: this device sent alerts faster than ${perSecond}/s (burst ${burst})`);
+      }
       return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, now, trace });
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather

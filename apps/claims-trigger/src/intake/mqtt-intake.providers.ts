@@ -60,5 +60,6 @@ function signalSettings(config: ClaimsTriggerConfig, topics: TopicNames, produce
     maxLatenessMs: config.MAX_SIGNAL_LATENESS_MS,
     topic: (base: string) => topics.of(base),
     producer,
+    alertRate: { perSecond: config.DEVICE_ALERT_RATE_PER_S, burst: config.DEVICE_ALERT_BURST },
   };
 }
