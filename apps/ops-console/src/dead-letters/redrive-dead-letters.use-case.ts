@@ -1,6 +1,6 @@
 import { DeadLetterHeaders, Topics } from '@kuruma/contracts';
 import type { SqlTransactional, SqlTx } from '@kuruma/data-access-db';
-import type { TopicNames } from '@kuruma/service-kit';
+import { type TopicNames, Turns, UnavailableError } from '@kuruma/service-kit';
 import type { AuditLog } from '../audit/audit-log';
 import type { OpsIdentity } from '../auth/identity-provider';
 import type { RedriveProducer } from './redrive-producer';
@@ -11,6 +11,14 @@ export const RedriveHeaders = { of: 'x-redrive-of', by: 'x-redriven-by' } as con
 
 /** At most this many records per redrive call: the rows stay locked while they are sent. */
 export const REDRIVE_BATCH = 200;
+
+/**
+ * Redrives waiting their turn beyond the one running; past them the call is refused (503). A
+ * redrive holds a pooled connection while it sends up to REDRIVE_BATCH records, so redrives run
+ * one at a time: clicks, retries or scripts at once never take the console's pool from its pages,
+ * sign-in and dead-letter indexer.
+ */
+export const REDRIVES_WAITING = 4;
 
 /**
  * The platform topics a dead letter may be redriven to. Partners' own topics are not among them:
@@ -57,9 +65,14 @@ export class RedriveDeadLettersUseCase {
     private readonly producer: RedriveProducer,
     private readonly topics: TopicNames,
     private readonly audit: (tx: SqlTx) => AuditLog,
+    private readonly turns = new Turns(1, REDRIVES_WAITING, () => new UnavailableError('other redrives are running; try again shortly')),
   ) {}
 
-  async execute(who: OpsIdentity, selection: RedriveSelection): Promise<RedriveOutcome> {
+  execute(who: OpsIdentity, selection: RedriveSelection): Promise<RedriveOutcome> {
+    return this.turns.take(() => this.redrive(who, selection));
+  }
+
+  private redrive(who: OpsIdentity, selection: RedriveSelection): Promise<RedriveOutcome> {
     return this.db.$transaction(async (tx) => {
       const targets = redriveTargets(this.topics);
       const rows = await this.lock(tx, selection, targets);
