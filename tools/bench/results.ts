@@ -1,3 +1,4 @@
+import type { ServiceMemory } from './memory';
 import type { CpuWindowReport } from './cpu/cpu-window';
 import type { HopFigures } from './hops';
 
@@ -44,4 +45,6 @@ export interface BenchResults {
   /** 5 s with the services up and no load: `cpuMsPerUnit` is the platform's idle CPU ms per second. */
   idle?: CpuWindowReport;
   rssMb?: Record<string, number>;
+  /** What each service's resident set is made of, read right after `rssMb` (memory.ts). */
+  memoryMb?: Record<string, ServiceMemory>;
 }

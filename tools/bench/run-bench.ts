@@ -2,13 +2,14 @@ import { MultiBar, Presets } from 'cli-progress';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PartnerTopics, Topics } from '@kuruma/contracts';
-import { type AppName, KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
+import { APP_PORTS, type AppName, KafkaProbe, PlatformProcesses, setupStack, teardownStack, TEST_ENV, testTopic } from '../harness';
 import { startMoreInstances } from '../harness/chaos/instance-kills';
 import { type BenchArgs, benchArgs } from './bench-args';
 import { benchGateways, registerCoveredDevices } from './bench-devices';
 import type { BenchDevice, BenchRun, PlatformRun } from './bench-run';
 import { type CpuSources, CpuWindow, postmasterPid } from './cpu/cpu-window';
 import { parseMachineStat } from './cpu/proc-stat';
+import { type ServiceMemory, serviceMemory } from './memory';
 import { publishRuns, publishBeforeAfter, readResults } from './publish';
 import { type BenchResults, hopRows, summaryRows } from './report';
 import { selectedStages, type Stage, STAGES } from './stage-selection';
@@ -109,6 +110,12 @@ async function runOnce(stages: Set<Stage>, args: BenchArgs): Promise<BenchResult
     await gateways.end();
     // Resident memory of each service after the runs.
     results['rssMb'] = platform.residentMemoryMb();
+    // What the resident sets are made of (binary pages, V8 heap, Buffers, malloc): the memory target's evidence.
+    const pids = platform.pids();
+    results['memoryMb'] = await serviceMemory(Object.fromEntries((Object.keys(APP_PORTS) as AppName[]).filter((app) => pids[app] !== undefined).map((app) => [app, pids[app] as number])));
+    for (const [app, m] of Object.entries(results['memoryMb'] as Record<string, ServiceMemory>)) {
+      say(`memory ${app}: ${m.rss} MB resident = ${m.file} file-backed + ${m.anon} anonymous (V8 heap ${m.heapTotal ?? '?'} reserved, ${m.heapUsed ?? '?'} used; external ${m.external ?? '?'})`);
+    }
   } finally {
     bars.stop();
     await platform.stopAll();
