@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type AppName, baseUrl } from '../harness';
+import { parseCounter } from './service-metrics';
 
 /**
  * Where a service's resident set goes, in MB: `rss` (VmRSS, the figure the target is on) splits
@@ -28,10 +29,11 @@ export function parseSmapsRollup(text: string): Pick<ServiceMemory, 'rss' | 'ano
   return { rss: mb(rss), anon: mb(anon), file: mb(rss - anon) };
 }
 
-/** A gauge from a Prometheus text exposition (prom-client's default Node metrics), in MB. */
+/** A gauge from a Prometheus text exposition (prom-client's default Node metrics), in MB; `undefined` when the service does not export it. */
 export function parseGaugeMb(metricsText: string, name: string): number | undefined {
-  const line = metricsText.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line === undefined ? undefined : Math.round(Number(line.slice(line.lastIndexOf(' ') + 1)) / 2 ** 20);
+  // Metric names are [a-zA-Z_:][a-zA-Z0-9_:]*, nothing a pattern would read as syntax.
+  const exported = new RegExp(`^${name}[ {]`, 'm').test(metricsText);
+  return exported ? Math.round(parseCounter(metricsText, name) / 2 ** 20) : undefined;
 }
 
 /** Each service's memory split, read from /proc and its /metrics; a service that does not answer keeps the /proc figures. */
