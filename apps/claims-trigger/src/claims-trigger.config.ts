@@ -16,9 +16,11 @@ export const loadClaimsTriggerConfig = (env?: NodeJS.ProcessEnv) => {
        * receive maximum; Mosquitto's max_inflight_messages caps it too). They are applied
        * concurrently, one at a time per device, and written by group commit, so this bounds how
        * many signals share a transaction; messages waiting here are memory the collector keeps
-       * scanning (docs/benchmarks.md, the device path).
+       * scanning: with 32 a message outlived a scavenge or two and was promoted, and garbage
+       * collection took a third of the intake's CPU under a telemetry flood; 16 cut its CPU per
+       * message by a fifth (docs/benchmarks.md, the device path).
        */
-      MQTT_INTAKE_RECEIVE_MAXIMUM: envInt(32, 1, 1_000),
+      MQTT_INTAKE_RECEIVE_MAXIMUM: envInt(16, 1, 1_000),
       /** Public address devices connect to (returned with their credentials): the TLS listener. */
       MQTT_PUBLIC_URL: z.string().default('mqtts://127.0.0.1:8884'),
       /** Public address of the listener for devices with a client certificate (returned with it). */

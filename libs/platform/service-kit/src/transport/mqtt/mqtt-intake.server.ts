@@ -61,6 +61,8 @@ interface Route {
 const ACK_LATER = new Error('acknowledged by the intake once applied');
 /** A retiring session is closed after this long without a message. */
 const DRAIN_QUIET_MS = 2_000;
+/** mqtt.js's packet tracing, not wanted: see sessionOptions. */
+const ignoreMqttTrace = (): void => undefined;
 /** The consumer's name in `kuruma_consumer_stuck_seconds`. */
 export const MQTT_INTAKE_CONSUMER = 'mqtt-intake';
 
@@ -211,6 +213,9 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
       // mqtt-packet otherwise pre-builds a Buffer for each of the 65,536 packet ids on the first
       // packet (13 MB resident); the intake writes PUBACKs, for which allocating two bytes is nothing.
       writeCache: false,
+      // mqtt.js traces every packet through `debug`, whose per-call enabled check was 2 % of the
+      // intake's CPU under a telemetry flood; the transport logs what an operator needs itself.
+      log: ignoreMqttTrace,
     };
   }
 
