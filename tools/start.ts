@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '@kuruma/data-access-db';
 import { devServiceKafkaEnv } from '../infra/local/kafka-access';
-import { instanceEnv, SERVICE_ENV, SERVICE_NODE_ARGS } from '../infra/local/service-runtime';
+import { instanceEnv, SERVICE_ENV, serviceNodeArgs } from '../infra/local/service-runtime';
 import { ensureStack, stopStack } from '../infra/local/stack-control';
 import { devDeviceCaEnv } from '../infra/local/mosquitto-broker';
 import { loadStackConfig } from '../libs/platform/config/src/stack.config';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const running = APPS.flatMap((app) => Array.from({ length: instances }, (_, instance) => ({ ...app, instance, env: instanceEnv(app.name, instance, base(app)) })));
   for (const app of running) {
     const label = instances > 1 ? `${app.name}#${app.instance + 1}` : app.name;
-    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, resolve(root, 'dist/apps', app.name, 'main.js')], {
+    const child = spawn(process.execPath, [...serviceNodeArgs(app.name), resolve(root, 'dist/apps', app.name, 'main.js')], {
       cwd: root,
       // Development: claims-trigger issues device certificates with the local device CA, and each
       // service connects to Kafka as its own principal, with its development password.

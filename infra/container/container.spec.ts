@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../local/service-runtime';
+import { SERVICE_ENV, SERVICE_NODE_ARGS, serviceNodeArgs } from '../local/service-runtime';
 import { CLAIMS_TRIGGER_OPS_PORT, CONTAINER_PORT, DEPLOYED_SERVICES, deployedService } from '../deploy/services';
 import { composeFile, dockerfile, documentedVariables, envExample, interpolate, readRepoFile, REPO_ROOT, runtimeStage, stageEnv } from '../deploy/deploy-files';
 
@@ -58,6 +58,8 @@ describe('Dockerfile', () => {
   it('starts each service as npm start does, chosen by the first argument', () => {
     const nodeArgs = /NODE_ARGS="([^"]*)"/.exec(runScript)?.[1].split(' ');
     expect(nodeArgs).toEqual(SERVICE_NODE_ARGS);
+    expect(/OPS_CONSOLE_NODE_ARGS="([^"]*)"/.exec(runScript)?.[1].split(' ')).toEqual(serviceNodeArgs('ops-console'));
+    expect(serviceNodeArgs('ops-console')).not.toEqual(SERVICE_NODE_ARGS);
     const env = stageEnv(runtime);
     for (const [key, value] of Object.entries(SERVICE_ENV)) expect(env.get(key)).toBe(value);
     const listed = /^\s*([a-z|-]+)\)\s*$/m.exec(runScript)?.[1].split('|').sort();

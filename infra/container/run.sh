@@ -5,10 +5,13 @@
 # libs/contracts as the Kafka admin. exec: node is PID 1 and receives SIGTERM itself (drain).
 set -eu
 NODE_ARGS="--enable-source-maps --max-old-space-size=160 --max-semi-space-size=8 --liftoff-only"
+# The ops console's young generation is half the others' (serviceNodeArgs in service-runtime.ts).
+OPS_CONSOLE_NODE_ARGS="--enable-source-maps --max-old-space-size=160 --max-semi-space-size=4 --liftoff-only"
 command="${1:-help}"
 case "$command" in
   booking-ingest|pricing|policy|claims-trigger|partner-webhooks|ops-console)
     shift
+    if [ "$command" = ops-console ]; then NODE_ARGS="$OPS_CONSOLE_NODE_ARGS"; fi
     # shellcheck disable=SC2086 # NODE_ARGS is a list of flags
     exec node $NODE_ARGS "/app/dist/apps/$command/main.js" "$@" ;;
   migrate|kafka-topics)

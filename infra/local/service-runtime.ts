@@ -20,6 +20,20 @@
 export const SERVICE_NODE_ARGS: readonly string[] = ['--enable-source-maps', '--max-old-space-size=160', '--max-semi-space-size=8', '--liftoff-only'];
 
 /**
+ * Semi-spaces (MB) that differ from SERVICE_NODE_ARGS's. The ops console is no pipeline stage (its
+ * work per public event is one JSON parse into the live ring, about a tenth of a millisecond per
+ * booking), and its 20,000-event ring makes it the largest service after a bench; half the young
+ * generation keeps it further under the 150 MB target (docs/benchmarks.md, "Quotes and memory").
+ */
+const SEMI_SPACE_MB: Readonly<Record<string, number>> = { 'ops-console': 4 };
+
+/** The Node flags `app` starts with: SERVICE_NODE_ARGS, with its own semi-space where it has one. */
+export function serviceNodeArgs(app: string): string[] {
+  const semiSpace = SEMI_SPACE_MB[app];
+  return SERVICE_NODE_ARGS.map((arg) => (semiSpace !== undefined && arg.startsWith('--max-semi-space-size=') ? `--max-semi-space-size=${semiSpace}` : arg));
+}
+
+/**
  * Environment every service process starts with (the caller's environment wins). glibc gives each
  * thread that allocates its own malloc arena; Node's I/O threads then keep freed buffer memory in
  * separate arenas, so two arenas keep resident memory down at no throughput cost (docs/benchmarks.md).

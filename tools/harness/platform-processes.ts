@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { devServiceKafkaEnv } from '../../infra/local/kafka-access';
-import { instanceEnv, portVariable, SERVICE_ENV, SERVICE_NODE_ARGS } from '../../infra/local/service-runtime';
+import { instanceEnv, portVariable, SERVICE_ENV, serviceNodeArgs } from '../../infra/local/service-runtime';
 import { DIST_DIR, TEST_ENV } from './test-env';
 
 export const APP_PORTS = {
@@ -49,7 +49,7 @@ export class PlatformProcesses {
     const profile = process.env['KURUMA_CPU_PROF_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['KURUMA_CPU_PROF_DIR']}`] : [];
     // KURUMA_NODE_ARGS: extra Node flags for every service (e.g. --heapsnapshot-signal=SIGUSR2).
     profile.push(...(process.env['KURUMA_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
-    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
+    const child = spawn(process.execPath, [...serviceNodeArgs(app), ...profile, resolve(root, DIST_DIR, 'apps', app, 'main.js')], {
       cwd: root,
       // Each service authenticates to Kafka as its own principal (service.<app>).
       env: { ...SERVICE_ENV, ...process.env, ...TEST_ENV, ...devServiceKafkaEnv(app), ...this.extraEnv, ...env },
