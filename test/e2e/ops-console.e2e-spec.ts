@@ -107,6 +107,21 @@ describe('ops console', () => {
     for (const bookingId of bookingIds) expect(resumed.some((e) => e.type === 'com.kurumacover.policy.bound' && (e.data as { bookingId: string }).bookingId === bookingId)).toBe(true);
   });
 
+  it('sends a new stream all of a ring far larger than the slow-reader bound, instead of dropping it at once', async () => {
+    // 1,600 bound policies: about 1.5 MB of policy events, over OPS_STREAM_MAX_BUFFERED_BYTES (1 MiB).
+    // Sent as one write, a catch-up over the bound dropped every new stream at once, and again on
+    // every reconnect (the CI run of 95132b4 met it once earlier test files had filled the ring).
+    const bookings = Array.from({ length: 1_600 }, () => newBooking());
+    await probe.produce(bookingTopic, bookings.flatMap((b) => [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]));
+    const ids = bookings.map((b) => b.bookingId);
+    await expect.poll(async () => (await db.query("SELECT count(*)::int AS n FROM policy WHERE booking_id = ANY($1) AND status = 'bound'", [ids])).rows[0].n, { timeout: 90_000, interval: 500 }).toBe(ids.length);
+    await new Promise((r) => setTimeout(r, 1_000)); // the console's tail follows the public topic
+    const streamed = await readStream(await sessionCookie(ADMIN), undefined, 5_000);
+    const bound = new Set(streamed.filter((e) => e.type === 'com.kurumacover.policy.bound').map((e) => (e.data as { bookingId: string }).bookingId));
+    expect(ids.filter((id) => !bound.has(id))).toEqual([]);
+    expect(new Set(streamed.map((e) => e.id)).size).toBe(streamed.length);
+  }, 120_000);
+
   it('shows a crash published over MQTT in the claims queue, lets a claims handler confirm it and a viewer only look', async () => {
     const b = newBooking({ startsAt: jstMinutesFromNow(0), endsAt: jstMinutesFromNow(180) });
     await probe.produce(bookingTopic, [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2)), asMessage(bookingEvent(b, 'com.kurumacover.booking.started', 3))]);

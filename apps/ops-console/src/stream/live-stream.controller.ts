@@ -7,10 +7,13 @@ import { OpsSessions, sessionIdOf } from '../auth/ops-sessions';
 import { CONFIG } from '../tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
 import { type LiveEvent, LiveEventBuffer, liveEventJson, type LiveFilter, matchesFilter } from './live-event-buffer';
+import { LiveStreamWriter } from './live-stream-writer';
 import { StreamSlots, writeOrDrop } from './stream-slots';
 
 /** How often an open stream re-reads its session, so sign-out elsewhere or user removal ends it. */
 const SESSION_RECHECK_MS = 5_000;
+/** Events per write of a stream's catch-up (about 200 kB of policy and claim events). */
+const CATCH_UP_PIECE_EVENTS = 200;
 
 /**
  * Server-sent events. The browser's EventSource sends Last-Event-ID on reconnect; the buffer
@@ -49,25 +52,20 @@ export class LiveStreamController {
         : new ProblemException({ type: 'https://kurumacover.dev/problems/busy', title: 'Busy', status: 503, detail: 'the console has as many live streams open as it serves' }, { 'Retry-After': '5' });
     }
     const max = this.config.OPS_STREAM_MAX_BUFFERED_BYTES;
-    const send = (chunk: string) => writeOrDrop(res, chunk, max, () => this.dropped.inc());
     const filter: LiveFilter = { partnerId: partnerId || undefined, vehicleId: vehicleId || undefined, types: type ? type.split(',') : undefined };
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     const { events, resumed } = this.buffer.since(req.header('last-event-id') ?? lastEventIdQuery);
-    send(`retry: 1000\nevent: hello\ndata: ${JSON.stringify({ resumed, epoch: this.buffer.epoch })}\n\n`);
-    let pending: LiveEvent[] = events.filter((e) => matchesFilter(e, filter));
-    const flush = () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      // One SSE message per event keeps Last-Event-ID exact; one write per batch keeps it cheap.
-      send(batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${liveEventJson(e)}\n\n`).join(''));
-    };
-    flush();
+    writeOrDrop(res, `retry: 1000\nevent: hello\ndata: ${JSON.stringify({ resumed, epoch: this.buffer.epoch })}\n\n`, max, () => this.dropped.inc());
+    // One SSE message per event keeps Last-Event-ID exact; one write per batch keeps it cheap.
+    const sse = (batch: LiveEvent[]) => batch.map((e) => `id: ${e.streamId}\nevent: ${e.type}\ndata: ${liveEventJson(e)}\n\n`).join('');
+    const limits = { maxBufferedBytes: max, maxWaiting: this.config.LIVE_BUFFER_SIZE, piece: CATCH_UP_PIECE_EVENTS };
+    const writer = new LiveStreamWriter(res, events.filter((e) => matchesFilter(e, filter)), sse, limits, () => this.dropped.inc());
+    // Subscribed in the same turn as the catch-up was taken: no event falls between the two.
     const unsubscribe = this.buffer.subscribe((e) => {
-      if (matchesFilter(e, filter)) pending.push(e);
+      if (matchesFilter(e, filter)) writer.push(e);
     });
-    const timer = setInterval(flush, 100);
-    const heartbeat = setInterval(() => send(': keep-alive\n\n'), 15_000);
+    const timer = setInterval(() => writer.flush(), 100);
+    const heartbeat = setInterval(() => writer.heartbeat(), 15_000);
     const sessionId = sessionIdOf(req);
     const recheck = setInterval(() => {
       this.sessions.identify(sessionId).then(
