@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { writeOrDrop } from './stream-slots';
 
 export interface LiveStreamLimits {
-  /** Unsent bytes a browser may pile up while following the live feed before it is dropped. */
+  /** Unsent bytes a browser may pile up while following the live feed before it is dropped (the catch-up is paced by the socket instead). */
   maxBufferedBytes: number;
   /** Live events that may wait behind the catch-up before the stream is dropped (the ring's size). */
   maxWaiting: number;
@@ -66,13 +66,10 @@ export class LiveStreamWriter<E> {
     for (;;) {
       while (this.next < this.catchUp.length) {
         if (this.closed) return;
+        // Past the socket's high-water mark: the next piece waits until it has taken this one, so
+        // unsent catch-up never exceeds the mark plus one piece, whatever the browser's speed.
         if (this.res.writableNeedDrain) {
           this.res.once('drain', this.pump);
-          return;
-        }
-        // Under the stream's high-water mark no 'drain' will come: look again shortly.
-        if (this.res.writableLength >= this.limits.maxBufferedBytes) {
-          setTimeout(this.pump, 10);
           return;
         }
         const piece = this.catchUp.slice(this.next, this.next + this.limits.piece);
