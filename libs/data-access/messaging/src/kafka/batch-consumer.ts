@@ -52,6 +52,14 @@ export interface BatchConsumerOptions {
    * Their chunks are combined into one handler call when they are ready together (group commit).
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long applied offsets may wait to be committed together (default 0: as soon as no commit
+   * is in flight). Each OffsetCommit request wakes the broker and appends to its offsets log; at a
+   * few records per fetch that was one request per chunk. Longer means more records redelivered
+   * after a crash (the inboxes drop them), never a record skipped, and no wait on the path of any
+   * record: fetching goes on meanwhile. A stop commits at once.
+   */
+  commitIntervalMs?: number;
   /** Called when kafkajs gives up for good; the service exits so its supervisor restarts it. */
   onCrash: (error: Error) => void;
   onChunk?: (records: number, ms: number) => void;
@@ -273,6 +281,12 @@ export class BatchConsumer {
   /** Applied offsets waiting for the next commit request, by `topic|partition` (the highest wins). */
   private readonly appliedOffsets = new Map<string, { topic: string; partition: number; offset: string }>();
   private committing?: Promise<void>;
+  /** The commit waiting out `commitIntervalMs`. */
+  private commitTimer?: NodeJS.Timeout;
+  /** Set by stop: what is applied from then on is committed at once, before the group is left. */
+  private stopping = false;
+  /** Offsets were applied, or their interval ran out, while a request was in flight: send them after it. */
+  private commitAgain = false;
 
   /**
    * Commits a partition's applied offset without holding up its next fetch: the partition's worker
@@ -285,29 +299,53 @@ export class BatchConsumer {
    */
   private commitApplied(topic: string, partition: number, offset: string): void {
     this.appliedOffsets.set(`${topic}|${partition}`, { topic, partition, offset });
-    this.committing ??= this.commitPending().finally(() => (this.committing = undefined));
+    const interval = this.options.commitIntervalMs ?? 0;
+    if (interval <= 0 || this.stopping) return this.commitNow();
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      this.commitNow();
+    }, interval);
+  }
+
+  /** Sends what is applied now, or right after the request in flight. */
+  private commitNow(): void {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    if (this.committing) {
+      this.commitAgain = true;
+      return;
+    }
+    this.committing = this.commitPending().finally(() => {
+      this.committing = undefined;
+      if (this.commitAgain) {
+        this.commitAgain = false;
+        if (this.appliedOffsets.size > 0) this.commitNow();
+      }
+    });
   }
 
   private async commitPending(): Promise<void> {
-    while (this.appliedOffsets.size > 0 && this.consumer) {
-      const offsets = [...this.appliedOffsets.values()];
-      this.appliedOffsets.clear();
-      try {
-        await this.consumer.commitOffsets(offsets);
-      } catch (error) {
-        this.options.logger.warn({ err: error, offsets }, 'committing applied offsets failed; those records will be redelivered');
-      }
+    if (this.appliedOffsets.size === 0 || !this.consumer) return;
+    const offsets = [...this.appliedOffsets.values()];
+    this.appliedOffsets.clear();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      this.options.logger.warn({ err: error, offsets }, 'committing applied offsets failed; those records will be redelivered');
     }
   }
 
   /** Finishes the chunk in flight, commits its offsets and leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     clearInterval(this.rediscoverTimer);
     await this.resubscribing;
+    // Offsets waiting out the commit interval go now, while the consumer is still in its group.
+    if (this.appliedOffsets.size > 0) this.commitNow();
     // Stop fetching and let the chunks in flight finish, then send their offsets, then leave.
     await this.consumer?.stop();
-    await this.committing;
+    while (this.committing) await this.committing;
     await this.consumer?.disconnect();
     await this.admin?.disconnect();
   }

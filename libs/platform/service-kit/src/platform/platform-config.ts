@@ -26,6 +26,7 @@ export interface PlatformConfig {
   OUTBOX_RETENTION_HOURS: number;
   CONSUMER_STUCK_AFTER_MS: number;
   CONSUMER_MAX_ATTEMPTS: number;
+  CONSUMER_COMMIT_INTERVAL_MS: number;
   KAFKA_TOPIC_REDISCOVER_MS?: number;
   /** Where to export spans over OTLP/HTTP (from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT), or none. */
   OTLP_TRACES_URL?: string;

@@ -19,6 +19,8 @@ export interface KafkaBatchServerOptions {
   stuckAfterMs: number;
   /** Attempts before a record that keeps failing is dead-lettered (CONSUMER_MAX_ATTEMPTS). */
   maxAttempts: number;
+  /** How long applied offsets may wait to be committed together (CONSUMER_COMMIT_INTERVAL_MS). */
+  commitIntervalMs?: number;
   /** How often topics accepted by a route's `alsoFrom` are looked for (KAFKA_TOPIC_REDISCOVER_MS). */
   rediscoverMs?: number;
 }
@@ -80,6 +82,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         await this.options.producer.send([letter]);
       },
       maxAttempts: this.options.maxAttempts,
+      commitIntervalMs: this.options.commitIntervalMs,
       dependenciesHealthy: () => kit.health.dependenciesHealthy(),
       stuckAfterMs: this.options.stuckAfterMs,
       onChunk: (n, ms) => {

@@ -26,6 +26,7 @@ export class KafkaTransportModule {
           groupId: `${config.KAFKA_GROUP_PREFIX}.${group}`,
           stuckAfterMs: config.CONSUMER_STUCK_AFTER_MS,
           maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+          commitIntervalMs: config.CONSUMER_COMMIT_INTERVAL_MS,
           rediscoverMs: config.KAFKA_TOPIC_REDISCOVER_MS,
         }),
     };
