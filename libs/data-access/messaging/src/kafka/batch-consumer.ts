@@ -291,7 +291,7 @@ export class BatchConsumer {
   /**
    * Commits a partition's applied offset without holding up its next fetch: the partition's worker
    * goes on while the request is in flight, and the offsets applied meanwhile (any partition) go
-   * in the next request together. Waiting for each commit cost every chunk a round trip to the
+   * in the next request together, as do all those applied within `commitIntervalMs`. Waiting for each commit cost every chunk a round trip to the
    * group coordinator before the next fetch, and one OffsetCommit request per partition chunk.
    * Only applied offsets are ever committed, so at-least-once holds; a commit that fails (a
    * rebalance, the broker away) leaves those records to be redelivered, which the handlers'
