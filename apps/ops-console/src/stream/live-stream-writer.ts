@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { writeOrDrop } from './stream-slots';
+import { dropStream, writeOrDrop } from './stream-slots';
 
 export interface LiveStreamLimits {
   /** Unsent bytes a browser may pile up while following the live feed before it is dropped (the catch-up is paced by the socket instead). */
@@ -94,7 +94,6 @@ export class LiveStreamWriter<E> {
 
   private drop(): void {
     this.waiting = [];
-    this.onDrop();
-    this.res.destroy();
+    dropStream(this.res, this.onDrop);
   }
 }

@@ -47,10 +47,15 @@ export class StreamSlots {
 export function writeOrDrop(res: Writable, chunk: string, maxBufferedBytes: number, onDrop: () => void): boolean {
   if (res.destroyed) return false;
   if (res.writableLength + Buffer.byteLength(chunk) > maxBufferedBytes) {
-    onDrop();
-    res.destroy();
+    dropStream(res, onDrop);
     return false;
   }
   res.write(chunk);
   return true;
+}
+
+/** Counts the drop and ends the stream; the browser resumes by Last-Event-ID. */
+export function dropStream(res: Writable, onDrop: () => void): void {
+  onDrop();
+  res.destroy();
 }

@@ -283,10 +283,6 @@ export class BatchConsumer {
   private committing?: Promise<void>;
   /** The commit waiting out `commitIntervalMs`. */
   private commitTimer?: NodeJS.Timeout;
-  /** Set by stop: what is applied from then on is committed at once, before the group is left. */
-  private stopping = false;
-  /** Offsets were applied, or their interval ran out, while a request was in flight: send them after it. */
-  private commitAgain = false;
 
   /**
    * Commits a partition's applied offset without holding up its next fetch: the partition's worker
@@ -300,7 +296,8 @@ export class BatchConsumer {
   private commitApplied(topic: string, partition: number, offset: string): void {
     this.appliedOffsets.set(`${topic}|${partition}`, { topic, partition, offset });
     const interval = this.options.commitIntervalMs ?? 0;
-    if (interval <= 0 || this.stopping) return this.commitNow();
+    // Once stopping, what is applied is committed at once, before the group is left.
+    if (interval <= 0 || !this.running) return this.commitNow();
     this.commitTimer ??= setTimeout(() => {
       this.commitTimer = undefined;
       this.commitNow();
@@ -311,16 +308,10 @@ export class BatchConsumer {
   private commitNow(): void {
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
-    if (this.committing) {
-      this.commitAgain = true;
-      return;
-    }
-    this.committing = this.commitPending().finally(() => {
+    this.committing ??= this.commitPending().finally(() => {
       this.committing = undefined;
-      if (this.commitAgain) {
-        this.commitAgain = false;
-        if (this.appliedOffsets.size > 0) this.commitNow();
-      }
+      // Applied while the request was in flight and not waiting out an interval: send it now.
+      if (this.appliedOffsets.size > 0 && !this.commitTimer) this.commitNow();
     });
   }
 
@@ -338,7 +329,6 @@ export class BatchConsumer {
   /** Finishes the chunk in flight, commits its offsets and leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
-    this.stopping = true;
     clearInterval(this.rediscoverTimer);
     await this.resubscribing;
     // Offsets waiting out the commit interval go now, while the consumer is still in its group.
