@@ -6,13 +6,15 @@ import type { HandleDeviceSignalUseCase, SignalOutcome } from './handle-device-s
 
 const message = (topic: string, deviceId: string) => ({ topic, params: [deviceId], payload: Buffer.from('{"eventId":"e-1"}'), receivedAt: new Date(Date.now() - 40) });
 
-function setup(execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer) => Promise<SignalOutcome>) {
+type Trace = () => Record<string, string>;
+
+function setup(execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer, trace: Trace) => Promise<SignalOutcome>) {
   const metrics = new ServiceMetrics('claims-trigger');
   const calls: [string, string, string][] = [];
   const useCase = {
-    execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer) => {
+    execute: (deviceId: string, channel: 'crash' | 'lock', payload: Buffer, _now: undefined, trace: Trace) => {
       calls.push([deviceId, channel, payload.toString()]);
-      return execute(deviceId, channel, payload);
+      return execute(deviceId, channel, payload, trace);
     },
   } as unknown as HandleDeviceSignalUseCase;
   const sut = new DeviceSignalsMqttHandler(useCase, new DeviceSignalMetrics(metrics), new ServiceTracing('claims-trigger', metrics));
@@ -44,5 +46,17 @@ describe(DeviceSignalsMqttHandler.name, () => {
     });
     await expect(sut.crash(message('devices/gw-3/crash', 'gw-3'))).rejects.toBe(outage);
     expect(await counted()).toEqual([]);
+  });
+
+  it("hands the use case the alert's trace on demand: a child of the device's traceparent, made only when asked", async () => {
+    const deviceTrace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    let made: Record<string, string> | undefined;
+    const { sut } = setup(async (_d, _c, _p, trace) => {
+      made = trace();
+      return 'claim-opened';
+    });
+    await sut.crash({ ...message('devices/gw-4/crash', 'gw-4'), userProperties: { traceparent: deviceTrace } });
+    expect(made?.['traceparent']).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(made?.['traceparent']).not.toBe(deviceTrace);
   });
 });

@@ -88,9 +88,13 @@ export class HandleDeviceSignalUseCase {
     });
   }
 
-  /** `trace`: the trace headers of the events it publishes (the intake hop's span). */
-  /** `now` is business time: an alert's plausibility and its claim's opening are judged on it. */
-  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = this.clock.now(), trace?: Record<string, string>): Promise<SignalOutcome> {
+  /**
+   * `now` is business time: an alert's plausibility and its claim's opening are judged on it.
+   * `trace` makes the trace headers of the events it publishes (the intake hop's span); it is
+   * called only for an alert that goes to a claim transaction, so telemetry and refused messages,
+   * which publish nothing, cost no span id (a span when spans are exported).
+   */
+  async execute(deviceId: string, channel: 'crash' | 'lock', payload: Buffer, now = this.clock.now(), trace?: () => Record<string, string>): Promise<SignalOutcome> {
     let alert: CrashAlertV1 | LockAlertV1;
     try {
       const parsed = parseJsonMessage(channel === 'crash' ? crashAlertV1Schema : lockAlertV1Schema, payload);
@@ -116,7 +120,7 @@ export class HandleDeviceSignalUseCase {
         const { perSecond, burst } = this.settings.alertRate as RateLimit;
         return this.deadLetter(deviceId, channel, payload, `rate-limited: this device sent alerts faster than ${perSecond}/s (burst ${burst})`);
       }
-      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, now, trace });
+      return await this.transactions.submit({ deviceId, channel, alert, triage, occurredAt, vehicleId: device.vehicleId, partnerId: device.partnerId, now, trace: trace?.() });
     } catch (error) {
       // What the database refuses it will always refuse: dead-letter it and acknowledge, rather
       // than leave it unacknowledged for the broker to redeliver for ever. Anything else (the

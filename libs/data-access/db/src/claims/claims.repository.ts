@@ -190,11 +190,14 @@ export class ClaimsRepository {
    */
   async upsertVehicleStates(db: DatabaseTx, rows: (PartnerVehicle & { lockState: string | null; doorAjar: boolean; lastEventAt: Date })[]): Promise<void> {
     if (rows.length === 0) return;
+    // One JSON document for the batch, as the policy upsert does: five parallel arrays were five
+    // array literals built element by element (each instant through node-postgres's date
+    // formatting), a share of the intake's garbage under a telemetry flood.
     await db.$executeRaw`
       INSERT INTO vehicle_state (partner_id, vehicle_id, lock_state, door_ajar, last_event_at)
-      SELECT p, v, COALESCE(l, 'unknown'), d, t
-      FROM unnest(${rows.map((r) => r.partnerId)}::text[], ${rows.map((r) => r.vehicleId)}::text[], ${rows.map((r) => r.lockState)}::text[],
-                  ${rows.map((r) => r.doorAjar)}::boolean[], ${rows.map((r) => r.lastEventAt)}::timestamptz[]) AS x(p, v, l, d, t)
+      SELECT "partnerId", "vehicleId", COALESCE("lockState", 'unknown'), "doorAjar", "lastEventAt"
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS x("partnerId" text, "vehicleId" text, "lockState" text, "doorAjar" boolean, "lastEventAt" timestamptz)
       ON CONFLICT (partner_id, vehicle_id) DO UPDATE SET
         lock_state = CASE WHEN EXCLUDED.lock_state = 'unknown' THEN vehicle_state.lock_state ELSE EXCLUDED.lock_state END,
         door_ajar = EXCLUDED.door_ajar, last_event_at = EXCLUDED.last_event_at, updated_at = now()
