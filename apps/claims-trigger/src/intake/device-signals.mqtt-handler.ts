@@ -1,4 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MqttTopics } from '@kuruma/contracts';
 import { ConsumeMqttTopic, Hops, type MqttMessage, mqttTraceSource, ServiceTracing } from '@kuruma/service-kit';
 import { DeviceSignalMetrics } from './device-signal.metrics';
@@ -11,11 +12,6 @@ const TO_CLAIM_TOPIC: ReadonlySet<SignalOutcome> = new Set(['claim-opened', 'sig
  * Crash and lock alerts from the devices. Bad data does not throw: the use case dead-letters it and
  * the message is acknowledged. What throws is a dependency away (retried unacknowledged) or a
  * failure of the message's own, which the transport dead-letters after CONSUMER_MAX_ATTEMPTS.
- *
- * The handlers take the message as Nest's first argument, without `@Payload()`: a parameter
- * decorator makes Nest resolve each argument through its (empty) pipe chain, a dozen objects and
- * three promises per message, which a telemetry flood of tens of thousands a second pays in garbage
- * collection. The MQTT handlers have no pipes, so the argument is the same.
  */
 @Controller()
 export class DeviceSignalsMqttHandler {
@@ -26,7 +22,7 @@ export class DeviceSignalsMqttHandler {
   ) {}
 
   @ConsumeMqttTopic(MqttTopics.crash)
-  crash(message: MqttMessage): Promise<void> {
+  crash(@Payload() message: MqttMessage): Promise<void> {
     return this.apply(message, 'crash');
   }
 
@@ -34,7 +30,7 @@ export class DeviceSignalsMqttHandler {
   // and a forced entry joins or opens its claim under the vehicle lock like any alert. A crash
   // alert's withdrawal (score 0) must follow its crash, so crash alerts keep the device's order.
   @ConsumeMqttTopic(MqttTopics.lock, { ordered: false })
-  lock(message: MqttMessage): Promise<void> {
+  lock(@Payload() message: MqttMessage): Promise<void> {
     return this.apply(message, 'lock');
   }
 

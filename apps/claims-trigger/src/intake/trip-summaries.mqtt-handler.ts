@@ -1,4 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MqttTopics } from '@kuruma/contracts';
 import { ConsumeMqttTopic, type MqttMessage } from '@kuruma/service-kit';
 import { DeviceSignalMetrics } from './device-signal.metrics';
@@ -7,8 +8,7 @@ import { RecordTripSummaryUseCase } from './record-trip-summary.use-case';
 /**
  * Trip summaries from the gateways. Like alerts: bad data is dead-lettered by the use case and
  * acknowledged; a dependency away throws, and the message is retried unacknowledged. No order
- * is needed: each trip is a row of its own, kept once by its id. The message is Nest's first
- * argument, without `@Payload()`, for the reason given on DeviceSignalsMqttHandler.
+ * is needed: each trip is a row of its own, kept once by its id.
  */
 @Controller()
 export class TripSummariesMqttHandler {
@@ -18,7 +18,7 @@ export class TripSummariesMqttHandler {
   ) {}
 
   @ConsumeMqttTopic(MqttTopics.trip, { ordered: false })
-  async trip(message: MqttMessage): Promise<void> {
+  async trip(@Payload() message: MqttMessage): Promise<void> {
     const [deviceId = ''] = message.params;
     const outcome = await this.useCase.execute(deviceId, message.payload);
     this.metrics.record(outcome, message.receivedAt);
