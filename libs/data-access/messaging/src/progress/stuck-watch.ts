@@ -1,42 +1,34 @@
 import { toStorableText } from '@kuruma/contracts';
 
-interface InFlight<Position> {
-  position: Position;
+interface InFlight {
+  position: string;
   since: number;
   attempts: number;
   lastError?: string;
 }
 
-/** How a stuck lane is named in readiness: `carshare.booking-events.v1[3] at offset 42`. */
-export type DescribeLane<Lane, Position> = (lane: Lane, position: Position) => string;
-
 /**
- * Notices a consumer that stopped moving: a Kafka partition or an MQTT intake message whose
+ * Notices a consumer that stopped moving: a Kafka partition or an MQTT intake connection whose
  * current record has been in flight (failing and retried, or hanging) for longer than
  * `stuckAfterMs`. Retrying a record that cannot be applied used to look healthy from outside;
  * now readiness fails naming where, and a gauge gives the seconds for alerting.
- *
- * A lane need not be text: the MQTT intake watches each message by its delivery record and the
- * text is made by `describe` only when readiness reports a stuck one (two strings per message were
- * a measurable share of a telemetry flood's garbage).
  */
-export class StuckWatch<Lane = string, Position = string> {
-  private readonly inFlight = new Map<Lane, InFlight<Position>>();
+export class StuckWatch {
+  private readonly inFlight = new Map<string, InFlight>();
 
   constructor(
     private readonly stuckAfterMs: number,
     private readonly now: () => number = Date.now,
-    private readonly describe: DescribeLane<Lane, Position> = (lane, position) => `${String(lane)} at ${String(position)}`,
   ) {}
 
-  /** `lane` (topic and partition, or a message) starts on `position`; a retry of it keeps the start. */
-  begin(lane: Lane, position: Position): void {
+  /** `lane` (topic and partition, or connection) starts on `position`; a retry of it keeps the start. */
+  begin(lane: string, position: string): void {
     const current = this.inFlight.get(lane);
     if (current?.position === position) return;
     this.inFlight.set(lane, { position, since: this.now(), attempts: 0 });
   }
 
-  failed(lane: Lane, error: unknown): void {
+  failed(lane: string, error: unknown): void {
     const current = this.inFlight.get(lane);
     if (!current) return;
     current.attempts += 1;
@@ -44,7 +36,7 @@ export class StuckWatch<Lane = string, Position = string> {
   }
 
   /** The lane moved on (applied, dead-lettered, or handed to another consumer). */
-  done(lane: Lane): void {
+  done(lane: string): void {
     this.inFlight.delete(lane);
   }
 
@@ -63,7 +55,7 @@ export class StuckWatch<Lane = string, Position = string> {
       stuck
         .map(([lane, f]) => {
           const why = f.lastError ? `, ${f.attempts} failed attempts, last: ${f.lastError}` : ', no answer yet';
-          return `stuck on ${this.describe(lane, f.position)} for ${Math.round((this.now() - f.since) / 1000)} s${why}`;
+          return `stuck on ${lane} at ${f.position} for ${Math.round((this.now() - f.since) / 1000)} s${why}`;
         })
         .join('; '),
     );

@@ -46,20 +46,6 @@ export interface MqttIntakeServerOptions {
 /** What mqtt.js's customHandleAcks hands back: 0 sends the PUBACK. */
 export type MqttAck = (error: Error | number, code?: number) => void;
 
-/** Where a message came in: the connection and its packet id (one object per delivered message). */
-interface IntakeDelivery {
-  clientId: string;
-  messageId?: number;
-  userProperties?: MqttMessage['userProperties'];
-  receivedAt?: Date;
-}
-
-/** The handler a topic goes to, with what its wildcards matched. */
-interface RouteMatch {
-  route: Route;
-  params: string[];
-}
-
 interface Route {
   filter: MqttTopicFilter;
   handler: MessageHandler;
@@ -94,19 +80,19 @@ export const MQTT_INTAKE_CONSUMER = 'mqtt-intake';
  */
 export class MqttIntakeServer extends Server implements CustomTransportStrategy {
   override readonly transportId = MQTT_INTAKE_TRANSPORT;
-  /** Each message in flight, watched by its own message and delivery: no text is made for it unless it is stuck. */
-  readonly progress: StuckWatch<MqttMessage, IntakeDelivery>;
+  readonly progress: StuckWatch;
   private readonly log: Logger;
   private routeTable?: Route[];
   private readonly clients: MqttClient[] = [];
   private readonly connected = new Set<number>();
   private stopping = false;
   private retiring?: Promise<void>;
+  private deliveries = 0;
   private readonly lanes = new KeyedLanes();
 
   constructor(private readonly options: MqttIntakeServerOptions) {
     super();
-    this.progress = new StuckWatch(options.stuckAfterMs, Date.now, (message, delivery) => `mqtt ${message.topic} (${delivery.clientId}) at message id ${delivery.messageId ?? '?'}`);
+    this.progress = new StuckWatch(options.stuckAfterMs);
     this.log = options.kit.logger.child({ component: MQTT_INTAKE_CONSUMER });
   }
 
@@ -129,14 +115,21 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
    * Applies one delivered message: finds its handler, awaits it, and acknowledges once it resolved or
    * the message was dead-lettered. A topic no handler consumes is acknowledged and dropped.
    */
-  async receive(topic: string, payload: Buffer, ack: MqttAck, delivery: IntakeDelivery, found: RouteMatch | undefined = this.routeOf(topic)): Promise<void> {
+  async receive(
+    topic: string,
+    payload: Buffer,
+    ack: MqttAck,
+    delivery: { clientId: string; messageId?: number; userProperties?: MqttMessage['userProperties']; receivedAt?: Date },
+  ): Promise<void> {
     const receivedAt = delivery.receivedAt ?? new Date();
+    const found = this.routeOf(topic);
     if (!found) {
       this.log.warn({ topic }, 'message on a topic no handler consumes; acknowledged and dropped');
       return ack(0);
     }
     const message: MqttMessage = { topic, params: found.params, payload, receivedAt, userProperties: delivery.userProperties };
-    this.progress.begin(message, delivery);
+    const lane = `mqtt ${topic} (delivery ${++this.deliveries})`;
+    this.progress.begin(lane, `message id ${delivery.messageId ?? '?'}`);
     // Failures of the message's own making; outages do not count toward its limit.
     let failures = 0;
     try {
@@ -147,7 +140,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
         } catch (error) {
           // Not acknowledged: the broker keeps it in the session and redelivers it after a restart.
           if (this.stopping) return;
-          this.progress.failed(message, error);
+          this.progress.failed(lane, error);
           const transient = isTransientFailure(error);
           if (!transient) failures += 1;
           if (!transient && failures >= this.options.maxAttempts && (await this.deadLettered(message, error, failures))) return ack(0);
@@ -159,7 +152,7 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
         }
       }
     } finally {
-      this.progress.done(message);
+      this.progress.done(lane);
     }
   }
 
@@ -168,11 +161,9 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
     return (this.routeTable ??= [...this.getHandlers()].map(([pattern, handler]) => ({ filter: new MqttTopicFilter(pattern), handler, ordered: handler.extras?.['ordered'] !== false })));
   }
 
-  /** The topic is split once for all the filters (a split per filter tried was a share of each message's garbage). */
-  private routeOf(topic: string): RouteMatch | undefined {
-    const levels = topic.split('/');
+  private routeOf(topic: string): { route: Route; params: string[] } | undefined {
     for (const route of this.routes) {
-      const params = route.filter.matchLevels(levels);
+      const params = route.filter.match(topic);
       if (params) return { route, params };
     }
     return undefined;
@@ -288,13 +279,12 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
     // Left unacknowledged: the broker keeps it in the session for the next start.
     if (this.stopping) return;
     // Its latency starts now, waiting behind the device's earlier messages included.
-    const delivery: IntakeDelivery = { clientId: connection.clientId, messageId: connection.messageId, userProperties: packet.properties?.userProperties, receivedAt: new Date() };
+    const delivery = { ...connection, userProperties: packet.properties?.userProperties, receivedAt: new Date() };
     const topic = packet.topic;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    // The route is found once, here, for both the lane and the handler.
-    const found = this.routeOf(topic);
     const apply = () =>
-      this.receive(topic, payload, (code) => code === 0 && acknowledge(), delivery, found).catch((error: unknown) => this.log.error({ err: error, topic }, 'mqtt message not applied; left to the broker'));
+      this.receive(topic, payload, (code) => code === 0 && acknowledge(), delivery).catch((error: unknown) => this.log.error({ err: error, topic }, 'mqtt message not applied; left to the broker'));
+    const found = this.routeOf(topic);
     if (found && !found.route.ordered) return void apply();
     void this.lanes.run(found?.params[0] ?? topic, apply);
   }

@@ -5,13 +5,10 @@
  */
 export class MqttTopicFilter {
   private readonly levels: string[];
-  /** Whether the filter ends in `#` (otherwise a topic matches only with as many levels). */
-  private readonly multiLevel: boolean;
 
   constructor(readonly filter: string) {
     this.levels = filter.split('/');
     const multi = this.levels.indexOf('#');
-    this.multiLevel = multi !== -1;
     if (filter.length === 0 || (multi !== -1 && multi !== this.levels.length - 1) || this.levels.some((l) => l !== '+' && l !== '#' && /[+#]/.test(l))) {
       throw new Error(`'${filter}' is not an MQTT topic filter`);
     }
@@ -23,12 +20,7 @@ export class MqttTopicFilter {
    * never matches a first level that starts with `$` (`$SYS/...`).
    */
   match(topic: string): string[] | null {
-    return this.matchLevels(topic.split('/'));
-  }
-
-  /** `match` for a topic already split at its `/`s: a transport trying several filters splits it once. */
-  matchLevels(levels: readonly string[]): string[] | null {
-    if (!this.multiLevel && levels.length !== this.levels.length) return null;
+    const levels = topic.split('/');
     if (levels[0].startsWith('$') && (this.levels[0] === '+' || this.levels[0] === '#')) return null;
     const params: string[] = [];
     for (let i = 0; i < this.levels.length; i += 1) {

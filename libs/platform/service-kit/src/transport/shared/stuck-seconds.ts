@@ -1,17 +1,14 @@
 import type { StuckWatch } from '@kuruma/data-access-messaging';
 import type { ServiceKit } from '../../service-kit.module';
 
-/** What the gauge reads of a consumer's watch, whatever its lanes are. */
-type WatchedConsumer = Pick<StuckWatch<unknown, unknown>, 'longestSeconds'>;
-
-const stuckWatches = new WeakMap<ServiceKit, Map<string, WatchedConsumer>>();
+const stuckWatches = new WeakMap<ServiceKit, Map<string, StuckWatch>>();
 
 /**
  * `kuruma_consumer_stuck_seconds{consumer}`: how long the consumer's longest-waiting partition or
  * MQTT connection has been on its current record, read at each scrape (0 when all move on). Its
  * readiness check fails past CONSUMER_STUCK_AFTER_MS; this is the number to alert on before that.
  */
-export function reportStuckSeconds(kit: ServiceKit, consumer: string, watch: WatchedConsumer): void {
+export function reportStuckSeconds(kit: ServiceKit, consumer: string, watch: StuckWatch): void {
   let watches = stuckWatches.get(kit);
   if (!watches) {
     const all = (watches = new Map());
