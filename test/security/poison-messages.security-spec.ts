@@ -168,6 +168,27 @@ describe('poison messages never stop intake (findings 5 and 6)', () => {
     });
   });
 
+  describe('finding 5: lock telemetry Postgres cannot store, or too large', () => {
+    it("dead-letters a lock message with a NUL, a lone surrogate or a huge value, and the device's next lock state is still written", async () => {
+      const vehicleId = `sec-v-${randomUUID().slice(0, 8)}`;
+      const { deviceId, client } = await connectDevice(vehicleId);
+      const at = () => new Date().toISOString();
+      const hostile = [
+        JSON.stringify({ eventId: `e\u0000${randomUUID()}`, occurredAt: at(), kind: 'locked' }),
+        JSON.stringify({ eventId: `e\ud800${randomUUID()}`, occurredAt: at(), kind: 'locked' }),
+        JSON.stringify({ eventId: `e${'x'.repeat(200_000)}`, occurredAt: at(), kind: 'locked' }),
+      ];
+      for (const payload of hostile) await client.publishAsync(`devices/${deviceId}/lock`, payload, { qos: 1 });
+      await client.publishAsync(`devices/${deviceId}/lock`, JSON.stringify({ eventId: randomUUID(), occurredAt: at(), kind: 'unlocked' }), { qos: 1 });
+
+      await expect.poll(async () => (await db.query('SELECT lock_state FROM vehicle_state WHERE vehicle_id = $1', [vehicleId])).rows[0]?.lock_state, { timeout: 20_000 }).toBe('unlocked');
+      // Lock messages are applied in any order: the refusals may land just after the good one.
+      const reasons = async () => ((await db.query('SELECT reason FROM dead_letter WHERE source = $1', [`devices/${deviceId}/lock`])).rows as { reason: string }[]).map((r) => r.reason);
+      await expect.poll(async () => (await reasons()).length, { timeout: 20_000 }).toBe(hostile.length);
+      for (const reason of await reasons()) expect(reason).toMatch(/^schema-violation: /);
+    });
+  });
+
   describe('finding 6: an alert years in the past', () => {
     it('is dead-lettered with its reason, not stored as an incident', async () => {
       const vehicleId = `sec-v-${randomUUID().slice(0, 8)}`;

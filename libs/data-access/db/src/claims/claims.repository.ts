@@ -190,9 +190,8 @@ export class ClaimsRepository {
    */
   async upsertVehicleStates(db: DatabaseTx, rows: (PartnerVehicle & { lockState: string | null; doorAjar: boolean; lastEventAt: Date })[]): Promise<void> {
     if (rows.length === 0) return;
-    // One JSON document for the batch, as the policy upsert does: five parallel arrays were five
-    // array literals built element by element (each instant through node-postgres's date
-    // formatting), a share of the intake's garbage under a telemetry flood.
+    // The batch travels as one JSON document, as the other batch upserts' rows do (upsertAll): one
+    // string to build and send, instead of an array literal per column, and instants as ISO text.
     await db.$executeRaw`
       INSERT INTO vehicle_state (partner_id, vehicle_id, lock_state, door_ajar, last_event_at)
       SELECT "partnerId", "vehicleId", COALESCE("lockState", 'unknown'), "doorAjar", "lastEventAt"
