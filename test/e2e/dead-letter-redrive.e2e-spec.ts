@@ -46,6 +46,12 @@ describe('dead-letter redrive', () => {
     return (await db.query('SELECT id::text, redriven_at FROM dead_letter_record WHERE dlq_topic = $1 AND record_key = convert_to($2, \'UTF8\') ORDER BY indexed_at, dlq_offset', [pricedDlq, bookingId])).rows;
   }
 
+  /** Every dead letter of the topic and reason not yet redriven, with its record key (to tell where it came from). */
+  async function waitingLetters(dlqTopic: string, reasonCode: string): Promise<{ id: string; key: string }[]> {
+    const sql = "SELECT id::text, encode(record_key, 'escape') AS key FROM dead_letter_record WHERE dlq_topic = $1 AND reason_code = $2 AND redriven_at IS NULL ORDER BY id";
+    return (await db.query(sql, [dlqTopic, reasonCode])).rows;
+  }
+
   async function signIn(page: Page, who: OpsAccount): Promise<void> {
     await signInOnPage(page, consoleUrl, who);
     await page.getByRole('button', { name: 'Dead letters' }).click();
@@ -158,9 +164,19 @@ describe('dead-letter redrive', () => {
     const cases = [await staleTariffExtension(), await staleTariffExtension()];
     for (const { b, tariffVersion } of cases) await db.query('UPDATE policy SET tariff_version = $2 WHERE booking_id = $1', [b.bookingId, tariffVersion]);
     const admin = await session(ADMIN);
-    const all = (await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer & { more: boolean };
+    // "Every waiting letter of the reason" is the whole topic's, not this test's: the chaos e2e
+    // test's stale-tariff extension leaves one on this topic with this reason, which the next
+    // console to start indexes, in this run or (the broker outlives the run's fresh database) the
+    // next. So the answer is compared with what the index held as waiting just before, which must
+    // include this test's two letters.
     const ids = (await Promise.all(cases.map(({ b }) => lettersOf(b.bookingId)))).flat().map((l) => l.id);
-    expect(all.redriven.map((r) => r.id).sort()).toEqual(ids.sort());
+    const waiting = await waitingLetters(pricedDlq, 'handler-failed');
+    expect(ids).toHaveLength(2);
+    expect(waiting.map((l) => l.id)).toEqual(expect.arrayContaining(ids));
+    const others = waiting.filter((l) => !ids.includes(l.id));
+    if (others.length) console.warn(`[dead-letter redrive] also waiting, not this test's: ${JSON.stringify(others)}`);
+    const all = (await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer & { more: boolean };
+    expect(all.redriven.map((r) => r.id).sort(), `waiting before the redrive: ${JSON.stringify(waiting)}`).toEqual(waiting.map((l) => l.id).sort());
     expect(all.more).toBe(false);
     expect(((await (await redrive(admin, { topic: pricedDlq, reason: 'handler-failed' })).json()) as RedriveAnswer).redriven).toHaveLength(0);
     for (const { b } of cases) await extendedOnce(b.bookingId);
