@@ -62,6 +62,9 @@ export function mosquittoConfig(o: { port: number; tlsPort: number; x509Port: nu
     'max_queued_bytes 33554432',
     'max_inflight_messages 200',
     'max_packet_size 1048576',
+    // Nagle off on every client socket: an alert written while the previous one to the same
+    // subscriber is unacknowledged would wait for that subscriber's delayed ACK (up to 40 ms).
+    'set_tcp_nodelay true',
     `plugin ${o.plugin}`,
     `plugin_opt_config_file ${o.dynsecFile}`,
     `log_dest file ${o.log}`,

@@ -2,6 +2,7 @@ import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type KafkaAuth, kafkaAuthOptions } from './kafka-auth';
 import { useNativeCrc32c } from './native-crc32c';
+import { noDelaySocketFactory } from './no-delay-socket-factory';
 import { usePresizedRecordEncoder } from './presized-record-encoder';
 import { stopIdleRequestQueueTimers } from './request-queue-timer';
 
@@ -30,6 +31,7 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
     clientId: connection.clientId,
     brokers: connection.brokers,
     ...kafkaAuthOptions(connection.auth),
+    socketFactory: noDelaySocketFactory,
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     // A broker restart takes ~10 s here; retry long enough to ride it out instead of crashing.

@@ -1,4 +1,5 @@
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { handlerFailureReason, intakeClientId, intakeLoginOf, isTransientFailure, MAX_INTAKE_CONNECTIONS, StuckWatch } from '@kuruma/data-access-messaging';
@@ -253,6 +254,10 @@ export class MqttIntakeServer extends Server implements CustomTransportStrategy 
     let first = true;
     client.on('connect', () => {
       this.connected.add(i);
+      // Nagle off, as Mosquitto's side is (`set_tcp_nodelay`): a PUBACK written while the previous
+      // one is unacknowledged would otherwise wait for the broker's delayed ACK, and with it every
+      // alert the broker holds back for the same reason. mqtt.js opens a new socket per connect.
+      (client.stream as Partial<Socket> | undefined)?.setNoDelay?.(true);
       if (first) return;
       client.subscribe(filters, { qos: 1 }, (err) => err && this.log.error({ err: err.message, clientId }, 'mqtt resubscribe failed'));
     });
