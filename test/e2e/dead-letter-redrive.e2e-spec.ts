@@ -62,7 +62,7 @@ describe('dead-letter redrive', () => {
    * the booking and its extension made a 240-minute extension 241 minutes long, and the check for
    * the later 300-minute one ("longer than 4 hours") then passed before it was applied.
    */
-  const minutesAfterStart = (b: { startsAt: string }, minutes: number): string => jstMinutesFromNow(minutes, Date.parse(b.startsAt));
+  const minutesAfterStart = (startsAt: string, minutes: number): string => jstMinutesFromNow(minutes, Date.parse(startsAt));
 
   /**
    * A bound booking whose policy's tariff version goes stale, then its extension, which policy
@@ -70,12 +70,12 @@ describe('dead-letter redrive', () => {
    */
   async function staleTariffExtension(): Promise<{ b: ReturnType<typeof newBooking>; tariffVersion: string }> {
     const startsAt = jstMinutesFromNow(0);
-    const b = newBooking({ startsAt, endsAt: minutesAfterStart({ startsAt }, 180) });
+    const b = newBooking({ startsAt, endsAt: minutesAfterStart(startsAt, 180) });
     await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent(b, 'com.kurumacover.booking.created', 1)), asMessage(bookingEvent(b, 'com.kurumacover.booking.confirmed', 2))]);
     await expect.poll(async () => (await db.query("SELECT tariff_version FROM policy WHERE booking_id = $1 AND status = 'bound'", [b.bookingId])).rowCount, { timeout: 60_000 }).toBe(1);
     const { tariff_version: tariffVersion } = (await db.query('SELECT tariff_version FROM policy WHERE booking_id = $1', [b.bookingId])).rows[0];
     await db.query("UPDATE policy SET tariff_version = split_part(tariff_version, '@', 1) || '@stale0000000000' WHERE booking_id = $1", [b.bookingId]);
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: minutesAfterStart(b, 240) }, 'com.kurumacover.booking.extended', 3))]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: minutesAfterStart(b.startsAt, 240) }, 'com.kurumacover.booking.extended', 3))]);
     await expect.poll(async () => (await lettersOf(b.bookingId)).length, { timeout: 90_000 }).toBe(1);
     return { b, tariffVersion };
   }
@@ -196,7 +196,7 @@ describe('dead-letter redrive', () => {
     const [letter] = await lettersOf(b.bookingId);
     await db.query('UPDATE dead_letter_record SET redriven_at = NULL WHERE id = $1', [letter?.id]);
     expect(((await (await redrive(admin, { ids: [letter?.id] })).json()) as RedriveAnswer).redriven).toHaveLength(1);
-    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: minutesAfterStart(b, 300) }, 'com.kurumacover.booking.extended', 4))]);
+    await probe.produce(testTopic(PartnerTopics.bookingEvents('demo')), [asMessage(bookingEvent({ ...b, endsAt: minutesAfterStart(b.startsAt, 300) }, 'com.kurumacover.booking.extended', 4))]);
     await expect.poll(async () => (await db.query("SELECT cover_end > cover_start + interval '4 hours' AS later FROM policy WHERE booking_id = $1", [b.bookingId])).rows[0]?.later, { timeout: 60_000 }).toBe(true);
     const extensions = await db.query("SELECT count(DISTINCT event_id)::int AS n FROM outbox WHERE key = $1 AND payload::jsonb->>'type' = 'com.kurumacover.policy.extended'", [b.bookingId]);
     expect(extensions.rows[0].n).toBe(2);
