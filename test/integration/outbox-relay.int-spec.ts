@@ -3,8 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaPrincipals, Topics } from '@kuruma/contracts';
 import { SqlDatabase } from '@kuruma/data-access-db';
-import { createKafka, enqueueOutbox, EventProducer, OutboxRelay } from '@kuruma/data-access-messaging';
-import { kafkaAuthAs, TEST_ENV, testTopic } from '../../tools/harness';
+import { createKafka, enqueueOutbox, EventProducer, OutboxRelay, outboxChannel } from '@kuruma/data-access-messaging';
+import { ADMIN_KAFKA_AUTH, KafkaProbe, kafkaAuthAs, TEST_ENV, testTopic, waitUntil } from '../../tools/harness';
 
 const DAY = 24 * 3_600_000;
 
@@ -14,11 +14,32 @@ describe('outbox relay (real Postgres and Kafka)', () => {
   const db = new SqlDatabase({ url: TEST_ENV['DATABASE_URL'], poolSize: 4 });
   const kafka = new EventProducer(createKafka({ brokers: TEST_ENV['KAFKA_BROKERS'].split(','), clientId: producerName, auth: kafkaAuthAs(KafkaPrincipals.service('pricing')) }, logger));
 
-  beforeAll(() => kafka.connect());
+  const probe = new KafkaProbe({ producerAuth: ADMIN_KAFKA_AUTH });
+  const topic = testTopic(Topics.bookingAcceptedDlq);
+
+  beforeAll(async () => {
+    await kafka.connect();
+    await probe.observe([topic]);
+  });
   afterAll(async () => {
+    await probe.close();
     await kafka.disconnect();
     await db.end();
   });
+
+  /** The records observed on the test topic whose key starts with `prefix`, in the order observed. */
+  const observed = (prefix: string) => probe.records.filter((r) => r.topic === topic && r.key?.startsWith(prefix));
+  /** A relay that has taken the lead and made its first read (what was pending before it started). */
+  const leadingRelay = async (producer: string, counts: { reads: number; handedOver: number; read: number }) => {
+    const relay = new OutboxRelay({
+      producer, db, databaseUrl: TEST_ENV['DATABASE_URL'], kafka, logger, pollIntervalMs: 3_600_000,
+      onRead: () => (counts.reads += 1),
+      onPublished: (n, _oldest, read) => (read ? (counts.read += n) : (counts.handedOver += n)),
+    });
+    await relay.start();
+    expect(await waitUntil(() => relay.isLeader() && counts.reads >= 1, 20_000)).toBe(true);
+    return relay;
+  };
 
   const rows = () =>
     db.$queryRaw<{ event_id: string; published: boolean }[]>`
@@ -87,5 +108,75 @@ describe('outbox relay (real Postgres and Kafka)', () => {
       await relay.stop();
     }
     expect((await pending())[0].n).toBe(0);
+  });
+
+  it("sends its own writers' rows as they committed them, without reading them back", async () => {
+    // Text with headers, and bytes that are not UTF-8 (a dead letter's payload): what Kafka gets
+    // from memory must be what a read of the rows would have sent.
+    const name = `${producerName}-handoff`;
+    const counts = { reads: 0, handedOver: 0, read: 0 };
+    const relay = await leadingRelay(name, counts);
+    const readsBefore = counts.reads;
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x41]);
+    try {
+      for (let i = 0; i < 20; i++) {
+        await db.$transaction((tx) =>
+          enqueueOutbox(tx, name, [
+            { topic, key: `${name}-a`, eventId: `${name}-a-${i}`, payload: `{"n":${i}}`, headers: { traceparent: `00-${'1'.repeat(32)}-${String(i).padStart(16, '0')}-01` } },
+            { topic, key: `${name}-b`, eventId: `${name}-b-${i}`, payload: Buffer.concat([bytes, Buffer.from([i])]) },
+          ]),
+        );
+      }
+      await waitUntil(() => observed(name).length >= 40, 20_000);
+    } finally {
+      await relay.stop();
+    }
+    const a = observed(`${name}-a`);
+    expect(a.map((r) => r.value)).toEqual(Array.from({ length: 20 }, (_, i) => `{"n":${i}}`));
+    expect(a.map((r) => r.headers['traceparent'])).toEqual(Array.from({ length: 20 }, (_, i) => `00-${'1'.repeat(32)}-${String(i).padStart(16, '0')}-01`));
+    expect(observed(`${name}-b`).map((r) => r.bytes.toString('hex'))).toEqual(Array.from({ length: 20 }, (_, i) => Buffer.concat([bytes, Buffer.from([i])]).toString('hex')));
+    expect(counts).toMatchObject({ reads: readsBefore, handedOver: 40, read: 0 });
+    expect(relay.heldRows()).toBe(0);
+    const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND published_at IS NULL`;
+    expect(n).toBe(0);
+  });
+
+  it("reads another process's commits in between, keeps each key's order, and never sends a rolled-back row", async () => {
+    const name = `${producerName}-mixed`;
+    const counts = { reads: 0, handedOver: 0, read: 0 };
+    const relay = await leadingRelay(name, counts);
+    const key = `${name}-v1`;
+    const entry = (id: string) => ({ topic, key, eventId: `${name}-${id}`, payload: `{"id":"${id}"}` });
+    /** What another instance of the service commits: its rows, announced with a token this process never held. */
+    const foreignCommit = (id: string) =>
+      db.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO outbox (producer, topic, key, event_id, payload) VALUES (${name}, ${topic}, ${key}, ${`${name}-${id}`}, ${`{"id":"${id}"}`})`;
+        await tx.$queryRaw`SELECT pg_notify(${outboxChannel(name)}, ${`another-process.${id}`})::text AS woken`;
+      });
+    try {
+      await expect(
+        db.$transaction(async (tx) => {
+          await enqueueOutbox(tx, name, [entry('rolled-back')]);
+          throw new Error('the effect failed after its events were written');
+        }),
+      ).rejects.toThrow('the effect failed');
+      for (let round = 0; round < 5; round++) {
+        await db.$transaction((tx) => enqueueOutbox(tx, name, [entry(`local-${round}-1`)]));
+        await foreignCommit(`foreign-${round}`);
+        await db.$transaction((tx) => enqueueOutbox(tx, name, [entry(`local-${round}-2`)]));
+      }
+      await waitUntil(() => observed(key).length >= 15, 20_000);
+      // Long enough for a late send of the rolled-back row to show.
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await relay.stop();
+    }
+    const expected = [0, 1, 2, 3, 4].flatMap((round) => [`local-${round}-1`, `foreign-${round}`, `local-${round}-2`]);
+    expect(observed(key).map((r) => JSON.parse(r.value).id)).toEqual(expected);
+    // A foreign commit makes the relay read; what it read of this process's held rows is not sent twice.
+    expect(counts.reads).toBeGreaterThan(1);
+    expect(counts.handedOver + counts.read).toBe(15);
+    const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND event_id = ${`${name}-rolled-back`}`;
+    expect(n).toBe(0);
   });
 });

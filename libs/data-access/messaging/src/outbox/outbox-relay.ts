@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { SqlTx } from '@kuruma/data-access-db';
 import type { EventProducer } from '../kafka/event-producer';
+import { OutboxHandoff, type OutboxRow } from './outbox-handoff';
 import { outboxChannel } from './outbox-writer';
 import type { OutboxPublishTrace } from '../tracing/outbox-publish-trace';
 
@@ -16,7 +17,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives (notifications are lost while disconnected). */
   pollIntervalMs?: number;
-  onPublished?: (count: number, oldestCreatedAt: Date | null) => void;
+  /** `read`: the rows came from a read of the outbox; otherwise from this process's writers (OutboxHandoff). */
+  onPublished?: (count: number, oldestCreatedAt: Date | null, read: boolean) => void;
   /** Published rows older than this are deleted (default 7 days). */
   retentionMs?: number;
   /** How often the leader deletes expired rows (default every minute). */
@@ -27,6 +29,8 @@ export interface OutboxRelayOptions {
    * see PartnerTopicRouter), or null. Both copies go in the same send, before the row is marked.
    */
   mirror?: (row: { topic: string; headers: Record<string, string> | null }) => Promise<string | null>;
+  /** Each read of the outbox (a statement); rows handed over by this process's writers need none. */
+  onRead?: () => void;
   /** Per batch: the hop latency and span of each row, from its commit to Kafka's acknowledgement. */
   trace?: () => OutboxPublishTrace;
 }
@@ -34,19 +38,13 @@ export interface OutboxRelayOptions {
 /** Rows deleted per statement: short transactions that never hold up the relay for long. */
 const PRUNE_BATCH = 5_000;
 
-interface OutboxRow {
-  id: bigint;
-  topic: string;
-  key: string;
-  payload: string | null;
-  payload_bytes: Buffer | null;
-  headers: Record<string, string> | null;
-  created_at: Date;
-}
 
 /**
- * Publishes committed outbox rows to Kafka in id order and marks them published. Only one relay
- * per producer is active (a Postgres advisory lock), which keeps each key's events in order.
+ * Publishes committed outbox rows to Kafka and marks them published. Only one relay per producer
+ * is active (a Postgres advisory lock), which keeps each key's events in order: a read sends in id
+ * order, and rows handed over by this process's writers (OutboxHandoff) go in the order their
+ * commits were announced. Either order keeps a key's events in order, since the writers of one key
+ * serialise on its lock (its id order is its commit order).
  * Crash after send and before the mark: the rows are sent again; consumers de-duplicate by event id.
  */
 export class OutboxRelay {
@@ -62,12 +60,23 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private leader = false;
   private lastError?: string;
+  /** Rows this process's writers hold for the relay until their commit is announced. */
+  private readonly handoff: OutboxHandoff;
+  /** Tokens of commits announced since the last batch began, in commit order. */
+  private announcedTokens: string[] = [];
+  /**
+   * Whether the next batch must read the outbox: at start, after a reconnect (notifications are
+   * lost while disconnected), after a commit whose rows were not handed over, after a full batch,
+   * and on the fallback poll.
+   */
+  private mustRead = true;
 
   /** Rows read and sent at a time; a batch this full means more may be waiting. */
   private readonly batchSize: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 1_000;
+    this.handoff = new OutboxHandoff(options.producer);
   }
 
   async start(): Promise<void> {
@@ -80,11 +89,11 @@ export class OutboxRelay {
     client.on('error', (err) => {
       this.options.logger.warn({ err }, 'outbox listener connection lost');
       this.listener = undefined;
-      this.leader = false;
+      this.lead(false);
     });
     await client.connect();
     await client.query(`LISTEN ${outboxChannel(this.options.producer)}`);
-    client.on('notification', () => this.notify());
+    client.on('notification', (n) => this.announced(n.payload ?? ''));
     this.listener = client;
   }
 
@@ -97,7 +106,7 @@ export class OutboxRelay {
           const { rows } = await present(this.listener, 'listener').query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
             `outbox:${this.options.producer}`,
           ]);
-          this.leader = rows[0].locked;
+          this.lead(rows[0].locked);
         }
         let published = 0;
         if (this.leader) published = await this.publishBatch();
@@ -106,13 +115,16 @@ export class OutboxRelay {
         // A short batch with no notification since its read began left nothing behind: a row
         // committed after that read notifies (and `woken` makes the sleep return at once). Reading
         // again only to find nothing cost every batch a second statement at low rates.
-        if (published === 0 || (published < this.batchSize && !this.woken)) await this.sleep(pollIntervalMs);
+        if (published === 0 || (published < this.batchSize && !this.woken)) {
+          // The fallback poll, not a notification, ended the sleep: read, whatever was announced.
+          if (!(await this.sleep(pollIntervalMs))) this.mustRead = true;
+        }
       } catch (error) {
         this.lastError = (error as Error).message;
         logger.warn({ err: error }, 'outbox relay failed; retrying');
         await this.listener?.end().catch(() => undefined);
         this.listener = undefined;
-        this.leader = false;
+        this.lead(false);
         // A back-off, not a wait for rows: a pending notification must not turn it into a busy loop.
         this.woken = false;
         await this.sleep(1_000);
@@ -124,16 +136,58 @@ export class OutboxRelay {
    * The last sent batch's "published" mark, still running while the next batch is read and sent:
    * the mark is off the path of every event behind it. Its rows are left out of the next read.
    */
-  private marking?: { ids: bigint[]; done: Promise<void> };
+  private marking?: { ids: string[]; done: Promise<void> };
 
-  private async publishBatch(): Promise<number> {
-    const { db, producer } = this.options;
+  /** Leads (holds the producer's lock) or no longer does: only a leader's process holds rows for it. */
+  private lead(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.announcedTokens = [];
+    this.mustRead = true;
+    if (leader) this.handoff.open();
+    else this.handoff.close();
+  }
+
+  /** A commit notification: its payload is the token of rows held in this process, or '' (read them). */
+  private announced(token: string): void {
+    if (token && this.leader) this.announcedTokens.push(token);
+    else this.mustRead = true;
+    this.notify();
+  }
+
+  /**
+   * The rows to send next: those of the announced commits, from memory, when every one of them
+   * was held here; otherwise a read, which finds them too (they are committed).
+   */
+  private async nextRows(): Promise<{ rows: OutboxRow[]; read: boolean }> {
     // Cleared before the read: a notification from here on is for rows this read may miss.
     this.woken = false;
+    const tokens = this.announcedTokens;
+    this.announcedTokens = [];
+    this.handoff.expire();
+    const handedOver: OutboxRow[] = [];
+    for (const token of tokens) {
+      const rows = this.handoff.take(token);
+      if (rows) handedOver.push(...rows);
+      else this.mustRead = true;
+    }
+    if (!this.mustRead) return { rows: handedOver, read: false };
+    this.mustRead = false;
+    const { db, producer } = this.options;
     const rows = await db.$queryRaw<OutboxRow[]>`
-      SELECT id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
+      SELECT id::text AS id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
       WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
       ORDER BY id LIMIT ${this.batchSize}`;
+    // A full batch may have left rows behind (announced or not): the next batch reads on.
+    if (rows.length === this.batchSize) this.mustRead = true;
+    this.handoff.forget(new Set(rows.map((r) => r.id)));
+    this.options.onRead?.();
+    return { rows, read: true };
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { db } = this.options;
+    const { rows, read } = await this.nextRows();
     if (rows.length === 0) {
       await this.settleMarking();
       return 0;
@@ -155,7 +209,7 @@ export class OutboxRelay {
     const done = db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`.then(() => undefined);
     done.catch(() => undefined); // observed by settleMarking
     this.marking = { ids, done };
-    this.options.onPublished?.(rows.length, rows[0].created_at);
+    this.options.onPublished?.(rows.length, oldest(rows), read);
     return rows.length;
   }
 
@@ -187,14 +241,18 @@ export class OutboxRelay {
     this.wake?.();
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopped) return Promise.resolve();
+  /** Resolves true when woken (a notification, a stop), false when the time ran out. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.woken || this.stopped) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve(false);
+      }, ms);
       this.wake = () => {
         this.wake = undefined;
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       };
     });
   }
@@ -204,7 +262,13 @@ export class OutboxRelay {
     this.notify();
     await this.loop;
     await this.settleMarking().catch(() => undefined);
+    this.lead(false);
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Rows this process's writers hold for the relay, not yet announced as committed (near zero but in flight). */
+  heldRows(): number {
+    return this.handoff.size();
   }
 
   /** Whether this instance holds its producer's lock and publishes (another instance is standby). */
@@ -215,4 +279,11 @@ export class OutboxRelay {
   async check(): Promise<void> {
     if (this.lastError) throw new Error(`outbox relay: ${this.lastError}`);
   }
+}
+
+/** The earliest commit instant of a batch (a handed-over batch is in commit order, not id order). */
+function oldest(rows: OutboxRow[]): Date {
+  let first = (rows[0] as OutboxRow).created_at;
+  for (const r of rows) if (r.created_at < first) first = r.created_at;
+  return first;
 }

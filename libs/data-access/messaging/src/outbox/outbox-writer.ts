@@ -1,4 +1,5 @@
 import type { DatabaseTx } from '@kuruma/data-access-db';
+import { OutboxHandoff, type OutboxRow } from './outbox-handoff';
 
 export interface OutboxEntry {
   topic: string;
@@ -13,26 +14,42 @@ export interface OutboxEntry {
  * Writes events in the same transaction as the effect that caused them, and wakes the relay.
  * ON CONFLICT makes a retried transaction unable to enqueue the same event twice.
  */
-export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[], trace?: Record<string, string>): Promise<void> {
+export async function enqueueOutbox(tx: DatabaseTx, producer: string, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  // `trace`: the trace headers of what caused every entry (a device alert's span); stamped on each.
-  if (trace) for (const e of entries) e.headers = e.headers ? { ...e.headers, ...trace } : trace;
   // The entries travel as one JSON document (one native stringify, one parse in Postgres) rather
   // than as text arrays whose every payload node-postgres would escape element by element. One
   // statement, one round trip: the insert and, if it added a row, the relay's wake-up call
-  // (delivered on commit only, so the relay never sees uncommitted rows). A data-modifying CTE
-  // runs to completion whether or not the outer query reads all of it.
+  // (delivered on commit only, so the relay never sees uncommitted rows; identical notifications
+  // of one transaction are delivered once). Its payload is the token under which this process's
+  // relay holds the added rows (OutboxHandoff), or '' for "read them".
   // Bytes travel base64-encoded in the document: JSON text cannot carry arbitrary bytes.
   const rows = entries.map((e) => (typeof e.payload === 'string' ? e : { ...e, payload: null, payloadBase64: e.payload.toString('base64') }));
-  await tx.$queryRaw`
+  const handoff = OutboxHandoff.of(producer);
+  const token = handoff?.token() ?? '';
+  const added = await tx.$queryRaw<{ id: string; eventId: string; created_at: Date }[]>`
     WITH added AS (
       INSERT INTO outbox (producer, topic, key, event_id, payload, payload_bytes, headers)
       SELECT ${producer}, topic, key, "eventId", payload, decode("payloadBase64", 'base64'), headers
       FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(topic text, key text, "eventId" text, payload text, "payloadBase64" text, headers jsonb)
       ON CONFLICT (producer, event_id) DO NOTHING
-      RETURNING 1
+      RETURNING id, event_id, created_at
     )
-    SELECT pg_notify(${outboxChannel(producer)}, '')::text AS woken FROM (SELECT 1 FROM added LIMIT 1) AS any_added`;
+    SELECT id::text AS id, event_id AS "eventId", created_at, pg_notify(${outboxChannel(producer)}, ${token})::text AS woken FROM added`;
+  if (token && handoff && added.length > 0) handoff.hold(token, heldRows(entries, added));
+}
+
+/** The added rows as the relay sends them, in id order (an event id repeated in `entries` was added once, the first). */
+function heldRows(entries: OutboxEntry[], added: { id: string; eventId: string; created_at: Date }[]): OutboxRow[] {
+  const byEventId = new Map<string, OutboxEntry>();
+  for (const e of entries) if (!byEventId.has(e.eventId)) byEventId.set(e.eventId, e);
+  const rows: OutboxRow[] = [];
+  for (const a of added) {
+    const e = byEventId.get(a.eventId) as OutboxEntry;
+    const text = typeof e.payload === 'string';
+    rows.push({ id: a.id, topic: e.topic, key: e.key, payload: text ? (e.payload as string) : null, payload_bytes: text ? null : (e.payload as Buffer), headers: e.headers ?? null, created_at: a.created_at });
+  }
+  // Ids are int8 text: the shorter is the smaller, and equal lengths compare as text.
+  return rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export const outboxChannel = (producer: string): string => `outbox_${producer.replace(/[^a-z0-9_]/gi, '_')}`;

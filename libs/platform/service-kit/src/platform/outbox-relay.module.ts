@@ -62,6 +62,7 @@ export class OutboxRelayModule {
         const published = kit.metrics.counter('kuruma_outbox_published_total', 'Outbox rows published to Kafka');
         const pruned = kit.metrics.counter('kuruma_outbox_pruned_total', 'Published outbox rows deleted after the retention period');
         const delay = kit.metrics.histogram('kuruma_outbox_publish_delay_seconds', 'Commit of the oldest row of a batch -> acknowledged by Kafka');
+        const reads = kit.metrics.counter('kuruma_outbox_reads_total', "Reads of the outbox by the relay (rows this process's writers handed over need none)");
         const relay: OutboxRelay = new OutboxRelay({
           producer: kit.name,
           db: sql,
@@ -71,6 +72,7 @@ export class OutboxRelayModule {
           retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
           ...(router ? { mirror: (row: { topic: string; headers: Record<string, string> | null }) => router.mirrorOf(row) } : {}),
           ...(hop ? { trace: kit.tracing.outbox(hop.name, topics.of(hop.topic)) } : {}),
+          onRead: () => reads.inc(),
           onPruned: (n) => pruned.inc(n),
           onPublished: (n, oldest) => {
             published.inc(n);
@@ -78,6 +80,7 @@ export class OutboxRelayModule {
           },
         });
         // With several instances exactly one publishes (the holder of the Postgres advisory lock).
+        kit.metrics.gauge('kuruma_outbox_held_rows', "Rows written by this process and held for its relay until their commit is announced", [], (g) => g.set(relay.heldRows()));
         kit.metrics.gauge('kuruma_outbox_relay_leader', '1 on the instance whose outbox relay holds the lock and publishes, 0 on a standby', [], (g) => g.set(relay.isLeader() ? 1 : 0));
         return relay;
       },
