@@ -179,4 +179,29 @@ describe('outbox relay (real Postgres and Kafka)', () => {
     const [{ n }] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND event_id = ${`${name}-rolled-back`}`;
     expect(n).toBe(0);
   });
+
+  it('marks what it sent in one statement per delay, and all of it before it stops', async () => {
+    // A mark delay of a minute: rows on Kafka stay unmarked (left out of its reads, so not sent
+    // again) until the relay stops, which marks them, so a successor does not send them again.
+    const name = `${producerName}-marks`;
+    const relay = new OutboxRelay({ producer: name, db, databaseUrl: TEST_ENV['DATABASE_URL'], kafka, logger, pollIntervalMs: 3_600_000, markDelayMs: 60_000 });
+    const unmarked = async () => (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE producer = ${name} AND published_at IS NULL`)[0].n;
+    await relay.start();
+    try {
+      expect(await waitUntil(() => relay.isLeader(), 20_000)).toBe(true);
+      for (let i = 0; i < 10; i++) await db.$transaction((tx) => enqueueOutbox(tx, name, [{ topic, key: `${name}-k`, eventId: `${name}-${i}`, payload: `{"n":${i}}` }]));
+      // Another process's commit makes the relay read: what it sent and has not marked is not read again.
+      await db.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO outbox (producer, topic, key, event_id, payload) VALUES (${name}, ${topic}, ${`${name}-k`}, ${`${name}-foreign`}, '{"n":10}')`;
+        await tx.$queryRaw`SELECT pg_notify(${outboxChannel(name)}, 'another-process')::text AS woken`;
+      });
+      expect(await waitUntil(() => observed(name).length >= 11, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await unmarked()).toBe(11);
+    } finally {
+      await relay.stop();
+    }
+    expect(observed(name).map((r) => JSON.parse(r.value).n)).toEqual(Array.from({ length: 11 }, (_, n) => n));
+    expect(await unmarked()).toBe(0);
+  });
 });

@@ -15,6 +15,12 @@ export interface OutboxRelayOptions {
   kafka: EventProducer;
   logger: Logger;
   batchSize?: number;
+  /**
+   * How long sent rows may wait for their "published" mark, so that the batches sent meanwhile
+   * share one statement (default 100 ms). A leader that dies within it leaves them unmarked, and
+   * its successor sends them again (at-least-once; consumers de-duplicate by event id).
+   */
+  markDelayMs?: number;
   /** Fallback poll when no notification arrives (notifications are lost while disconnected). */
   pollIntervalMs?: number;
   /** `read`: the rows came from a read of the outbox; otherwise from this process's writers (OutboxHandoff). */
@@ -73,9 +79,11 @@ export class OutboxRelay {
 
   /** Rows read and sent at a time; a batch this full means more may be waiting. */
   private readonly batchSize: number;
+  private readonly markDelayMs: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 1_000;
+    this.markDelayMs = options.markDelayMs ?? 100;
     this.handoff = new OutboxHandoff(options.producer);
   }
 
@@ -133,10 +141,16 @@ export class OutboxRelay {
   }
 
   /**
-   * The last sent batch's "published" mark, still running while the next batch is read and sent:
-   * the mark is off the path of every event behind it. Its rows are left out of the next read.
+   * The "published" mark in flight, still running while the next batch is read and sent: the mark
+   * is off the path of every event behind it. Its rows are left out of the next read.
    */
   private marking?: { ids: string[]; done: Promise<void> };
+  /**
+   * Sent rows waiting for their mark: the batches sent within `markDelayMs` share one statement
+   * (at 200 alerts/s a batch is one or two rows, and each had its own mark). Left out of reads.
+   */
+  private unmarked: string[] = [];
+  private markTimer?: NodeJS.Timeout;
 
   /** Leads (holds the producer's lock) or no longer does: only a leader's process holds rows for it. */
   private lead(leader: boolean): void {
@@ -176,7 +190,7 @@ export class OutboxRelay {
     const { db, producer } = this.options;
     const rows = await db.$queryRaw<OutboxRow[]>`
       SELECT id::text AS id, topic, key, payload, payload_bytes, headers, created_at FROM outbox
-      WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.marking?.ids ?? []}::bigint[]))
+      WHERE producer = ${producer} AND published_at IS NULL AND NOT (id = ANY(${this.sentIds()}::bigint[]))
       ORDER BY id LIMIT ${this.batchSize}`;
     // A full batch may have left rows behind (announced or not): the next batch reads on.
     if (rows.length === this.batchSize) this.mustRead = true;
@@ -186,7 +200,6 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const { db } = this.options;
     const { rows, read } = await this.nextRows();
     if (rows.length === 0) {
       await this.settleMarking();
@@ -205,10 +218,9 @@ export class OutboxRelay {
     // A mark that failed throws here; its rows are read and sent again (at-least-once: consumers
     // de-duplicate by event id), the same as a crash between send and mark.
     await this.settleMarking();
-    const ids = rows.map((r) => r.id);
-    const done = db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`.then(() => undefined);
-    done.catch(() => undefined); // observed by settleMarking
-    this.marking = { ids, done };
+    for (const r of rows) this.unmarked.push(r.id);
+    if (this.unmarked.length >= this.batchSize) this.mark();
+    else this.markTimer ??= setTimeout(() => this.mark(), this.markDelayMs);
     this.options.onPublished?.(rows.length, oldest(rows), read);
     return rows.length;
   }
@@ -227,6 +239,28 @@ export class OutboxRelay {
           SELECT id FROM outbox WHERE producer = ${producer} AND published_at < ${before} ORDER BY id LIMIT ${PRUNE_BATCH})`;
       if (deleted > 0) this.options.onPruned?.(deleted);
     }
+  }
+
+  /** Sent and not yet marked (or being marked): never read again by this relay. */
+  private sentIds(): string[] {
+    const marking = this.marking?.ids ?? [];
+    return this.unmarked.length === 0 ? marking : marking.concat(this.unmarked);
+  }
+
+  /** Starts the mark of what was sent; with a mark already in flight, tries again after the delay. */
+  private mark(): void {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    if (this.unmarked.length === 0) return;
+    if (this.marking) {
+      this.markTimer = setTimeout(() => this.mark(), this.markDelayMs);
+      return;
+    }
+    const ids = this.unmarked;
+    this.unmarked = [];
+    const done = this.options.db.$executeRaw`UPDATE outbox SET published_at = now() WHERE id = ANY(${ids}::bigint[])`.then(() => undefined);
+    done.catch(() => undefined); // observed by settleMarking
+    this.marking = { ids, done };
   }
 
   private async settleMarking(): Promise<void> {
@@ -261,6 +295,9 @@ export class OutboxRelay {
     this.stopped = true;
     this.notify();
     await this.loop;
+    await this.settleMarking().catch(() => undefined);
+    // What was sent is marked before the process goes: a successor does not send it again.
+    this.mark();
     await this.settleMarking().catch(() => undefined);
     this.lead(false);
     await this.listener?.end().catch(() => undefined);
