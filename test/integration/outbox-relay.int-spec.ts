@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaPrincipals, Topics } from '@kuruma/contracts';
+import { credit, debit, type JournalEntry } from '@kuruma/domain-ledger';
 import { SqlDatabase } from '@kuruma/data-access-db';
 import { createKafka, enqueueOutbox, EventProducer, OutboxRelay, outboxChannel } from '@kuruma/data-access-messaging';
 import { ADMIN_KAFKA_AUTH, KafkaProbe, kafkaAuthAs, TEST_ENV, testTopic, waitUntil } from '../../tools/harness';
@@ -203,5 +204,40 @@ describe('outbox relay (real Postgres and Kafka)', () => {
     }
     expect(observed(name).map((r) => JSON.parse(r.value).n)).toEqual(Array.from({ length: 11 }, (_, n) => n));
     expect(await unmarked()).toBe(0);
+  });
+
+  it('posts journal entries in the statement of the events: both or neither, each once, on the business day given', async () => {
+    const name = `${producerName}-posting`;
+    const entry = (source: string, debitYen = 700): JournalEntry => ({
+      sourceEventId: `${name}-${source}`, rule: 'partner-remittance', partnerId: 'demo', policyId: null, claimId: null, tariffVersion: null,
+      businessAt: new Date('2031-04-10T12:00:00+09:00'), coverStart: null, coverEnd: null, reductionYen: 0, lines: [debit('1000', debitYen), credit('1100', 700)],
+    });
+    const event = (source: string) => ({ topic, key: `${name}-k`, eventId: `${name}-${source}`, payload: `{"source":"${source}"}` });
+    const state = async (source: string) => {
+      const [row] = await db.$queryRaw<{ events: number; entries: number; lines: number; period_day: string | null }[]>`
+        SELECT (SELECT count(*)::int FROM outbox WHERE producer = ${name} AND event_id = ${`${name}-${source}`}) AS events,
+               (SELECT count(*)::int FROM ledger_entry WHERE source_event_id = ${`${name}-${source}`}) AS entries,
+               (SELECT count(*)::int FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id WHERE e.source_event_id = ${`${name}-${source}`}) AS lines,
+               (SELECT period_day FROM ledger_entry WHERE source_event_id = ${`${name}-${source}`}) AS period_day`;
+      return row;
+    };
+    const write = (source: string, debitYen?: number) =>
+      db.$transaction((tx) => enqueueOutbox(tx, name, [event(source)], { entries: [entry(source, debitYen)], businessNow: new Date('2031-04-10T13:00:00+09:00') }));
+
+    await write('posted');
+    await write('posted'); // a redelivered change: nothing twice
+    expect(await state('posted')).toEqual({ events: 1, entries: 1, lines: 2, period_day: '2031-04-10' });
+
+    await expect(
+      db.$transaction(async (tx) => {
+        await enqueueOutbox(tx, name, [event('rolled-back')], { entries: [entry('rolled-back')] });
+        throw new Error('the effect failed');
+      }),
+    ).rejects.toThrow('the effect failed');
+    expect(await state('rolled-back')).toEqual({ events: 0, entries: 0, lines: 0, period_day: null });
+
+    // An entry whose lines do not balance is refused at commit, and its events go with it.
+    await expect(write('unbalanced', 699)).rejects.toThrow();
+    expect(await state('unbalanced')).toEqual({ events: 0, entries: 0, lines: 0, period_day: null });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, LedgerRepository, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   claimEventData,
@@ -47,7 +47,6 @@ export interface SignalSettings {
  */
 export class HandleDeviceSignalUseCase {
   private readonly claims = new ClaimsRepository();
-  private readonly ledger = new LedgerRepository();
   private readonly vehicleStates: VehicleStateWriter;
   private readonly transactions: SignalTransactions<Alert, SignalOutcome, Effects>;
   private readonly alertRates?: TokenBuckets;
@@ -82,8 +81,7 @@ export class HandleDeviceSignalUseCase {
       // Flags set before commit: a booking must never slip through between the claim and the flag.
       finish: async (tx, { outbox, damage, ledger }) => {
         await this.damageFlags.setAll([...damage.values()]);
-        await enqueueOutbox(tx, settings.producer, outbox);
-        await this.ledger.post(tx, ledger, this.clock.now());
+        await enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() });
       },
     });
   }

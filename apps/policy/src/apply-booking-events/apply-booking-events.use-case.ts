@@ -1,5 +1,5 @@
 import type { BookingPricedV1 } from '@kuruma/contracts';
-import { type SqlTransactional, type EndorsementRow, LedgerRepository, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
+import { type SqlTransactional, type EndorsementRow, PolicyRepository, policyKey, type RejectionRow, type PolicyRow } from '@kuruma/data-access-db';
 import { claimInboxKeys, enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import type { JournalEntry } from '@kuruma/domain-ledger';
 import { BusinessClock } from '@kuruma/service-kit';
@@ -19,7 +19,6 @@ export interface ApplyResult {
  */
 export class ApplyBookingEventsUseCase {
   private readonly repo = new PolicyRepository();
-  private readonly ledger = new LedgerRepository();
 
   constructor(
     private readonly db: SqlTransactional,
@@ -75,8 +74,7 @@ export class ApplyBookingEventsUseCase {
         await this.repo.upsertAll(tx, [...dirty.values()]);
         await this.repo.insertEndorsements(tx, endorsements);
         await this.repo.insertRejections(tx, rejections);
-        await enqueueOutbox(tx, this.producer, outbox);
-        await this.ledger.post(tx, entries, now);
+        await enqueueOutbox(tx, this.producer, outbox, { entries, businessNow: now });
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
     );

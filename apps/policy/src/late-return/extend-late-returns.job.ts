@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type EndorsementRow, LedgerRepository, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
+import { type EndorsementRow, type PolicyRow, PolicyRepository, type SqlTransactional } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry } from '@kuruma/data-access-messaging';
 import type { JournalEntry } from '@kuruma/domain-ledger';
 import { BusinessClock } from '@kuruma/service-kit';
@@ -16,7 +16,6 @@ export class ExtendLateReturnsJob {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private readonly repo = new PolicyRepository();
-  private readonly ledger = new LedgerRepository();
 
   constructor(
     private readonly db: SqlTransactional,
@@ -62,8 +61,7 @@ export class ExtendLateReturnsJob {
         }
         await this.repo.upsertAll(tx, policies);
         await this.repo.insertEndorsements(tx, endorsements);
-        await enqueueOutbox(tx, this.producer, outbox);
-        await this.ledger.post(tx, entries, now);
+        await enqueueOutbox(tx, this.producer, outbox, { entries, businessNow: now });
         const extended = policies.length;
         if (extended) this.logger.info({ extended }, 'cover extended for late returns');
         return extended;

@@ -1,5 +1,6 @@
 import type { JournalEntry, JournalLine, PeriodKind, StatementEntry } from '@kuruma/domain-ledger';
 import type { DatabaseTx } from '../prisma-client.factory';
+import { fixedStatement } from '../sql/sql-database';
 
 /** A journal entry as the ledger holds it: with its posting instant and the period it posted into. */
 export interface PostedEntry extends JournalEntry {
@@ -52,6 +53,82 @@ const toStatementEntry = (r: StatementRow): StatementEntry => ({
 });
 
 /**
+ * A posting as the first common table expressions of a statement (`WITH cfg ..., lines AS (...)`),
+ * split at its 16 parameters (postingParameters), as fixedStatement takes them: one statement can
+ * post and make another write in the same round trip (enqueueOutbox does). The writer's business
+ * instant is set in the statement's own round trip: `e` reads `cfg`, so no entry row (and no run
+ * of the period trigger, which reads the setting) exists before it is set. Without a business
+ * instant the transaction's setting, if an earlier post made one, stays.
+ */
+export const LEDGER_POSTING_CTES: readonly string[] = Object.freeze([
+  `WITH cfg AS (
+    SELECT set_config('kuruma.business_now', coalesce(`,
+  `::text, current_setting('kuruma.business_now', true), ''), true) AS business_now
+  ), e AS (
+    SELECT x.* FROM cfg, unnest(`,
+  '::text[], ',
+  '::text[], ',
+  `::text[],
+                         `,
+  '::uuid[], ',
+  '::uuid[], ',
+  `::text[],
+                         `,
+  '::timestamptz[], ',
+  `::timestamptz[],
+                         `,
+  '::timestamptz[], ',
+  `::int[])
+      WITH ORDINALITY AS x(src, rule, partner, policy, claim, tariff, business, cstart, cend, reduction, n)
+  ), posted AS (
+    INSERT INTO ledger_entry (source_event_id, rule, partner_id, policy_id, claim_id, tariff_version, business_at, period_day, cover_start, cover_end, reduction_yen)
+    SELECT src, rule, partner, policy, claim, tariff, business, '', cstart, cend, reduction FROM e ORDER BY n
+    ON CONFLICT (source_event_id, rule) DO NOTHING
+    RETURNING id, source_event_id, rule
+  ), lines AS (
+    INSERT INTO ledger_line (entry_id, line_no, account, debit_yen, credit_yen)
+    SELECT posted.id, l.no, l.account, l.d, l.c
+    FROM unnest(`,
+  '::int[], ',
+  '::smallint[], ',
+  '::text[], ',
+  '::bigint[], ',
+  `::bigint[]) AS l(n, no, account, d, c)
+    JOIN e ON e.n = l.n
+    JOIN posted ON posted.source_event_id = e.src AND posted.rule = e.rule
+  )`,
+]);
+
+/** Statement parts `a` followed by parts `b`, the last of `a` and the first of `b` joined by `glue`. */
+export function joinedStatementParts(a: readonly string[], glue: string, b: readonly string[]): string[] {
+  return [...a.slice(0, -1), `${a[a.length - 1]}${glue}${b[0]}`, ...b.slice(1)];
+}
+
+// A data-modifying CTE runs to completion whether or not the query reads it.
+const POST = fixedStatement(...joinedStatementParts(LEDGER_POSTING_CTES, ' ', ['SELECT NULL']));
+
+/**
+ * The parameters of LEDGER_POSTING_CTES for the entries not posted yet (one per source event and
+ * rule, the last given winning), or null when there is nothing to post.
+ */
+export function postingParameters(entries: readonly JournalEntry[], businessNow?: Date): unknown[] | null {
+  const unique = new Map<string, JournalEntry>();
+  for (const e of entries) unique.set(`${e.sourceEventId}\u0000${e.rule}`, e);
+  const list = [...unique.values()];
+  if (list.length === 0) return null;
+  const lines = list.flatMap((e, n) => e.lines.map((l, i) => ({ n: n + 1, no: i + 1, ...l })));
+  return [
+    businessNow?.toISOString() ?? null,
+    list.map((e) => e.sourceEventId), list.map((e) => e.rule), list.map((e) => e.partnerId),
+    list.map((e) => e.policyId), list.map((e) => e.claimId), list.map((e) => e.tariffVersion),
+    list.map((e) => e.businessAt), list.map((e) => e.coverStart),
+    list.map((e) => e.coverEnd), list.map((e) => e.reductionYen),
+    lines.map((l) => l.n), lines.map((l) => l.no), lines.map((l) => l.account),
+    lines.map((l) => l.debitYen), lines.map((l) => l.creditYen),
+  ];
+}
+
+/**
  * The premium ledger's tables (migration 20261201190000). Entries are written by the service whose
  * change causes them, inside that change's transaction; the key (source event, rule) makes a
  * redelivered or replayed change post nothing twice. The database decides the period an entry
@@ -66,35 +143,8 @@ export class LedgerRepository {
    * simulated day would land in the real today.
    */
   async post(tx: DatabaseTx, entries: readonly JournalEntry[], businessNow?: Date): Promise<void> {
-    const unique = new Map<string, JournalEntry>();
-    for (const e of entries) unique.set(`${e.sourceEventId}\u0000${e.rule}`, e);
-    const list = [...unique.values()];
-    if (list.length === 0) return;
-    const lines = list.flatMap((e, n) => e.lines.map((l, i) => ({ n: n + 1, no: i + 1, ...l })));
-    // The writer's business instant is set in the insert's own round trip: `e` reads `cfg`, so no
-    // entry row (and no run of the period trigger, which reads the setting) exists before it is set.
-    // Without a business instant the transaction's setting, if an earlier post made one, stays.
-    await tx.$executeRaw`
-      WITH cfg AS (
-        SELECT set_config('kuruma.business_now', coalesce(${businessNow?.toISOString() ?? null}::text, current_setting('kuruma.business_now', true), ''), true) AS business_now
-      ), e AS (
-        SELECT x.* FROM cfg, unnest(${list.map((e) => e.sourceEventId)}::text[], ${list.map((e) => e.rule)}::text[], ${list.map((e) => e.partnerId)}::text[],
-                             ${list.map((e) => e.policyId)}::uuid[], ${list.map((e) => e.claimId)}::uuid[], ${list.map((e) => e.tariffVersion)}::text[],
-                             ${list.map((e) => e.businessAt)}::timestamptz[], ${list.map((e) => e.coverStart)}::timestamptz[],
-                             ${list.map((e) => e.coverEnd)}::timestamptz[], ${list.map((e) => e.reductionYen)}::int[])
-          WITH ORDINALITY AS x(src, rule, partner, policy, claim, tariff, business, cstart, cend, reduction, n)
-      ), posted AS (
-        INSERT INTO ledger_entry (source_event_id, rule, partner_id, policy_id, claim_id, tariff_version, business_at, period_day, cover_start, cover_end, reduction_yen)
-        SELECT src, rule, partner, policy, claim, tariff, business, '', cstart, cend, reduction FROM e ORDER BY n
-        ON CONFLICT (source_event_id, rule) DO NOTHING
-        RETURNING id, source_event_id, rule
-      )
-      INSERT INTO ledger_line (entry_id, line_no, account, debit_yen, credit_yen)
-      SELECT posted.id, l.no, l.account, l.d, l.c
-      FROM unnest(${lines.map((l) => l.n)}::int[], ${lines.map((l) => l.no)}::smallint[], ${lines.map((l) => l.account)}::text[],
-                  ${lines.map((l) => l.debitYen)}::bigint[], ${lines.map((l) => l.creditYen)}::bigint[]) AS l(n, no, account, d, c)
-      JOIN e ON e.n = l.n
-      JOIN posted ON posted.source_event_id = e.src AND posted.rule = e.rule`;
+    const values = postingParameters(entries, businessNow);
+    if (values) await tx.$executeRaw(POST, ...values);
   }
 
   /**
