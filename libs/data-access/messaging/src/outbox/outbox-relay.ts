@@ -44,7 +44,6 @@ export interface OutboxRelayOptions {
 /** Rows deleted per statement: short transactions that never hold up the relay for long. */
 const PRUNE_BATCH = 5_000;
 
-
 /**
  * Publishes committed outbox rows to Kafka and marks them published. Only one relay per producer
  * is active (a Postgres advisory lock), which keeps each key's events in order: a read sends in id
