@@ -110,4 +110,55 @@ describe('ClaimsRepository.vehicleSituation (real Postgres)', () => {
     ]);
     expect(await db.$transaction((tx) => claims.vehicleSituations(tx, []))).toEqual([]);
   });
+
+  it("opens several claims in one statement: each row and its first signal as openClaim writes it, and each vehicle's open damage claims before it", async () => {
+    const car = `veh-${randomUUID().slice(0, 8)}`;
+    const van = `veh-${randomUUID().slice(0, 8)}`;
+    const carPolicy = await policy(car, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const vanPolicy = await policy(van, '2026-11-20T09:00:00+09:00', '2026-11-20T11:00:00+09:00');
+    const newClaim = (vehicleId: string, policyId: string, coverages: string[], accidentId: string | null) => {
+      const id = randomUUID();
+      const eventId = randomUUID();
+      const occurredAt = at('2026-11-20T10:00:00+09:00');
+      return {
+        vehicleId,
+        claim: {
+          id, claimNumber: `FNOL-T-${id.slice(0, 8)}`, accidentId, severity: 'major', policyId, policyNumber: `KC-TEST-${policyId.slice(0, 8)}`,
+          bookingId: `bk-${policyId}`, partnerId: 'demo', driverId: 'drv-1', plan: 'standard', coverages, reserveYen: 250_000, occurredAt,
+          lat: 35.68, lon: null, cause: 'collision',
+        },
+        signal: { deviceId: `gw-demo-${vehicleId}`, eventId, channel: 'crash', payload: { eventId, peakG: 6.5, note: 'はい' }, occurredAt },
+      };
+    };
+    // The car already has an open damage claim (and one without damage cover, not counted); the van has none.
+    expect(await db.$transaction((tx) => claims.openClaims(tx, [newClaim(car, carPolicy, ['vehicle-damage'], null)]))).toEqual([0]);
+    await openClaim(car, carPolicy, randomUUID(), at('2026-11-20T09:30:00+09:00'));
+    const opens = [
+      newClaim(van, vanPolicy, ['vehicle-damage', 'liability'], 'acc-1'),
+      newClaim(car, carPolicy, ['vehicle-damage'], null),
+      newClaim(van, vanPolicy, ['liability'], null),
+      newClaim(van, vanPolicy, ['vehicle-damage'], null),
+    ];
+    const before = await db.$transaction((tx) => claims.openClaims(tx, opens));
+    // The van's first damage claim had none before it, its second one the first; the car had one.
+    expect(before).toEqual([0, 1, 1, 1]);
+    // What the van's next damage claim would count: the two damage claims written above.
+    expect(await db.$transaction((tx) => claims.openDamageCount(tx, { partnerId: 'demo', vehicleId: van }))).toBe(2);
+    const rows = await db.$queryRaw<{ id: string; status: string; accident_id: string | null; coverages: string[]; reserve_yen: number; lat: number | null; lon: number | null; occurred_at: Date; last_signal_at: Date; signals: { event_id: string; payload: unknown; occurred_at: Date }[] }[]>`
+      SELECT c.id::text AS id, c.status, c.accident_id, c.coverages, c.reserve_yen, c.lat, c.lon, c.occurred_at, c.last_signal_at,
+             (SELECT json_agg(json_build_object('event_id', s.event_id, 'payload', s.payload, 'occurred_at', s.occurred_at)) FROM claim_signal s WHERE s.claim_id = c.id) AS signals
+      FROM claim c WHERE c.id = ANY(${opens.map((o) => o.claim.id)}::uuid[])`;
+    expect(rows).toHaveLength(4);
+    for (const o of opens) {
+      const row = rows.find((r) => r.id === o.claim.id);
+      expect(row).toMatchObject({ status: 'provisional', accident_id: o.claim.accidentId, coverages: o.claim.coverages, reserve_yen: 250_000, lat: 35.68, lon: null });
+      expect(row?.occurred_at.toISOString()).toBe('2026-11-20T01:00:00.000Z');
+      expect(row?.last_signal_at.toISOString()).toBe('2026-11-20T01:00:00.000Z');
+      expect(row?.signals).toEqual([{ event_id: o.signal.eventId, payload: o.signal.payload, occurred_at: '2026-11-20T01:00:00+00:00' }]);
+    }
+    // The opened claims are what the next alert on the vehicle finds: its latest open claim.
+    const next = await db.$transaction((tx) => claims.vehicleSituation(tx, { deviceId: `gw-demo-${van}`, eventId: opens[3]?.signal.eventId ?? '', partnerId: 'demo', vehicleId: van, at: at('2026-11-20T10:00:10+09:00'), policyHint: null }));
+    expect(next.seen).toBe(true);
+    expect(await db.$transaction((tx) => claims.openClaims(tx, []))).toEqual([]);
+  });
 });

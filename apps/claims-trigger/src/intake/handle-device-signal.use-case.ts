@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, type NewClaim, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   claimEventData,
@@ -64,7 +64,7 @@ export class HandleDeviceSignalUseCase {
     if (settings.alertRate) this.alertRates = new TokenBuckets(settings.alertRate);
     this.transactions = new SignalTransactions(db, {
       locks: (vehicles) => this.claims.vehicleLocks(vehicles),
-      effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [], situations: new Map() }),
+      effects: (): Effects => ({ outbox: [], damage: new Map(), ledger: [], situations: new Map(), opens: [] }),
       // The first alert of each vehicle in the batch finds its situation in one statement for all of
       // them; a later alert on the same vehicle reads its own in apply, after the earlier one's writes.
       read: async (tx, firsts, { situations }) => {
@@ -79,7 +79,9 @@ export class HandleDeviceSignalUseCase {
         return outcome;
       },
       // Flags set before commit: a booking must never slip through between the claim and the flag.
-      finish: async (tx, { outbox, damage, ledger }) => {
+      finish: async (tx, effects) => {
+        await this.writeOpenedClaims(tx, effects);
+        const { outbox, damage, ledger } = effects;
         await this.damageFlags.setAll([...damage.values()]);
         await enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() });
       },
@@ -133,7 +135,7 @@ export class HandleDeviceSignalUseCase {
     const { topic } = this.settings;
     const { outbox } = effects;
     const vehicle = { partnerId: s.partnerId, vehicleId: s.vehicleId };
-    const situation = effects.situations.get(s) ?? (await this.claims.vehicleSituation(tx, situationQuery(s)));
+    const situation = effects.situations.get(s) ?? (await this.readAfterWrites(tx, s, effects));
     effects.situations.delete(s);
     if (situation.seen) return 'duplicate';
     const location = s.alert.location ?? null;
@@ -174,11 +176,13 @@ export class HandleDeviceSignalUseCase {
       case 'open': {
         const { severity, cause } = decision.triage;
         const claim = openFnolClaim({ id: randomUUID(), openedAt: s.now, cover: decision.cover, severity, cause, accidentId: accidentId ?? null, occurredAt: s.occurredAt, location });
-        const damageBefore = await this.claims.openClaim(tx, s.vehicleId, claim, signalOf(s));
         const opened = claimEvent('com.kurumacover.claim.fnol-opened', claimEventData(claim, claim.status, s, 1), causeId, s.now, topic);
         outbox.push(opened);
         effects.ledger.push(...claimLedgerEntries('opened', claim, opened.eventId, s.now));
-        if (isDamageClaim(claim.coverages)) this.flagDamage(vehicle, damageBefore + 1, causeId, s.now, effects);
+        // Written with the batch's other new claims (writeOpenedClaims): the vehicle's damage record
+        // keeps its place after the claim's event, and its count is filled in once it is known.
+        const damageRecord = isDamageClaim(claim.coverages) ? this.flagDamage(vehicle, 1, causeId, s.now, effects) : undefined;
+        effects.opens.push({ vehicleId: s.vehicleId, claim, signal: signalOf(s), damageRecord, causeId, now: s.now });
         return 'claim-opened';
       }
     }
@@ -199,10 +203,35 @@ export class HandleDeviceSignalUseCase {
   }
 
   /** Publishes the partner vehicle's open damage claim count; the flag pricing reads is set with the batch. */
-  private flagDamage(vehicle: PartnerVehicle, open: number, causeId: string, now: Date, effects: Effects): void {
-    effects.outbox.push(vehicleDamageRecord(vehicle, open, causeId, now, this.settings.topic));
+  private flagDamage(vehicle: PartnerVehicle, open: number, causeId: string, now: Date, effects: Effects): OutboxEntry {
+    const record = vehicleDamageRecord(vehicle, open, causeId, now, this.settings.topic);
+    effects.outbox.push(record);
     // A later alert of the batch on the same vehicle knows better.
     effects.damage.set(`${vehicle.partnerId}/${vehicle.vehicleId}`, { vehicle, open: open > 0 });
+    return record;
+  }
+
+  /**
+   * The situation of an alert whose vehicle already had an alert in this batch: read after that
+   * alert's writes, including a claim it opened (one accident, one claim).
+   */
+  private async readAfterWrites(tx: DatabaseTx, s: Signal, effects: Effects): Promise<VehicleSituation> {
+    await this.writeOpenedClaims(tx, effects);
+    return this.claims.vehicleSituation(tx, situationQuery(s));
+  }
+
+  /**
+   * The claims opened since the last write, in one statement: a batch's new claims cost one round
+   * trip, not one each (docs/benchmarks.md, "Claims opened in one statement"). Each damage
+   * record is then given its vehicle's count of open damage claims, this one included.
+   */
+  private async writeOpenedClaims(tx: DatabaseTx, effects: Effects): Promise<void> {
+    const opens = effects.opens.splice(0);
+    if (opens.length === 0) return;
+    const before = await this.claims.openClaims(tx, opens);
+    opens.forEach((o, i) => {
+      if (o.damageRecord) Object.assign(o.damageRecord, vehicleDamageRecord({ partnerId: o.claim.partnerId, vehicleId: o.vehicleId }, (before[i] as number) + 1, o.causeId, o.now, this.settings.topic));
+    });
   }
 
   private async telemetry(vehicle: PartnerVehicle, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
@@ -236,6 +265,18 @@ interface Effects {
   ledger: JournalEntry[];
   /** Not an effect: the situations read for the batch up front, each taken by its alert. */
   situations: Map<Alert, VehicleSituation>;
+  /** Claims opened and not yet written, with the damage record whose count waits for the write. */
+  opens: OpenedClaim[];
+}
+
+/** A claim an alert opened, written with the others of its batch. */
+interface OpenedClaim {
+  vehicleId: string;
+  claim: NewClaim;
+  signal: ClaimSignal;
+  damageRecord: OutboxEntry | undefined;
+  causeId: string;
+  now: Date;
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */

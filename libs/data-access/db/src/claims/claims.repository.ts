@@ -217,25 +217,52 @@ export class ClaimsRepository {
 
   /**
    * Opens a provisional claim with its first signal and returns the vehicle's open damage claims
-   * before it, in one round trip (the caller's vehicle lock keeps the count exact; the statement's
-   * snapshot predates its own insert). The count's condition is openDamageCount's.
+   * before it (openClaims for one claim).
    */
   async openClaim(tx: DatabaseTx, vehicleId: string, c: NewClaim, signal: ClaimSignal): Promise<number> {
-    const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
-      WITH opened AS (
+    const [before] = await this.openClaims(tx, [{ vehicleId, claim: c, signal }]);
+    return before as number;
+  }
+
+  /**
+   * Opens provisional claims, each with its first signal, in one statement (a batch of alerts'
+   * new claims: one round trip, not one a claim), and returns, in the order given, each claim's
+   * vehicle's open damage claims before it: the statement's snapshot predates its own inserts, so
+   * the count adds the call's earlier damage claims on the same vehicle. The caller's vehicle locks
+   * keep the counts exact. The count's condition is openDamageCount's. The rows travel as one JSON
+   * document, as the other batch writes' rows do.
+   */
+  async openClaims(tx: DatabaseTx, opens: readonly { vehicleId: string; claim: NewClaim; signal: ClaimSignal }[]): Promise<number[]> {
+    if (opens.length === 0) return [];
+    const rows = opens.map(({ vehicleId, claim: c, signal: s }, n) => ({
+      n, id: c.id, claimNumber: c.claimNumber, partnerId: c.partnerId, vehicleId, policyId: c.policyId, policyNumber: c.policyNumber,
+      bookingId: c.bookingId, driverId: c.driverId, plan: c.plan, severity: c.severity, cause: c.cause, accidentId: c.accidentId,
+      occurredAt: c.occurredAt, lat: c.lat, lon: c.lon, coverages: c.coverages, reserveYen: c.reserveYen,
+      deviceId: s.deviceId, eventId: s.eventId, channel: s.channel, payload: s.payload, signalAt: s.occurredAt,
+    }));
+    const counts = await tx.$queryRaw<{ n: number }[]>`
+      WITH x AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+          n int, id uuid, "claimNumber" text, "partnerId" text, "vehicleId" text, "policyId" uuid, "policyNumber" text, "bookingId" text,
+          "driverId" text, plan text, severity text, cause text, "accidentId" text, "occurredAt" timestamptz, lat float8, lon float8,
+          coverages jsonb, "reserveYen" int, "deviceId" text, "eventId" text, channel text, payload jsonb, "signalAt" timestamptz)
+      ), opened AS (
         INSERT INTO claim (id, claim_number, partner_id, vehicle_id, policy_id, policy_number, booking_id, driver_id, plan, status, severity, cause,
                            accident_id, occurred_at, last_signal_at, lat, lon, coverages, reserve_yen)
-        VALUES (${c.id}::uuid, ${c.claimNumber}, ${c.partnerId}, ${vehicleId}, ${c.policyId}::uuid, ${c.policyNumber}, ${c.bookingId},
-                ${c.driverId}, ${c.plan}, 'provisional', ${c.severity}, ${c.cause}, ${c.accidentId}, ${c.occurredAt}, ${c.occurredAt},
-                ${c.lat}, ${c.lon}, ${JSON.stringify(c.coverages)}::jsonb, ${c.reserveYen})
+        SELECT id, "claimNumber", "partnerId", "vehicleId", "policyId", "policyNumber", "bookingId", "driverId", plan, 'provisional', severity, cause,
+               "accidentId", "occurredAt", "occurredAt", lat, lon, coverages, "reserveYen"
+        FROM x ORDER BY n
         RETURNING id
       ), signal AS (
         INSERT INTO claim_signal (id, claim_id, device_id, event_id, channel, payload, occurred_at)
-        SELECT gen_random_uuid(), id, ${signal.deviceId}, ${signal.eventId}, ${signal.channel}, ${JSON.stringify(signal.payload)}::jsonb, ${signal.occurredAt} FROM opened
+        SELECT gen_random_uuid(), x.id, x."deviceId", x."eventId", x.channel, x.payload, x."signalAt" FROM opened JOIN x ON x.id = opened.id
       )
-      SELECT count(*)::int AS n FROM claim
-      WHERE partner_id = ${c.partnerId} AND vehicle_id = ${vehicleId} AND status IN ('provisional', 'confirmed') AND coverages ? 'vehicle-damage'`;
-    return n;
+      SELECT ((SELECT count(*) FROM claim c
+               WHERE c.partner_id = x."partnerId" AND c.vehicle_id = x."vehicleId" AND c.status IN ('provisional', 'confirmed') AND c.coverages ? 'vehicle-damage')
+            + (SELECT count(*) FROM x e
+               WHERE e."partnerId" = x."partnerId" AND e."vehicleId" = x."vehicleId" AND e.n < x.n AND e.coverages ? 'vehicle-damage'))::int AS n
+      FROM x ORDER BY x.n`;
+    return counts.map((row) => row.n);
   }
 
   async openDamageCount(tx: DatabaseTx, v: PartnerVehicle): Promise<number> {
