@@ -27,8 +27,9 @@ interface Pending<S, R> {
 /**
  * Group commit of device alerts: the alerts that arrive while a transaction is in flight share
  * the next one (one BEGIN with the vehicle locks in its round trip, one read for the first alert of
- * each vehicle, one outbox insert, one Redis pipeline for the damage flags and one COMMIT for all of
- * them, and one write per alert), and each is resolved once that transaction committed, so its
+ * each vehicle, one statement for the claims they open, one outbox insert, one Redis pipeline for
+ * the damage flags and one COMMIT for all of them, and a write for each alert that joins or
+ * withdraws a claim or is an incident), and each is resolved once that transaction committed, so its
  * PUBACK still follows its durability. Alerts are applied one after another inside the batch in
  * arrival order per vehicle, so one applied earlier is seen by the next (one accident, one
  * claim). A batch that fails is retried one alert per transaction: an alert the database refuses
