@@ -72,6 +72,10 @@ describe(HandleDeviceSignalUseCase.name, () => {
     const crash = (eventId: string, accidentId: string) =>
       Buffer.from(JSON.stringify({ eventId, occurredAt: new Date(Date.now() - 1_000).toISOString(), peakG: 6.2, deltaVKmh: 31, accidentId, location: { lat: 35.68, lon: 139.76 } }));
 
+    // The van already has an open damage claim from an earlier accident: its new claim's damage
+    // record must count both, which only the count the batch statement returns can tell.
+    expect(await sut.execute(van?.deviceId as string, 'crash', crash(randomUUID(), 'acc-van-earlier'))).toBe('claim-opened');
+
     // The first two alerts take the two transactions in flight; the next four queue and share one.
     const outcomes = await Promise.all([
       sut.execute(first?.deviceId as string, 'crash', crash(randomUUID(), 'acc-first')),
@@ -85,14 +89,16 @@ describe(HandleDeviceSignalUseCase.name, () => {
 
     const claims = await sql.$queryRaw<{ vehicleId: string; coverages: string[]; signals: number; tx: string }[]>`
       SELECT c.vehicle_id AS "vehicleId", c.coverages, (SELECT count(*)::int FROM claim_signal s WHERE s.claim_id = c.id) AS signals, c.xmin::text AS tx
-      FROM claim c WHERE c.vehicle_id = ANY(${[car?.vehicleId, van?.vehicleId]}::text[]) ORDER BY c.vehicle_id = ${car?.vehicleId} DESC`;
+      FROM claim c WHERE c.vehicle_id = ANY(${[car?.vehicleId, van?.vehicleId]}::text[]) ORDER BY c.vehicle_id = ${car?.vehicleId} DESC, c.accident_id`;
     // One claim per accident: the car's three alerts are one claim with three signals.
     expect(claims.map((c) => [c.vehicleId, c.signals])).toEqual([
       [car?.vehicleId, 3],
       [van?.vehicleId, 1],
+      [van?.vehicleId, 1],
     ]);
-    // Both claims were opened by one transaction: the batch's claims went in one statement.
+    // The car's and the van's new claim were opened by one transaction: the batch's claims went in one statement.
     expect(claims[0]?.tx).toBe(claims[1]?.tx);
+    expect(claims[2]?.tx).not.toBe(claims[1]?.tx);
 
     // Each opened claim's event is followed by its vehicle's damage record, counting this claim.
     const events = await sql.$queryRaw<{ eventId: string; payload: string }[]>`
@@ -106,6 +112,6 @@ describe(HandleDeviceSignalUseCase.name, () => {
       ['claim', 'com.kurumacover.claim.signal-attached'],
     ]);
     const vanDamage = events.filter((e) => e.eventId.startsWith('vehicle-damage:') && e.payload.includes(van?.vehicleId as string));
-    expect(vanDamage.map((e) => JSON.parse(e.payload).openDamageClaims)).toEqual([1]);
+    expect(vanDamage.map((e) => JSON.parse(e.payload).openDamageClaims)).toEqual([1, 2]);
   });
 });

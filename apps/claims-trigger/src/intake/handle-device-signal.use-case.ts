@@ -181,8 +181,9 @@ export class HandleDeviceSignalUseCase {
         effects.ledger.push(...claimLedgerEntries('opened', claim, opened.eventId, s.now));
         // Written with the batch's other new claims (writeOpenedClaims): the vehicle's damage record
         // keeps its place after the claim's event, and its count is filled in once it is known.
-        const damageRecord = isDamageClaim(claim.coverages) ? this.flagDamage(vehicle, 1, causeId, s.now, effects) : undefined;
-        effects.opens.push({ vehicleId: s.vehicleId, claim, signal: signalOf(s), damageRecord, causeId, now: s.now });
+        const record = isDamageClaim(claim.coverages) ? this.flagDamage(vehicle, 1, causeId, s.now, effects) : undefined;
+        const countDamage = record && ((before: number) => Object.assign(record, vehicleDamageRecord(vehicle, before + 1, causeId, s.now, topic)));
+        effects.opens.push({ vehicleId: s.vehicleId, claim, signal: signalOf(s), countDamage });
         return 'claim-opened';
       }
     }
@@ -229,9 +230,7 @@ export class HandleDeviceSignalUseCase {
     const opens = effects.opens.splice(0);
     if (opens.length === 0) return;
     const before = await this.claims.openClaims(tx, opens);
-    opens.forEach((o, i) => {
-      if (o.damageRecord) Object.assign(o.damageRecord, vehicleDamageRecord({ partnerId: o.claim.partnerId, vehicleId: o.vehicleId }, (before[i] as number) + 1, o.causeId, o.now, this.settings.topic));
-    });
+    opens.forEach((o, i) => o.countDamage?.(before[i] as number));
   }
 
   private async telemetry(vehicle: PartnerVehicle, triage: Extract<Triage, { kind: 'telemetry' }>, at: Date): Promise<SignalOutcome> {
@@ -274,9 +273,8 @@ interface OpenedClaim {
   vehicleId: string;
   claim: NewClaim;
   signal: ClaimSignal;
-  damageRecord: OutboxEntry | undefined;
-  causeId: string;
-  now: Date;
+  /** Gives the claim's damage record its vehicle's count, from the open damage claims before it. */
+  countDamage: ((before: number) => void) | undefined;
 }
 
 /** An alert (not telemetry) on its way into a claim transaction. */
