@@ -113,7 +113,10 @@ export class KafkaProbe {
   private async startConsumer(groupId: string): Promise<void> {
     // kafkajs would restart a crashed consumer from the group's committed offsets (or the end of a
     // partition with none): the probe restarts it itself, from its own positions.
-    const consumer = this.observer.consumer({ groupId, maxWaitTimeInMs: 50, retry: { restartOnFailure: async () => false } });
+    // A record arriving ends the broker's wait at once (min bytes 1): 500 ms costs no observed
+    // latency, and an idle observer makes 2 empty fetches a second instead of 20, as the platform's
+    // consumers do (docs/benchmarks.md, "The observer's share of the broker").
+    const consumer = this.observer.consumer({ groupId, maxWaitTimeInMs: 500, retry: { restartOnFailure: async () => false } });
     this.consumer = consumer;
     let joined = false;
     let assigned!: () => void;
