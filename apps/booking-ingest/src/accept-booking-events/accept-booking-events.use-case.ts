@@ -76,6 +76,7 @@ export class AcceptBookingEventsUseCase {
         const id = freshIds.get(eventKey(partnerId, event.id));
         return id ? ((outcomes.get(id) as IngestOutcome | undefined) ?? 'held') : 'duplicate';
       });
-    });
+      // The read and the write of the chunk go by key over arrays: planned once, not on every chunk.
+    }, { genericPlans: true });
   }
 }

@@ -100,7 +100,8 @@ export class SignalTransactions<S extends PartnerVehicle, R, E> {
       for (const s of signals) results.push(await this.steps.apply(tx, s, effects));
       await this.steps.finish(tx, effects);
       return results;
-    }, { advisoryLocks: this.steps.locks(signals) });
+      // The vehicles' situations and the claims opened go by key over arrays: planned once, not on every batch.
+    }, { advisoryLocks: this.steps.locks(signals), genericPlans: true });
   }
 }
 

@@ -77,6 +77,8 @@ export class ApplyBookingEventsUseCase {
         await enqueueOutbox(tx, this.producer, outbox, { entries, businessNow: now });
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
+      // The inbox claim and the policy lock go by key over arrays: planned once, not on every chunk.
+      { genericPlans: true },
     );
   }
 }

@@ -18,6 +18,19 @@ export interface TransactionOptions {
    * deadlocking. They travel in BEGIN's round trip: one round trip fewer than a lock statement.
    */
   advisoryLocks?: readonly string[];
+  /**
+   * Plan each prepared statement once per connection and reuse the plan (`SET LOCAL
+   * plan_cache_mode = force_generic_plan`, in BEGIN's round trip; it ends with the transaction).
+   * For the hot write paths, whose statements look rows up by key: Postgres otherwise plans a
+   * statement over `unnest` of array parameters again on every execution, because only a custom plan
+   * sees how short the arrays are and the generic one is priced for longer ones. Measured with
+   * pg_stat_statements (docs/benchmarks.md, "Plans made on every execution"): the vehicle situation
+   * of every alert was planned on each of its 1,731 calls, 1.13 s of planning for 0.71 s of
+   * execution. The trade-off is the generic plan's: made with the statistics of its first use on
+   * the connection, until an ANALYZE of one of its tables invalidates it (as after the fifth
+   * execution without this).
+   */
+  genericPlans?: boolean;
 }
 
 /** A database that runs transactions over {@link SqlTx}: {@link SqlDatabase}, or Prisma's client. */
@@ -52,7 +65,8 @@ function toParameterized(strings: TemplateStringsArray): string {
 
 /**
  * Each tagged template is a fixed statement, so it runs as a named prepared statement: Postgres
- * parses and plans it once per connection instead of on every call. Measured on this machine
+ * parses it once per connection instead of on every call, and plans it once unless it prefers a
+ * custom plan each time (`TransactionOptions.genericPlans` says when). Measured on this machine
  * for the claim lookup of every crash alert: 296-424 -> 134 us of Postgres CPU and 500-734 ->
  * 270-300 us per round trip. The template object is the same on every call from one call site.
  */
@@ -86,16 +100,18 @@ class ClientTx implements SqlTx {
 }
 
 /**
- * BEGIN, and the advisory locks in the same simple query (node-postgres cannot pipeline an extended
+ * BEGIN, the plan cache mode and the advisory locks in the same simple query (node-postgres cannot pipeline an extended
  * query behind it, and a simple query carries no bind parameters): the names travel as escaped
  * literals. Postgres ends a query's text at NUL, so a name holding one is refused, not truncated.
  */
-function beginning(client: pg.PoolClient, locks: readonly string[]): string {
-  if (locks.length === 0) return 'BEGIN';
+function beginning(client: pg.PoolClient, options: TransactionOptions): string {
+  const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
+  const locks = options.advisoryLocks ?? [];
+  if (locks.length === 0) return begin;
   if (locks.some((name) => name.includes('\0'))) throw new Error('advisory lock name contains NUL');
   const names = [...new Set(locks)].map((name) => client.escapeLiteral(name));
-  if (names.length === 1) return `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${names[0]}))`;
-  return `BEGIN; SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(n) AS k FROM unnest(ARRAY[${names.join(', ')}]::text[]) AS n ORDER BY 1) AS ordered`;
+  if (names.length === 1) return `${begin}; SELECT pg_advisory_xact_lock(hashtext(${names[0]}))`;
+  return `${begin}; SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtext(n) AS k FROM unnest(ARRAY[${names.join(', ')}]::text[]) AS n ORDER BY 1) AS ordered`;
 }
 
 /**
@@ -145,7 +161,7 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
     const cut = (error: Error) => (broken = error);
     client.on('error', cut);
     try {
-      await client.query(beginning(client, options?.advisoryLocks ?? []));
+      await client.query(beginning(client, options ?? {}));
       const result = await work(new ClientTx(client));
       await client.query('COMMIT');
       return result;
