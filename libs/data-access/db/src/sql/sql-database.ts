@@ -100,9 +100,9 @@ class ClientTx implements SqlTx {
 }
 
 /**
- * BEGIN, the plan cache mode and the advisory locks in the same simple query (node-postgres cannot pipeline an extended
- * query behind it, and a simple query carries no bind parameters): the names travel as escaped
- * literals. Postgres ends a query's text at NUL, so a name holding one is refused, not truncated.
+ * BEGIN, the plan cache mode and the advisory locks in the same simple query (node-postgres
+ * cannot pipeline an extended query behind it, and a simple query carries no bind parameters):
+ * the names travel as escaped literals. Postgres ends a query's text at NUL, so a name holding one is refused, not truncated.
  */
 function beginning(client: pg.PoolClient, options: TransactionOptions): string {
   const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
