@@ -102,7 +102,8 @@ class ClientTx implements SqlTx {
 /**
  * BEGIN, the plan cache mode and the advisory locks in the same simple query (node-postgres
  * cannot pipeline an extended query behind it, and a simple query carries no bind parameters):
- * the names travel as escaped literals. Postgres ends a query's text at NUL, so a name holding one is refused, not truncated.
+ * the names travel as escaped literals. Postgres ends a query's text at NUL, so a name holding
+ * one is refused, not truncated.
  */
 function beginning(client: pg.PoolClient, options: TransactionOptions): string {
   const begin = options.genericPlans ? 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan' : 'BEGIN';
@@ -152,7 +153,7 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
   }
 
   /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-  async $transaction<T>(work: (tx: SqlTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  async $transaction<T>(work: (tx: SqlTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // The pool listens for errors of idle clients only: a connection cut while this one is checked
@@ -161,7 +162,7 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
     const cut = (error: Error) => (broken = error);
     client.on('error', cut);
     try {
-      await client.query(beginning(client, options ?? {}));
+      await client.query(beginning(client, options));
       const result = await work(new ClientTx(client));
       await client.query('COMMIT');
       return result;
