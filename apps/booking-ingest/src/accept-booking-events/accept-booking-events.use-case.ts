@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type BookingEventV1, present } from '@kuruma/contracts';
-import { BookingEventRepository, bookingKey, eventKey, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
+import { BookingEventRepository, bookingKey, eventKey, pipelined, type SqlTransactional, type StoredPendingEvent } from '@kuruma/data-access-db';
 import { pseudonymousDriverOf } from '@kuruma/domain-rating';
 import { BusinessClock } from '@kuruma/service-kit';
 import { type ApplyContext, applyPendingEvents } from './apply-pending-events';
@@ -46,13 +46,16 @@ export class AcceptBookingEventsUseCase {
       }
       // Lock first: then no other transaction can store one of these events until we commit, and
       // the duplicate check below stays true. One read then gives the duplicates and the events
-      // the bookings still hold.
-      const lastSequences = await this.repo.lockBookings(tx, [...bookings.values()]);
-      const { seen, pending } = await this.repo.storedFor(
-        tx,
-        events.map(({ partnerId, event }) => ({ partnerId, eventId: event.id })),
-        [...bookings.values()],
-      );
+      // the bookings still hold. It needs nothing from the lock's answer, so both go out together
+      // (with BEGIN: one round trip), and Postgres runs the read once the lock is held.
+      const [lastSequences, { seen, pending }] = await pipelined([
+        this.repo.lockBookings(tx, [...bookings.values()]),
+        this.repo.storedFor(
+          tx,
+          events.map(({ partnerId, event }) => ({ partnerId, eventId: event.id })),
+          [...bookings.values()],
+        ),
+      ]);
       const fresh: StoredPendingEvent[] = [];
       const freshIds = new Map<string, string>();
       const touched = new Map<string, { partnerId: string; bookingId: string; vehicleId: string }>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { crashAlertV1Schema, lockAlertV1Schema, toStorableText, type CrashAlertV1, type LockAlertV1 } from '@kuruma/contracts';
-import { type ClaimSignal, ClaimsRepository, type NewClaim, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
+import { type ClaimSignal, ClaimsRepository, type NewClaim, dataErrorReason, type DatabaseTx, isDeterministicDataError, type PartnerVehicle, pipelined, type SituationQuery, type SqlTransactional, type VehicleSituation } from '@kuruma/data-access-db';
 import { enqueueOutbox, type OutboxEntry, parseJsonMessage } from '@kuruma/data-access-messaging';
 import {
   claimEventData,
@@ -79,11 +79,14 @@ export class HandleDeviceSignalUseCase {
         return outcome;
       },
       // Flags set before commit: a booking must never slip through between the claim and the flag.
+      // Redis is written while the batch's last statements run rather than between them (one
+      // round trip fewer on the path of every alert); both are settled before COMMIT either way.
       finish: async (tx, effects) => {
-        await this.writeOpenedClaims(tx, effects);
         const { outbox, damage, ledger } = effects;
-        await this.damageFlags.setAll([...damage.values()]);
-        await enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() });
+        await pipelined([
+          this.damageFlags.setAll([...damage.values()]),
+          this.writeOpenedClaims(tx, effects).then(() => enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() })),
+        ]);
       },
     });
   }

@@ -1,5 +1,6 @@
 export * from './prisma-client.factory';
 export * from './sql/sql-database';
+export * from './sql/pipelined';
 export * from './migrations/migrator';
 export * from './booking/booking-event.repository';
 export * from './booking/driver-history.repository';

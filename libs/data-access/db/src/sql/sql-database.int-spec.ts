@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BookingEventRepository } from '../booking/booking-event.repository';
 import { ClaimsRepository } from '../claims/claims.repository';
+import { pipelined } from './pipelined';
 import { SqlDatabase, type SqlTx } from './sql-database';
 
 /**
@@ -69,5 +71,100 @@ describe('SqlDatabase transactions with genericPlans', () => {
     // The same connection afterwards, in and out of a transaction.
     expect(await db.$queryRaw`SELECT current_setting('plan_cache_mode') AS mode`).toEqual([{ mode: 'auto' }]);
     expect(await db.$transaction((tx) => tx.$queryRaw`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual([{ mode: 'auto' }]);
+  });
+});
+
+/** Another session, holding a session-level advisory lock as long as the test needs. */
+async function lockHolder(name: string): Promise<{ release: () => Promise<Date>; client: pg.Client }> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+  return {
+    client,
+    // Postgres's clock at the release, for comparing with a statement's own.
+    release: async () => (await client.query<{ at: Date }>('SELECT clock_timestamp() AS at, pg_advisory_unlock(hashtext($1))', [name])).rows[0]!.at,
+  };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('SqlDatabase transactions, written behind BEGIN', () => {
+  it('send the first statement before the locks are granted, and Postgres runs it only once they are', async () => {
+    const db = oneConnection();
+    // The bytes the connection has written to its socket (the pool is the database's own).
+    let socket: { bytesWritten: number } | undefined;
+    (db as unknown as { pool: pg.Pool }).pool.on('connect', (client) => (socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream));
+    await db.$queryRaw`SELECT 1 AS warm`;
+    const name = `pipeline-test/${randomUUID()}`;
+    const holder = await lockHolder(name);
+    try {
+      let writtenAt: number | undefined;
+      const ran = db.$transaction(
+        async (tx) => {
+          const read = tx.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() AS at`;
+          writtenAt = socket?.bytesWritten;
+          return (await read)[0]!.at;
+        },
+        { advisoryLocks: [name] },
+      );
+      await waitFor(() => writtenAt !== undefined, 'the first statement to be written');
+      const released = await holder.release();
+      // Its snapshot is taken after the lock: it sees what the lock's previous holder committed.
+      expect((await ran).getTime()).toBeGreaterThanOrEqual(released.getTime());
+      // The statement was on the wire while BEGIN still waited for the lock (one round trip for
+      // both): all that was written after it is the COMMIT ('Q', length, "COMMIT\0": 12 bytes).
+      expect((socket?.bytesWritten ?? 0) - (writtenAt ?? 0)).toBe(12);
+    } finally {
+      await holder.client.end();
+    }
+  });
+
+  it("fail with BEGIN's error when a lock is not had, not with the aborted transaction's", async () => {
+    const db = new SqlDatabase({ url: TEST_DATABASE_URL, poolSize: 1, applicationName: 'pipeline-cancel-test' });
+    opened.push(db);
+    const name = `pipeline-test/${randomUUID()}`;
+    const holder = await lockHolder(name);
+    try {
+      const ran = db.$transaction((tx) => tx.$queryRaw`SELECT 1 AS one`, { advisoryLocks: [name] });
+      const failure = ran.catch((error: { code?: string }) => error);
+      // The lock wait ends in an error (here a cancel; a lock or statement timeout is alike). The
+      // statement behind it fails only because the transaction is aborted.
+      const waiting = async () =>
+        (await holder.client.query(`SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity WHERE application_name = 'pipeline-cancel-test' AND wait_event_type = 'Lock'`)).rowCount === 1;
+      await waitFor(waiting, 'the transaction to wait for its lock');
+      expect(await failure).toMatchObject({ code: '57014' });
+      // The connection is usable afterwards: nothing of the failed transaction is left on it.
+      expect(await db.$queryRaw`SELECT current_setting('transaction_isolation') IS NOT NULL AS ok`).toEqual([{ ok: true }]);
+    } finally {
+      await holder.client.end();
+    }
+  });
+
+  it('run pipelined statements in call order, throw the first failure and leave nothing behind', async () => {
+    const db = oneConnection();
+    const name = `pipeline-test/${randomUUID()}`;
+    const failure = await db
+      .$transaction((tx) =>
+        pipelined([
+          // A session lock taken inside the transaction stays after its rollback: proof it ran.
+          tx.$queryRaw`SELECT pg_advisory_lock(hashtext(${name}))`,
+          tx.$queryRaw`SELECT 1 / 0 AS never`,
+          tx.$queryRaw`SELECT pg_advisory_unlock(hashtext(${name}))`,
+        ]),
+      )
+      .catch((error: { code?: string }) => error);
+    // Division by zero, not "current transaction is aborted" (25P02) of the statement behind it.
+    expect(failure).toMatchObject({ code: '22012' });
+    const [held] = await db.$queryRaw<{ held: number }[]>`
+      SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted`;
+    // The first ran (its lock is held), the third did not (it would have released it).
+    expect(held).toEqual({ held: 1 });
+    await db.$queryRaw`SELECT pg_advisory_unlock_all()`;
   });
 });
