@@ -79,14 +79,14 @@ export class HandleDeviceSignalUseCase {
         return outcome;
       },
       // Flags set before commit: a booking must never slip through between the claim and the flag.
-      // Redis is written while the batch's last statements run rather than between them (one
-      // round trip fewer on the path of every alert); both are settled before COMMIT either way.
+      // So Redis is written while the claims are (not after them), and only once both are settled
+      // do the outbox rows go, with the COMMIT behind them in the same round trip.
       finish: async (tx, effects) => {
         const { outbox, damage, ledger } = effects;
-        await pipelined([
-          this.damageFlags.setAll([...damage.values()]),
-          this.writeOpenedClaims(tx, effects).then(() => enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() })),
-        ]);
+        await pipelined([this.damageFlags.setAll([...damage.values()]), this.writeOpenedClaims(tx, effects)]);
+        const enqueued = enqueueOutbox(tx, settings.producer, outbox, { entries: ledger, businessNow: this.clock.now() });
+        tx.$commitNow?.();
+        await enqueued;
       },
     });
   }

@@ -71,14 +71,16 @@ export class ApplyBookingEventsUseCase {
           entries.push(...result.ledger);
           if (result.policy.status === 'bound' && current?.status !== 'bound') bound.push({ bookingId: priced.event.data.bookingId, acceptedAt: priced.acceptedAt });
         }
-        // The chunk's writes need no answer from each other: one round trip for all four, in this
-        // order (an endorsement refers to its policy).
-        await pipelined([
+        // The chunk's writes need no answer from each other: one round trip for all four and the
+        // COMMIT behind them, in this order (an endorsement refers to its policy).
+        const writes = pipelined([
           this.repo.upsertAll(tx, [...dirty.values()]),
           this.repo.insertEndorsements(tx, endorsements),
           this.repo.insertRejections(tx, rejections),
           enqueueOutbox(tx, this.producer, outbox, { entries, businessNow: now }),
         ]);
+        tx.$commitNow?.();
+        await writes;
         return { applied: toApply.length - rejections.length, duplicates: events.length - toApply.length, rejected: rejections.length, bound };
       },
       // The inbox claim and the policy lock go by key over arrays: planned once, not on every chunk.

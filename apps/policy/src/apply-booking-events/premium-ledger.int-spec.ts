@@ -29,7 +29,8 @@ const killedBeforeCommit = (db: SqlDatabase): SqlTransactional =>
   Object.assign(Object.create(db) as SqlTransactional, {
     $transaction: <T>(work: (tx: Parameters<Parameters<SqlDatabase['$transaction']>[0]>[0]) => Promise<T>) =>
       db.$transaction(async (tx) => {
-        await work(tx);
+        // Without $commitNow: the work leaves its COMMIT to the transaction, which never sends it.
+        await work({ $executeRaw: tx.$executeRaw.bind(tx), $queryRaw: tx.$queryRaw.bind(tx), $queryRawUnsafe: tx.$queryRawUnsafe.bind(tx) });
         throw new Error('killed before commit');
       }),
   });

@@ -168,3 +168,79 @@ describe('SqlDatabase transactions, written behind BEGIN', () => {
     await db.$queryRaw`SELECT pg_advisory_unlock_all()`;
   });
 });
+
+describe('SqlDatabase transactions committed with $commitNow', () => {
+  /** One connection with a scratch table of its own session (a temporary table: nothing of it outlives the test). */
+  async function withScratch(): Promise<{ db: SqlDatabase; socket: () => number; rows: () => Promise<string[]> }> {
+    const db = oneConnection();
+    let socket: { bytesWritten: number } | undefined;
+    (db as unknown as { pool: pg.Pool }).pool.on('connect', (client) => (socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream));
+    await db.$queryRawUnsafe('CREATE TEMPORARY TABLE scratch (id text PRIMARY KEY)');
+    return {
+      db,
+      socket: () => socket?.bytesWritten ?? 0,
+      rows: async () => (await db.$queryRaw<{ id: string }[]>`SELECT id FROM pg_temp.scratch ORDER BY id`).map((r) => r.id),
+    };
+  }
+
+  it('write COMMIT behind the last statement, in its round trip, and commit', async () => {
+    const { db, socket, rows } = await withScratch();
+    let afterCommit = 0;
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'a'})`;
+      const last = tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'b'})`;
+      tx.$commitNow?.();
+      afterCommit = socket();
+      await last;
+    });
+    // Nothing was written after the COMMIT: no round trip of its own.
+    expect(socket() - afterCommit).toBe(0);
+    expect(await rows()).toEqual(['a', 'b']);
+  });
+
+  it('fail, and roll back, when the last statement fails', async () => {
+    const { db, rows } = await withScratch();
+    await db.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'taken'})`;
+    const failure = await db
+      .$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'a'})`;
+        const last = tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'taken'})`;
+        tx.$commitNow?.();
+        await last;
+      })
+      .catch((error: { code?: string }) => error);
+    expect(failure).toMatchObject({ code: '23505' });
+    expect(await rows()).toEqual(['taken']);
+  });
+
+  it('fail when Postgres rolled back, even if the work caught the failed statement', async () => {
+    const { db, rows } = await withScratch();
+    await db.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'taken'})`;
+    const failure = await db
+      .$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'a'})`;
+        const last = tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'taken'})`.catch(() => 0);
+        tx.$commitNow?.();
+        return last;
+      })
+      .catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain('not committed (ROLLBACK)');
+    expect(await rows()).toEqual(['taken']);
+  });
+
+  it('refuse a statement written after the COMMIT', async () => {
+    const { db, rows } = await withScratch();
+    const failure = await db
+      .$transaction(async (tx) => {
+        const first = tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'a'})`;
+        tx.$commitNow?.();
+        await first;
+        await tx.$executeRaw`INSERT INTO pg_temp.scratch VALUES (${'late'})`;
+      })
+      .catch((error: Error) => error);
+    expect((failure as Error).message).toContain('after the transaction was committed');
+    // What was written before the COMMIT is committed; the late statement never reached Postgres.
+    expect(await rows()).toEqual(['a']);
+  });
+});

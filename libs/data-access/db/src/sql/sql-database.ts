@@ -8,6 +8,15 @@ export interface SqlTx {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
   $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  /**
+   * Writes COMMIT behind the statements written so far, without waiting for their answers: with
+   * the last of them, one round trip. Only a transaction of {@link SqlDatabase} has it (elsewhere
+   * the transaction commits when its work returns, as always). The transaction ends there: a
+   * statement written after it is refused, and if one before it failed, Postgres rolls back and
+   * `$transaction` fails. The work must not fail after calling it: its error would be reported
+   * although the transaction may have committed, as when a COMMIT's answer is lost.
+   */
+  $commitNow?(): void;
 }
 
 /** How a transaction begins. */
@@ -86,16 +95,45 @@ class ClientTx implements SqlTx {
   constructor(private readonly client: pg.PoolClient | pg.Pool) {}
 
   async $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number> {
-    return (await this.client.query({ ...prepared(query), values })).rowCount ?? 0;
+    return (await this.send({ ...prepared(query), values })).rowCount ?? 0;
   }
 
   async $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): Promise<T> {
-    return (await this.client.query({ ...prepared(query), values })).rows as T;
+    return (await this.send({ ...prepared(query), values })).rows as T;
   }
 
   /** Built text (a variable number of rows, say): unnamed, parsed each time. */
   async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    return (await this.client.query(query, values)).rows as T;
+    return (await this.send({ text: query, values })).rows as T;
+  }
+
+  /** Writes one statement (synchronously: what is written later goes behind it). */
+  protected send(config: pg.QueryConfig): Promise<pg.QueryResult> {
+    return this.client.query(config);
+  }
+}
+
+/** The statements of one transaction, on its connection, and its COMMIT once written ({@link SqlTx.$commitNow}). */
+class TransactionTx extends ClientTx {
+  /** COMMIT's outcome once written: undefined when committed, else why not. */
+  committed?: Promise<Error | undefined>;
+
+  constructor(private readonly connection: pg.PoolClient) {
+    super(connection);
+  }
+
+  $commitNow(): void {
+    // Postgres answers COMMIT in a transaction that a failed statement aborted with ROLLBACK, not
+    // with an error: that answer must fail the transaction even if the work caught the failure.
+    this.committed ??= this.connection.query('COMMIT').then(
+      (answer) => (answer.command === 'COMMIT' ? undefined : new Error(`the transaction was not committed (${answer.command}): a statement in it failed`)),
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  protected override send(config: pg.QueryConfig): Promise<pg.QueryResult> {
+    if (this.committed) return Promise.reject(new Error('a statement written after the transaction was committed with $commitNow'));
+    return super.send(config);
   }
 }
 
@@ -173,15 +211,20 @@ export class SqlDatabase extends ClientTx implements SqlTransactional {
         () => undefined,
         (error: unknown) => error,
       );
+      const tx = new TransactionTx(client);
       let result: T;
       try {
-        result = await work(new ClientTx(client));
+        result = await work(tx);
       } catch (error) {
         throw (await begun) ?? error;
       }
       const beginError = await begun;
       if (beginError) throw beginError;
-      await client.query('COMMIT');
+      if (!tx.committed) await client.query('COMMIT');
+      else {
+        const notCommitted = await tx.committed;
+        if (notCommitted) throw notCommitted;
+      }
       return result;
     } catch (error) {
       // A connection that cannot even roll back is discarded rather than reused.
