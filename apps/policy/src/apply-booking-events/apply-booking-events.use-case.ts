@@ -32,7 +32,13 @@ export class ApplyBookingEventsUseCase {
     if (events.length === 0) return { applied: 0, duplicates: 0, rejected: 0, bound: [] };
     return this.db.$transaction(
       async (tx) => {
-        const fresh = await claimInboxKeys(tx, this.producer, events.map((e) => `${e.partnerId}:${e.event.id}`));
+        // The inbox claim and the lock of every booking in the chunk go out together (with BEGIN:
+        // one round trip); Postgres takes the locks once the keys are claimed. A redelivered
+        // event's booking is locked too, which only widens the chunk's lock.
+        const [fresh, policies] = await pipelined([
+          claimInboxKeys(tx, this.producer, events.map((e) => `${e.partnerId}:${e.event.id}`)),
+          this.repo.lockByBookings(tx, events.map((e) => ({ partnerId: e.partnerId, bookingId: e.event.data.bookingId }))),
+        ]);
         const seen = new Set<string>();
         const toApply = events.filter((e) => {
           const key = `${e.partnerId}:${e.event.id}`;
@@ -40,7 +46,6 @@ export class ApplyBookingEventsUseCase {
           seen.add(key);
           return true;
         });
-        const policies = await this.repo.lockByBookings(tx, toApply.map((e) => ({ partnerId: e.partnerId, bookingId: e.event.data.bookingId })));
         const dirty = new Map<string, PolicyRow>();
         const endorsements: EndorsementRow[] = [];
         const rejections: RejectionRow[] = [];
