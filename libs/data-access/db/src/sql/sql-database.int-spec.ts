@@ -74,6 +74,13 @@ describe('SqlDatabase transactions with genericPlans', () => {
   });
 });
 
+/** The bytes a one-connection database has written to its socket so far (its pool is its own; watched from before it connects). */
+function bytesWritten(db: SqlDatabase): () => number {
+  let socket: { bytesWritten: number } | undefined;
+  (db as unknown as { pool: pg.Pool }).pool.on('connect', (client) => (socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream));
+  return () => socket?.bytesWritten ?? 0;
+}
+
 /** Another session, holding a session-level advisory lock as long as the test needs. */
 async function lockHolder(name: string): Promise<{ release: () => Promise<Date>; client: pg.Client }> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -97,9 +104,7 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
 describe('SqlDatabase transactions, written behind BEGIN', () => {
   it('send the first statement before the locks are granted, and Postgres runs it only once they are', async () => {
     const db = oneConnection();
-    // The bytes the connection has written to its socket (the pool is the database's own).
-    let socket: { bytesWritten: number } | undefined;
-    (db as unknown as { pool: pg.Pool }).pool.on('connect', (client) => (socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream));
+    const written = bytesWritten(db);
     await db.$queryRaw`SELECT 1 AS warm`;
     const name = `pipeline-test/${randomUUID()}`;
     const holder = await lockHolder(name);
@@ -108,7 +113,7 @@ describe('SqlDatabase transactions, written behind BEGIN', () => {
       const ran = db.$transaction(
         async (tx) => {
           const read = tx.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() AS at`;
-          writtenAt = socket?.bytesWritten;
+          writtenAt = written();
           return (await read)[0]!.at;
         },
         { advisoryLocks: [name] },
@@ -119,7 +124,7 @@ describe('SqlDatabase transactions, written behind BEGIN', () => {
       expect((await ran).getTime()).toBeGreaterThanOrEqual(released.getTime());
       // The statement was on the wire while BEGIN still waited for the lock (one round trip for
       // both): all that was written after it is the COMMIT ('Q', length, "COMMIT\0": 12 bytes).
-      expect((socket?.bytesWritten ?? 0) - (writtenAt ?? 0)).toBe(12);
+      expect(written() - (writtenAt ?? 0)).toBe(12);
     } finally {
       await holder.client.end();
     }
@@ -173,12 +178,11 @@ describe('SqlDatabase transactions committed with $commitNow', () => {
   /** One connection with a scratch table of its own session (a temporary table: nothing of it outlives the test). */
   async function withScratch(): Promise<{ db: SqlDatabase; socket: () => number; rows: () => Promise<string[]> }> {
     const db = oneConnection();
-    let socket: { bytesWritten: number } | undefined;
-    (db as unknown as { pool: pg.Pool }).pool.on('connect', (client) => (socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream));
+    const socket = bytesWritten(db);
     await db.$queryRawUnsafe('CREATE TEMPORARY TABLE scratch (id text PRIMARY KEY)');
     return {
       db,
-      socket: () => socket?.bytesWritten ?? 0,
+      socket,
       rows: async () => (await db.$queryRaw<{ id: string }[]>`SELECT id FROM pg_temp.scratch ORDER BY id`).map((r) => r.id),
     };
   }
