@@ -89,7 +89,10 @@ async function lockHolder(name: string): Promise<{ release: () => Promise<Date>;
   return {
     client,
     // Postgres's clock at the release, for comparing with a statement's own.
-    release: async () => (await client.query<{ at: Date }>('SELECT clock_timestamp() AS at, pg_advisory_unlock(hashtext($1))', [name])).rows[0]!.at,
+    release: async () => {
+      const [row] = (await client.query<{ at: Date }>('SELECT clock_timestamp() AS at, pg_advisory_unlock(hashtext($1))', [name])).rows;
+      return row?.at ?? new Date(Number.NaN);
+    },
   };
 }
 
@@ -114,7 +117,8 @@ describe('SqlDatabase transactions, written behind BEGIN', () => {
         async (tx) => {
           const read = tx.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() AS at`;
           writtenAt = written();
-          return (await read)[0]!.at;
+          const [row] = await read;
+          return row?.at ?? new Date(Number.NaN);
         },
         { advisoryLocks: [name] },
       );
