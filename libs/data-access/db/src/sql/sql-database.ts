@@ -92,7 +92,7 @@ function prepared(strings: TemplateStringsArray): pg.QueryConfig {
 }
 
 class ClientTx implements SqlTx {
-  constructor(private readonly client: pg.PoolClient | pg.Pool) {}
+  constructor(protected readonly client: pg.PoolClient | pg.Pool) {}
 
   async $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number> {
     return (await this.send({ ...prepared(query), values })).rowCount ?? 0;
@@ -118,14 +118,10 @@ class TransactionTx extends ClientTx {
   /** COMMIT's outcome once written: undefined when committed, else why not. */
   committed?: Promise<Error | undefined>;
 
-  constructor(private readonly connection: pg.PoolClient) {
-    super(connection);
-  }
-
   $commitNow(): void {
     // Postgres answers COMMIT in a transaction that a failed statement aborted with ROLLBACK, not
     // with an error: that answer must fail the transaction even if the work caught the failure.
-    this.committed ??= this.connection.query('COMMIT').then(
+    this.committed ??= this.client.query('COMMIT').then(
       (answer) => (answer.command === 'COMMIT' ? undefined : new Error(`the transaction was not committed (${answer.command}): a statement in it failed`)),
       (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
     );
